@@ -1,0 +1,613 @@
+//! The dispatch loop.
+//!
+//! Calls between wasm functions never recurse on the Rust stack: frames live
+//! in `Execution::frames`, so deep wasm recursion ends in a stack-overflow
+//! trap at the configured depth instead of exhausting the host's stack.
+//! Calls to host functions leave the loop (`Exit::CallHost`) so the generic
+//! store code can run them, then resume.
+
+use std::sync::Arc;
+
+use super::Function;
+use super::instr::{Instr, Slot};
+use super::ops::{self, Raw};
+use crate::compile::CompiledCode;
+use crate::error::{Trap, TrapCode};
+use crate::runtime::store::{FuncKind, StoreInner};
+
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    /// Points into the code of a module held by one of the store's
+    /// instances, which live as long as the store.
+    func: *const Function,
+    instance: u32,
+    pc: u32,
+    fp: u32,
+}
+
+/// One host→wasm call's stack of frames and slots. Reused across calls.
+#[derive(Default)]
+pub(crate) struct Execution {
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+}
+
+// SAFETY: the raw `Function` pointers refer to immutable code shared through
+// `Arc`s; an `Execution` is only used with the store that owns them.
+unsafe impl Send for Execution {}
+
+pub(crate) enum Exit {
+    Done,
+    /// Call host function `func` (store index) with arguments at absolute
+    /// stack slot `base`; write its results there and resume.
+    CallHost {
+        func: u32,
+        base: u32,
+        instance: u32,
+    },
+}
+
+fn function_ptr(store: &StoreInner, instance: u32, def_index: u32) -> *const Function {
+    match &store.instances[instance as usize].module.inner.code {
+        CompiledCode::Interp(functions) => &functions[def_index as usize],
+    }
+}
+
+#[inline(always)]
+fn un<A: Raw, R: Raw>(regs: &mut [u64], d: Slot, a: Slot, f: impl Fn(A) -> R) {
+    regs[d as usize] = f(A::from_raw(regs[a as usize])).to_raw();
+}
+
+#[inline(always)]
+fn bin<A: Raw, R: Raw>(regs: &mut [u64], d: Slot, a: Slot, b: Slot, f: impl Fn(A, A) -> R) {
+    regs[d as usize] = f(A::from_raw(regs[a as usize]), A::from_raw(regs[b as usize])).to_raw();
+}
+
+#[inline(always)]
+fn try_un<A: Raw, R: Raw>(
+    regs: &mut [u64],
+    d: Slot,
+    a: Slot,
+    f: impl Fn(A) -> Result<R, TrapCode>,
+) -> Result<(), TrapCode> {
+    regs[d as usize] = f(A::from_raw(regs[a as usize]))?.to_raw();
+    Ok(())
+}
+
+#[inline(always)]
+fn try_bin<A: Raw, R: Raw>(
+    regs: &mut [u64],
+    d: Slot,
+    a: Slot,
+    b: Slot,
+    f: impl Fn(A, A) -> Result<R, TrapCode>,
+) -> Result<(), TrapCode> {
+    regs[d as usize] = f(A::from_raw(regs[a as usize]), A::from_raw(regs[b as usize]))?.to_raw();
+    Ok(())
+}
+
+/// The accessible bytes of memory 0 of the running instance.
+#[derive(Clone, Copy)]
+struct Mem {
+    base: *mut u8,
+    len: usize,
+}
+
+impl Mem {
+    fn of(store: &StoreInner, instance: u32) -> Mem {
+        match store.instance_memory(instance) {
+            Some(m) => Mem { base: m.base(), len: m.len() },
+            None => Mem { base: std::ptr::null_mut(), len: 0 },
+        }
+    }
+
+    /// Bounds-checked effective address of an `N`-byte access.
+    #[inline(always)]
+    fn addr<const N: usize>(self, addr: u64, offset: u32) -> Result<*mut u8, TrapCode> {
+        // u32 + u32 cannot overflow u64; the sum is checked against the
+        // accessible length before any pointer is formed.
+        let ea = (addr as u32 as u64) + offset as u64;
+        if ea + N as u64 > self.len as u64 {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: ea + N <= len, and [base, base + len) is mapped.
+        Ok(unsafe { self.base.add(ea as usize) })
+    }
+
+    #[inline(always)]
+    fn load<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], TrapCode> {
+        let p = self.addr::<N>(addr, offset)?;
+        // SAFETY: `addr` checked that N bytes at p are accessible; unaligned
+        // reads are allowed by `read_unaligned`.
+        Ok(unsafe { p.cast::<[u8; N]>().read_unaligned() })
+    }
+
+    #[inline(always)]
+    fn store<const N: usize>(self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), TrapCode> {
+        let p = self.addr::<N>(addr, offset)?;
+        // SAFETY: as in `load`; the store is borrowed mutably by the loop.
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+}
+
+/// Bounds check for bulk operations: `[start, start + len)` within `size`.
+#[inline]
+fn range(start: u64, len: u64, size: usize, code: TrapCode) -> Result<std::ops::Range<usize>, TrapCode> {
+    let (start, len) = (start as u32 as u64, len as u32 as u64);
+    if start + len > size as u64 {
+        return Err(code);
+    }
+    Ok(start as usize..(start + len) as usize)
+}
+
+impl Execution {
+    pub(crate) fn reset(&mut self) {
+        self.frames.clear();
+    }
+
+    pub(crate) fn stack(&self) -> &[u64] {
+        &self.stack
+    }
+
+    pub(crate) fn stack_mut(&mut self) -> &mut [u64] {
+        &mut self.stack
+    }
+
+    pub(crate) fn copy_results(&self, results: &mut [u64]) {
+        results.copy_from_slice(&self.stack[..results.len()]);
+    }
+
+    /// Makes sure `[fp, fp + size)` exists, within the configured limit.
+    fn reserve(stack: &mut Vec<u64>, fp: usize, size: usize, max_slots: usize) -> Result<(), TrapCode> {
+        let needed = fp + size;
+        if needed > stack.len() {
+            if needed > max_slots {
+                return Err(TrapCode::StackOverflow);
+            }
+            let new_len = needed.max(stack.len() * 2).clamp(1024, max_slots);
+            stack.resize(new_len, 0);
+        }
+        Ok(())
+    }
+
+    /// Prepares a call of wasm function `func` (store index).
+    pub(crate) fn start(&mut self, store: &StoreInner, func: u32, args: &[u64]) -> Result<(), Trap> {
+        let FuncKind::Wasm { instance, def_index } = store.funcs[func as usize].kind else {
+            unreachable!("start is only called for wasm functions")
+        };
+        let ptr = function_ptr(store, instance, def_index);
+        // SAFETY: see `Frame::func`.
+        let function = unsafe { &*ptr };
+        let max_slots = store.engine.config().limits.max_stack_slots as usize;
+        let size = (function.frame_size as usize).max(function.num_results as usize);
+        Self::reserve(&mut self.stack, 0, size, max_slots)?;
+        self.stack[..args.len()].copy_from_slice(args);
+        self.stack[function.num_params as usize..function.num_locals as usize].fill(0);
+        self.frames.clear();
+        self.frames.push(Frame { func: ptr, instance, pc: 0, fp: 0 });
+        Ok(())
+    }
+
+    /// Runs until the entry function returns, a host function must be
+    /// called, or a trap.
+    pub(crate) fn run(&mut self, store: &mut StoreInner) -> Result<Exit, Trap> {
+        let limits = &store.engine.config().limits;
+        let max_depth = limits.max_call_depth as usize;
+        let max_slots = limits.max_stack_slots as usize;
+        let stack = &mut self.stack;
+        let frames = &mut self.frames;
+
+        'frames: loop {
+            let Some(&frame) = frames.last() else {
+                return Ok(Exit::Done);
+            };
+            // SAFETY: see `Frame::func`.
+            let func = unsafe { &*frame.func };
+            let code = &func.code[..];
+            let fp = frame.fp as usize;
+            let inst = frame.instance;
+            let regs = &mut stack[fp..fp + func.frame_size as usize];
+            let mut mem = Mem::of(store, inst);
+            let mut pc = frame.pc as usize;
+
+            // Saves the pc, then pushes a frame for function `def_index` of
+            // `instance` with its arguments at slot `base` of this frame.
+            macro_rules! enter {
+                ($instance:expr, $def_index:expr, $base:expr) => {{
+                    let (instance, base): (u32, usize) = ($instance, fp + $base as usize);
+                    frames.last_mut().expect("a frame is running").pc = pc as u32;
+                    if frames.len() >= max_depth {
+                        return Err(TrapCode::StackOverflow.into());
+                    }
+                    let ptr = function_ptr(store, instance, $def_index);
+                    // SAFETY: see `Frame::func`.
+                    let callee = unsafe { &*ptr };
+                    Self::reserve(stack, base, callee.frame_size as usize, max_slots)?;
+                    stack[base + callee.num_params as usize..base + callee.num_locals as usize].fill(0);
+                    frames.push(Frame { func: ptr, instance, pc: 0, fp: base as u32 });
+                    continue 'frames;
+                }};
+            }
+
+            // Calls store function `callee`: wasm through `enter!`, host
+            // functions by leaving the loop.
+            macro_rules! call {
+                ($callee:expr, $base:expr) => {{
+                    let callee: u32 = $callee;
+                    match store.funcs[callee as usize].kind {
+                        FuncKind::Wasm { instance, def_index } => enter!(instance, def_index, $base),
+                        FuncKind::Host(_) => {
+                            frames.last_mut().expect("a frame is running").pc = pc as u32;
+                            let base = (fp + $base as usize) as u32;
+                            return Ok(Exit::CallHost { func: callee, base, instance: inst });
+                        }
+                    }
+                }};
+            }
+
+            loop {
+                let instr = code[pc];
+                pc += 1;
+                match instr {
+                    Instr::Trap(code) => return Err(code.into()),
+                    Instr::Fuel(amount) => {
+                        let amount = amount as u64;
+                        if store.fuel < amount {
+                            store.fuel = 0;
+                            return Err(TrapCode::OutOfFuel.into());
+                        }
+                        store.fuel -= amount;
+                    }
+                    Instr::Br(target) => pc = target as usize,
+                    Instr::BrIfNez(c, target) => {
+                        if regs[c as usize] as u32 != 0 {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrIfEqz(c, target) => {
+                        if regs[c as usize] as u32 == 0 {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrTable(index, len) => pc += (regs[index as usize] as u32).min(len) as usize,
+                    Instr::Return => {
+                        frames.pop();
+                        continue 'frames;
+                    }
+                    Instr::CallInternal(def_index, base) => enter!(inst, def_index, base),
+                    Instr::Call(func, base) => {
+                        let index = store.instances[inst as usize].funcs[func as usize];
+                        call!(index, base)
+                    }
+                    Instr::CallIndirect(base, index, ty) => {
+                        let Instr::Aux(table, _, _) = code[pc] else {
+                            unreachable!("call_indirect is followed by its table")
+                        };
+                        pc += 1;
+                        let instance = &store.instances[inst as usize];
+                        let table = &store.tables[instance.tables[table as usize] as usize];
+                        let raw = *table
+                            .elements
+                            .get(regs[index as usize] as u32 as usize)
+                            .ok_or(TrapCode::TableOutOfBounds)?;
+                        let callee = raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
+                        if store.funcs[callee as usize].type_id != instance.type_ids[ty as usize] {
+                            return Err(TrapCode::IndirectCallTypeMismatch.into());
+                        }
+                        call!(callee, base)
+                    }
+                    Instr::Aux(..) => unreachable!("aux words are skipped by their instruction"),
+
+                    Instr::Copy(d, s) => regs[d as usize] = regs[s as usize],
+                    Instr::Const32(d, v) => regs[d as usize] = v as u64,
+                    Instr::Const64(d, v) => regs[d as usize] = v,
+                    Instr::Select(a, b, c) => {
+                        if regs[c as usize] as u32 == 0 {
+                            regs[a as usize] = regs[b as usize];
+                        }
+                    }
+                    Instr::GlobalGet(d, g) => {
+                        let g = store.instances[inst as usize].globals[g as usize];
+                        regs[d as usize] = store.globals[g as usize].value;
+                    }
+                    Instr::GlobalSet(g, s) => {
+                        let g = store.instances[inst as usize].globals[g as usize];
+                        store.globals[g as usize].value = regs[s as usize];
+                    }
+
+                    Instr::I32Load(d, a, o) => {
+                        regs[d as usize] = u32::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I64Load(d, a, o) => regs[d as usize] = u64::from_le_bytes(mem.load(regs[a as usize], o)?),
+                    Instr::I32Load8S(d, a, o) => {
+                        regs[d as usize] = (i8::from_le_bytes(mem.load(regs[a as usize], o)?) as i32).to_raw()
+                    }
+                    Instr::I32Load8U(d, a, o) => {
+                        regs[d as usize] = u8::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I32Load16S(d, a, o) => {
+                        regs[d as usize] = (i16::from_le_bytes(mem.load(regs[a as usize], o)?) as i32).to_raw()
+                    }
+                    Instr::I32Load16U(d, a, o) => {
+                        regs[d as usize] = u16::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I64Load8S(d, a, o) => {
+                        regs[d as usize] = i8::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                    }
+                    Instr::I64Load8U(d, a, o) => {
+                        regs[d as usize] = u8::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I64Load16S(d, a, o) => {
+                        regs[d as usize] = i16::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                    }
+                    Instr::I64Load16U(d, a, o) => {
+                        regs[d as usize] = u16::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I64Load32S(d, a, o) => {
+                        regs[d as usize] = i32::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                    }
+                    Instr::I64Load32U(d, a, o) => {
+                        regs[d as usize] = u32::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
+                    }
+                    Instr::I32Store(a, v, o) => {
+                        mem.store(regs[a as usize], o, (regs[v as usize] as u32).to_le_bytes())?
+                    }
+                    Instr::I64Store(a, v, o) => mem.store(regs[a as usize], o, regs[v as usize].to_le_bytes())?,
+                    Instr::I32Store8(a, v, o) | Instr::I64Store8(a, v, o) => {
+                        mem.store(regs[a as usize], o, (regs[v as usize] as u8).to_le_bytes())?
+                    }
+                    Instr::I32Store16(a, v, o) | Instr::I64Store16(a, v, o) => {
+                        mem.store(regs[a as usize], o, (regs[v as usize] as u16).to_le_bytes())?
+                    }
+                    Instr::I64Store32(a, v, o) => {
+                        mem.store(regs[a as usize], o, (regs[v as usize] as u32).to_le_bytes())?
+                    }
+                    Instr::MemorySize(d) => regs[d as usize] = mem.len as u64 / 65536,
+                    Instr::MemoryGrow(d) => {
+                        let m = store.instances[inst as usize].memories[0] as usize;
+                        let delta = regs[d as usize] as u32 as u64;
+                        regs[d as usize] = store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64;
+                        mem = Mem::of(store, inst);
+                    }
+                    Instr::MemoryFill(d, v, n) => {
+                        let m = store.instances[inst as usize].memories[0] as usize;
+                        let data = store.memories[m].data_mut();
+                        let r = range(regs[d as usize], regs[n as usize], data.len(), TrapCode::MemoryOutOfBounds)?;
+                        data[r].fill(regs[v as usize] as u8);
+                    }
+                    Instr::MemoryCopy(d, s, n) => {
+                        let m = store.instances[inst as usize].memories[0] as usize;
+                        let data = store.memories[m].data_mut();
+                        let len = regs[n as usize];
+                        let src = range(regs[s as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
+                        let dst = range(regs[d as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
+                        data.copy_within(src, dst.start);
+                    }
+                    Instr::MemoryInit(d, s, n) => {
+                        let Instr::Aux(seg, _, _) = code[pc] else {
+                            unreachable!("memory.init is followed by its segment")
+                        };
+                        pc += 1;
+                        let instance = &store.instances[inst as usize];
+                        let bytes = instance.data[seg as usize].clone();
+                        let m = instance.memories[0] as usize;
+                        let data = store.memories[m].data_mut();
+                        let len = regs[n as usize];
+                        let src = range(regs[s as usize], len, bytes.len(), TrapCode::MemoryOutOfBounds)?;
+                        let dst = range(regs[d as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
+                        data[dst].copy_from_slice(&bytes[src]);
+                    }
+                    Instr::DataDrop(seg) => store.instances[inst as usize].data[seg as usize] = Arc::new([]),
+
+                    Instr::TableGet(d, i, t) => {
+                        let t = store.instances[inst as usize].tables[t as usize] as usize;
+                        regs[d as usize] = *store.tables[t]
+                            .elements
+                            .get(regs[i as usize] as u32 as usize)
+                            .ok_or(TrapCode::TableOutOfBounds)?;
+                    }
+                    Instr::TableSet(i, v, t) => {
+                        let t = store.instances[inst as usize].tables[t as usize] as usize;
+                        *store.tables[t]
+                            .elements
+                            .get_mut(regs[i as usize] as u32 as usize)
+                            .ok_or(TrapCode::TableOutOfBounds)? = regs[v as usize];
+                    }
+                    Instr::TableSize(d, t) => {
+                        let t = store.instances[inst as usize].tables[t as usize] as usize;
+                        regs[d as usize] = store.tables[t].size();
+                    }
+                    Instr::TableGrow(d, n, t) => {
+                        let t = store.instances[inst as usize].tables[t as usize] as usize;
+                        let delta = regs[n as usize] as u32 as u64;
+                        regs[d as usize] =
+                            store.tables[t].grow(delta, regs[d as usize]).map_or(u32::MAX, |old| old as u32) as u64;
+                    }
+                    Instr::TableFill(i, v, n) => {
+                        let Instr::Aux(t, _, _) = code[pc] else { unreachable!("table.fill is followed by its table") };
+                        pc += 1;
+                        let t = store.instances[inst as usize].tables[t as usize] as usize;
+                        let elements = &mut store.tables[t].elements;
+                        let r = range(regs[i as usize], regs[n as usize], elements.len(), TrapCode::TableOutOfBounds)?;
+                        elements[r].fill(regs[v as usize]);
+                    }
+                    Instr::TableCopy(d, s, n) => {
+                        let Instr::Aux(dt, st, _) = code[pc] else {
+                            unreachable!("table.copy is followed by its tables")
+                        };
+                        pc += 1;
+                        let instance = &store.instances[inst as usize];
+                        let (dt, st) = (instance.tables[dt as usize] as usize, instance.tables[st as usize] as usize);
+                        let len = regs[n as usize];
+                        let src =
+                            range(regs[s as usize], len, store.tables[st].elements.len(), TrapCode::TableOutOfBounds)?;
+                        let dst =
+                            range(regs[d as usize], len, store.tables[dt].elements.len(), TrapCode::TableOutOfBounds)?;
+                        if dt == st {
+                            store.tables[dt].elements.copy_within(src, dst.start);
+                        } else {
+                            let items: Vec<u64> = store.tables[st].elements[src].to_vec();
+                            store.tables[dt].elements[dst].copy_from_slice(&items);
+                        }
+                    }
+                    Instr::TableInit(d, s, n) => {
+                        let Instr::Aux(t, seg, _) = code[pc] else {
+                            unreachable!("table.init is followed by its operands")
+                        };
+                        pc += 1;
+                        let instance = &store.instances[inst as usize];
+                        let items = instance.elements[seg as usize].clone();
+                        let t = instance.tables[t as usize] as usize;
+                        let elements = &mut store.tables[t].elements;
+                        let len = regs[n as usize];
+                        let src = range(regs[s as usize], len, items.len(), TrapCode::TableOutOfBounds)?;
+                        let dst = range(regs[d as usize], len, elements.len(), TrapCode::TableOutOfBounds)?;
+                        elements[dst].copy_from_slice(&items[src]);
+                    }
+                    Instr::ElemDrop(seg) => store.instances[inst as usize].elements[seg as usize] = Arc::new([]),
+                    Instr::RefIsNull(d, a) => regs[d as usize] = (regs[a as usize] == 0) as u64,
+                    Instr::RefFunc(d, f) => {
+                        regs[d as usize] = store.instances[inst as usize].funcs[f as usize] as u64 + 1
+                    }
+
+                    Instr::I32Eqz(d, a) => un(regs, d, a, |x: u32| x == 0),
+                    Instr::I64Eqz(d, a) => un(regs, d, a, |x: u64| x == 0),
+                    Instr::I32Clz(d, a) => un(regs, d, a, u32::leading_zeros),
+                    Instr::I32Ctz(d, a) => un(regs, d, a, u32::trailing_zeros),
+                    Instr::I32Popcnt(d, a) => un(regs, d, a, u32::count_ones),
+                    Instr::I64Clz(d, a) => un(regs, d, a, |x: u64| x.leading_zeros() as u64),
+                    Instr::I64Ctz(d, a) => un(regs, d, a, |x: u64| x.trailing_zeros() as u64),
+                    Instr::I64Popcnt(d, a) => un(regs, d, a, |x: u64| x.count_ones() as u64),
+                    Instr::F32Abs(d, a) => un(regs, d, a, ops::f32_abs),
+                    Instr::F32Neg(d, a) => un(regs, d, a, ops::f32_neg),
+                    Instr::F32Ceil(d, a) => un(regs, d, a, ops::f32_ceil),
+                    Instr::F32Floor(d, a) => un(regs, d, a, ops::f32_floor),
+                    Instr::F32Trunc(d, a) => un(regs, d, a, ops::f32_trunc),
+                    Instr::F32Nearest(d, a) => un(regs, d, a, ops::f32_nearest),
+                    Instr::F32Sqrt(d, a) => un(regs, d, a, ops::f32_sqrt),
+                    Instr::F64Abs(d, a) => un(regs, d, a, ops::f64_abs),
+                    Instr::F64Neg(d, a) => un(regs, d, a, ops::f64_neg),
+                    Instr::F64Ceil(d, a) => un(regs, d, a, ops::f64_ceil),
+                    Instr::F64Floor(d, a) => un(regs, d, a, ops::f64_floor),
+                    Instr::F64Trunc(d, a) => un(regs, d, a, ops::f64_trunc),
+                    Instr::F64Nearest(d, a) => un(regs, d, a, ops::f64_nearest),
+                    Instr::F64Sqrt(d, a) => un(regs, d, a, ops::f64_sqrt),
+                    Instr::I32WrapI64(d, a) => un(regs, d, a, |x: u64| x as u32),
+                    Instr::I32TruncF32S(d, a) => try_un(regs, d, a, ops::i32_trunc_f32_s)?,
+                    Instr::I32TruncF32U(d, a) => try_un(regs, d, a, ops::i32_trunc_f32_u)?,
+                    Instr::I32TruncF64S(d, a) => try_un(regs, d, a, ops::i32_trunc_f64_s)?,
+                    Instr::I32TruncF64U(d, a) => try_un(regs, d, a, ops::i32_trunc_f64_u)?,
+                    Instr::I64ExtendI32S(d, a) => un(regs, d, a, |x: i32| x as i64),
+                    Instr::I64ExtendI32U(d, a) => un(regs, d, a, |x: u32| x as u64),
+                    Instr::I64TruncF32S(d, a) => try_un(regs, d, a, ops::i64_trunc_f32_s)?,
+                    Instr::I64TruncF32U(d, a) => try_un(regs, d, a, ops::i64_trunc_f32_u)?,
+                    Instr::I64TruncF64S(d, a) => try_un(regs, d, a, ops::i64_trunc_f64_s)?,
+                    Instr::I64TruncF64U(d, a) => try_un(regs, d, a, ops::i64_trunc_f64_u)?,
+                    Instr::F32ConvertI32S(d, a) => un(regs, d, a, |x: i32| x as f32),
+                    Instr::F32ConvertI32U(d, a) => un(regs, d, a, |x: u32| x as f32),
+                    Instr::F32ConvertI64S(d, a) => un(regs, d, a, |x: i64| x as f32),
+                    Instr::F32ConvertI64U(d, a) => un(regs, d, a, |x: u64| x as f32),
+                    Instr::F32DemoteF64(d, a) => un(regs, d, a, ops::f32_demote),
+                    Instr::F64ConvertI32S(d, a) => un(regs, d, a, |x: i32| x as f64),
+                    Instr::F64ConvertI32U(d, a) => un(regs, d, a, |x: u32| x as f64),
+                    Instr::F64ConvertI64S(d, a) => un(regs, d, a, |x: i64| x as f64),
+                    Instr::F64ConvertI64U(d, a) => un(regs, d, a, |x: u64| x as f64),
+                    Instr::F64PromoteF32(d, a) => un(regs, d, a, ops::f64_promote),
+                    Instr::I32Extend8S(d, a) => un(regs, d, a, |x: i32| x as i8 as i32),
+                    Instr::I32Extend16S(d, a) => un(regs, d, a, |x: i32| x as i16 as i32),
+                    Instr::I64Extend8S(d, a) => un(regs, d, a, |x: i64| x as i8 as i64),
+                    Instr::I64Extend16S(d, a) => un(regs, d, a, |x: i64| x as i16 as i64),
+                    Instr::I64Extend32S(d, a) => un(regs, d, a, |x: i64| x as i32 as i64),
+                    // Rust's float→int `as` saturates and maps NaN to 0, exactly
+                    // the nontrapping conversions' semantics.
+                    Instr::I32TruncSatF32S(d, a) => un(regs, d, a, |x: f32| x as i32),
+                    Instr::I32TruncSatF32U(d, a) => un(regs, d, a, |x: f32| x as u32),
+                    Instr::I32TruncSatF64S(d, a) => un(regs, d, a, |x: f64| x as i32),
+                    Instr::I32TruncSatF64U(d, a) => un(regs, d, a, |x: f64| x as u32),
+                    Instr::I64TruncSatF32S(d, a) => un(regs, d, a, |x: f32| x as i64),
+                    Instr::I64TruncSatF32U(d, a) => un(regs, d, a, |x: f32| x as u64),
+                    Instr::I64TruncSatF64S(d, a) => un(regs, d, a, |x: f64| x as i64),
+                    Instr::I64TruncSatF64U(d, a) => un(regs, d, a, |x: f64| x as u64),
+
+                    Instr::I32Eq(d, a, b) => bin(regs, d, a, b, |x: u32, y| x == y),
+                    Instr::I32Ne(d, a, b) => bin(regs, d, a, b, |x: u32, y| x != y),
+                    Instr::I32LtS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x < y),
+                    Instr::I32LtU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x < y),
+                    Instr::I32GtS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x > y),
+                    Instr::I32GtU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x > y),
+                    Instr::I32LeS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x <= y),
+                    Instr::I32LeU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x <= y),
+                    Instr::I32GeS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x >= y),
+                    Instr::I32GeU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x >= y),
+                    Instr::I64Eq(d, a, b) => bin(regs, d, a, b, |x: u64, y| x == y),
+                    Instr::I64Ne(d, a, b) => bin(regs, d, a, b, |x: u64, y| x != y),
+                    Instr::I64LtS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x < y),
+                    Instr::I64LtU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x < y),
+                    Instr::I64GtS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x > y),
+                    Instr::I64GtU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x > y),
+                    Instr::I64LeS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x <= y),
+                    Instr::I64LeU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x <= y),
+                    Instr::I64GeS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x >= y),
+                    Instr::I64GeU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x >= y),
+                    Instr::F32Eq(d, a, b) => bin(regs, d, a, b, |x: f32, y| x == y),
+                    Instr::F32Ne(d, a, b) => bin(regs, d, a, b, |x: f32, y| x != y),
+                    Instr::F32Lt(d, a, b) => bin(regs, d, a, b, |x: f32, y| x < y),
+                    Instr::F32Gt(d, a, b) => bin(regs, d, a, b, |x: f32, y| x > y),
+                    Instr::F32Le(d, a, b) => bin(regs, d, a, b, |x: f32, y| x <= y),
+                    Instr::F32Ge(d, a, b) => bin(regs, d, a, b, |x: f32, y| x >= y),
+                    Instr::F64Eq(d, a, b) => bin(regs, d, a, b, |x: f64, y| x == y),
+                    Instr::F64Ne(d, a, b) => bin(regs, d, a, b, |x: f64, y| x != y),
+                    Instr::F64Lt(d, a, b) => bin(regs, d, a, b, |x: f64, y| x < y),
+                    Instr::F64Gt(d, a, b) => bin(regs, d, a, b, |x: f64, y| x > y),
+                    Instr::F64Le(d, a, b) => bin(regs, d, a, b, |x: f64, y| x <= y),
+                    Instr::F64Ge(d, a, b) => bin(regs, d, a, b, |x: f64, y| x >= y),
+                    Instr::I32Add(d, a, b) => bin(regs, d, a, b, u32::wrapping_add),
+                    Instr::I32Sub(d, a, b) => bin(regs, d, a, b, u32::wrapping_sub),
+                    Instr::I32Mul(d, a, b) => bin(regs, d, a, b, u32::wrapping_mul),
+                    Instr::I32DivS(d, a, b) => try_bin(regs, d, a, b, ops::i32_div_s)?,
+                    Instr::I32DivU(d, a, b) => try_bin(regs, d, a, b, ops::i32_div_u)?,
+                    Instr::I32RemS(d, a, b) => try_bin(regs, d, a, b, ops::i32_rem_s)?,
+                    Instr::I32RemU(d, a, b) => try_bin(regs, d, a, b, ops::i32_rem_u)?,
+                    Instr::I32And(d, a, b) => bin(regs, d, a, b, |x: u32, y| x & y),
+                    Instr::I32Or(d, a, b) => bin(regs, d, a, b, |x: u32, y| x | y),
+                    Instr::I32Xor(d, a, b) => bin(regs, d, a, b, |x: u32, y| x ^ y),
+                    Instr::I32Shl(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.wrapping_shl(y)),
+                    Instr::I32ShrS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x.wrapping_shr(y as u32)),
+                    Instr::I32ShrU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.wrapping_shr(y)),
+                    Instr::I32Rotl(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.rotate_left(y)),
+                    Instr::I32Rotr(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.rotate_right(y)),
+                    Instr::I64Add(d, a, b) => bin(regs, d, a, b, u64::wrapping_add),
+                    Instr::I64Sub(d, a, b) => bin(regs, d, a, b, u64::wrapping_sub),
+                    Instr::I64Mul(d, a, b) => bin(regs, d, a, b, u64::wrapping_mul),
+                    Instr::I64DivS(d, a, b) => try_bin(regs, d, a, b, ops::i64_div_s)?,
+                    Instr::I64DivU(d, a, b) => try_bin(regs, d, a, b, ops::i64_div_u)?,
+                    Instr::I64RemS(d, a, b) => try_bin(regs, d, a, b, ops::i64_rem_s)?,
+                    Instr::I64RemU(d, a, b) => try_bin(regs, d, a, b, ops::i64_rem_u)?,
+                    Instr::I64And(d, a, b) => bin(regs, d, a, b, |x: u64, y| x & y),
+                    Instr::I64Or(d, a, b) => bin(regs, d, a, b, |x: u64, y| x | y),
+                    Instr::I64Xor(d, a, b) => bin(regs, d, a, b, |x: u64, y| x ^ y),
+                    Instr::I64Shl(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.wrapping_shl(y as u32)),
+                    Instr::I64ShrS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x.wrapping_shr(y as u32)),
+                    Instr::I64ShrU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.wrapping_shr(y as u32)),
+                    Instr::I64Rotl(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.rotate_left((y % 64) as u32)),
+                    Instr::I64Rotr(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.rotate_right((y % 64) as u32)),
+                    Instr::F32Add(d, a, b) => bin(regs, d, a, b, |x: f32, y| x + y),
+                    Instr::F32Sub(d, a, b) => bin(regs, d, a, b, |x: f32, y| x - y),
+                    Instr::F32Mul(d, a, b) => bin(regs, d, a, b, |x: f32, y| x * y),
+                    Instr::F32Div(d, a, b) => bin(regs, d, a, b, |x: f32, y| x / y),
+                    Instr::F32Min(d, a, b) => bin(regs, d, a, b, ops::f32_min),
+                    Instr::F32Max(d, a, b) => bin(regs, d, a, b, ops::f32_max),
+                    Instr::F32Copysign(d, a, b) => bin(regs, d, a, b, ops::f32_copysign),
+                    Instr::F64Add(d, a, b) => bin(regs, d, a, b, |x: f64, y| x + y),
+                    Instr::F64Sub(d, a, b) => bin(regs, d, a, b, |x: f64, y| x - y),
+                    Instr::F64Mul(d, a, b) => bin(regs, d, a, b, |x: f64, y| x * y),
+                    Instr::F64Div(d, a, b) => bin(regs, d, a, b, |x: f64, y| x / y),
+                    Instr::F64Min(d, a, b) => bin(regs, d, a, b, ops::f64_min),
+                    Instr::F64Max(d, a, b) => bin(regs, d, a, b, ops::f64_max),
+                    Instr::F64Copysign(d, a, b) => bin(regs, d, a, b, ops::f64_copysign),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The interpreter's instruction set.
+//!
+//! Operands named `Slot` are indices into the current frame. Instructions
+//! that need more than three operands are followed by an [`Instr::Aux`]
+//! word, which is never executed.
+
+use crate::error::TrapCode;
+
+pub(crate) type Slot = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Instr {
+    // Control.
+    Trap(TrapCode),
+    /// Charge the fuel of the straight-line region that starts here.
+    Fuel(u32),
+    Br(u32),
+    BrIfNez(Slot, u32),
+    BrIfEqz(Slot, u32),
+    /// Jump `min(index, len)` instructions past the next one; the table of
+    /// `len + 1` `Br`s follows.
+    BrTable(Slot, u32),
+    Return,
+    /// Call a function defined in the same module: (defined index, arg base).
+    CallInternal(u32, Slot),
+    /// Call through the instance's function index space: (func index, arg base).
+    Call(u32, Slot),
+    /// (arg base, table index slot, type index) + Aux(table).
+    CallIndirect(Slot, Slot, u32),
+    Aux(u32, u32, u32),
+
+    // Data movement.
+    Copy(Slot, Slot),
+    Const32(Slot, u32),
+    Const64(Slot, u64),
+    /// (a, b, cond): a = cond != 0 ? a : b.
+    Select(Slot, Slot, Slot),
+    GlobalGet(Slot, u32),
+    GlobalSet(u32, Slot),
+
+    // Memory 0: loads (dst, addr, offset) and stores (addr, value, offset).
+    I32Load(Slot, Slot, u32),
+    I64Load(Slot, Slot, u32),
+    I32Load8S(Slot, Slot, u32),
+    I32Load8U(Slot, Slot, u32),
+    I32Load16S(Slot, Slot, u32),
+    I32Load16U(Slot, Slot, u32),
+    I64Load8S(Slot, Slot, u32),
+    I64Load8U(Slot, Slot, u32),
+    I64Load16S(Slot, Slot, u32),
+    I64Load16U(Slot, Slot, u32),
+    I64Load32S(Slot, Slot, u32),
+    I64Load32U(Slot, Slot, u32),
+    I32Store(Slot, Slot, u32),
+    I64Store(Slot, Slot, u32),
+    I32Store8(Slot, Slot, u32),
+    I32Store16(Slot, Slot, u32),
+    I64Store8(Slot, Slot, u32),
+    I64Store16(Slot, Slot, u32),
+    I64Store32(Slot, Slot, u32),
+    MemorySize(Slot),
+    MemoryGrow(Slot),
+    /// (dst, value, len)
+    MemoryFill(Slot, Slot, Slot),
+    /// (dst, src, len)
+    MemoryCopy(Slot, Slot, Slot),
+    /// (dst, src, len) + Aux(data segment)
+    MemoryInit(Slot, Slot, Slot),
+    DataDrop(u32),
+
+    // Tables and references.
+    /// (dst, index, table)
+    TableGet(Slot, Slot, u32),
+    /// (index, value, table)
+    TableSet(Slot, Slot, u32),
+    TableSize(Slot, u32),
+    /// (init value and result, delta, table)
+    TableGrow(Slot, Slot, u32),
+    /// (index, value, len) + Aux(table)
+    TableFill(Slot, Slot, Slot),
+    /// (dst, src, len) + Aux(dst table, src table)
+    TableCopy(Slot, Slot, Slot),
+    /// (dst, src, len) + Aux(table, element segment)
+    TableInit(Slot, Slot, Slot),
+    ElemDrop(u32),
+    RefIsNull(Slot, Slot),
+    RefFunc(Slot, u32),
+
+    // Unary numeric (dst, operand).
+    I32Eqz(Slot, Slot),
+    I64Eqz(Slot, Slot),
+    I32Clz(Slot, Slot),
+    I32Ctz(Slot, Slot),
+    I32Popcnt(Slot, Slot),
+    I64Clz(Slot, Slot),
+    I64Ctz(Slot, Slot),
+    I64Popcnt(Slot, Slot),
+    F32Abs(Slot, Slot),
+    F32Neg(Slot, Slot),
+    F32Ceil(Slot, Slot),
+    F32Floor(Slot, Slot),
+    F32Trunc(Slot, Slot),
+    F32Nearest(Slot, Slot),
+    F32Sqrt(Slot, Slot),
+    F64Abs(Slot, Slot),
+    F64Neg(Slot, Slot),
+    F64Ceil(Slot, Slot),
+    F64Floor(Slot, Slot),
+    F64Trunc(Slot, Slot),
+    F64Nearest(Slot, Slot),
+    F64Sqrt(Slot, Slot),
+    I32WrapI64(Slot, Slot),
+    I32TruncF32S(Slot, Slot),
+    I32TruncF32U(Slot, Slot),
+    I32TruncF64S(Slot, Slot),
+    I32TruncF64U(Slot, Slot),
+    I64ExtendI32S(Slot, Slot),
+    I64ExtendI32U(Slot, Slot),
+    I64TruncF32S(Slot, Slot),
+    I64TruncF32U(Slot, Slot),
+    I64TruncF64S(Slot, Slot),
+    I64TruncF64U(Slot, Slot),
+    F32ConvertI32S(Slot, Slot),
+    F32ConvertI32U(Slot, Slot),
+    F32ConvertI64S(Slot, Slot),
+    F32ConvertI64U(Slot, Slot),
+    F32DemoteF64(Slot, Slot),
+    F64ConvertI32S(Slot, Slot),
+    F64ConvertI32U(Slot, Slot),
+    F64ConvertI64S(Slot, Slot),
+    F64ConvertI64U(Slot, Slot),
+    F64PromoteF32(Slot, Slot),
+    I32Extend8S(Slot, Slot),
+    I32Extend16S(Slot, Slot),
+    I64Extend8S(Slot, Slot),
+    I64Extend16S(Slot, Slot),
+    I64Extend32S(Slot, Slot),
+    I32TruncSatF32S(Slot, Slot),
+    I32TruncSatF32U(Slot, Slot),
+    I32TruncSatF64S(Slot, Slot),
+    I32TruncSatF64U(Slot, Slot),
+    I64TruncSatF32S(Slot, Slot),
+    I64TruncSatF32U(Slot, Slot),
+    I64TruncSatF64S(Slot, Slot),
+    I64TruncSatF64U(Slot, Slot),
+
+    // Binary numeric (dst, lhs, rhs).
+    I32Eq(Slot, Slot, Slot),
+    I32Ne(Slot, Slot, Slot),
+    I32LtS(Slot, Slot, Slot),
+    I32LtU(Slot, Slot, Slot),
+    I32GtS(Slot, Slot, Slot),
+    I32GtU(Slot, Slot, Slot),
+    I32LeS(Slot, Slot, Slot),
+    I32LeU(Slot, Slot, Slot),
+    I32GeS(Slot, Slot, Slot),
+    I32GeU(Slot, Slot, Slot),
+    I64Eq(Slot, Slot, Slot),
+    I64Ne(Slot, Slot, Slot),
+    I64LtS(Slot, Slot, Slot),
+    I64LtU(Slot, Slot, Slot),
+    I64GtS(Slot, Slot, Slot),
+    I64GtU(Slot, Slot, Slot),
+    I64LeS(Slot, Slot, Slot),
+    I64LeU(Slot, Slot, Slot),
+    I64GeS(Slot, Slot, Slot),
+    I64GeU(Slot, Slot, Slot),
+    F32Eq(Slot, Slot, Slot),
+    F32Ne(Slot, Slot, Slot),
+    F32Lt(Slot, Slot, Slot),
+    F32Gt(Slot, Slot, Slot),
+    F32Le(Slot, Slot, Slot),
+    F32Ge(Slot, Slot, Slot),
+    F64Eq(Slot, Slot, Slot),
+    F64Ne(Slot, Slot, Slot),
+    F64Lt(Slot, Slot, Slot),
+    F64Gt(Slot, Slot, Slot),
+    F64Le(Slot, Slot, Slot),
+    F64Ge(Slot, Slot, Slot),
+    I32Add(Slot, Slot, Slot),
+    I32Sub(Slot, Slot, Slot),
+    I32Mul(Slot, Slot, Slot),
+    I32DivS(Slot, Slot, Slot),
+    I32DivU(Slot, Slot, Slot),
+    I32RemS(Slot, Slot, Slot),
+    I32RemU(Slot, Slot, Slot),
+    I32And(Slot, Slot, Slot),
+    I32Or(Slot, Slot, Slot),
+    I32Xor(Slot, Slot, Slot),
+    I32Shl(Slot, Slot, Slot),
+    I32ShrS(Slot, Slot, Slot),
+    I32ShrU(Slot, Slot, Slot),
+    I32Rotl(Slot, Slot, Slot),
+    I32Rotr(Slot, Slot, Slot),
+    I64Add(Slot, Slot, Slot),
+    I64Sub(Slot, Slot, Slot),
+    I64Mul(Slot, Slot, Slot),
+    I64DivS(Slot, Slot, Slot),
+    I64DivU(Slot, Slot, Slot),
+    I64RemS(Slot, Slot, Slot),
+    I64RemU(Slot, Slot, Slot),
+    I64And(Slot, Slot, Slot),
+    I64Or(Slot, Slot, Slot),
+    I64Xor(Slot, Slot, Slot),
+    I64Shl(Slot, Slot, Slot),
+    I64ShrS(Slot, Slot, Slot),
+    I64ShrU(Slot, Slot, Slot),
+    I64Rotl(Slot, Slot, Slot),
+    I64Rotr(Slot, Slot, Slot),
+    F32Add(Slot, Slot, Slot),
+    F32Sub(Slot, Slot, Slot),
+    F32Mul(Slot, Slot, Slot),
+    F32Div(Slot, Slot, Slot),
+    F32Min(Slot, Slot, Slot),
+    F32Max(Slot, Slot, Slot),
+    F32Copysign(Slot, Slot, Slot),
+    F64Add(Slot, Slot, Slot),
+    F64Sub(Slot, Slot, Slot),
+    F64Mul(Slot, Slot, Slot),
+    F64Div(Slot, Slot, Slot),
+    F64Min(Slot, Slot, Slot),
+    F64Max(Slot, Slot, Slot),
+    F64Copysign(Slot, Slot, Slot),
+}
+
+// Keep instructions two words wide: the dispatch loop's cache footprint
+// depends on it.
+const _: () = assert!(std::mem::size_of::<Instr>() == 16);

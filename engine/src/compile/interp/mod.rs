@@ -1,0 +1,30 @@
+//! The interpreter tier.
+//!
+//! Each function is translated once into [`Instr`]s: a register-style
+//! bytecode whose operands are frame slots. Because wasm's operand stack
+//! height is known statically at every instruction, each operand position
+//! gets a fixed slot in the frame (`[params | locals | operand stack]`), so
+//! instructions read and write slots directly and no stack pointer moves at
+//! run time. Branch targets are resolved to instruction indices, and values
+//! carried by a branch are moved with explicit copies.
+
+mod exec;
+mod instr;
+mod ops;
+mod translate;
+
+pub(crate) use exec::{Execution, Exit};
+pub(crate) use instr::Instr;
+pub(crate) use translate::{TranslatorScratch, translate};
+
+/// A translated function.
+#[derive(Debug)]
+pub(crate) struct Function {
+    pub(crate) code: Box<[Instr]>,
+    pub(crate) num_params: u32,
+    /// Parameters plus declared locals.
+    pub(crate) num_locals: u32,
+    /// Slots the frame needs: locals plus the deepest operand stack.
+    pub(crate) frame_size: u32,
+    pub(crate) num_results: u32,
+}

@@ -1,0 +1,644 @@
+//! wasm operators → interpreter [`Instr`]s, validated in the same pass.
+
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use super::Function;
+use super::instr::{Instr, Slot};
+use crate::error::{Error, Result, TrapCode};
+use crate::module::ModuleInfo;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The function body itself: branching to it returns.
+    Func,
+    Block,
+    Loop,
+    /// An `if` whose `else` has not been seen; holds the branch to patch.
+    If(usize),
+    Else,
+}
+
+#[derive(Debug)]
+struct Control {
+    kind: Kind,
+    /// Operand height where the label's values live.
+    height: u32,
+    /// How many values a branch to this label carries.
+    branch_arity: u32,
+    loop_start: usize,
+    /// Branches to this label's end, patched when it is reached.
+    patches: Vec<usize>,
+    /// Whether code for this construct is emitted at all.
+    live: bool,
+}
+
+/// Allocations reused across the functions of a module.
+#[derive(Default)]
+pub(crate) struct TranslatorScratch {
+    control: Vec<Control>,
+}
+
+struct Translator<'a> {
+    info: &'a ModuleInfo,
+    code: Vec<Instr>,
+    num_locals: u32,
+    num_results: u32,
+    control: Vec<Control>,
+    fuel: bool,
+    fuel_at: Option<usize>,
+    fuel_count: u32,
+}
+
+/// Placeholder branch target, always patched before the function is done.
+const UNPATCHED: u32 = u32::MAX;
+
+pub(crate) fn translate(
+    info: &ModuleInfo,
+    mut validator: FuncValidator<ValidatorResources>,
+    body: FunctionBody<'_>,
+    fuel: bool,
+    scratch: &mut TranslatorScratch,
+) -> Result<Function> {
+    let err = Error::from_wasmparser;
+    let ty = info.func_type(validator.index());
+    let ty = ty.clone();
+    let mut reader = body.get_binary_reader();
+    validator.read_locals(&mut reader).map_err(err)?;
+    let num_locals = validator.len_locals();
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+
+    let mut t = Translator {
+        info,
+        code: Vec::new(),
+        num_locals,
+        num_results: ty.results().len() as u32,
+        control: std::mem::take(&mut scratch.control),
+        fuel,
+        fuel_at: None,
+        fuel_count: 0,
+    };
+    t.control.clear();
+    t.control.push(Control {
+        kind: Kind::Func,
+        height: 0,
+        branch_arity: ty.results().len() as u32,
+        loop_start: 0,
+        patches: Vec::new(),
+        live: true,
+    });
+    t.start_fuel_region();
+
+    let mut max_height = 0u32;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(err)?;
+        let height = validator.operand_stack_height();
+        let reachable = validator.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        validator.op(offset, &op).map_err(err)?;
+        max_height = max_height.max(height).max(validator.operand_stack_height());
+        t.operator(&op, height, reachable, offset)?;
+    }
+    ops.finish().map_err(err)?;
+    t.finish_fuel_region();
+
+    let frame_size = num_locals
+        .checked_add(max_height)
+        .filter(|s| *s < u32::MAX / 2)
+        .ok_or_else(|| Error::Limit("function frame too large".into()))?;
+    scratch.control = t.control;
+    Ok(Function {
+        code: t.code.into_boxed_slice(),
+        num_params: ty.params().len() as u32,
+        num_locals,
+        frame_size,
+        num_results: ty.results().len() as u32,
+    })
+}
+
+impl Translator<'_> {
+    fn slot(&self, height: u32) -> Slot {
+        self.num_locals + height
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.code.len() - 1
+    }
+
+    fn start_fuel_region(&mut self) {
+        if self.fuel {
+            self.finish_fuel_region();
+            self.fuel_at = Some(self.emit(Instr::Fuel(0)));
+        }
+    }
+
+    fn finish_fuel_region(&mut self) {
+        if let Some(at) = self.fuel_at.take() {
+            self.code[at] = Instr::Fuel(self.fuel_count);
+            self.fuel_count = 0;
+        }
+    }
+
+    fn patch(&mut self, at: usize, target: usize) {
+        let target = target as u32;
+        self.code[at] = match self.code[at] {
+            Instr::Br(_) => Instr::Br(target),
+            Instr::BrIfNez(c, _) => Instr::BrIfNez(c, target),
+            Instr::BrIfEqz(c, _) => Instr::BrIfEqz(c, target),
+            other => unreachable!("patching a non-branch {other:?}"),
+        };
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => {
+                let ty = &self.info.types[idx as usize];
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        }
+    }
+
+    fn copy_values(&mut self, dst_height: u32, src_height: u32, count: u32) {
+        if dst_height != src_height {
+            for i in 0..count {
+                let (d, s) = (self.slot(dst_height + i), self.slot(src_height + i));
+                self.emit(Instr::Copy(d, s));
+            }
+        }
+    }
+
+    /// Moves the results, whose top is at `top`, to the frame base and returns.
+    fn emit_return(&mut self, top: u32) {
+        let n = self.num_results;
+        for i in 0..n {
+            let s = self.slot(top - n + i);
+            if s != i {
+                self.emit(Instr::Copy(i, s));
+            }
+        }
+        self.emit(Instr::Return);
+    }
+
+    /// Emits an unconditional branch to the label `depth`, whose carried
+    /// values end at height `top`.
+    fn emit_branch(&mut self, depth: u32, top: u32) {
+        let index = self.control.len() - 1 - depth as usize;
+        let (kind, height, n, loop_start) = {
+            let c = &self.control[index];
+            (c.kind, c.height, c.branch_arity, c.loop_start)
+        };
+        if kind == Kind::Func {
+            self.emit_return(top);
+            return;
+        }
+        self.copy_values(height, top - n, n);
+        if kind == Kind::Loop {
+            self.emit(Instr::Br(loop_start as u32));
+        } else {
+            let at = self.emit(Instr::Br(UNPATCHED));
+            self.control[index].patches.push(at);
+        }
+    }
+
+    fn needs_copies(&self, depth: u32, top: u32) -> bool {
+        let c = &self.control[self.control.len() - 1 - depth as usize];
+        c.kind == Kind::Func || (c.branch_arity > 0 && c.height != top - c.branch_arity)
+    }
+
+    fn push_control(&mut self, kind: Kind, height: u32, branch_arity: u32, live: bool) {
+        let loop_start = self.code.len();
+        self.control.push(Control { kind, height, branch_arity, loop_start, patches: Vec::new(), live });
+    }
+
+    fn unary(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
+        let s = self.slot(h - 1);
+        self.emit(make(s, s));
+    }
+
+    fn binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
+        let (a, b) = (self.slot(h - 2), self.slot(h - 1));
+        self.emit(make(a, a, b));
+    }
+
+    fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) {
+        let a = self.slot(h - 1);
+        self.emit(make(a, a, offset as u32));
+    }
+
+    fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) {
+        let (a, v) = (self.slot(h - 2), self.slot(h - 1));
+        self.emit(make(a, v, offset as u32));
+    }
+
+    fn ternary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
+        let (a, b, c) = (self.slot(h - 3), self.slot(h - 2), self.slot(h - 1));
+        self.emit(make(a, b, c));
+    }
+
+    fn operator(&mut self, op: &Operator<'_>, h: u32, reachable: bool, offset: u64) -> Result<()> {
+        use Operator as O;
+        // Structured control is tracked even in dead code, so ends match up.
+        match *op {
+            O::Block { blockty } => {
+                let (p, r) = self.block_arity(blockty);
+                self.count_fuel(reachable);
+                self.push_control(Kind::Block, h.saturating_sub(p), r, reachable);
+                return Ok(());
+            }
+            O::Loop { blockty } => {
+                let (p, _) = self.block_arity(blockty);
+                self.count_fuel(reachable);
+                if reachable {
+                    self.start_fuel_region();
+                }
+                self.push_control(Kind::Loop, h.saturating_sub(p), p, reachable);
+                return Ok(());
+            }
+            O::If { blockty } => {
+                let (p, r) = self.block_arity(blockty);
+                self.count_fuel(reachable);
+                let mut at = 0;
+                if reachable {
+                    let cond = self.slot(h - 1);
+                    at = self.emit(Instr::BrIfEqz(cond, UNPATCHED));
+                    self.start_fuel_region();
+                }
+                self.push_control(Kind::If(at), h.saturating_sub(1 + p), r, reachable);
+                return Ok(());
+            }
+            O::Else => {
+                self.count_fuel(reachable);
+                let top = self.control.len() - 1;
+                let c = &self.control[top];
+                if c.live {
+                    let Kind::If(else_branch) = c.kind else { unreachable!("validated: else follows if") };
+                    if reachable {
+                        let at = self.emit(Instr::Br(UNPATCHED));
+                        self.control[top].patches.push(at);
+                    }
+                    self.patch(else_branch, self.code.len());
+                    self.control[top].kind = Kind::Else;
+                    self.start_fuel_region();
+                }
+                return Ok(());
+            }
+            O::End => {
+                self.count_fuel(reachable);
+                let c = self.control.pop().expect("validated: end matches a construct");
+                if !c.live {
+                    return Ok(());
+                }
+                if c.kind == Kind::Func {
+                    if reachable {
+                        self.emit_return(h);
+                    }
+                    return Ok(());
+                }
+                let end = self.code.len();
+                if let Kind::If(else_branch) = c.kind {
+                    self.patch(else_branch, end);
+                }
+                for at in c.patches {
+                    self.patch(at, end);
+                }
+                self.start_fuel_region();
+                return Ok(());
+            }
+            _ => {}
+        }
+        if !reachable {
+            return Ok(());
+        }
+        self.count_fuel(true);
+        match *op {
+            O::Unreachable => {
+                self.emit(Instr::Trap(TrapCode::Unreachable));
+            }
+            O::Nop | O::Drop => {}
+            O::Br { relative_depth } => self.emit_branch(relative_depth, h),
+            O::BrIf { relative_depth } => {
+                let cond = self.slot(h - 1);
+                if self.needs_copies(relative_depth, h - 1) {
+                    let skip = self.emit(Instr::BrIfEqz(cond, UNPATCHED));
+                    self.emit_branch(relative_depth, h - 1);
+                    self.patch(skip, self.code.len());
+                } else {
+                    let index = self.control.len() - 1 - relative_depth as usize;
+                    if self.control[index].kind == Kind::Loop {
+                        let start = self.control[index].loop_start as u32;
+                        self.emit(Instr::BrIfNez(cond, start));
+                    } else {
+                        let at = self.emit(Instr::BrIfNez(cond, UNPATCHED));
+                        self.control[index].patches.push(at);
+                    }
+                }
+                self.start_fuel_region();
+            }
+            O::BrTable { ref targets } => {
+                let index = self.slot(h - 1);
+                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                for depth in targets.targets() {
+                    depths.push(depth.map_err(Error::from_wasmparser)?);
+                }
+                depths.push(targets.default());
+                self.emit(Instr::BrTable(index, targets.len()));
+                let table_start = self.code.len();
+                for _ in &depths {
+                    self.emit(Instr::Br(UNPATCHED));
+                }
+                for (i, depth) in depths.into_iter().enumerate() {
+                    let entry = table_start + i;
+                    if self.needs_copies(depth, h - 1) {
+                        let stub = self.code.len();
+                        self.patch(entry, stub);
+                        self.emit_branch(depth, h - 1);
+                    } else {
+                        let c = self.control.len() - 1 - depth as usize;
+                        if self.control[c].kind == Kind::Loop {
+                            let start = self.control[c].loop_start;
+                            self.patch(entry, start);
+                        } else {
+                            self.control[c].patches.push(entry);
+                        }
+                    }
+                }
+            }
+            O::Return => self.emit_return(h),
+            O::Call { function_index } => {
+                let p = self.info.func_type(function_index).params().len() as u32;
+                let base = self.slot(h - p);
+                let imported = self.info.num_imported_funcs;
+                self.emit(if function_index >= imported {
+                    Instr::CallInternal(function_index - imported, base)
+                } else {
+                    Instr::Call(function_index, base)
+                });
+            }
+            O::CallIndirect { type_index, table_index } => {
+                let p = self.info.types[type_index as usize].params().len() as u32;
+                let (base, index) = (self.slot(h - 1 - p), self.slot(h - 1));
+                self.emit(Instr::CallIndirect(base, index, type_index));
+                self.emit(Instr::Aux(table_index, 0, 0));
+            }
+            O::LocalGet { local_index } => {
+                let d = self.slot(h);
+                self.emit(Instr::Copy(d, local_index));
+            }
+            O::LocalSet { local_index } | O::LocalTee { local_index } => {
+                let s = self.slot(h - 1);
+                self.emit(Instr::Copy(local_index, s));
+            }
+            O::GlobalGet { global_index } => {
+                let d = self.slot(h);
+                self.emit(Instr::GlobalGet(d, global_index));
+            }
+            O::GlobalSet { global_index } => {
+                let s = self.slot(h - 1);
+                self.emit(Instr::GlobalSet(global_index, s));
+            }
+            O::Select | O::TypedSelect { .. } => self.ternary(h, Instr::Select),
+            O::I32Const { value } => {
+                let d = self.slot(h);
+                self.emit(Instr::Const32(d, value as u32));
+            }
+            O::I64Const { value } => {
+                let d = self.slot(h);
+                self.emit(Instr::Const64(d, value as u64));
+            }
+            O::F32Const { value } => {
+                let d = self.slot(h);
+                self.emit(Instr::Const32(d, value.bits()));
+            }
+            O::F64Const { value } => {
+                let d = self.slot(h);
+                self.emit(Instr::Const64(d, value.bits()));
+            }
+            O::RefNull { .. } => {
+                let d = self.slot(h);
+                self.emit(Instr::Const64(d, 0));
+            }
+            O::RefIsNull => self.unary(h, Instr::RefIsNull),
+            O::RefFunc { function_index } => {
+                let d = self.slot(h);
+                self.emit(Instr::RefFunc(d, function_index));
+            }
+
+            O::I32Load { memarg } | O::F32Load { memarg } => self.load(h, memarg.offset, Instr::I32Load),
+            O::I64Load { memarg } | O::F64Load { memarg } => self.load(h, memarg.offset, Instr::I64Load),
+            O::I32Load8S { memarg } => self.load(h, memarg.offset, Instr::I32Load8S),
+            O::I32Load8U { memarg } => self.load(h, memarg.offset, Instr::I32Load8U),
+            O::I32Load16S { memarg } => self.load(h, memarg.offset, Instr::I32Load16S),
+            O::I32Load16U { memarg } => self.load(h, memarg.offset, Instr::I32Load16U),
+            O::I64Load8S { memarg } => self.load(h, memarg.offset, Instr::I64Load8S),
+            O::I64Load8U { memarg } => self.load(h, memarg.offset, Instr::I64Load8U),
+            O::I64Load16S { memarg } => self.load(h, memarg.offset, Instr::I64Load16S),
+            O::I64Load16U { memarg } => self.load(h, memarg.offset, Instr::I64Load16U),
+            O::I64Load32S { memarg } => self.load(h, memarg.offset, Instr::I64Load32S),
+            O::I64Load32U { memarg } => self.load(h, memarg.offset, Instr::I64Load32U),
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(h, memarg.offset, Instr::I32Store),
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(h, memarg.offset, Instr::I64Store),
+            O::I32Store8 { memarg } => self.store(h, memarg.offset, Instr::I32Store8),
+            O::I32Store16 { memarg } => self.store(h, memarg.offset, Instr::I32Store16),
+            O::I64Store8 { memarg } => self.store(h, memarg.offset, Instr::I64Store8),
+            O::I64Store16 { memarg } => self.store(h, memarg.offset, Instr::I64Store16),
+            O::I64Store32 { memarg } => self.store(h, memarg.offset, Instr::I64Store32),
+            O::MemorySize { .. } => {
+                let d = self.slot(h);
+                self.emit(Instr::MemorySize(d));
+            }
+            O::MemoryGrow { .. } => {
+                let d = self.slot(h - 1);
+                self.emit(Instr::MemoryGrow(d));
+            }
+            O::MemoryFill { .. } => self.ternary(h, Instr::MemoryFill),
+            O::MemoryCopy { .. } => self.ternary(h, Instr::MemoryCopy),
+            O::MemoryInit { data_index, .. } => {
+                self.ternary(h, Instr::MemoryInit);
+                self.emit(Instr::Aux(data_index, 0, 0));
+            }
+            O::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop(data_index));
+            }
+            O::TableGet { table } => {
+                let s = self.slot(h - 1);
+                self.emit(Instr::TableGet(s, s, table));
+            }
+            O::TableSet { table } => {
+                let (i, v) = (self.slot(h - 2), self.slot(h - 1));
+                self.emit(Instr::TableSet(i, v, table));
+            }
+            O::TableSize { table } => {
+                let d = self.slot(h);
+                self.emit(Instr::TableSize(d, table));
+            }
+            O::TableGrow { table } => {
+                let (init, n) = (self.slot(h - 2), self.slot(h - 1));
+                self.emit(Instr::TableGrow(init, n, table));
+            }
+            O::TableFill { table } => {
+                self.ternary(h, Instr::TableFill);
+                self.emit(Instr::Aux(table, 0, 0));
+            }
+            O::TableCopy { dst_table, src_table } => {
+                self.ternary(h, Instr::TableCopy);
+                self.emit(Instr::Aux(dst_table, src_table, 0));
+            }
+            O::TableInit { elem_index, table } => {
+                self.ternary(h, Instr::TableInit);
+                self.emit(Instr::Aux(table, elem_index, 0));
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop(elem_index));
+            }
+
+            O::I32Eqz => self.unary(h, Instr::I32Eqz),
+            O::I64Eqz => self.unary(h, Instr::I64Eqz),
+            O::I32Clz => self.unary(h, Instr::I32Clz),
+            O::I32Ctz => self.unary(h, Instr::I32Ctz),
+            O::I32Popcnt => self.unary(h, Instr::I32Popcnt),
+            O::I64Clz => self.unary(h, Instr::I64Clz),
+            O::I64Ctz => self.unary(h, Instr::I64Ctz),
+            O::I64Popcnt => self.unary(h, Instr::I64Popcnt),
+            O::F32Abs => self.unary(h, Instr::F32Abs),
+            O::F32Neg => self.unary(h, Instr::F32Neg),
+            O::F32Ceil => self.unary(h, Instr::F32Ceil),
+            O::F32Floor => self.unary(h, Instr::F32Floor),
+            O::F32Trunc => self.unary(h, Instr::F32Trunc),
+            O::F32Nearest => self.unary(h, Instr::F32Nearest),
+            O::F32Sqrt => self.unary(h, Instr::F32Sqrt),
+            O::F64Abs => self.unary(h, Instr::F64Abs),
+            O::F64Neg => self.unary(h, Instr::F64Neg),
+            O::F64Ceil => self.unary(h, Instr::F64Ceil),
+            O::F64Floor => self.unary(h, Instr::F64Floor),
+            O::F64Trunc => self.unary(h, Instr::F64Trunc),
+            O::F64Nearest => self.unary(h, Instr::F64Nearest),
+            O::F64Sqrt => self.unary(h, Instr::F64Sqrt),
+            O::I32WrapI64 => self.unary(h, Instr::I32WrapI64),
+            O::I32TruncF32S => self.unary(h, Instr::I32TruncF32S),
+            O::I32TruncF32U => self.unary(h, Instr::I32TruncF32U),
+            O::I32TruncF64S => self.unary(h, Instr::I32TruncF64S),
+            O::I32TruncF64U => self.unary(h, Instr::I32TruncF64U),
+            O::I64ExtendI32S => self.unary(h, Instr::I64ExtendI32S),
+            O::I64ExtendI32U => self.unary(h, Instr::I64ExtendI32U),
+            O::I64TruncF32S => self.unary(h, Instr::I64TruncF32S),
+            O::I64TruncF32U => self.unary(h, Instr::I64TruncF32U),
+            O::I64TruncF64S => self.unary(h, Instr::I64TruncF64S),
+            O::I64TruncF64U => self.unary(h, Instr::I64TruncF64U),
+            O::F32ConvertI32S => self.unary(h, Instr::F32ConvertI32S),
+            O::F32ConvertI32U => self.unary(h, Instr::F32ConvertI32U),
+            O::F32ConvertI64S => self.unary(h, Instr::F32ConvertI64S),
+            O::F32ConvertI64U => self.unary(h, Instr::F32ConvertI64U),
+            O::F32DemoteF64 => self.unary(h, Instr::F32DemoteF64),
+            O::F64ConvertI32S => self.unary(h, Instr::F64ConvertI32S),
+            O::F64ConvertI32U => self.unary(h, Instr::F64ConvertI32U),
+            O::F64ConvertI64S => self.unary(h, Instr::F64ConvertI64S),
+            O::F64ConvertI64U => self.unary(h, Instr::F64ConvertI64U),
+            O::F64PromoteF32 => self.unary(h, Instr::F64PromoteF32),
+            // Slots hold raw bits, so reinterpretation is free.
+            O::I32ReinterpretF32 | O::F32ReinterpretI32 | O::I64ReinterpretF64 | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => self.unary(h, Instr::I32Extend8S),
+            O::I32Extend16S => self.unary(h, Instr::I32Extend16S),
+            O::I64Extend8S => self.unary(h, Instr::I64Extend8S),
+            O::I64Extend16S => self.unary(h, Instr::I64Extend16S),
+            O::I64Extend32S => self.unary(h, Instr::I64Extend32S),
+            O::I32TruncSatF32S => self.unary(h, Instr::I32TruncSatF32S),
+            O::I32TruncSatF32U => self.unary(h, Instr::I32TruncSatF32U),
+            O::I32TruncSatF64S => self.unary(h, Instr::I32TruncSatF64S),
+            O::I32TruncSatF64U => self.unary(h, Instr::I32TruncSatF64U),
+            O::I64TruncSatF32S => self.unary(h, Instr::I64TruncSatF32S),
+            O::I64TruncSatF32U => self.unary(h, Instr::I64TruncSatF32U),
+            O::I64TruncSatF64S => self.unary(h, Instr::I64TruncSatF64S),
+            O::I64TruncSatF64U => self.unary(h, Instr::I64TruncSatF64U),
+
+            O::I32Eq => self.binary(h, Instr::I32Eq),
+            O::I32Ne => self.binary(h, Instr::I32Ne),
+            O::I32LtS => self.binary(h, Instr::I32LtS),
+            O::I32LtU => self.binary(h, Instr::I32LtU),
+            O::I32GtS => self.binary(h, Instr::I32GtS),
+            O::I32GtU => self.binary(h, Instr::I32GtU),
+            O::I32LeS => self.binary(h, Instr::I32LeS),
+            O::I32LeU => self.binary(h, Instr::I32LeU),
+            O::I32GeS => self.binary(h, Instr::I32GeS),
+            O::I32GeU => self.binary(h, Instr::I32GeU),
+            O::I64Eq => self.binary(h, Instr::I64Eq),
+            O::I64Ne => self.binary(h, Instr::I64Ne),
+            O::I64LtS => self.binary(h, Instr::I64LtS),
+            O::I64LtU => self.binary(h, Instr::I64LtU),
+            O::I64GtS => self.binary(h, Instr::I64GtS),
+            O::I64GtU => self.binary(h, Instr::I64GtU),
+            O::I64LeS => self.binary(h, Instr::I64LeS),
+            O::I64LeU => self.binary(h, Instr::I64LeU),
+            O::I64GeS => self.binary(h, Instr::I64GeS),
+            O::I64GeU => self.binary(h, Instr::I64GeU),
+            O::F32Eq => self.binary(h, Instr::F32Eq),
+            O::F32Ne => self.binary(h, Instr::F32Ne),
+            O::F32Lt => self.binary(h, Instr::F32Lt),
+            O::F32Gt => self.binary(h, Instr::F32Gt),
+            O::F32Le => self.binary(h, Instr::F32Le),
+            O::F32Ge => self.binary(h, Instr::F32Ge),
+            O::F64Eq => self.binary(h, Instr::F64Eq),
+            O::F64Ne => self.binary(h, Instr::F64Ne),
+            O::F64Lt => self.binary(h, Instr::F64Lt),
+            O::F64Gt => self.binary(h, Instr::F64Gt),
+            O::F64Le => self.binary(h, Instr::F64Le),
+            O::F64Ge => self.binary(h, Instr::F64Ge),
+            O::I32Add => self.binary(h, Instr::I32Add),
+            O::I32Sub => self.binary(h, Instr::I32Sub),
+            O::I32Mul => self.binary(h, Instr::I32Mul),
+            O::I32DivS => self.binary(h, Instr::I32DivS),
+            O::I32DivU => self.binary(h, Instr::I32DivU),
+            O::I32RemS => self.binary(h, Instr::I32RemS),
+            O::I32RemU => self.binary(h, Instr::I32RemU),
+            O::I32And => self.binary(h, Instr::I32And),
+            O::I32Or => self.binary(h, Instr::I32Or),
+            O::I32Xor => self.binary(h, Instr::I32Xor),
+            O::I32Shl => self.binary(h, Instr::I32Shl),
+            O::I32ShrS => self.binary(h, Instr::I32ShrS),
+            O::I32ShrU => self.binary(h, Instr::I32ShrU),
+            O::I32Rotl => self.binary(h, Instr::I32Rotl),
+            O::I32Rotr => self.binary(h, Instr::I32Rotr),
+            O::I64Add => self.binary(h, Instr::I64Add),
+            O::I64Sub => self.binary(h, Instr::I64Sub),
+            O::I64Mul => self.binary(h, Instr::I64Mul),
+            O::I64DivS => self.binary(h, Instr::I64DivS),
+            O::I64DivU => self.binary(h, Instr::I64DivU),
+            O::I64RemS => self.binary(h, Instr::I64RemS),
+            O::I64RemU => self.binary(h, Instr::I64RemU),
+            O::I64And => self.binary(h, Instr::I64And),
+            O::I64Or => self.binary(h, Instr::I64Or),
+            O::I64Xor => self.binary(h, Instr::I64Xor),
+            O::I64Shl => self.binary(h, Instr::I64Shl),
+            O::I64ShrS => self.binary(h, Instr::I64ShrS),
+            O::I64ShrU => self.binary(h, Instr::I64ShrU),
+            O::I64Rotl => self.binary(h, Instr::I64Rotl),
+            O::I64Rotr => self.binary(h, Instr::I64Rotr),
+            O::F32Add => self.binary(h, Instr::F32Add),
+            O::F32Sub => self.binary(h, Instr::F32Sub),
+            O::F32Mul => self.binary(h, Instr::F32Mul),
+            O::F32Div => self.binary(h, Instr::F32Div),
+            O::F32Min => self.binary(h, Instr::F32Min),
+            O::F32Max => self.binary(h, Instr::F32Max),
+            O::F32Copysign => self.binary(h, Instr::F32Copysign),
+            O::F64Add => self.binary(h, Instr::F64Add),
+            O::F64Sub => self.binary(h, Instr::F64Sub),
+            O::F64Mul => self.binary(h, Instr::F64Mul),
+            O::F64Div => self.binary(h, Instr::F64Div),
+            O::F64Min => self.binary(h, Instr::F64Min),
+            O::F64Max => self.binary(h, Instr::F64Max),
+            O::F64Copysign => self.binary(h, Instr::F64Copysign),
+            ref other => {
+                return Err(Error::Unsupported(format!(
+                    "the interpreter does not execute {other:?} (offset {offset:#x})"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn count_fuel(&mut self, reachable: bool) {
+        if reachable {
+            self.fuel_count = self.fuel_count.saturating_add(1);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Compilation: one [`Compiler`] front, one implementation per tier.
+//!
+//! Every tier receives each function body together with its wasmparser
+//! `FuncValidator`, so validation and translation happen in one pass and a
+//! tier never sees an invalid operator.
+
+pub mod interp;
+
+use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
+
+use crate::config::{Config, Tier};
+use crate::error::Result;
+use crate::module::ModuleInfo;
+
+/// Compiled code for all of a module's defined functions, per tier.
+pub(crate) enum CompiledCode {
+    Interp(Vec<interp::Function>),
+}
+
+pub(crate) enum Compiler {
+    Interp { fuel: bool, functions: Vec<interp::Function>, scratch: interp::TranslatorScratch },
+}
+
+impl Compiler {
+    pub(crate) fn new(config: &Config) -> Compiler {
+        match config.tier {
+            // `Engine::new` refuses tiers that are not available.
+            Tier::Interp | Tier::Baseline | Tier::Cranelift => {
+                Compiler::Interp { fuel: config.consume_fuel, functions: Vec::new(), scratch: Default::default() }
+            }
+        }
+    }
+
+    pub(crate) fn compile_function(
+        &mut self,
+        info: &ModuleInfo,
+        validator: FuncValidator<ValidatorResources>,
+        body: FunctionBody<'_>,
+    ) -> Result<()> {
+        match self {
+            Compiler::Interp { fuel, functions, scratch } => {
+                functions.push(interp::translate(info, validator, body, *fuel, scratch)?);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> CompiledCode {
+        match self {
+            Compiler::Interp { functions, .. } => CompiledCode::Interp(functions),
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Engine configuration: which tier compiles, which proposals validate, and
+//! the resource limits every tier enforces.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The execution tier that compiles and runs a module's functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Tier {
+    /// Compact internal bytecode executed by a dispatch loop.
+    #[default]
+    Interp,
+    /// Single-pass compiler to machine code (not implemented yet).
+    Baseline,
+    /// Optimizing Cranelift JIT (not implemented yet).
+    Cranelift,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Interp, Tier::Baseline, Tier::Cranelift];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Interp => "interp",
+            Tier::Baseline => "baseline",
+            Tier::Cranelift => "cranelift",
+        }
+    }
+
+    /// Whether this build of the engine can execute code on this tier.
+    pub fn is_available(self) -> bool {
+        matches!(self, Tier::Interp)
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| format!("unknown compiler `{s}` (expected one of: interp, baseline, cranelift)"))
+    }
+}
+
+/// A WebAssembly proposal that can be switched on or off for validation.
+///
+/// The MVP (1.0 without mutable-global imports) is always on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Proposal {
+    MutableGlobal,
+    SignExtension,
+    SaturatingFloatToInt,
+    MultiValue,
+    BulkMemory,
+    ReferenceTypes,
+    ExtendedConst,
+    Simd,
+    TailCall,
+    MultiMemory,
+    Memory64,
+    Threads,
+}
+
+impl Proposal {
+    pub const ALL: [Proposal; 12] = [
+        Proposal::MutableGlobal,
+        Proposal::SignExtension,
+        Proposal::SaturatingFloatToInt,
+        Proposal::MultiValue,
+        Proposal::BulkMemory,
+        Proposal::ReferenceTypes,
+        Proposal::ExtendedConst,
+        Proposal::Simd,
+        Proposal::TailCall,
+        Proposal::MultiMemory,
+        Proposal::Memory64,
+        Proposal::Threads,
+    ];
+
+    /// The proposals that make up WebAssembly 2.0, minus SIMD.
+    pub const WASM2_WITHOUT_SIMD: [Proposal; 6] = [
+        Proposal::MutableGlobal,
+        Proposal::SignExtension,
+        Proposal::SaturatingFloatToInt,
+        Proposal::MultiValue,
+        Proposal::BulkMemory,
+        Proposal::ReferenceTypes,
+    ];
+
+    /// The proposal's name as used by the spec test suite's directory names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Proposal::MutableGlobal => "mutable-global",
+            Proposal::SignExtension => "sign-extension-ops",
+            Proposal::SaturatingFloatToInt => "nontrapping-float-to-int-conversions",
+            Proposal::MultiValue => "multi-value",
+            Proposal::BulkMemory => "bulk-memory",
+            Proposal::ReferenceTypes => "reference-types",
+            Proposal::ExtendedConst => "extended-const",
+            Proposal::Simd => "simd",
+            Proposal::TailCall => "tail-call",
+            Proposal::MultiMemory => "multi-memory",
+            Proposal::Memory64 => "memory64",
+            Proposal::Threads => "threads",
+        }
+    }
+
+    /// Whether the given tier executes this proposal's instructions.
+    pub fn supported_by(self, tier: Tier) -> bool {
+        match tier {
+            Tier::Interp => matches!(
+                self,
+                Proposal::MutableGlobal
+                    | Proposal::SignExtension
+                    | Proposal::SaturatingFloatToInt
+                    | Proposal::MultiValue
+                    | Proposal::BulkMemory
+                    | Proposal::ReferenceTypes
+                    | Proposal::ExtendedConst
+            ),
+            Tier::Baseline | Tier::Cranelift => false,
+        }
+    }
+
+    pub(crate) fn features(self) -> wasmparser::WasmFeatures {
+        use wasmparser::WasmFeatures as F;
+        match self {
+            Proposal::MutableGlobal => F::MUTABLE_GLOBAL,
+            Proposal::SignExtension => F::SIGN_EXTENSION,
+            Proposal::SaturatingFloatToInt => F::SATURATING_FLOAT_TO_INT,
+            Proposal::MultiValue => F::MULTI_VALUE,
+            Proposal::BulkMemory => F::BULK_MEMORY,
+            Proposal::ReferenceTypes => F::REFERENCE_TYPES,
+            Proposal::ExtendedConst => F::EXTENDED_CONST,
+            Proposal::Simd => F::SIMD,
+            Proposal::TailCall => F::TAIL_CALL,
+            Proposal::MultiMemory => F::MULTI_MEMORY,
+            Proposal::Memory64 => F::MEMORY64,
+            Proposal::Threads => F::THREADS,
+        }
+    }
+}
+
+impl fmt::Display for Proposal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Proposal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Proposal::ALL.into_iter().find(|p| p.name() == s).ok_or_else(|| format!("unknown proposal `{s}`"))
+    }
+}
+
+/// Resource limits. Exceeding one is never a host crash: growth returns -1,
+/// instantiation fails with an error, and deep recursion traps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest size in bytes any linear memory may reach.
+    pub max_memory_bytes: u64,
+    /// Largest number of elements any table may reach.
+    pub max_table_elements: u64,
+    /// Deepest wasm call stack (frames) before a stack-overflow trap.
+    pub max_call_depth: u32,
+    /// Largest operand/locals stack (in 8-byte slots) before a stack-overflow trap.
+    pub max_stack_slots: u32,
+    /// How many times host and wasm may re-enter each other on one thread.
+    pub max_host_nesting: u32,
+    /// Most instances, memories and tables one store may hold.
+    pub max_instances: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_memory_bytes: 4 << 30,
+            max_table_elements: 10_000_000,
+            max_call_depth: 20_000,
+            max_stack_slots: 4 << 20,
+            max_host_nesting: 200,
+            max_instances: 10_000,
+        }
+    }
+}
+
+/// Everything that shapes how modules are validated, compiled and run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub(crate) tier: Tier,
+    pub(crate) proposals: Vec<Proposal>,
+    pub(crate) limits: Limits,
+    pub(crate) consume_fuel: bool,
+}
+
+impl Default for Config {
+    /// The interpreter with every proposal it supports enabled.
+    fn default() -> Self {
+        Config {
+            tier: Tier::Interp,
+            proposals: Proposal::ALL.into_iter().filter(|p| p.supported_by(Tier::Interp)).collect(),
+            limits: Limits::default(),
+            consume_fuel: false,
+        }
+    }
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn tier(&mut self, tier: Tier) -> &mut Self {
+        self.tier = tier;
+        self
+    }
+
+    pub fn get_tier(&self) -> Tier {
+        self.tier
+    }
+
+    /// Enables or disables one proposal.
+    pub fn proposal(&mut self, proposal: Proposal, enable: bool) -> &mut Self {
+        self.proposals.retain(|p| *p != proposal);
+        if enable {
+            self.proposals.push(proposal);
+            self.proposals.sort();
+        }
+        self
+    }
+
+    /// Replaces the set of enabled proposals.
+    pub fn proposals(&mut self, proposals: &[Proposal]) -> &mut Self {
+        self.proposals = proposals.to_vec();
+        self.proposals.sort();
+        self.proposals.dedup();
+        self
+    }
+
+    pub fn enabled_proposals(&self) -> &[Proposal] {
+        &self.proposals
+    }
+
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn get_limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Turns on fuel metering: every executed operator costs one unit of the
+    /// store's fuel, and running out is a [`crate::TrapCode::OutOfFuel`] trap.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    pub(crate) fn wasm_features(&self) -> wasmparser::WasmFeatures {
+        let mut features = wasmparser::WasmFeatures::MVP;
+        for p in &self.proposals {
+            features |= p.features();
+        }
+        features
+    }
+}

@@ -1,0 +1,372 @@
+//! Functions: calls from the host into wasm, host functions called by wasm,
+//! and typed wrappers over both.
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use super::externals::Extern;
+use super::store::{AsContextMut, FuncKind, Store};
+use super::val::Val;
+use crate::compile::interp::{Execution, Exit};
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::module::types::{FuncType, ValType};
+
+/// A function handle: wasm-defined or host-defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Func {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+
+/// The type-erased payload of `FuncKind::Host` for a store of `T`.
+struct HostFunc<T: 'static>(Arc<HostFn<T>>);
+
+/// What a host function sees of its caller: the store's data, and the
+/// exports of the calling instance (typically its memory).
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<u32>,
+}
+
+impl<T> Caller<'_, T> {
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// An export of the instance whose code called this host function.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        let instance = self.instance?;
+        super::instance::Instance { store: self.store.inner.id, index: instance }.get_export(&*self.store, name)
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
+
+impl Func {
+    /// A host function with a dynamic signature.
+    pub fn new<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> Func {
+        let store = store.as_context_mut();
+        let host: Arc<dyn Any + Send + Sync> = Arc::new(HostFunc::<T>(Arc::new(func)));
+        let index = store.inner.push_func(ty, FuncKind::Host(host));
+        Func { store: store.inner.id, index }
+    }
+
+    /// A host function whose signature comes from the closure's Rust types,
+    /// e.g. `|caller: Caller<'_, T>, x: i32| -> i64`.
+    pub fn wrap<T: 'static, Params, Results>(
+        store: impl AsContextMut<Data = T>,
+        func: impl IntoFunc<T, Params, Results>,
+    ) -> Func {
+        let (ty, host) = func.into_func();
+        Func::new(store, ty, move |caller, params, results| host(caller, params, results))
+    }
+
+    pub fn ty<T>(&self, store: &Store<T>) -> Result<FuncType> {
+        store.inner.check(self.store)?;
+        Ok(store.inner.funcs[self.index as usize].ty.clone())
+    }
+
+    /// Calls the function, checking argument and result types.
+    pub fn call<T: 'static>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        let store = store.as_context_mut();
+        store.inner.check(self.store)?;
+        let ty = store.inner.funcs[self.index as usize].ty.clone();
+        if params.len() != ty.params().len() || results.len() != ty.results().len() {
+            return Err(Error::Usage(format!(
+                "function {ty} called with {} arguments and {} result slots",
+                params.len(),
+                results.len()
+            )));
+        }
+        let mut raw_args = Vec::with_capacity(params.len());
+        for (p, t) in params.iter().zip(ty.params()) {
+            p.check_type(*t)?;
+            raw_args.push(p.to_raw(&store.inner)?);
+        }
+        let mut raw_results = vec![0u64; results.len()];
+        invoke(store, self.index, &raw_args, &mut raw_results)?;
+        for ((r, raw), t) in results.iter_mut().zip(raw_results).zip(ty.results()) {
+            *r = Val::from_raw(raw, *t, self.store);
+        }
+        Ok(())
+    }
+
+    /// A statically typed view of this function; fails if the types differ.
+    pub fn typed<T, Params: WasmParams, Results: WasmResults>(
+        &self,
+        store: &Store<T>,
+    ) -> Result<TypedFunc<Params, Results>> {
+        let ty = self.ty(store)?;
+        if ty.params() != Params::types().as_slice() || ty.results() != Results::types().as_slice() {
+            return Err(Error::Usage(format!("function type {ty} does not match the requested Rust signature")));
+        }
+        Ok(TypedFunc { func: *self, _marker: PhantomData })
+    }
+}
+
+/// Runs function `index` of the store with raw arguments and results.
+pub(crate) fn invoke<T: 'static>(
+    store: &mut Store<T>,
+    index: u32,
+    args: &[u64],
+    results: &mut [u64],
+) -> Result<(), Trap> {
+    match &store.inner.funcs[index as usize].kind {
+        FuncKind::Host(host) => {
+            let host = host.clone();
+            call_host(store, &host, index, args, results, None)
+        }
+        FuncKind::Wasm { .. } => call_wasm(store, index, args, results),
+    }
+}
+
+fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
+    let max_nesting = store.inner.engine.config().limits.max_host_nesting;
+    if store.inner.nesting >= max_nesting {
+        return Err(Trap::new(TrapCode::StackOverflow));
+    }
+    store.inner.nesting += 1;
+    let mut exec = store.inner.executions.pop().unwrap_or_default();
+    let outcome = run_to_completion(store, &mut exec, index, args, results);
+    exec.reset();
+    store.inner.executions.push(exec);
+    store.inner.nesting -= 1;
+    outcome
+}
+
+fn run_to_completion<T: 'static>(
+    store: &mut Store<T>,
+    exec: &mut Execution,
+    index: u32,
+    args: &[u64],
+    results: &mut [u64],
+) -> Result<(), Trap> {
+    exec.start(&store.inner, index, args)?;
+    loop {
+        match exec.run(&mut store.inner)? {
+            Exit::Done => {
+                exec.copy_results(results);
+                return Ok(());
+            }
+            Exit::CallHost { func, base, instance } => {
+                let (num_params, num_results, host) = {
+                    let entity = &store.inner.funcs[func as usize];
+                    let FuncKind::Host(host) = &entity.kind else {
+                        unreachable!("the interpreter only exits for host functions")
+                    };
+                    (entity.ty.params().len(), entity.ty.results().len(), host.clone())
+                };
+                let base = base as usize;
+                let host_args: Vec<u64> = exec.stack()[base..base + num_params].to_vec();
+                let mut host_results = vec![0u64; num_results];
+                call_host(store, &host, func, &host_args, &mut host_results, Some(instance))?;
+                exec.stack_mut()[base..base + num_results].copy_from_slice(&host_results);
+            }
+        }
+    }
+}
+
+fn call_host<T: 'static>(
+    store: &mut Store<T>,
+    host: &Arc<dyn Any + Send + Sync>,
+    index: u32,
+    args: &[u64],
+    results: &mut [u64],
+    instance: Option<u32>,
+) -> Result<(), Trap> {
+    let host = host.downcast_ref::<HostFunc<T>>().expect("host functions are created for their store's data type");
+    let ty = store.inner.funcs[index as usize].ty.clone();
+    let id = store.inner.id;
+    let params: Vec<Val> = args.iter().zip(ty.params()).map(|(r, t)| Val::from_raw(*r, *t, id)).collect();
+    let mut outs: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    (host.0)(Caller { store, instance }, &params, &mut outs)?;
+    for ((out, t), raw) in outs.iter().zip(ty.results()).zip(results.iter_mut()) {
+        if out.ty() != *t {
+            return Err(Trap::host(format!("host function returned {} where {t} was declared", out.ty())));
+        }
+        *raw = out.to_raw(&store.inner).map_err(|e| Trap::host(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// A Rust type that is a wasm value type.
+pub trait WasmTy: Copy {
+    const TYPE: ValType;
+    fn into_val(self) -> Val;
+    fn from_val(val: Val) -> Option<Self>;
+}
+
+macro_rules! wasm_ty {
+    ($($t:ty => $ty:ident, $variant:ident, |$v:ident| $into:expr, |$w:ident| $from:expr;)*) => {$(
+        impl WasmTy for $t {
+            const TYPE: ValType = ValType::$ty;
+            fn into_val(self) -> Val {
+                let $v = self;
+                Val::$variant($into)
+            }
+            fn from_val(val: Val) -> Option<Self> {
+                match val {
+                    Val::$variant($w) => Some($from),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+wasm_ty! {
+    i32 => I32, I32, |v| v, |w| w;
+    u32 => I32, I32, |v| v as i32, |w| w as u32;
+    i64 => I64, I64, |v| v, |w| w;
+    u64 => I64, I64, |v| v as i64, |w| w as u64;
+    f32 => F32, F32, |v| v.to_bits(), |w| f32::from_bits(w);
+    f64 => F64, F64, |v| v.to_bits(), |w| f64::from_bits(w);
+}
+
+/// Argument lists of typed calls: a value type or a tuple of them.
+pub trait WasmParams {
+    fn types() -> Vec<ValType>;
+    fn into_vals(self) -> Vec<Val>;
+}
+
+/// Result lists of typed calls: `()`, a value type or a tuple of them.
+pub trait WasmResults: Sized {
+    fn types() -> Vec<ValType>;
+    fn from_vals(vals: &[Val]) -> Option<Self>;
+    fn into_vals(self) -> Vec<Val>;
+}
+
+impl<A: WasmTy> WasmParams for A {
+    fn types() -> Vec<ValType> {
+        vec![A::TYPE]
+    }
+    fn into_vals(self) -> Vec<Val> {
+        vec![self.into_val()]
+    }
+}
+
+impl<A: WasmTy> WasmResults for A {
+    fn types() -> Vec<ValType> {
+        vec![A::TYPE]
+    }
+    fn from_vals(vals: &[Val]) -> Option<Self> {
+        A::from_val(*vals.first()?)
+    }
+    fn into_vals(self) -> Vec<Val> {
+        vec![self.into_val()]
+    }
+}
+
+macro_rules! tuples {
+    ($(($($n:ident)*))*) => {$(
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+        impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
+            fn types() -> Vec<ValType> { vec![$($n::TYPE),*] }
+            fn into_vals(self) -> Vec<Val> { let ($($n,)*) = self; vec![$($n.into_val()),*] }
+        }
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+        impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
+            fn types() -> Vec<ValType> { vec![$($n::TYPE),*] }
+            fn from_vals(vals: &[Val]) -> Option<Self> {
+                let mut it = vals.iter();
+                Some(($($n::from_val(*it.next()?)?,)*))
+            }
+            fn into_vals(self) -> Vec<Val> { let ($($n,)*) = self; vec![$($n.into_val()),*] }
+        }
+    )*};
+}
+
+tuples! { () (A1) (A1 A2) (A1 A2 A3) (A1 A2 A3 A4) (A1 A2 A3 A4 A5) (A1 A2 A3 A4 A5 A6) }
+
+/// A function with a statically known signature.
+pub struct TypedFunc<Params, Results> {
+    func: Func,
+    _marker: PhantomData<fn(Params) -> Results>,
+}
+
+impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
+    pub fn call<T: 'static>(&self, mut store: impl AsContextMut<Data = T>, params: Params) -> Result<Results> {
+        let store = store.as_context_mut();
+        let params = params.into_vals();
+        let mut results: Vec<Val> = Results::types().into_iter().map(Val::default_for).collect();
+        self.func.call(&mut *store, &params, &mut results)?;
+        Ok(Results::from_vals(&results).expect("types were checked when the TypedFunc was made"))
+    }
+
+    pub fn func(&self) -> Func {
+        self.func
+    }
+}
+
+/// What a typed host function returns: its results, or a trap.
+pub trait HostResult {
+    type Results: WasmResults;
+    fn into_result(self) -> Result<Self::Results, Trap>;
+}
+
+impl<R: WasmResults> HostResult for R {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        Ok(self)
+    }
+}
+
+impl<R: WasmResults> HostResult for Result<R, Trap> {
+    type Results = R;
+    fn into_result(self) -> Result<R, Trap> {
+        self
+    }
+}
+
+/// Closures usable with [`Func::wrap`].
+pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
+    #[doc(hidden)]
+    fn into_func(self) -> (FuncType, Box<HostFn<T>>);
+}
+
+macro_rules! into_func {
+    ($(($($n:ident)*))*) => {$(
+        #[allow(non_snake_case, unused_variables, unused_mut)]
+        impl<T, F, R, $($n: WasmTy),*> IntoFunc<T, ($($n,)*), R> for F
+        where
+            F: Fn(Caller<'_, T>, $($n),*) -> R + Send + Sync + 'static,
+            R: HostResult,
+        {
+            fn into_func(self) -> (FuncType, Box<HostFn<T>>) {
+                let ty = FuncType::new(vec![$($n::TYPE),*], R::Results::types());
+                let host = move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                    let mut it = params.iter();
+                    $(let $n = $n::from_val(*it.next().expect("arity checked"))
+                        .expect("types checked by the caller");)*
+                    let out = self(caller, $($n),*).into_result()?.into_vals();
+                    results.copy_from_slice(&out);
+                    Ok(())
+                };
+                (ty, Box::new(host))
+            }
+        }
+    )*};
+}
+
+into_func! { () (A1) (A1 A2) (A1 A2 A3) (A1 A2 A3 A4) (A1 A2 A3 A4 A5) (A1 A2 A3 A4 A5 A6) }

@@ -1,0 +1,193 @@
+//! The store: owner of every runtime object. Handles (`Func`, `Memory`, …)
+//! are indices into it, tagged with the store's id so that using a handle
+//! with the wrong store is an error, not undefined behaviour.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::memory::LinearMemory;
+use super::table::TableData;
+use crate::compile::interp;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::module::types::{FuncType, GlobalType};
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) enum FuncKind {
+    Wasm {
+        instance: u32,
+        def_index: u32,
+    },
+    /// A `HostFunc<T>` for the store's `T`, type-erased.
+    Host(Arc<dyn Any + Send + Sync>),
+}
+
+pub(crate) struct FuncEntity {
+    pub(crate) ty: FuncType,
+    /// Interned type id: equal ids ⇔ equal signatures (for call_indirect).
+    pub(crate) type_id: u32,
+    pub(crate) kind: FuncKind,
+}
+
+#[derive(Debug)]
+pub(crate) struct GlobalEntity {
+    pub(crate) ty: GlobalType,
+    pub(crate) value: u64,
+}
+
+pub(crate) struct InstanceEntity {
+    pub(crate) module: Module,
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) memories: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    /// Store type id of each of the module's types.
+    pub(crate) type_ids: Vec<u32>,
+    /// Resolved element segments (raw references); emptied by `elem.drop`.
+    pub(crate) elements: Vec<Arc<[u64]>>,
+    /// Data segments; emptied by `data.drop`.
+    pub(crate) data: Vec<Arc<[u8]>>,
+}
+
+/// The non-generic part of a store, which the tiers operate on.
+pub(crate) struct StoreInner {
+    pub(crate) id: u64,
+    pub(crate) engine: Engine,
+    pub(crate) funcs: Vec<FuncEntity>,
+    pub(crate) memories: Vec<LinearMemory>,
+    pub(crate) tables: Vec<TableData>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    type_ids: HashMap<FuncType, u32>,
+    pub(crate) fuel: u64,
+    /// Interpreter stacks kept for reuse between calls.
+    pub(crate) executions: Vec<interp::Execution>,
+    /// Current depth of host → wasm re-entry.
+    pub(crate) nesting: u32,
+}
+
+impl StoreInner {
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        let next = self.type_ids.len() as u32;
+        *self.type_ids.entry(ty.clone()).or_insert(next)
+    }
+
+    pub(crate) fn check(&self, store_id: u64) -> Result<()> {
+        if store_id == self.id {
+            Ok(())
+        } else {
+            Err(Error::Usage("object used with a store it does not belong to".into()))
+        }
+    }
+
+    pub(crate) fn check_capacity(&self, len: usize, what: &str) -> Result<()> {
+        let limit = self.engine.config().limits.max_instances as usize;
+        if len >= limit {
+            return Err(Error::Limit(format!("a store may hold at most {limit} {what}")));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn push_func(&mut self, ty: FuncType, kind: FuncKind) -> u32 {
+        let type_id = self.intern_type(&ty);
+        self.funcs.push(FuncEntity { ty, type_id, kind });
+        self.funcs.len() as u32 - 1
+    }
+
+    /// The memory 0 of an instance, if it has one.
+    pub(crate) fn instance_memory(&self, instance: u32) -> Option<&LinearMemory> {
+        let index = *self.instances[instance as usize].memories.first()?;
+        Some(&self.memories[index as usize])
+    }
+}
+
+/// Owns all wasm objects and the embedder's data `T`.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    data: T,
+}
+
+impl<T> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: StoreInner {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                engine: engine.clone(),
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                externrefs: Vec::new(),
+                type_ids: HashMap::new(),
+                fuel: 0,
+                executions: Vec::new(),
+                nesting: 0,
+            },
+            data,
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// Sets the fuel left. Fails unless the engine meters fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.require_fuel()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// Fuel left. Fails unless the engine meters fuel.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.require_fuel()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn require_fuel(&self) -> Result<()> {
+        if self.inner.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Usage("fuel is not enabled: use Config::consume_fuel(true)".into()))
+        }
+    }
+}
+
+/// Anything that gives access to a store: the store itself, or a
+/// [`crate::Caller`] inside a host function.
+pub trait AsContextMut {
+    type Data;
+    fn as_context_mut(&mut self) -> &mut Store<Self::Data>;
+}
+
+impl<T> AsContextMut for Store<T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> &mut Store<T> {
+        self
+    }
+}
+
+impl<S: AsContextMut> AsContextMut for &mut S {
+    type Data = S::Data;
+    fn as_context_mut(&mut self) -> &mut Store<S::Data> {
+        (**self).as_context_mut()
+    }
+}

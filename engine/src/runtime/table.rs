@@ -1,0 +1,43 @@
+//! Tables of references. Elements are raw reference values (see `val.rs`):
+//! 0 is null, otherwise a store index plus one.
+
+use crate::error::{Error, Result};
+use crate::module::types::TableType;
+
+#[derive(Debug)]
+pub struct TableData {
+    pub(crate) ty: TableType,
+    pub(crate) elements: Vec<u64>,
+    max: u64,
+}
+
+impl TableData {
+    pub fn new(ty: TableType, init: u64, limit: u64) -> Result<TableData> {
+        let max = ty.limits.max.unwrap_or(u32::MAX as u64).min(limit);
+        if ty.limits.min > max {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {max} elements",
+                ty.limits.min
+            )));
+        }
+        Ok(TableData { ty, elements: vec![init; ty.limits.min as usize], max })
+    }
+
+    pub fn size(&self) -> u64 {
+        self.elements.len() as u64
+    }
+
+    /// Returns the old size, or `None` when the table cannot grow that far.
+    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
+        let old = self.size();
+        let new = old.checked_add(delta)?;
+        if new > self.max {
+            return None;
+        }
+        if self.elements.try_reserve(delta as usize).is_err() {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        Some(old)
+    }
+}

@@ -1,0 +1,10 @@
+//! The oracle: executors, outcomes and their comparison, and the `.wast`
+//! runner that measures each executor against the official spec suite.
+
+pub mod evidence;
+pub mod outcome;
+pub mod spec;
+pub mod wast;
+
+/// The target triple this crate was built for (evidence is keyed by it).
+pub const TARGET_TRIPLE: &str = env!("CRUCIBLE_TARGET_TRIPLE");

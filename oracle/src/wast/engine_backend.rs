@@ -1,0 +1,136 @@
+//! Runs scripts on one of Crucible's own tiers.
+
+use engine::{
+    Config, Engine, Error, ExternRef, Func, FuncType, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
+    Store, Table, TableType, TypeLimits, Val, ValType,
+};
+
+use super::{InstantiateError, WastBackend};
+use crate::outcome::{Outcome, Value};
+
+/// A store plus a linker preloaded with the `spectest` host module.
+pub struct EngineBackend {
+    engine: Engine,
+    store: Store<()>,
+    linker: Linker<()>,
+}
+
+impl EngineBackend {
+    pub fn new(config: &Config) -> Result<EngineBackend, Error> {
+        let engine = Engine::new(config)?;
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        define_spectest(&mut store, &mut linker)?;
+        Ok(EngineBackend { engine, store, linker })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn to_val(&mut self, value: &Value) -> Val {
+        match *value {
+            Value::I32(v) => Val::I32(v),
+            Value::I64(v) => Val::I64(v),
+            Value::F32(v) => Val::F32(v),
+            Value::F64(v) => Val::F64(v),
+            Value::FuncRef(_) => Val::FuncRef(None),
+            Value::ExternRef(None) => Val::ExternRef(None),
+            Value::ExternRef(Some(n)) => Val::ExternRef(Some(ExternRef::new(&mut self.store, n))),
+        }
+    }
+
+    fn to_value(&self, val: &Val) -> Value {
+        match *val {
+            Val::I32(v) => Value::I32(v),
+            Val::I64(v) => Value::I64(v),
+            Val::F32(v) => Value::F32(v),
+            Val::F64(v) => Value::F64(v),
+            Val::FuncRef(f) => Value::FuncRef(f.map(|_| 0)),
+            Val::ExternRef(None) => Value::ExternRef(None),
+            Val::ExternRef(Some(r)) => {
+                let host = r.data(&self.store).ok().and_then(|d| d.downcast_ref::<u32>().copied());
+                Value::ExternRef(Some(host.unwrap_or(u32::MAX)))
+            }
+        }
+    }
+}
+
+fn define_spectest(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error> {
+    let prints: [(&str, &[ValType]); 7] = [
+        ("print", &[]),
+        ("print_i32", &[ValType::I32]),
+        ("print_i64", &[ValType::I64]),
+        ("print_f32", &[ValType::F32]),
+        ("print_f64", &[ValType::F64]),
+        ("print_i32_f32", &[ValType::I32, ValType::F32]),
+        ("print_f64_f64", &[ValType::F64, ValType::F64]),
+    ];
+    for (name, params) in prints {
+        let ty = FuncType::new(params.iter().copied(), []);
+        let func = Func::new(&mut *store, ty, |_, _, _| Ok(()));
+        linker.define("spectest", name, func);
+    }
+    let globals = [
+        ("global_i32", ValType::I32, Val::I32(666)),
+        ("global_i64", ValType::I64, Val::I64(666)),
+        ("global_f32", ValType::F32, Val::F32(0x4426_a666)),
+        ("global_f64", ValType::F64, Val::F64(0x4084_d4cc_cccc_cccd)),
+    ];
+    for (name, content, value) in globals {
+        let global = Global::new(&mut *store, GlobalType { content, mutable: false }, value)?;
+        linker.define("spectest", name, global);
+    }
+    let table = Table::new(
+        &mut *store,
+        TableType { element: ValType::FuncRef, limits: TypeLimits { min: 10, max: Some(20) } },
+        Val::FuncRef(None),
+    )?;
+    linker.define("spectest", "table", table);
+    let memory = Memory::new(
+        &mut *store,
+        MemoryType { limits: TypeLimits { min: 1, max: Some(2) }, memory64: false, shared: false },
+    )?;
+    linker.define("spectest", "memory", memory);
+    Ok(())
+}
+
+impl WastBackend for EngineBackend {
+    type Module = Module;
+    type Instance = Instance;
+
+    fn compile(&mut self, wasm: &[u8]) -> Result<Module, String> {
+        Module::from_binary(&self.engine, wasm).map_err(|e| e.to_string())
+    }
+
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, InstantiateError> {
+        self.linker.instantiate(&mut self.store, module).map_err(|e| match e {
+            Error::Link(m) => InstantiateError::Link(m),
+            Error::Trap(t) => InstantiateError::Trap(t.code()),
+            other => InstantiateError::Other(other.to_string()),
+        })
+    }
+
+    fn register(&mut self, name: &str, instance: Instance) {
+        self.linker.instance(&self.store, name, instance);
+    }
+
+    fn invoke(&mut self, instance: Instance, export: &str, args: &[Value]) -> Result<Outcome, String> {
+        let func = instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
+        let ty = func.ty(&self.store).map_err(|e| e.to_string())?;
+        let args: Vec<Val> = args.iter().map(|a| self.to_val(a)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => Ok(Outcome::Returned(results.iter().map(|v| self.to_value(v)).collect())),
+            Err(Error::Trap(t)) => Ok(Outcome::Trapped(t.code())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn global(&mut self, instance: Instance, export: &str) -> Result<Value, String> {
+        let global =
+            instance.get_global(&self.store, export).ok_or_else(|| format!("no exported global `{export}`"))?;
+        let val = global.get(&self.store).map_err(|e| e.to_string())?;
+        Ok(self.to_value(&val))
+    }
+}

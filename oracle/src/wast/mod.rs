@@ -1,0 +1,422 @@
+//! The `.wast` script runner, generic over a [`WastBackend`].
+//!
+//! It runs every directive of a script, never stops at the first failure,
+//! and reports each directive as passed, failed (with why) or skipped (with
+//! why). A panic inside a backend is caught and reported as a failure of
+//! that directive.
+
+mod engine_backend;
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pub use engine_backend::EngineBackend;
+use serde::{Deserialize, Serialize};
+use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+
+use crate::outcome::{Outcome, TrapCode, Value};
+
+/// Why instantiation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstantiateError {
+    /// An import was missing or had the wrong type.
+    Link(String),
+    /// A segment or the start function trapped.
+    Trap(TrapCode),
+    /// Anything else (limits, unsupported features).
+    Other(String),
+}
+
+/// An engine the runner can drive.
+pub trait WastBackend {
+    type Module;
+    type Instance: Copy;
+
+    /// Validates and compiles; `Err` carries the validation message.
+    fn compile(&mut self, wasm: &[u8]) -> Result<Self::Module, String>;
+    fn instantiate(&mut self, module: &Self::Module) -> Result<Self::Instance, InstantiateError>;
+    /// Makes the instance's exports importable under `name`.
+    fn register(&mut self, name: &str, instance: Self::Instance);
+    /// Calls an export. `Err` means the call could not be made at all.
+    fn invoke(&mut self, instance: Self::Instance, export: &str, args: &[Value]) -> Result<Outcome, String>;
+    /// Reads an exported global.
+    fn global(&mut self, instance: Self::Instance, export: &str) -> Result<Value, String>;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub enum Status {
+    Passed,
+    Failed(String),
+    Skipped(String),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DirectiveResult {
+    /// 1-based line of the directive in its script.
+    pub line: u32,
+    pub kind: String,
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FileReport {
+    pub file: String,
+    pub results: Vec<DirectiveResult>,
+}
+
+impl FileReport {
+    pub fn count(&self, pred: impl Fn(&Status) -> bool) -> usize {
+        self.results.iter().filter(|r| pred(&r.status)).count()
+    }
+    pub fn passed(&self) -> usize {
+        self.count(|s| matches!(s, Status::Passed))
+    }
+    pub fn failed(&self) -> usize {
+        self.count(|s| matches!(s, Status::Failed(_)))
+    }
+    pub fn skipped(&self) -> usize {
+        self.count(|s| matches!(s, Status::Skipped(_)))
+    }
+}
+
+/// Does a trap code satisfy the spec suite's expected message?
+pub fn trap_matches(code: TrapCode, message: &str) -> bool {
+    let expected: &[TrapCode] = match message {
+        m if m.starts_with("unreachable") => &[TrapCode::Unreachable],
+        m if m.starts_with("integer overflow") => &[TrapCode::IntegerOverflow],
+        m if m.starts_with("integer divide by zero") => &[TrapCode::IntegerDivisionByZero],
+        m if m.starts_with("invalid conversion to integer") => &[TrapCode::BadConversionToInteger],
+        m if m.starts_with("out of bounds memory access") => &[TrapCode::MemoryOutOfBounds],
+        m if m.starts_with("out of bounds table access") || m.starts_with("undefined element") => {
+            &[TrapCode::TableOutOfBounds]
+        }
+        m if m.starts_with("indirect call type mismatch") => &[TrapCode::IndirectCallTypeMismatch],
+        m if m.starts_with("uninitialized element") => &[TrapCode::UninitializedElement],
+        m if m.starts_with("null") => &[TrapCode::NullReference],
+        m if m.starts_with("call stack exhausted") || m.starts_with("stack overflow") => &[TrapCode::StackOverflow],
+        _ => &[],
+    };
+    expected.contains(&code)
+}
+
+fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
+    let WastArg::Core(core) = arg else { return Err("component-model argument".into()) };
+    Ok(match core {
+        WastArgCore::I32(v) => Value::I32(*v),
+        WastArgCore::I64(v) => Value::I64(*v),
+        WastArgCore::F32(v) => Value::F32(v.bits),
+        WastArgCore::F64(v) => Value::F64(v.bits),
+        WastArgCore::RefNull(wast::core::HeapType::Abstract { ty: wast::core::AbstractHeapType::Extern, .. }) => {
+            Value::ExternRef(None)
+        }
+        WastArgCore::RefNull(_) => Value::FuncRef(None),
+        WastArgCore::RefExtern(v) => Value::ExternRef(Some(*v)),
+        other => return Err(format!("unsupported argument {other:?}")),
+    })
+}
+
+fn nan_matches(pattern: &NanPattern<u64>, bits: u64, width: u32) -> bool {
+    let (exp_mask, quiet) = if width == 32 { (0x7f80_0000u64, 0x0040_0000u64) } else { (0x7ff0 << 48, 1 << 51) };
+    let payload_mask = quiet | (quiet - 1);
+    let is_nan = bits & exp_mask == exp_mask && bits & payload_mask != 0;
+    match pattern {
+        NanPattern::CanonicalNan => is_nan && bits & payload_mask == quiet,
+        NanPattern::ArithmeticNan => is_nan && bits & quiet != 0,
+        NanPattern::Value(v) => *v == bits,
+    }
+}
+
+fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, String> {
+    Ok(match (expected, actual) {
+        (WastRetCore::I32(e), Value::I32(a)) => e == a,
+        (WastRetCore::I64(e), Value::I64(a)) => e == a,
+        (WastRetCore::F32(p), Value::F32(a)) => {
+            let p = match p {
+                NanPattern::CanonicalNan => NanPattern::CanonicalNan,
+                NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
+                NanPattern::Value(v) => NanPattern::Value(v.bits as u64),
+            };
+            nan_matches(&p, *a as u64, 32)
+        }
+        (WastRetCore::F64(p), Value::F64(a)) => {
+            let p = match p {
+                NanPattern::CanonicalNan => NanPattern::CanonicalNan,
+                NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
+                NanPattern::Value(v) => NanPattern::Value(v.bits),
+            };
+            nan_matches(&p, *a, 64)
+        }
+        (WastRetCore::RefNull(_), Value::FuncRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(_), Value::ExternRef(r)) => r.is_none(),
+        (WastRetCore::RefExtern(None), Value::ExternRef(r)) => r.is_some(),
+        (WastRetCore::RefExtern(Some(e)), Value::ExternRef(r)) => *r == Some(*e),
+        (WastRetCore::RefFunc(_), Value::FuncRef(r)) => r.is_some(),
+        (WastRetCore::Either(options), a) => {
+            for option in options {
+                if ret_matches(option, a)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        (WastRetCore::V128(_), _) => return Err("v128 results are not supported".into()),
+        _ => false,
+    })
+}
+
+fn results_match(expected: &[WastRet<'_>], actual: &[Value]) -> Result<(), String> {
+    if expected.len() != actual.len() {
+        return Err(format!("expected {} results, got {}", expected.len(), actual.len()));
+    }
+    for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
+        let WastRet::Core(e) = e else { return Err("component-model result".into()) };
+        if !ret_matches(e, a)? {
+            return Err(format!("result {i}: expected {e:?}, got {a}"));
+        }
+    }
+    Ok(())
+}
+
+fn is_component(quote: &QuoteWat<'_>) -> bool {
+    matches!(quote, QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..))
+}
+
+struct Runner<'b, B: WastBackend> {
+    backend: &'b mut B,
+    current: Option<B::Instance>,
+    named: HashMap<String, B::Instance>,
+    definitions: HashMap<String, B::Module>,
+}
+
+impl<B: WastBackend> Runner<'_, B> {
+    fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<B::Instance, String> {
+        match id {
+            Some(id) => self.named.get(id.name()).copied().ok_or_else(|| format!("unknown module ${}", id.name())),
+            None => self.current.ok_or_else(|| "no module instantiated yet".to_string()),
+        }
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Outcome, String> {
+        let instance = self.instance(invoke.module)?;
+        let args = invoke.args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+        self.backend.invoke(instance, invoke.name, &args)
+    }
+
+    fn execute(&mut self, exec: &mut WastExecute<'_>) -> Result<Outcome, String> {
+        match exec {
+            WastExecute::Invoke(invoke) => self.invoke(invoke),
+            WastExecute::Get { module, global, .. } => {
+                let instance = self.instance(*module)?;
+                Ok(Outcome::Returned(vec![self.backend.global(instance, global)?]))
+            }
+            WastExecute::Wat(wat) => {
+                let bytes = wat.encode().map_err(|e| format!("cannot encode module: {e}"))?;
+                let module = self.backend.compile(&bytes).map_err(|e| format!("module failed to compile: {e}"))?;
+                match self.backend.instantiate(&module) {
+                    Ok(_) => Ok(Outcome::Returned(Vec::new())),
+                    Err(InstantiateError::Trap(code)) => Ok(Outcome::Trapped(code)),
+                    Err(e) => Err(format!("instantiation failed: {e:?}")),
+                }
+            }
+        }
+    }
+
+    fn define_module(&mut self, quote: &mut QuoteWat<'_>, instantiate: bool) -> Status {
+        if is_component(quote) {
+            return Status::Skipped("component model".into());
+        }
+        let name = quote.name().map(|id| id.name().to_string());
+        let bytes = match quote.encode() {
+            Ok(b) => b,
+            Err(e) => return Status::Failed(format!("cannot encode module: {e}")),
+        };
+        let module = match self.backend.compile(&bytes) {
+            Ok(m) => m,
+            Err(e) => return Status::Failed(format!("module failed to compile: {e}")),
+        };
+        if !instantiate {
+            if let Some(name) = name {
+                self.definitions.insert(name, module);
+            }
+            return Status::Passed;
+        }
+        match self.backend.instantiate(&module) {
+            Ok(instance) => {
+                self.current = Some(instance);
+                if let Some(name) = name {
+                    self.named.insert(name, instance);
+                }
+                Status::Passed
+            }
+            Err(e) => Status::Failed(format!("instantiation failed: {e:?}")),
+        }
+    }
+
+    fn directive(&mut self, directive: WastDirective<'_>) -> (&'static str, Status) {
+        use WastDirective as D;
+        match directive {
+            D::Module(mut quote) => ("module", self.define_module(&mut quote, true)),
+            D::ModuleDefinition(mut quote) => ("module_definition", self.define_module(&mut quote, false)),
+            D::ModuleInstance { instance, module, .. } => {
+                let status = (|| {
+                    let def = module.ok_or("module instance without a definition")?;
+                    let m = self
+                        .definitions
+                        .get(def.name())
+                        .ok_or_else(|| format!("unknown definition ${}", def.name()))?;
+                    let inst = self.backend.instantiate(m).map_err(|e| format!("instantiation failed: {e:?}"))?;
+                    self.current = Some(inst);
+                    if let Some(id) = instance {
+                        self.named.insert(id.name().to_string(), inst);
+                    }
+                    Ok::<_, String>(())
+                })();
+                ("module_instance", status.map_or_else(Status::Failed, |()| Status::Passed))
+            }
+            D::Register { name, module, .. } => {
+                let status = match self.instance(module) {
+                    Ok(instance) => {
+                        self.backend.register(name, instance);
+                        Status::Passed
+                    }
+                    Err(e) => Status::Failed(e),
+                };
+                ("register", status)
+            }
+            D::Invoke(invoke) => {
+                let status = match self.invoke(&invoke) {
+                    Ok(Outcome::Returned(_)) => Status::Passed,
+                    Ok(other) => Status::Failed(format!("invoke {}: {other}", invoke.name)),
+                    Err(e) => Status::Failed(e),
+                };
+                ("invoke", status)
+            }
+            D::AssertReturn { mut exec, results, .. } => {
+                let status = match self.execute(&mut exec) {
+                    Ok(Outcome::Returned(values)) => match results_match(&results, &values) {
+                        Ok(()) => Status::Passed,
+                        Err(e) if e.contains("not supported") => Status::Skipped(e),
+                        Err(e) => Status::Failed(e),
+                    },
+                    Ok(other) => Status::Failed(format!("expected a return, got {other}")),
+                    Err(e) => Status::Failed(e),
+                };
+                ("assert_return", status)
+            }
+            D::AssertTrap { mut exec, message, .. } => {
+                let status = match self.execute(&mut exec) {
+                    Ok(Outcome::Trapped(code)) if trap_matches(code, message) => Status::Passed,
+                    Ok(other) => Status::Failed(format!("expected trap `{message}`, got {other}")),
+                    Err(e) => Status::Failed(e),
+                };
+                ("assert_trap", status)
+            }
+            D::AssertExhaustion { call, message, .. } => {
+                let status = match self.invoke(&call) {
+                    Ok(Outcome::Trapped(TrapCode::StackOverflow)) | Ok(Outcome::Exhausted(_)) => Status::Passed,
+                    Ok(other) => Status::Failed(format!("expected exhaustion `{message}`, got {other}")),
+                    Err(e) => Status::Failed(e),
+                };
+                ("assert_exhaustion", status)
+            }
+            D::AssertInvalid { mut module, message, .. } => {
+                if is_component(&module) {
+                    return ("assert_invalid", Status::Skipped("component model".into()));
+                }
+                let status = match module.encode() {
+                    Err(e) => Status::Failed(format!("cannot encode module: {e}")),
+                    Ok(bytes) => match self.backend.compile(&bytes) {
+                        Ok(_) => Status::Failed(format!("invalid module (`{message}`) was accepted")),
+                        Err(_) => Status::Passed,
+                    },
+                };
+                ("assert_invalid", status)
+            }
+            D::AssertMalformed { mut module, message, .. } => {
+                if let QuoteWat::QuoteModule(..) | QuoteWat::QuoteComponent(..) = module {
+                    return ("assert_malformed", Status::Skipped("text-format check".into()));
+                }
+                let status = match module.encode() {
+                    // The encoder itself refusing counts: the bytes are malformed.
+                    Err(_) => Status::Passed,
+                    Ok(bytes) => match self.backend.compile(&bytes) {
+                        Ok(_) => Status::Failed(format!("malformed module (`{message}`) was accepted")),
+                        Err(_) => Status::Passed,
+                    },
+                };
+                ("assert_malformed", status)
+            }
+            D::AssertUnlinkable { mut module, message, .. } => {
+                let status = (|| {
+                    let bytes = module.encode().map_err(|e| format!("cannot encode module: {e}"))?;
+                    let m = self.backend.compile(&bytes).map_err(|e| format!("module failed to compile: {e}"))?;
+                    match self.backend.instantiate(&m) {
+                        Ok(_) => Err(format!("unlinkable module (`{message}`) was instantiated")),
+                        Err(InstantiateError::Link(_)) => Ok(()),
+                        Err(e) => Err(format!("expected a link error, got {e:?}")),
+                    }
+                })();
+                ("assert_unlinkable", status.map_or_else(Status::Failed, |()| Status::Passed))
+            }
+            D::AssertInvalidCustom { .. } | D::AssertMalformedCustom { .. } => {
+                ("assert_custom", Status::Skipped("custom-section checks".into()))
+            }
+            D::AssertException { .. } => ("assert_exception", Status::Skipped("exceptions".into())),
+            D::AssertSuspension { .. } => ("assert_suspension", Status::Skipped("stack switching".into())),
+            D::Thread(_) => ("thread", Status::Skipped("threads".into())),
+            D::Wait { .. } => ("wait", Status::Skipped("threads".into())),
+        }
+    }
+}
+
+/// Runs one script. `file` names it in the report.
+pub fn run_script<B: WastBackend>(backend: &mut B, file: &str, text: &str) -> FileReport {
+    let mut report = FileReport { file: file.to_string(), results: Vec::new() };
+    let line_of = |span: wast::token::Span| span.linecol_in(text).0 as u32 + 1;
+    // The suite deliberately uses bidi and other confusable characters in names.
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buffer = match ParseBuffer::new_with_lexer(lexer) {
+        Ok(b) => b,
+        Err(e) => {
+            report.results.push(DirectiveResult {
+                line: line_of(e.span()),
+                kind: "parse".into(),
+                status: Status::Failed(format!("cannot parse script: {e}")),
+            });
+            return report;
+        }
+    };
+    let script = match parser::parse::<Wast>(&buffer) {
+        Ok(s) => s,
+        Err(e) => {
+            report.results.push(DirectiveResult {
+                line: line_of(e.span()),
+                kind: "parse".into(),
+                status: Status::Failed(format!("cannot parse script: {e}")),
+            });
+            return report;
+        }
+    };
+    let mut runner = Runner { backend, current: None, named: HashMap::new(), definitions: HashMap::new() };
+    for directive in script.directives {
+        let line = line_of(directive.span());
+        let (kind, status) = match catch_unwind(AssertUnwindSafe(|| runner.directive(directive))) {
+            Ok(r) => r,
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                ("panic", Status::Failed(format!("panicked: {msg}")))
+            }
+        };
+        report.results.push(DirectiveResult { line, kind: kind.into(), status });
+    }
+    report
+}
