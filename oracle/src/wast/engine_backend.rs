@@ -56,6 +56,26 @@ impl EngineBackend {
     }
 }
 
+/// The wasmparser features of one of the engine's proposals.
+fn wasm_features(p: engine::Proposal) -> wasmparser::WasmFeatures {
+    use engine::Proposal as P;
+    use wasmparser::WasmFeatures as F;
+    match p {
+        P::MutableGlobal => F::MUTABLE_GLOBAL,
+        P::SignExtension => F::SIGN_EXTENSION,
+        P::SaturatingFloatToInt => F::SATURATING_FLOAT_TO_INT,
+        P::MultiValue => F::MULTI_VALUE,
+        P::BulkMemory => F::BULK_MEMORY,
+        P::ReferenceTypes => F::REFERENCE_TYPES,
+        P::ExtendedConst => F::EXTENDED_CONST,
+        P::Simd => F::SIMD,
+        P::TailCall => F::TAIL_CALL,
+        P::MultiMemory => F::MULTI_MEMORY,
+        P::Memory64 => F::MEMORY64,
+        P::Threads => F::THREADS,
+    }
+}
+
 fn define_spectest(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error> {
     let prints: [(&str, &[ValType]); 7] = [
         ("print", &[]),
@@ -125,6 +145,34 @@ impl WastBackend for EngineBackend {
             Err(Error::Trap(t)) => Ok(Outcome::Trapped(t.code())),
             Err(e) => Err(e.to_string()),
         }
+    }
+
+    fn unsupported_proposal(&self, wasm: &[u8]) -> Option<String> {
+        use wasmparser::WasmFeatures as F;
+        let base = self.engine.config().enabled_proposals().iter().fold(F::WASM1, |f, p| f | wasm_features(*p));
+        let candidates = [
+            ("function-references", F::FUNCTION_REFERENCES),
+            ("gc", F::GC | F::FUNCTION_REFERENCES),
+            ("exceptions", F::EXCEPTIONS),
+            ("simd", F::SIMD),
+            ("relaxed-simd", F::SIMD | F::RELAXED_SIMD),
+            ("threads", F::THREADS),
+            ("tail-call", F::TAIL_CALL),
+            ("multi-memory", F::MULTI_MEMORY),
+            ("memory64", F::MEMORY64),
+            ("custom-page-sizes", F::CUSTOM_PAGE_SIZES),
+            ("wide-arithmetic", F::WIDE_ARITHMETIC),
+        ];
+        let valid = |features: F| wasmparser::Validator::new_with_features(features).validate_all(wasm).is_ok();
+        if valid(base) {
+            return None;
+        }
+        for (name, extra) in candidates {
+            if !base.contains(extra) && valid(base | extra) {
+                return Some(name.to_string());
+            }
+        }
+        valid(F::all()).then(|| "several".to_string())
     }
 
     fn global(&mut self, instance: Instance, export: &str) -> Result<Value, String> {

@@ -43,6 +43,22 @@ pub trait WastBackend {
     fn invoke(&mut self, instance: Self::Instance, export: &str, args: &[Value]) -> Result<Outcome, String>;
     /// Reads an exported global.
     fn global(&mut self, instance: Self::Instance, export: &str) -> Result<Value, String>;
+    /// For a module that failed to compile: the proposal it needs that this
+    /// backend does not implement, if that is why it failed.
+    fn unsupported_proposal(&self, _wasm: &[u8]) -> Option<String> {
+        None
+    }
+}
+
+/// Errors with this prefix mean "skip", not "fail": the directive depends on
+/// a module that needs a proposal the backend does not implement.
+const SKIP: &str = "skip: ";
+
+fn fail_or_skip(e: String) -> Status {
+    match e.strip_prefix(SKIP) {
+        Some(reason) => Status::Skipped(reason.to_string()),
+        None => Status::Failed(e),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,24 +99,30 @@ impl FileReport {
     }
 }
 
-/// Does a trap code satisfy the spec suite's expected message?
+/// The messages the spec suites (across their versions) use for a trap.
+fn trap_messages(code: TrapCode) -> &'static [&'static str] {
+    match code {
+        TrapCode::TableOutOfBounds => &["out of bounds table access", "undefined element"],
+        TrapCode::NullReference => &["null reference", "null function reference"],
+        TrapCode::StackOverflow => &["call stack exhausted", "stack overflow"],
+        TrapCode::Unreachable => &["unreachable"],
+        TrapCode::IntegerOverflow => &["integer overflow"],
+        TrapCode::IntegerDivisionByZero => &["integer divide by zero"],
+        TrapCode::BadConversionToInteger => &["invalid conversion to integer"],
+        TrapCode::MemoryOutOfBounds => &["out of bounds memory access"],
+        TrapCode::IndirectCallTypeMismatch => &["indirect call type mismatch"],
+        TrapCode::UninitializedElement => &["uninitialized element"],
+        TrapCode::OutOfFuel => &["all fuel consumed"],
+        TrapCode::HostError => &["host error"],
+    }
+}
+
+/// Does a trap code satisfy the spec suite's expected message? Older suites
+/// abbreviate ("out of bounds", "uninitialized") and newer ones add detail
+/// ("uninitialized element 2"), so either may be a prefix of the other.
 pub fn trap_matches(code: TrapCode, message: &str) -> bool {
-    let expected: &[TrapCode] = match message {
-        m if m.starts_with("unreachable") => &[TrapCode::Unreachable],
-        m if m.starts_with("integer overflow") => &[TrapCode::IntegerOverflow],
-        m if m.starts_with("integer divide by zero") => &[TrapCode::IntegerDivisionByZero],
-        m if m.starts_with("invalid conversion to integer") => &[TrapCode::BadConversionToInteger],
-        m if m.starts_with("out of bounds memory access") => &[TrapCode::MemoryOutOfBounds],
-        m if m.starts_with("out of bounds table access") || m.starts_with("undefined element") => {
-            &[TrapCode::TableOutOfBounds]
-        }
-        m if m.starts_with("indirect call type mismatch") => &[TrapCode::IndirectCallTypeMismatch],
-        m if m.starts_with("uninitialized element") => &[TrapCode::UninitializedElement],
-        m if m.starts_with("null") => &[TrapCode::NullReference],
-        m if m.starts_with("call stack exhausted") || m.starts_with("stack overflow") => &[TrapCode::StackOverflow],
-        _ => &[],
-    };
-    expected.contains(&code)
+    !message.is_empty()
+        && trap_messages(code).iter().any(|m| m.starts_with(message) || message.starts_with(m))
 }
 
 fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
@@ -190,13 +212,22 @@ struct Runner<'b, B: WastBackend> {
     current: Option<B::Instance>,
     named: HashMap<String, B::Instance>,
     definitions: HashMap<String, B::Module>,
+    /// Why the current module (or a named one) was skipped.
+    current_skipped: Option<String>,
+    named_skipped: HashMap<String, String>,
 }
 
 impl<B: WastBackend> Runner<'_, B> {
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<B::Instance, String> {
         match id {
-            Some(id) => self.named.get(id.name()).copied().ok_or_else(|| format!("unknown module ${}", id.name())),
-            None => self.current.ok_or_else(|| "no module instantiated yet".to_string()),
+            Some(id) => self.named.get(id.name()).copied().ok_or_else(|| match self.named_skipped.get(id.name()) {
+                Some(reason) => format!("{SKIP}{reason}"),
+                None => format!("unknown module ${}", id.name()),
+            }),
+            None => self.current.ok_or_else(|| match &self.current_skipped {
+                Some(reason) => format!("{SKIP}{reason}"),
+                None => "no module instantiated yet".to_string(),
+            }),
         }
     }
 
@@ -236,7 +267,20 @@ impl<B: WastBackend> Runner<'_, B> {
         };
         let module = match self.backend.compile(&bytes) {
             Ok(m) => m,
-            Err(e) => return Status::Failed(format!("module failed to compile: {e}")),
+            Err(e) => {
+                let Some(proposal) = self.backend.unsupported_proposal(&bytes) else {
+                    return Status::Failed(format!("module failed to compile: {e}"));
+                };
+                let reason = format!("needs the {proposal} proposal");
+                if instantiate {
+                    self.current = None;
+                    self.current_skipped = Some(reason.clone());
+                }
+                if let Some(name) = name {
+                    self.named_skipped.insert(name, reason.clone());
+                }
+                return Status::Skipped(reason);
+            }
         };
         if !instantiate {
             if let Some(name) = name {
@@ -247,6 +291,7 @@ impl<B: WastBackend> Runner<'_, B> {
         match self.backend.instantiate(&module) {
             Ok(instance) => {
                 self.current = Some(instance);
+                self.current_skipped = None;
                 if let Some(name) = name {
                     self.named.insert(name, instance);
                 }
@@ -275,7 +320,7 @@ impl<B: WastBackend> Runner<'_, B> {
                     }
                     Ok::<_, String>(())
                 })();
-                ("module_instance", status.map_or_else(Status::Failed, |()| Status::Passed))
+                ("module_instance", status.map_or_else(fail_or_skip, |()| Status::Passed))
             }
             D::Register { name, module, .. } => {
                 let status = match self.instance(module) {
@@ -283,7 +328,7 @@ impl<B: WastBackend> Runner<'_, B> {
                         self.backend.register(name, instance);
                         Status::Passed
                     }
-                    Err(e) => Status::Failed(e),
+                    Err(e) => fail_or_skip(e),
                 };
                 ("register", status)
             }
@@ -291,7 +336,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.invoke(&invoke) {
                     Ok(Outcome::Returned(_)) => Status::Passed,
                     Ok(other) => Status::Failed(format!("invoke {}: {other}", invoke.name)),
-                    Err(e) => Status::Failed(e),
+                    Err(e) => fail_or_skip(e),
                 };
                 ("invoke", status)
             }
@@ -303,7 +348,7 @@ impl<B: WastBackend> Runner<'_, B> {
                         Err(e) => Status::Failed(e),
                     },
                     Ok(other) => Status::Failed(format!("expected a return, got {other}")),
-                    Err(e) => Status::Failed(e),
+                    Err(e) => fail_or_skip(e),
                 };
                 ("assert_return", status)
             }
@@ -311,7 +356,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.execute(&mut exec) {
                     Ok(Outcome::Trapped(code)) if trap_matches(code, message) => Status::Passed,
                     Ok(other) => Status::Failed(format!("expected trap `{message}`, got {other}")),
-                    Err(e) => Status::Failed(e),
+                    Err(e) => fail_or_skip(e),
                 };
                 ("assert_trap", status)
             }
@@ -319,7 +364,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.invoke(&call) {
                     Ok(Outcome::Trapped(TrapCode::StackOverflow)) | Ok(Outcome::Exhausted(_)) => Status::Passed,
                     Ok(other) => Status::Failed(format!("expected exhaustion `{message}`, got {other}")),
-                    Err(e) => Status::Failed(e),
+                    Err(e) => fail_or_skip(e),
                 };
                 ("assert_exhaustion", status)
             }
@@ -402,7 +447,14 @@ pub fn run_script<B: WastBackend>(backend: &mut B, file: &str, text: &str) -> Fi
             return report;
         }
     };
-    let mut runner = Runner { backend, current: None, named: HashMap::new(), definitions: HashMap::new() };
+    let mut runner = Runner {
+        backend,
+        current: None,
+        named: HashMap::new(),
+        definitions: HashMap::new(),
+        current_skipped: None,
+        named_skipped: HashMap::new(),
+    };
     for directive in script.directives {
         let line = line_of(directive.span());
         let (kind, status) = match catch_unwind(AssertUnwindSafe(|| runner.directive(directive))) {
