@@ -265,6 +265,10 @@ impl Config {
         self
     }
 
+    pub fn fuel_enabled(&self) -> bool {
+        self.consume_fuel
+    }
+
     pub(crate) fn wasm_features(&self) -> wasmparser::WasmFeatures {
         let mut features = wasmparser::WasmFeatures::MVP;
         for p in &self.proposals {

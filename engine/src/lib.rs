@@ -21,5 +21,5 @@ pub use runtime::externals::{Extern, Global, Memory, Table};
 pub use runtime::func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use runtime::instance::Instance;
 pub use runtime::linker::Linker;
-pub use runtime::store::{AsContextMut, Store};
+pub use runtime::store::{AsContext, AsContextMut, Store};
 pub use runtime::val::{ExternRef, Val};

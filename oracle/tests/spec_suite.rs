@@ -44,3 +44,20 @@ fn spec_suite_passes_on_the_interpreter() {
     let outdated: u32 = evidence.suites.iter().map(|s| s.known_outdated).sum();
     assert!(outdated <= 11, "{outdated} directives excused as out of date");
 }
+
+#[test]
+fn fuel_metering_never_changes_spec_results() {
+    let suite = oracle::spec::suites_for(Tier::Interp).into_iter().find(|s| s.dir == "wasm-v2").unwrap();
+    let mut config = engine::Config::new();
+    config.tier(Tier::Interp).proposals(&suite.enabled).consume_fuel(true);
+    let mut failures = Vec::new();
+    for (name, text) in oracle::spec::files_of(&suite.dir) {
+        let report = oracle::spec::run_file(&config, &name, text);
+        for r in report.results {
+            if let oracle::wast::Status::Failed(why) = r.status {
+                failures.push(format!("{name}:{} {why}", r.line));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "with fuel metering on:\n{}", failures.join("\n"));
+}

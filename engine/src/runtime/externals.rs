@@ -3,7 +3,7 @@
 
 use super::func::Func;
 use super::memory::LinearMemory;
-use super::store::{AsContextMut, GlobalEntity, Store};
+use super::store::{AsContext, AsContextMut, GlobalEntity, Store};
 use super::table::TableData;
 use super::val::Val;
 use crate::error::{Error, Result, Trap, TrapCode};
@@ -32,7 +32,8 @@ impl Extern {
     }
 
     /// The type of the object as it is now (current sizes as minimums).
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<ExternType> {
+    pub fn ty<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<ExternType> {
+        let store = ctx.as_context();
         Ok(match self {
             Extern::Func(f) => ExternType::Func(f.ty(store)?),
             Extern::Table(t) => ExternType::Table(t.ty(store)?),
@@ -98,21 +99,25 @@ impl Memory {
         Ok(&mut store.inner.memories[self.index as usize])
     }
 
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<MemoryType> {
+    pub fn ty<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<MemoryType> {
+        let store = ctx.as_context();
         let m = self.get(store)?;
         Ok(MemoryType { limits: Limits { min: m.pages(), max: m.ty.limits.max }, ..m.ty })
     }
 
     /// Size in 64 KiB pages.
-    pub fn size<T>(&self, store: &Store<T>) -> Result<u64> {
+    pub fn size<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<u64> {
+        let store = ctx.as_context();
         Ok(self.get(store)?.pages())
     }
 
-    pub fn data_size<T>(&self, store: &Store<T>) -> Result<usize> {
+    pub fn data_size<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<usize> {
+        let store = ctx.as_context();
         Ok(self.get(store)?.len())
     }
 
-    pub fn data<'a, T>(&self, store: &'a Store<T>) -> Result<&'a [u8]> {
+    pub fn data<'a, T: 'a>(&self, ctx: &'a impl AsContext<Data = T>) -> Result<&'a [u8]> {
+        let store = ctx.as_context();
         Ok(self.get(store)?.data())
     }
 
@@ -126,7 +131,8 @@ impl Memory {
         m.grow(delta).ok_or_else(|| Error::Limit(format!("memory of {} pages cannot grow by {delta} pages", m.pages())))
     }
 
-    pub fn read<T>(&self, store: &Store<T>, offset: usize, buf: &mut [u8]) -> Result<()> {
+    pub fn read<T>(&self, ctx: &impl AsContext<Data = T>, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let store = ctx.as_context();
         let data = self.data(store)?;
         let src = offset
             .checked_add(buf.len())
@@ -170,17 +176,20 @@ impl Table {
         Ok(&store.inner.tables[self.index as usize])
     }
 
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<TableType> {
+    pub fn ty<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<TableType> {
+        let store = ctx.as_context();
         let t = self.get_data(store)?;
         Ok(TableType { element: t.ty.element, limits: Limits { min: t.size(), max: t.ty.limits.max } })
     }
 
-    pub fn size<T>(&self, store: &Store<T>) -> Result<u64> {
+    pub fn size<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<u64> {
+        let store = ctx.as_context();
         Ok(self.get_data(store)?.size())
     }
 
     /// The element at `index`, or `None` when out of bounds.
-    pub fn get<T>(&self, store: &Store<T>, index: u64) -> Result<Option<Val>> {
+    pub fn get<T>(&self, ctx: &impl AsContext<Data = T>, index: u64) -> Result<Option<Val>> {
+        let store = ctx.as_context();
         let t = self.get_data(store)?;
         Ok(t.elements.get(index as usize).map(|raw| Val::from_raw(*raw, t.ty.element, self.store)))
     }
@@ -223,12 +232,14 @@ impl Global {
         Ok(Global { store: store.id, index: store.globals.len() as u32 - 1 })
     }
 
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<GlobalType> {
+    pub fn ty<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<GlobalType> {
+        let store = ctx.as_context();
         store.inner.check(self.store)?;
         Ok(store.inner.globals[self.index as usize].ty)
     }
 
-    pub fn get<T>(&self, store: &Store<T>) -> Result<Val> {
+    pub fn get<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<Val> {
+        let store = ctx.as_context();
         store.inner.check(self.store)?;
         let g = &store.inner.globals[self.index as usize];
         Ok(Val::from_raw(g.value, g.ty.content, self.store))

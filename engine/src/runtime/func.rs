@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::externals::Extern;
-use super::store::{AsContextMut, FuncKind, Store};
+use super::store::{AsContext, AsContextMut, FuncKind, Store};
 use super::val::Val;
 use crate::compile::interp::{Execution, Exit};
 use crate::error::{Error, Result, Trap, TrapCode};
@@ -77,7 +77,8 @@ impl Func {
         Func::new(store, ty, move |caller, params, results| host(caller, params, results))
     }
 
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<FuncType> {
+    pub fn ty<T>(&self, ctx: &impl AsContext<Data = T>) -> Result<FuncType> {
+        let store = ctx.as_context();
         store.inner.check(self.store)?;
         Ok(store.inner.funcs[self.index as usize].ty.clone())
     }
@@ -115,8 +116,9 @@ impl Func {
     /// A statically typed view of this function; fails if the types differ.
     pub fn typed<T, Params: WasmParams, Results: WasmResults>(
         &self,
-        store: &Store<T>,
+        ctx: &impl AsContext<Data = T>,
     ) -> Result<TypedFunc<Params, Results>> {
+        let store = ctx.as_context();
         let ty = self.ty(store)?;
         if ty.params() != Params::types().as_slice() || ty.results() != Results::types().as_slice() {
             return Err(Error::Usage(format!("function type {ty} does not match the requested Rust signature")));
@@ -370,3 +372,10 @@ macro_rules! into_func {
 }
 
 into_func! { () (A1) (A1 A2) (A1 A2 A3) (A1 A2 A3 A4) (A1 A2 A3 A4 A5) (A1 A2 A3 A4 A5 A6) }
+
+impl<T> super::store::AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> &Store<T> {
+        self.store
+    }
+}

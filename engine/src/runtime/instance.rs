@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::externals::{Extern, Global, Memory, Table};
 use super::func::{Func, invoke};
 use super::memory::LinearMemory;
-use super::store::{AsContextMut, FuncKind, GlobalEntity, InstanceEntity, Store};
+use super::store::{AsContext, AsContextMut, FuncKind, GlobalEntity, InstanceEntity, Store};
 use super::table::TableData;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::module::types::ExternType;
@@ -29,7 +29,8 @@ impl Instance {
         instantiate(store.as_context_mut(), module, imports)
     }
 
-    pub fn get_export<T>(&self, store: &Store<T>, name: &str) -> Option<Extern> {
+    pub fn get_export<T>(&self, ctx: &impl AsContext<Data = T>, name: &str) -> Option<Extern> {
+        let store = ctx.as_context();
         store.inner.check(self.store).ok()?;
         let entity = &store.inner.instances[self.index as usize];
         let (_, index) = entity.module.info().exports.iter().find(|(n, _)| n == name)?;
@@ -43,30 +44,36 @@ impl Instance {
     }
 
     /// All exports, in the module's order.
-    pub fn exports<T>(&self, store: &Store<T>) -> Vec<(String, Extern)> {
+    pub fn exports<T>(&self, ctx: &impl AsContext<Data = T>) -> Vec<(String, Extern)> {
+        let store = ctx.as_context();
         let Ok(()) = store.inner.check(self.store) else { return Vec::new() };
         let names: Vec<String> =
             store.inner.instances[self.index as usize].module.info().exports.iter().map(|(n, _)| n.clone()).collect();
         names.into_iter().filter_map(|n| self.get_export(store, &n).map(|e| (n, e))).collect()
     }
 
-    pub fn get_func<T>(&self, store: &Store<T>, name: &str) -> Option<Func> {
+    pub fn get_func<T>(&self, ctx: &impl AsContext<Data = T>, name: &str) -> Option<Func> {
+        let store = ctx.as_context();
         self.get_export(store, name)?.into_func()
     }
 
-    pub fn get_memory<T>(&self, store: &Store<T>, name: &str) -> Option<Memory> {
+    pub fn get_memory<T>(&self, ctx: &impl AsContext<Data = T>, name: &str) -> Option<Memory> {
+        let store = ctx.as_context();
         self.get_export(store, name)?.into_memory()
     }
 
-    pub fn get_global<T>(&self, store: &Store<T>, name: &str) -> Option<Global> {
+    pub fn get_global<T>(&self, ctx: &impl AsContext<Data = T>, name: &str) -> Option<Global> {
+        let store = ctx.as_context();
         self.get_export(store, name)?.into_global()
     }
 
-    pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
+    pub fn get_table<T>(&self, ctx: &impl AsContext<Data = T>, name: &str) -> Option<Table> {
+        let store = ctx.as_context();
         self.get_export(store, name)?.into_table()
     }
 
-    pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {
+    pub fn module<'a, T: 'a>(&self, ctx: &'a impl AsContext<Data = T>) -> &'a Module {
+        let store = ctx.as_context();
         &store.inner.instances[self.index as usize].module
     }
 }

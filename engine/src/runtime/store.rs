@@ -191,3 +191,30 @@ impl<S: AsContextMut> AsContextMut for &mut S {
         (**self).as_context_mut()
     }
 }
+
+/// Read-only access to a store: the store itself or a [`crate::Caller`].
+pub trait AsContext {
+    type Data;
+    fn as_context(&self) -> &Store<Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> &Store<T> {
+        self
+    }
+}
+
+impl<S: AsContext> AsContext for &S {
+    type Data = S::Data;
+    fn as_context(&self) -> &Store<S::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<S: AsContext> AsContext for &mut S {
+    type Data = S::Data;
+    fn as_context(&self) -> &Store<S::Data> {
+        (**self).as_context()
+    }
+}

@@ -19,6 +19,10 @@ impl EngineBackend {
     pub fn new(config: &Config) -> Result<EngineBackend, Error> {
         let engine = Engine::new(config)?;
         let mut store = Store::new(&engine, ());
+        if config.fuel_enabled() {
+            // Metering is on to check it never changes results, not to stop scripts.
+            store.set_fuel(u64::MAX)?;
+        }
         let mut linker = Linker::new(&engine);
         define_spectest(&mut store, &mut linker)?;
         Ok(EngineBackend { engine, store, linker })

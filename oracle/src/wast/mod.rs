@@ -121,8 +121,7 @@ fn trap_messages(code: TrapCode) -> &'static [&'static str] {
 /// abbreviate ("out of bounds", "uninitialized") and newer ones add detail
 /// ("uninitialized element 2"), so either may be a prefix of the other.
 pub fn trap_matches(code: TrapCode, message: &str) -> bool {
-    !message.is_empty()
-        && trap_messages(code).iter().any(|m| m.starts_with(message) || message.starts_with(m))
+    !message.is_empty() && trap_messages(code).iter().any(|m| m.starts_with(message) || message.starts_with(m))
 }
 
 fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {

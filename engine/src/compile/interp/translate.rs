@@ -249,10 +249,13 @@ impl Translator<'_> {
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(blockty);
                 self.count_fuel(reachable);
+                // Branches back to the loop must land on its fuel charge.
+                let start = self.code.len();
                 if reachable {
                     self.start_fuel_region();
                 }
                 self.push_control(Kind::Loop, h.saturating_sub(p), p, reachable);
+                self.control.last_mut().expect("just pushed").loop_start = start;
                 return Ok(());
             }
             O::If { blockty } => {

@@ -1,0 +1,446 @@
+//! The public API, exercised the way an embedder uses it.
+
+use engine::{
+    Caller, Config, Engine, Error, Extern, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Module,
+    Store, Table, TableType, Trap, TrapCode, TypeLimits, Val, ValType,
+};
+
+fn instantiate(wat: &str) -> (Store<()>, engine::Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).expect("module compiles");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("module instantiates");
+    (store, instance)
+}
+
+fn trap_of(result: engine::Result<()>) -> TrapCode {
+    match result {
+        Err(Error::Trap(t)) => t.code(),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn typed_calls_return_results() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+            (func (export "swap") (param i64 f64) (result f64 i64) local.get 1 local.get 0))"#,
+    );
+    let add = instance.get_func(&store, "add").unwrap().typed::<_, (i32, i32), i32>(&store).unwrap();
+    assert_eq!(add.call(&mut store, (40, 2)).unwrap(), 42);
+    assert_eq!(add.call(&mut store, (i32::MAX, 1)).unwrap(), i32::MIN);
+    let swap = instance.get_func(&store, "swap").unwrap().typed::<_, (i64, f64), (f64, i64)>(&store).unwrap();
+    assert_eq!(swap.call(&mut store, (7, 1.5)).unwrap(), (1.5, 7));
+    // A wrong Rust signature is refused up front.
+    assert!(instance.get_func(&store, "add").unwrap().typed::<_, i32, i32>(&store).is_err());
+}
+
+#[test]
+fn untyped_calls_check_arity_and_types() {
+    let (mut store, instance) = instantiate(r#"(module (func (export "id") (param i32) (result i32) local.get 0))"#);
+    let f = instance.get_func(&store, "id").unwrap();
+    let mut out = [Val::I32(0)];
+    f.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(5));
+    assert!(matches!(f.call(&mut store, &[Val::I64(5)], &mut out), Err(Error::Usage(_))));
+    assert!(matches!(f.call(&mut store, &[], &mut out), Err(Error::Usage(_))));
+}
+
+#[test]
+fn host_functions_see_store_data_and_caller_memory() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "host", "log", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+        let memory = caller.get_export("memory").and_then(Extern::into_memory).expect("memory export");
+        let mut buf = vec![0; len as usize];
+        memory.read(&caller, ptr as usize, &mut buf).map_err(|e| Trap::host(e.to_string()))?;
+        caller.data_mut().push(String::from_utf8_lossy(&buf).into_owned());
+        Ok::<_, Trap>(len * 2)
+    });
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "host" "log" (func $log (param i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "hello")
+            (func (export "run") (result i32) (call $log (i32.const 16) (i32.const 5))))"#,
+    )
+    .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_func(&store, "run").unwrap().typed::<_, (), i32>(&store).unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 10);
+    assert_eq!(store.data(), &vec!["hello".to_string()]);
+}
+
+#[test]
+fn host_errors_become_host_traps_and_reentry_works() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::new(&engine);
+    linker.func_new(&mut store, "host", "fail", FuncType::new([], []), |_, _, _| Err(Trap::host("boom")));
+    // The host calls back into wasm: wasm → host → wasm.
+    linker.func_wrap(&mut store, "host", "twice", |mut caller: Caller<'_, u32>, x: i32| {
+        *caller.data_mut() += 1;
+        let double = caller.get_export("double").and_then(Extern::into_func).unwrap();
+        let mut out = [Val::I32(0)];
+        double.call(&mut caller, &[Val::I32(x)], &mut out).map_err(|e| Trap::host(e.to_string()))?;
+        Ok::<_, Trap>(out[0].i32().unwrap())
+    });
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "host" "fail" (func $fail))
+            (import "host" "twice" (func $twice (param i32) (result i32)))
+            (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+            (func (export "quad") (param i32) (result i32) (call $twice (call $twice (local.get 0))))
+            (func (export "fail") call $fail))"#,
+    )
+    .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let quad = instance.get_func(&store, "quad").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(quad.call(&mut store, 3).unwrap(), 12);
+    assert_eq!(*store.data(), 2);
+    let fail = instance.get_func(&store, "fail").unwrap();
+    match fail.call(&mut store, &[], &mut []) {
+        Err(Error::Trap(t)) => {
+            assert_eq!(t.code(), TrapCode::HostError);
+            assert_eq!(t.host_message(), Some("boom"));
+        }
+        other => panic!("expected a host trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn instances_link_memories_tables_globals_and_functions() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let provider = Module::new(
+        &engine,
+        r#"(module
+            (memory (export "mem") 1 4)
+            (table (export "tab") 2 funcref)
+            (global (export "counter") (mut i32) (i32.const 10))
+            (func $seven (export "seven") (result i32) i32.const 7)
+            (elem (i32.const 0) $seven)
+            (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    let a = linker.instantiate(&mut store, &provider).unwrap();
+    linker.instance(&store, "a", a);
+    let user = Module::new(
+        &engine,
+        r#"(module
+            (import "a" "mem" (memory 1))
+            (import "a" "tab" (table 2 funcref))
+            (import "a" "counter" (global $c (mut i32)))
+            (import "a" "seven" (func $seven (result i32)))
+            (type $t (func (result i32)))
+            (func (export "go") (result i32)
+                (i32.store (i32.const 8) (i32.const 1234))
+                (global.set $c (i32.add (global.get $c) (i32.const 1)))
+                (i32.add (call $seven) (call_indirect (type $t) (i32.const 0)))))"#,
+    )
+    .unwrap();
+    let b = linker.instantiate(&mut store, &user).unwrap();
+    let go = b.get_func(&store, "go").unwrap().typed::<_, (), i32>(&store).unwrap();
+    assert_eq!(go.call(&mut store, ()).unwrap(), 14);
+    let peek = a.get_func(&store, "peek").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(peek.call(&mut store, 8).unwrap(), 1234);
+    assert_eq!(a.get_global(&store, "counter").unwrap().get(&store).unwrap(), Val::I32(11));
+
+    // An import of the wrong type is a link error, not a crash.
+    let wrong = Module::new(&engine, r#"(module (import "a" "seven" (func (param i32))))"#).unwrap();
+    assert!(matches!(linker.instantiate(&mut store, &wrong), Err(Error::Link(_))));
+    let missing = Module::new(&engine, r#"(module (import "a" "nope" (func)))"#).unwrap();
+    assert!(matches!(linker.instantiate(&mut store, &missing), Err(Error::Link(_))));
+}
+
+#[test]
+fn memory_api_reads_writes_and_grows_within_limits() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let ty = MemoryType { limits: TypeLimits { min: 1, max: Some(3) }, memory64: false, shared: false };
+    let memory = Memory::new(&mut store, ty).unwrap();
+    assert_eq!(memory.size(&store).unwrap(), 1);
+    memory.write(&mut store, 65530, b"abcdef").unwrap();
+    let mut buf = [0u8; 6];
+    memory.read(&store, 65530, &mut buf).unwrap();
+    assert_eq!(&buf, b"abcdef");
+    // Past the end is an error, never a host fault.
+    assert!(memory.write(&mut store, 65533, b"abcd").is_err());
+    assert!(memory.read(&store, usize::MAX, &mut buf).is_err());
+    assert_eq!(memory.grow(&mut store, 2).unwrap(), 1);
+    assert_eq!(memory.data_size(&store).unwrap(), 3 * 65536);
+    assert!(memory.grow(&mut store, 1).is_err());
+    // Grown pages are zeroed and usable.
+    memory.write(&mut store, 3 * 65536 - 1, &[9]).unwrap();
+    assert_eq!(memory.data(&store).unwrap()[2 * 65536], 0);
+}
+
+#[test]
+fn memory_grow_past_the_limit_returns_minus_one_quickly() {
+    let mut config = Config::new();
+    config.limits(engine::Limits { max_memory_bytes: 64 << 20, ..Default::default() });
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+            (func (export "size") (result i32) memory.size))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let grow = instance.get_func(&store, "grow").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    let start = std::time::Instant::now();
+    // 1 GiB in one request, then 4 GiB, then past the 32-bit space.
+    assert_eq!(grow.call(&mut store, 16384).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 65536).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, -1).unwrap(), -1);
+    assert!(start.elapsed() < std::time::Duration::from_secs(1), "refusing must not allocate");
+    assert_eq!(grow.call(&mut store, 1023).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "64 MiB is the configured limit");
+    let size = instance.get_func(&store, "size").unwrap().typed::<_, (), i32>(&store).unwrap();
+    assert_eq!(size.call(&mut store, ()).unwrap(), 1024);
+}
+
+#[test]
+fn tables_and_globals_through_the_api() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let f = Func::wrap(&mut store, |_: Caller<'_, ()>| 5i32);
+    let ty = TableType { element: ValType::FuncRef, limits: TypeLimits { min: 1, max: Some(3) } };
+    let table = Table::new(&mut store, ty, Val::FuncRef(None)).unwrap();
+    assert_eq!(table.get(&store, 0).unwrap(), Some(Val::FuncRef(None)));
+    assert_eq!(table.get(&store, 1).unwrap(), None);
+    table.set(&mut store, 0, Val::FuncRef(Some(f))).unwrap();
+    assert_eq!(table.grow(&mut store, 2, Val::FuncRef(Some(f))).unwrap(), 1);
+    assert!(table.grow(&mut store, 1, Val::FuncRef(None)).is_err());
+    assert!(table.set(&mut store, 0, Val::I32(1)).is_err());
+
+    let constant = Global::new(&mut store, GlobalType { content: ValType::I32, mutable: false }, Val::I32(1)).unwrap();
+    assert!(constant.set(&mut store, Val::I32(2)).is_err());
+    let var = Global::new(&mut store, GlobalType { content: ValType::F64, mutable: true }, 1.5f64.into()).unwrap();
+    var.set(&mut store, 2.5f64.into()).unwrap();
+    assert_eq!(var.get(&store).unwrap().f64(), Some(2.5));
+
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "table", table).define("env", "g", var);
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "table" (table 3 funcref)) (import "env" "g" (global (mut f64)))
+            (type $t (func (result i32)))
+            (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0)))
+            (func (export "bump") (global.set 0 (f64.add (global.get 0) (f64.const 1)))))"#,
+    )
+    .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let call = instance.get_func(&store, "call").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(call.call(&mut store, 2).unwrap(), 5);
+    instance.get_func(&store, "bump").unwrap().call(&mut store, &[], &mut []).unwrap();
+    assert_eq!(var.get(&store).unwrap().f64(), Some(3.5));
+}
+
+#[test]
+fn every_trap_code_the_interpreter_raises() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (type $v (func))
+            (table 2 funcref)
+            (elem (i32.const 0) $nop)
+            (memory 1)
+            (func $nop)
+            (func (export "unreachable") unreachable)
+            (func (export "overflow") (drop (i32.div_s (i32.const 0x80000000) (i32.const -1))))
+            (func (export "div0") (drop (i64.rem_u (i64.const 1) (i64.const 0))))
+            (func (export "convert") (drop (i32.trunc_f32_s (f32.const nan))))
+            (func (export "convert_range") (drop (i64.trunc_f64_u (f64.const -1))))
+            (func (export "memory") (drop (i32.load offset=65533 (i32.const 0))))
+            (func (export "table") (drop (table.get 0 (i32.const 2))))
+            (func (export "mismatch") (call_indirect (param i32) (i32.const 0) (i32.const 0)))
+            (func (export "uninit") (call_indirect (type $v) (i32.const 1)))
+            (func $rec (export "recurse") (call $rec)))"#,
+    );
+    let cases = [
+        ("unreachable", TrapCode::Unreachable),
+        ("overflow", TrapCode::IntegerOverflow),
+        ("div0", TrapCode::IntegerDivisionByZero),
+        ("convert", TrapCode::BadConversionToInteger),
+        ("convert_range", TrapCode::IntegerOverflow),
+        ("memory", TrapCode::MemoryOutOfBounds),
+        ("table", TrapCode::TableOutOfBounds),
+        ("mismatch", TrapCode::IndirectCallTypeMismatch),
+        ("uninit", TrapCode::UninitializedElement),
+        ("recurse", TrapCode::StackOverflow),
+    ];
+    for (name, code) in cases {
+        let f = instance.get_func(&store, name).unwrap();
+        assert_eq!(trap_of(f.call(&mut store, &[], &mut [])), code, "{name}");
+    }
+    // The store stays usable after traps.
+    let f = instance.get_func(&store, "unreachable").unwrap();
+    assert_eq!(trap_of(f.call(&mut store, &[], &mut [])), TrapCode::Unreachable);
+}
+
+#[test]
+fn deep_recursion_traps_without_using_the_host_stack() {
+    // A thread with a tiny stack: wasm recursion must not consume it.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let (mut store, instance) = instantiate(
+                r#"(module (func $f (export "f") (param i64) (result i64)
+                    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
+                      (else (i64.add (i64.const 1) (call $f (i64.sub (local.get 0) (i64.const 1))))))))"#,
+            );
+            let f = instance.get_func(&store, "f").unwrap().typed::<_, i64, i64>(&store).unwrap();
+            let ok = f.call(&mut store, 10_000).unwrap();
+            let err = f.call(&mut store, 10_000_000).unwrap_err();
+            (ok, err.trap().map(|t| t.code()))
+        })
+        .unwrap();
+    let (ok, err) = handle.join().unwrap();
+    assert_eq!(ok, 10_000);
+    assert_eq!(err, Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn call_depth_limit_is_configurable() {
+    let mut config = Config::new();
+    config.limits(engine::Limits { max_call_depth: 100, ..Default::default() });
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (func $f (export "f") (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+              (else (call $f (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(f.call(&mut store, 98).unwrap(), 0);
+    let err = f.call(&mut store, 100).unwrap_err();
+    assert_eq!(err.trap().map(|t| t.code()), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn host_reentry_depth_is_bounded() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "host", "again", |mut caller: Caller<'_, ()>| {
+        let f = caller.get_export("f").and_then(Extern::into_func).unwrap();
+        f.call(&mut caller, &[], &mut []).map_err(|e| match e {
+            Error::Trap(t) => t,
+            other => Trap::host(other.to_string()),
+        })
+    });
+    let module =
+        Module::new(&engine, r#"(module (import "host" "again" (func $a)) (func (export "f") call $a))"#).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    assert_eq!(trap_of(f.call(&mut store, &[], &mut [])), TrapCode::StackOverflow);
+}
+
+#[test]
+fn fuel_bounds_execution() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func (export "spin") (loop $l (br $l)))
+            (func (export "count") (param i32) (result i32) (local i32)
+                (block $done (loop $l
+                    (br_if $done (i32.eqz (local.get 0)))
+                    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                    (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                    (br $l)))
+                (local.get 1)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    store.set_fuel(10_000).unwrap();
+    let spin = instance.get_func(&store, "spin").unwrap();
+    assert_eq!(trap_of(spin.call(&mut store, &[], &mut [])), TrapCode::OutOfFuel);
+    assert_eq!(store.get_fuel().unwrap(), 0);
+
+    store.set_fuel(1_000_000).unwrap();
+    let count = instance.get_func(&store, "count").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(count.call(&mut store, 100).unwrap(), 100);
+    let used_100 = 1_000_000 - store.get_fuel().unwrap();
+    store.set_fuel(1_000_000).unwrap();
+    count.call(&mut store, 200).unwrap();
+    let used_200 = 1_000_000 - store.get_fuel().unwrap();
+    // Fuel is proportional to the operators executed.
+    assert!(used_200 > used_100 * 19 / 10 && used_200 < used_100 * 21 / 10, "{used_100} vs {used_200}");
+
+    let unmetered = Store::new(&Engine::default(), ());
+    assert!(unmetered.get_fuel().is_err());
+}
+
+#[test]
+fn objects_from_another_store_are_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (func (export "f")))"#).unwrap();
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut a, &module).unwrap();
+    let f = instance.get_func(&a, "f").unwrap();
+    assert!(matches!(f.call(&mut b, &[], &mut []), Err(Error::Usage(_))));
+}
+
+#[test]
+fn start_function_runs_and_its_trap_fails_instantiation() {
+    let (store, instance) = instantiate(
+        r#"(module (global (export "g") (mut i32) (i32.const 0))
+            (func $s (global.set 0 (i32.const 99))) (start $s))"#,
+    );
+    assert_eq!(instance.get_global(&store, "g").unwrap().get(&store).unwrap(), Val::I32(99));
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (func $s unreachable) (start $s))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    match Linker::new(&engine).instantiate(&mut store, &module) {
+        Err(Error::Trap(t)) => assert_eq!(t.code(), TrapCode::Unreachable),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn many_threads_run_wasm_at_once() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+            (func (export "sum") (param i32) (result i64) (local i64)
+              (block $d (loop $l (br_if $d (i32.eqz (local.get 0)))
+                (i32.store (i32.const 0) (local.get 0))
+                (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (i32.load (i32.const 0)))))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br $l)))
+              (local.get 1))
+            (func (export "oob") (drop (i32.load (i32.const 65535)))))"#,
+    )
+    .unwrap();
+    std::thread::scope(|s| {
+        for t in 0..8i64 {
+            let (engine, module) = (engine.clone(), module.clone());
+            s.spawn(move || {
+                let mut store = Store::new(&engine, ());
+                let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+                let sum = instance.get_func(&store, "sum").unwrap().typed::<_, i32, i64>(&store).unwrap();
+                let oob = instance.get_func(&store, "oob").unwrap();
+                for _ in 0..20 {
+                    let n = 1000 + t;
+                    assert_eq!(sum.call(&mut store, n as i32).unwrap(), n * (n + 1) / 2);
+                    assert_eq!(trap_of(oob.call(&mut store, &[], &mut [])), TrapCode::MemoryOutOfBounds);
+                }
+            });
+        }
+    });
+}
