@@ -56,10 +56,13 @@ impl fmt::Display for ValType {
     }
 }
 
+/// Parameter and result types.
+type Signature = (Box<[ValType]>, Box<[ValType]>);
+
 /// A function signature. Cheap to clone.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
-    inner: Arc<(Box<[ValType]>, Box<[ValType]>)>,
+    inner: Arc<Signature>,
 }
 
 impl FuncType {

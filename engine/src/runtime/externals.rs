@@ -228,7 +228,7 @@ impl Global {
         let store = &mut store.as_context_mut().inner;
         val.check_type(ty.content)?;
         let value = val.to_raw(store)?;
-        store.globals.push(GlobalEntity { ty, value });
+        store.globals.push(GlobalEntity::new(ty, value));
         Ok(Global { store: store.id, index: store.globals.len() as u32 - 1 })
     }
 
@@ -242,7 +242,7 @@ impl Global {
         let store = ctx.as_context();
         store.inner.check(self.store)?;
         let g = &store.inner.globals[self.index as usize];
-        Ok(Val::from_raw(g.value, g.ty.content, self.store))
+        Ok(Val::from_raw(g.value(), g.ty.content, self.store))
     }
 
     /// Sets a mutable global; setting an immutable one is an error.
@@ -255,7 +255,7 @@ impl Global {
             return Err(Error::Usage("cannot set an immutable global".into()));
         }
         val.check_type(g.ty.content)?;
-        g.value = raw;
+        g.set(raw);
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use super::func::{Func, invoke};
 use super::memory::LinearMemory;
 use super::store::{AsContext, AsContextMut, FuncKind, GlobalEntity, InstanceEntity, Store};
 use super::table::TableData;
+use super::vmctx::VMContext;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::module::types::ExternType;
 use crate::module::{DataMode, ElementMode, ExportIndex, ImportType, Module};
@@ -122,6 +123,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         type_ids: info.types.iter().map(|t| inner.intern_type(t)).collect(),
         elements: Vec::new(),
         data: Vec::new(),
+        vmctx: VMContext::new(&[], &[], &[]),
     };
     for (import, ext) in info.imports.iter().zip(imports) {
         match (&import.ty, ext) {
@@ -141,15 +143,15 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     let func_ref = |funcs: &[u32], f: u32| funcs[f as usize] as u64 + 1;
     for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
         let value =
-            init.eval(|g| inner.globals[entity.globals[g as usize] as usize].value, |f| func_ref(&entity.funcs, f));
-        inner.globals.push(GlobalEntity { ty: *ty, value });
+            init.eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f));
+        inner.globals.push(GlobalEntity::new(*ty, value));
         entity.globals.push(inner.globals.len() as u32 - 1);
     }
     let limits = inner.engine.config().limits.clone();
     for (ty, init) in info.tables[info.num_imported_tables as usize..].iter().zip(&info.table_inits) {
         inner.check_capacity(inner.tables.len(), "tables")?;
         let value = init.as_ref().map_or(0, |e| {
-            e.eval(|g| inner.globals[entity.globals[g as usize] as usize].value, |f| func_ref(&entity.funcs, f))
+            e.eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f))
         });
         inner.tables.push(TableData::new(*ty, value, limits.max_table_elements)?);
         entity.tables.push(inner.tables.len() as u32 - 1);
@@ -159,13 +161,18 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         inner.memories.push(LinearMemory::new(*ty, limits.max_memory_bytes)?);
         entity.memories.push(inner.memories.len() as u32 - 1);
     }
-    let global_value = |g: u32| inner.globals[entity.globals[g as usize] as usize].value;
+    let global_value = |g: u32| inner.globals[entity.globals[g as usize] as usize].value();
     entity.elements = info
         .elements
         .iter()
         .map(|seg| seg.items.iter().map(|e| e.eval(global_value, |f| func_ref(&entity.funcs, f))).collect())
         .collect();
     entity.data = info.data.iter().map(|d| d.bytes.clone()).collect();
+    let memories: Vec<_> = entity.memories.iter().map(|m| inner.memories[*m as usize].definition_ptr()).collect();
+    let globals: Vec<_> =
+        entity.globals.iter().map(|g| inner.globals[*g as usize].definition.as_ptr().cast_const()).collect();
+    let tables: Vec<_> = entity.tables.iter().map(|t| inner.tables[*t as usize].definition_ptr()).collect();
+    entity.vmctx = VMContext::new(&memories, &globals, &tables);
     inner.instances.push(entity);
     let instance = Instance { store: inner.id, index: instance_index };
 
@@ -175,9 +182,10 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         let entity = &inner.instances[instance_index as usize];
         match &seg.mode {
             ElementMode::Active { table, offset } => {
-                let offset = offset
-                    .eval(|g| inner.globals[entity.globals[g as usize] as usize].value, |f| func_ref(&entity.funcs, f))
-                    as u32 as usize;
+                let offset = offset.eval(
+                    |g| inner.globals[entity.globals[g as usize] as usize].value(),
+                    |f| func_ref(&entity.funcs, f),
+                ) as u32 as usize;
                 let items = entity.elements[i].clone();
                 let table = &mut inner.tables[entity.tables[*table as usize] as usize];
                 let dst = offset
@@ -195,7 +203,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
         let entity = &inner.instances[instance_index as usize];
         let offset = offset
-            .eval(|g| inner.globals[entity.globals[g as usize] as usize].value, |f| func_ref(&entity.funcs, f))
+            .eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f))
             as u32 as usize;
         let memory = &mut inner.memories[entity.memories[*memory as usize] as usize];
         let dst = offset

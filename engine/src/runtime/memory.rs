@@ -1,5 +1,6 @@
 //! Linear memories: one virtual reservation per memory, committed as it grows.
 
+use super::vmctx::VMBox;
 use crate::error::{Error, Result};
 use crate::module::types::MemoryType;
 
@@ -20,8 +21,8 @@ pub struct VMMemoryDefinition {
 /// growing never moves it; growth makes more of it readable and writable.
 #[derive(Debug)]
 pub struct LinearMemory {
-    /// Boxed so its address stays stable for compiled code.
-    definition: Box<VMMemoryDefinition>,
+    /// Stable address: instances' vmctx slots point at it.
+    definition: VMBox<VMMemoryDefinition>,
     reserved: usize,
     max_pages: u64,
     pub(crate) ty: MemoryType,
@@ -70,7 +71,7 @@ impl LinearMemory {
             return Err(Error::Limit(format!("could not reserve {reserved} bytes of address space for a memory")));
         }
         let mut memory = LinearMemory {
-            definition: Box::new(VMMemoryDefinition { base: base.cast(), length: 0 }),
+            definition: VMBox::new(VMMemoryDefinition { base: base.cast(), length: 0 }),
             reserved,
             max_pages,
             ty,
@@ -82,19 +83,19 @@ impl LinearMemory {
     }
 
     pub fn pages(&self) -> u64 {
-        self.definition.length as u64 / WASM_PAGE_SIZE
+        self.definition.get().length as u64 / WASM_PAGE_SIZE
     }
 
     pub fn len(&self) -> usize {
-        self.definition.length
+        self.definition.get().length
     }
 
     pub fn is_empty(&self) -> bool {
-        self.definition.length == 0
+        self.definition.get().length == 0
     }
 
     pub fn base(&self) -> *mut u8 {
-        self.definition.base
+        self.definition.get().base
     }
 
     pub fn max_pages(&self) -> u64 {
@@ -112,13 +113,13 @@ impl LinearMemory {
         if delta == 0 {
             return Some(old);
         }
-        let old_bytes = self.definition.length;
+        let old_bytes = self.definition.get().length;
         let new_bytes = (new * WASM_PAGE_SIZE) as usize;
         // SAFETY: [old_bytes, new_bytes) lies inside our own reservation
         // (new_bytes <= max_pages * page size < reserved).
         let rc = unsafe {
             libc::mprotect(
-                self.definition.base.add(old_bytes).cast(),
+                self.definition.get().base.add(old_bytes).cast(),
                 new_bytes - old_bytes,
                 libc::PROT_READ | libc::PROT_WRITE,
             )
@@ -126,18 +127,22 @@ impl LinearMemory {
         if rc != 0 {
             return None;
         }
-        self.definition.length = new_bytes;
+        self.definition.get_mut().length = new_bytes;
         Some(old)
+    }
+
+    pub(crate) fn definition_ptr(&self) -> *const VMMemoryDefinition {
+        self.definition.as_ptr()
     }
 
     pub fn data(&self) -> &[u8] {
         // SAFETY: [base, base + length) is mapped read/write and owned by us.
-        unsafe { std::slice::from_raw_parts(self.definition.base, self.definition.length) }
+        unsafe { std::slice::from_raw_parts(self.definition.get().base, self.definition.get().length) }
     }
 
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `data`, and `&mut self` makes the access exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.definition.base, self.definition.length) }
+        unsafe { std::slice::from_raw_parts_mut(self.definition.get().base, self.definition.get().length) }
     }
 }
 
@@ -146,7 +151,7 @@ impl Drop for LinearMemory {
         // SAFETY: unmapping exactly the reservation made in `new`; nothing
         // refers to it once the memory is dropped.
         unsafe {
-            libc::munmap(self.definition.base.cast(), self.reserved);
+            libc::munmap(self.definition.get().base.cast(), self.reserved);
         }
     }
 }

@@ -9,3 +9,4 @@ pub mod memory;
 pub mod store;
 pub mod table;
 pub mod val;
+pub mod vmctx;

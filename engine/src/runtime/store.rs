@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::memory::LinearMemory;
 use super::table::TableData;
+use super::vmctx::{VMBox, VMContext, VMGlobalDefinition};
 use crate::compile::interp;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -36,7 +37,22 @@ pub(crate) struct FuncEntity {
 #[derive(Debug)]
 pub(crate) struct GlobalEntity {
     pub(crate) ty: GlobalType,
-    pub(crate) value: u64,
+    /// Instances' vmctx slots point at it.
+    pub(crate) definition: VMBox<VMGlobalDefinition>,
+}
+
+impl GlobalEntity {
+    pub(crate) fn new(ty: GlobalType, value: u64) -> GlobalEntity {
+        GlobalEntity { ty, definition: VMBox::new(VMGlobalDefinition { low: value, high: 0 }) }
+    }
+
+    pub(crate) fn value(&self) -> u64 {
+        self.definition.get().low
+    }
+
+    pub(crate) fn set(&mut self, value: u64) {
+        self.definition.get_mut().low = value;
+    }
 }
 
 pub(crate) struct InstanceEntity {
@@ -51,6 +67,8 @@ pub(crate) struct InstanceEntity {
     pub(crate) elements: Vec<Arc<[u64]>>,
     /// Data segments; emptied by `data.drop`.
     pub(crate) data: Vec<Arc<[u8]>>,
+    /// Pointers to this instance's memories, globals and tables.
+    pub(crate) vmctx: VMContext,
 }
 
 /// The non-generic part of a store, which the tiers operate on.
@@ -97,12 +115,6 @@ impl StoreInner {
         let type_id = self.intern_type(&ty);
         self.funcs.push(FuncEntity { ty, type_id, kind });
         self.funcs.len() as u32 - 1
-    }
-
-    /// The memory 0 of an instance, if it has one.
-    pub(crate) fn instance_memory(&self, instance: u32) -> Option<&LinearMemory> {
-        let index = *self.instances[instance as usize].memories.first()?;
-        Some(&self.memories[index as usize])
     }
 }
 

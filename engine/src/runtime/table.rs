@@ -1,14 +1,18 @@
 //! Tables of references. Elements are raw reference values (see `val.rs`):
 //! 0 is null, otherwise a store index plus one.
 
+use super::vmctx::{VMBox, VMTableDefinition};
 use crate::error::{Error, Result};
 use crate::module::types::TableType;
 
 #[derive(Debug)]
 pub struct TableData {
     pub(crate) ty: TableType,
+    /// Resized only by `grow`, which keeps `definition` in step.
     pub(crate) elements: Vec<u64>,
     max: u64,
+    /// Instances' vmctx slots point at it.
+    definition: VMBox<VMTableDefinition>,
 }
 
 impl TableData {
@@ -20,7 +24,14 @@ impl TableData {
                 ty.limits.min
             )));
         }
-        Ok(TableData { ty, elements: vec![init; ty.limits.min as usize], max })
+        let mut elements = vec![init; ty.limits.min as usize];
+        let definition =
+            VMBox::new(VMTableDefinition { base: elements.as_mut_ptr(), current_elements: elements.len() as u64 });
+        Ok(TableData { ty, elements, max, definition })
+    }
+
+    pub(crate) fn definition_ptr(&self) -> *const VMTableDefinition {
+        self.definition.as_ptr()
     }
 
     pub fn size(&self) -> u64 {
@@ -38,6 +49,10 @@ impl TableData {
             return None;
         }
         self.elements.resize(new as usize, init);
+        let base = self.elements.as_mut_ptr();
+        let definition = self.definition.get_mut();
+        definition.base = base;
+        definition.current_elements = new;
         Some(old)
     }
 }

@@ -32,7 +32,7 @@ impl EngineBackend {
         &self.engine
     }
 
-    fn to_val(&mut self, value: &Value) -> Val {
+    fn val_of(&mut self, value: &Value) -> Val {
         match *value {
             Value::I32(v) => Val::I32(v),
             Value::I64(v) => Val::I64(v),
@@ -44,7 +44,7 @@ impl EngineBackend {
         }
     }
 
-    fn to_value(&self, val: &Val) -> Value {
+    fn value_of(&self, val: &Val) -> Value {
         match *val {
             Val::I32(v) => Value::I32(v),
             Val::I64(v) => Value::I64(v),
@@ -142,10 +142,10 @@ impl WastBackend for EngineBackend {
     fn invoke(&mut self, instance: Instance, export: &str, args: &[Value]) -> Result<Outcome, String> {
         let func = instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
         let ty = func.ty(&self.store).map_err(|e| e.to_string())?;
-        let args: Vec<Val> = args.iter().map(|a| self.to_val(a)).collect();
+        let args: Vec<Val> = args.iter().map(|a| self.val_of(a)).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         match func.call(&mut self.store, &args, &mut results) {
-            Ok(()) => Ok(Outcome::Returned(results.iter().map(|v| self.to_value(v)).collect())),
+            Ok(()) => Ok(Outcome::Returned(results.iter().map(|v| self.value_of(v)).collect())),
             Err(Error::Trap(t)) => Ok(Outcome::Trapped(t.code())),
             Err(e) => Err(e.to_string()),
         }
@@ -183,6 +183,6 @@ impl WastBackend for EngineBackend {
         let global =
             instance.get_global(&self.store, export).ok_or_else(|| format!("no exported global `{export}`"))?;
         let val = global.get(&self.store).map_err(|e| e.to_string())?;
-        Ok(self.to_value(&val))
+        Ok(self.value_of(&val))
     }
 }

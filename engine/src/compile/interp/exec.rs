@@ -14,6 +14,7 @@ use super::ops::{self, Raw};
 use crate::compile::CompiledCode;
 use crate::error::{Trap, TrapCode};
 use crate::runtime::store::{FuncKind, StoreInner};
+use crate::runtime::vmctx::{VMGlobalDefinition, VMMemoryDefinition};
 
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -86,6 +87,67 @@ fn try_bin<A: Raw, R: Raw>(
     Ok(())
 }
 
+/// The running instance's vmctx, as the interpreter reads it.
+#[derive(Clone, Copy)]
+struct Vm {
+    slots: *const usize,
+    globals_start: usize,
+    num_globals: usize,
+    has_memory: bool,
+}
+
+/// A global's definition, reached through the vmctx.
+struct GlobalRef(*mut VMGlobalDefinition);
+
+impl GlobalRef {
+    #[inline(always)]
+    fn read(&self) -> u64 {
+        // SAFETY: see `Vm::global`.
+        unsafe { (*self.0).low }
+    }
+
+    #[inline(always)]
+    fn write(&self, value: u64) {
+        // SAFETY: see `Vm::global`; the store is exclusively borrowed by the
+        // loop, so nothing else reads or writes the global meanwhile.
+        unsafe { (*self.0).low = value }
+    }
+}
+
+impl Vm {
+    fn of(store: &StoreInner, instance: u32) -> Vm {
+        let vmctx = &store.instances[instance as usize].vmctx;
+        let offsets = vmctx.offsets();
+        Vm {
+            slots: vmctx.as_ptr().cast(),
+            globals_start: vmctx.globals_start(),
+            num_globals: offsets.num_globals as usize,
+            has_memory: offsets.num_memories > 0,
+        }
+    }
+
+    #[inline(always)]
+    fn global(self, index: u32) -> GlobalRef {
+        // Validation guarantees the index; the check keeps a translator bug
+        // from turning into a wild pointer.
+        assert!((index as usize) < self.num_globals, "global index out of range");
+        // SAFETY: the slot exists (checked above) and holds a pointer to a
+        // global definition owned by the store, alive and unmoved while the
+        // store lives (see `runtime::vmctx`).
+        GlobalRef(unsafe { *self.slots.add(self.globals_start + index as usize) } as *mut VMGlobalDefinition)
+    }
+
+    /// Memory 0's current bounds.
+    fn memory(self) -> Mem {
+        if !self.has_memory {
+            return Mem { base: std::ptr::null_mut(), len: 0 };
+        }
+        // SAFETY: slot 0 holds memory 0's definition (see `runtime::vmctx`).
+        let definition = unsafe { &*(*self.slots as *const VMMemoryDefinition) };
+        Mem { base: definition.base, len: definition.length }
+    }
+}
+
 /// The accessible bytes of memory 0 of the running instance.
 #[derive(Clone, Copy)]
 struct Mem {
@@ -94,13 +156,6 @@ struct Mem {
 }
 
 impl Mem {
-    fn of(store: &StoreInner, instance: u32) -> Mem {
-        match store.instance_memory(instance) {
-            Some(m) => Mem { base: m.base(), len: m.len() },
-            None => Mem { base: std::ptr::null_mut(), len: 0 },
-        }
-    }
-
     /// Bounds-checked effective address of an `N`-byte access.
     #[inline(always)]
     fn addr<const N: usize>(self, addr: u64, offset: u32) -> Result<*mut u8, TrapCode> {
@@ -208,7 +263,8 @@ impl Execution {
             let fp = frame.fp as usize;
             let inst = frame.instance;
             let regs = &mut stack[fp..fp + func.frame_size as usize];
-            let mut mem = Mem::of(store, inst);
+            let vm = Vm::of(store, inst);
+            let mut mem = vm.memory();
             let mut pc = frame.pc as usize;
 
             // Saves the pc, then pushes a frame for function `def_index` of
@@ -307,14 +363,8 @@ impl Execution {
                             regs[a as usize] = regs[b as usize];
                         }
                     }
-                    Instr::GlobalGet(d, g) => {
-                        let g = store.instances[inst as usize].globals[g as usize];
-                        regs[d as usize] = store.globals[g as usize].value;
-                    }
-                    Instr::GlobalSet(g, s) => {
-                        let g = store.instances[inst as usize].globals[g as usize];
-                        store.globals[g as usize].value = regs[s as usize];
-                    }
+                    Instr::GlobalGet(d, g) => regs[d as usize] = vm.global(g).read(),
+                    Instr::GlobalSet(g, s) => vm.global(g).write(regs[s as usize]),
 
                     Instr::I32Load(d, a, o) => {
                         regs[d as usize] = u32::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
@@ -368,7 +418,7 @@ impl Execution {
                         let m = store.instances[inst as usize].memories[0] as usize;
                         let delta = regs[d as usize] as u32 as u64;
                         regs[d as usize] = store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64;
-                        mem = Mem::of(store, inst);
+                        mem = vm.memory();
                     }
                     Instr::MemoryFill(d, v, n) => {
                         let m = store.instances[inst as usize].memories[0] as usize;
