@@ -1,5 +1,6 @@
 //! `crucible`: the front door to the engine and its harness.
 
+mod fuzz;
 mod run;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Differential fuzzing: generated modules on every executor, compared.
+    Fuzz(fuzz::FuzzArgs),
     /// Run the pinned official spec suite on a tier and write evidence JSON.
     Spec {
         #[arg(long, default_value = "interp", value_parser = parse_tier)]
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
         Command::Wast { compiler, json, files } => wast(compiler, json, &files),
         Command::Spec { compiler, evidence_dir } => spec(compiler, evidence_dir),
     };

@@ -123,3 +123,77 @@ mod tests {
         assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
     }
 }
+
+pub const FUZZ_SCHEMA: &str = "crucible.fuzz-evidence";
+pub const FUZZ_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuzzTotals {
+    pub cases: u64,
+    pub calls: u64,
+    pub invalid_inputs: u64,
+    pub agreed: u64,
+    pub agreed_on_trap: u64,
+    pub not_comparable: u64,
+    pub diverged: u64,
+    pub crashed: u64,
+    /// Divergences confirmed (by an equivalent rewrite) to be the reference engine's bug.
+    pub reference_bugs: u64,
+}
+
+/// Fuzzing credit for one (executor, proposal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuzzEntry {
+    pub executor: String,
+    /// `mvp` for 1.0 operators, otherwise a proposal name.
+    pub proposal: String,
+    /// Cases whose module needs the proposal (all cases for `mvp`).
+    pub cases: u64,
+    pub calls: u64,
+    /// How many operators the proposal adds (0 for ones that add none).
+    pub opcodes_total: u32,
+    /// The proposal's operators that appeared in generated modules.
+    pub opcodes_generated: std::collections::BTreeMap<String, u64>,
+    /// The proposal's operators executed, when the executor can tell.
+    pub opcodes_executed: Option<std::collections::BTreeMap<String, u64>>,
+    /// Divergences and crashes of cases this executor took part in.
+    pub divergences: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FuzzEvidence {
+    pub schema: String,
+    pub version: u32,
+    pub generated_at: String,
+    pub commit: Option<String>,
+    pub target: String,
+    /// `crucible-fuzz` or `libfuzzer`.
+    pub source: String,
+    /// The fuzz target: `differential` for the built-in loop.
+    pub fuzz_target: String,
+    pub profile: String,
+    pub seed: u64,
+    pub jobs: u32,
+    pub wall_seconds: f64,
+    pub cpu_seconds: f64,
+    pub executors: Vec<String>,
+    pub totals: FuzzTotals,
+    pub not_comparable_reasons: std::collections::BTreeMap<String, u64>,
+    pub entries: Vec<FuzzEntry>,
+    /// Artifact directories of divergences (or their descriptions).
+    pub divergences: Vec<String>,
+}
+
+impl FuzzEvidence {
+    pub fn file_name(&self) -> String {
+        let stamp = self.generated_at.replace([':', '-'], "");
+        format!("fuzz-{}-{}-{}-{stamp}.json", self.profile, self.executors.join("+"), self.target)
+    }
+
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(self.file_name());
+        std::fs::write(&path, serde_json::to_string_pretty(self).expect("evidence serializes") + "\n")?;
+        Ok(path)
+    }
+}

@@ -1,8 +1,14 @@
 //! The oracle: executors, outcomes and their comparison, and the `.wast`
 //! runner that measures each executor against the official spec suite.
 
+pub mod case;
+pub mod compare;
 pub mod evidence;
+pub mod executor;
+pub mod fuzz;
+pub mod opcodes;
 pub mod outcome;
+pub mod rewrite;
 pub mod spec;
 pub mod wast;
 

@@ -70,7 +70,7 @@ impl std::fmt::Display for Outcome {
 }
 
 /// Trap codes are serialized by their stable names (`TrapCode::name`).
-mod trap_name {
+pub(crate) mod trap_name {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
     use super::TrapCode;

@@ -1,0 +1,124 @@
+//! `crucible fuzz`: the built-in differential fuzz loop.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use oracle::fuzz::{FuzzOptions, FuzzStats};
+
+#[derive(Args)]
+pub struct FuzzArgs {
+    /// How long to fuzz.
+    #[arg(long, default_value_t = 60.0)]
+    seconds: f64,
+    /// Seed of the input generator (same seed and jobs → same inputs).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Proposal profile: mvp, sign-extension-ops, nontrapping-float-to-int-conversions,
+    /// multi-value, bulk-memory, reference-types, extended-const, default.
+    #[arg(long, default_value = "default")]
+    profile: String,
+    /// Comma-separated executors; the first is the one others are compared to.
+    #[arg(long, default_value = "interp,wasmi", value_delimiter = ',')]
+    executors: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Directory for divergence artifacts.
+    #[arg(long, default_value = "fuzz-artifacts")]
+    out: PathBuf,
+    /// Evidence directory (default: $CRUCIBLE_EVIDENCE_DIR or ./evidence).
+    #[arg(long)]
+    evidence_dir: Option<PathBuf>,
+    /// Stop after this many cases.
+    #[arg(long)]
+    max_cases: Option<u64>,
+    /// Replay these inputs (files, directories, artifact directories) instead of generating.
+    #[arg(long, num_args = 1..)]
+    replay: Vec<PathBuf>,
+}
+
+pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
+    let profile = oracle::case::profile(&args.profile).map_err(anyhow::Error::msg)?;
+    let executors = args
+        .executors
+        .iter()
+        .map(|n| oracle::executor::by_name(n))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    if executors.len() < 2 {
+        anyhow::bail!("differential fuzzing needs at least two executors, got {}", executors.len());
+    }
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let options = FuzzOptions {
+        seconds: args.seconds,
+        seed: args.seed,
+        profile,
+        executors: executors.iter().map(|e| e.as_ref()).collect(),
+        jobs,
+        out: Some(args.out.clone()),
+        max_cases: args.max_cases,
+        stop_on_divergence: false,
+        progress: args.replay.is_empty(),
+    };
+    let (stats, wall) = if args.replay.is_empty() {
+        oracle::fuzz::fuzz(&options)
+    } else {
+        let start = std::time::Instant::now();
+        (oracle::fuzz::replay(&args.replay, &options)?, start.elapsed())
+    };
+    print_summary(&stats, wall, jobs);
+    if args.replay.is_empty() {
+        let evidence = stats.evidence(&options, wall, "crucible-fuzz");
+        let path = evidence.write_to(&args.evidence_dir.unwrap_or_else(oracle::evidence::default_dir))?;
+        println!("evidence written to {}", path.display());
+    }
+    Ok(if stats.found_bug() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn print_summary(stats: &FuzzStats, wall: std::time::Duration, jobs: usize) {
+    let secs = wall.as_secs_f64().max(1e-9);
+    println!(
+        "{} cases in {secs:.1}s: {:.0} cases/s, {:.0} cases/s/core ({jobs} jobs); {} calls",
+        stats.cases,
+        stats.cases as f64 / secs,
+        stats.cases as f64 / secs / jobs as f64,
+        stats.calls
+    );
+    println!(
+        "agreed {}, agreed on trap {}, not comparable {}, diverged {}, crashed {}, reference bugs {}, invalid inputs {}",
+        stats.agreed,
+        stats.agreed_on_trap,
+        stats.not_comparable,
+        stats.diverged,
+        stats.crashed,
+        stats.reference_bugs,
+        stats.invalid_inputs
+    );
+    for (reason, n) in &stats.not_comparable_reasons {
+        println!("  not comparable: {reason}: {n}");
+    }
+    for example in stats.not_comparable_examples.iter().take(3) {
+        println!("    e.g. {example}");
+    }
+    let mut proposals: Vec<&str> = vec!["mvp"];
+    proposals.extend(oracle::opcodes::PROPOSAL_OPCODES.iter().map(|(p, _)| *p));
+    for p in proposals {
+        let universe = oracle::opcodes::opcodes_of(p);
+        let seen = universe.iter().filter(|op| stats.opcodes_generated.contains_key(**op)).count();
+        println!(
+            "  {p}: {} cases, opcodes generated {seen}/{}",
+            stats.cases_by_proposal.get(p).copied().unwrap_or(0),
+            universe.len()
+        );
+    }
+    for detail in stats.reference_bug_details.iter().take(5) {
+        println!("REFERENCE BUG (confirmed, not counted as a divergence): {detail}");
+    }
+    for failure in &stats.failures {
+        println!("DIVERGENCE: {failure}");
+    }
+    for artifact in &stats.artifacts {
+        println!("artifact: {artifact}");
+    }
+}

@@ -1,0 +1,232 @@
+//! Cases: a generated module plus a call plan, both drawn from raw bytes.
+//! The same bytes always give the same case.
+
+use arbitrary::{Result, Unstructured};
+use engine::Proposal;
+use serde::{Deserialize, Serialize};
+
+use crate::executor::Executor;
+use crate::outcome::Value;
+
+/// A named set of proposals the generator may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub name: &'static str,
+    pub proposals: &'static [Proposal],
+}
+
+const MVP: &[Proposal] = &[Proposal::MutableGlobal];
+
+/// Every profile, mvp first; `default` covers all the interpreter runs.
+pub const PROFILES: &[Profile] = &[
+    Profile { name: "mvp", proposals: MVP },
+    Profile { name: "sign-extension-ops", proposals: &[Proposal::MutableGlobal, Proposal::SignExtension] },
+    Profile {
+        name: "nontrapping-float-to-int-conversions",
+        proposals: &[Proposal::MutableGlobal, Proposal::SaturatingFloatToInt],
+    },
+    Profile { name: "multi-value", proposals: &[Proposal::MutableGlobal, Proposal::MultiValue] },
+    Profile { name: "bulk-memory", proposals: &[Proposal::MutableGlobal, Proposal::BulkMemory] },
+    Profile {
+        name: "reference-types",
+        proposals: &[Proposal::MutableGlobal, Proposal::BulkMemory, Proposal::ReferenceTypes],
+    },
+    Profile { name: "extended-const", proposals: &[Proposal::MutableGlobal, Proposal::ExtendedConst] },
+    Profile {
+        name: "default",
+        proposals: &[
+            Proposal::MutableGlobal,
+            Proposal::SignExtension,
+            Proposal::SaturatingFloatToInt,
+            Proposal::MultiValue,
+            Proposal::BulkMemory,
+            Proposal::ReferenceTypes,
+            Proposal::ExtendedConst,
+        ],
+    },
+];
+
+pub fn profile(name: &str) -> std::result::Result<Profile, String> {
+    PROFILES.iter().copied().find(|p| p.name == name).ok_or_else(|| {
+        let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+        format!("unknown profile `{name}` (known: {})", names.join(", "))
+    })
+}
+
+/// One call of the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    pub export: String,
+    pub args: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub wasm: Vec<u8>,
+    pub plan: Vec<Call>,
+}
+
+/// Pages every generated memory may reach: small enough that every engine
+/// can grow to it, so growth results are comparable.
+pub const MAX_MEMORY_PAGES: u64 = 10;
+pub const MAX_TABLE_ELEMENTS: u64 = 1_000;
+/// wasm-smith's termination fuel: loop iterations and calls per export call.
+pub const TERMINATION_FUEL: u32 = 1_000;
+
+fn base_config(profile: &Profile, u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
+    let has = |p: Proposal| profile.proposals.contains(&p);
+    let mut c = wasm_smith::Config {
+        max_imports: 0,
+        min_imports: 0,
+        export_everything: true,
+        memory_max_size_required: true,
+        table_max_size_required: true,
+        max_memory32_bytes: MAX_MEMORY_PAGES * 65536,
+        max_table_elements: MAX_TABLE_ELEMENTS,
+        canonicalize_nans: true,
+        // Traps are interesting but should not end most cases at once.
+        disallow_traps: u.ratio(9, 10)?,
+        max_funcs: u.int_in_range(1..=12)?,
+        max_instructions: u.int_in_range(8..=160)?,
+        max_globals: u.int_in_range(0..=8)?,
+        max_data_segments: 4,
+        max_element_segments: 4,
+        max_types: 12,
+        max_nesting_depth: 8,
+        sign_extension_ops_enabled: has(Proposal::SignExtension),
+        saturating_float_to_int_enabled: has(Proposal::SaturatingFloatToInt),
+        multi_value_enabled: has(Proposal::MultiValue),
+        bulk_memory_enabled: has(Proposal::BulkMemory),
+        reference_types_enabled: has(Proposal::ReferenceTypes),
+        extended_const_enabled: has(Proposal::ExtendedConst),
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        tail_call_enabled: false,
+        memory64_enabled: false,
+        gc_enabled: false,
+        exceptions_enabled: false,
+        wide_arithmetic_enabled: false,
+        custom_page_sizes_enabled: false,
+        custom_descriptors_enabled: false,
+        shared_everything_threads_enabled: false,
+        max_memories: 1,
+        max_tables: if has(Proposal::ReferenceTypes) { 2 } else { 1 },
+        ..wasm_smith::Config::default()
+    };
+    c.allow_start_export = true;
+    Ok(c)
+}
+
+/// Argument values, biased towards the edges where engines disagree.
+fn arg(u: &mut Unstructured<'_>, ty: wasmparser::ValType) -> Result<Value> {
+    use wasmparser::ValType as T;
+    let edge = u.ratio(1, 3)?;
+    Ok(match ty {
+        T::I32 if edge => Value::I32(*u.choose(&[0, 1, -1, i32::MIN, i32::MAX, 31, 32, 0x7fff_ffff])?),
+        T::I32 => Value::I32(u.arbitrary()?),
+        T::I64 if edge => Value::I64(*u.choose(&[0, 1, -1, i64::MIN, i64::MAX, 63, 64, 1 << 32])?),
+        T::I64 => Value::I64(u.arbitrary()?),
+        T::F32 => {
+            let bits: u32 = if edge {
+                *u.choose(&[0, 0x8000_0000, 0x3f80_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 1, 0x4f00_0000])?
+            } else {
+                u.arbitrary()?
+            };
+            // Canonical NaNs only: payloads of NaN inputs may legally differ.
+            Value::F32(if f32::from_bits(bits).is_nan() { 0x7fc0_0000 } else { bits })
+        }
+        T::F64 => {
+            let bits: u64 = if edge {
+                *u.choose(&[0, 1 << 63, 0x3ff0_0000_0000_0000, 0x7ff0_0000_0000_0000, 0x7ff8_0000_0000_0000, 1])?
+            } else {
+                u.arbitrary()?
+            };
+            Value::F64(if f64::from_bits(bits).is_nan() { 0x7ff8_0000_0000_0000 } else { bits })
+        }
+        T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
+        _ => Value::FuncRef(None),
+    })
+}
+
+/// The exported functions of a module with their parameter types.
+pub fn exported_funcs(wasm: &[u8]) -> Vec<(String, Vec<wasmparser::ValType>)> {
+    use wasmparser::{Payload, TypeRef};
+    let mut types = Vec::new();
+    let mut funcs = Vec::new();
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
+        match payload {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types().flatten() {
+                    types.push(ty.params().to_vec());
+                }
+            }
+            Payload::ImportSection(r) => {
+                for import in r.into_imports().flatten() {
+                    if let TypeRef::Func(t) = import.ty {
+                        funcs.push(t);
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => funcs.extend(r.into_iter().flatten()),
+            Payload::ExportSection(r) => {
+                for e in r.into_iter().flatten() {
+                    if e.kind == wasmparser::ExternalKind::Func {
+                        exports.push((e.name.to_string(), e.index));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    exports
+        .into_iter()
+        .filter_map(|(name, f)| {
+            let t = *funcs.get(f as usize)?;
+            Some((name, types.get(t as usize)?.clone()))
+        })
+        .collect()
+}
+
+/// Draws a case from raw bytes. `executors` narrow the generator first.
+pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<Case> {
+    let mut u = Unstructured::new(data);
+    let mut config = base_config(profile, &mut u)?;
+    for e in executors {
+        e.narrow(&mut config);
+    }
+    let mut module = wasm_smith::Module::new(config, &mut u)?;
+    module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
+    let wasm = module.to_bytes();
+    let funcs = exported_funcs(&wasm);
+    let mut plan = Vec::new();
+    if !funcs.is_empty() {
+        let calls = u.int_in_range(1..=4)?;
+        for _ in 0..calls {
+            let (name, params) = u.choose(&funcs)?;
+            let args = params.iter().map(|t| arg(&mut u, *t)).collect::<Result<Vec<_>>>()?;
+            plan.push(Call { export: name.clone(), args });
+        }
+    }
+    Ok(Case { wasm, plan })
+}
+
+/// The proposals a module really needs: those whose removal makes it invalid.
+pub fn proposals_used(wasm: &[u8], profile: &Profile) -> Vec<Proposal> {
+    let features = |ps: &[Proposal]| {
+        let mut config = engine::Config::new();
+        config.proposals(ps);
+        config
+    };
+    profile
+        .proposals
+        .iter()
+        .copied()
+        .filter(|p| {
+            let without: Vec<Proposal> = profile.proposals.iter().copied().filter(|q| q != p).collect();
+            let engine = engine::Engine::new(&features(&without)).expect("subsets of supported proposals are valid");
+            engine::Module::validate(&engine, wasm).is_err()
+        })
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! Running one case on several executors and judging what they did.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+use crate::executor::{Executor, InstantiateFailure, Running, State};
+use crate::outcome::Outcome;
+
+/// How a case ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", content = "detail", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every executor did the same thing, and nothing trapped.
+    Agreed,
+    /// Every executor did the same thing, including the same trap(s).
+    AgreedOnTrap,
+    /// A resource ran out somewhere (stack, memory, fuel): counted, not compared.
+    NotComparable(String),
+    /// The executors disagree: a bug in one of them.
+    Diverged(String),
+    /// An executor panicked.
+    Crashed(String),
+    /// Only a reference engine disagreed, and a semantics-preserving rewrite
+    /// of the module confirmed that it, not Crucible, was wrong.
+    ReferenceBug(String),
+}
+
+impl Verdict {
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Verdict::Diverged(_) | Verdict::Crashed(_))
+    }
+
+    /// A short stable name (for statistics).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Verdict::Agreed => "agreed",
+            Verdict::AgreedOnTrap => "agreed_on_trap",
+            Verdict::NotComparable(_) => "not_comparable",
+            Verdict::Diverged(_) => "diverged",
+            Verdict::Crashed(_) => "crashed",
+            Verdict::ReferenceBug(_) => "reference_bug",
+        }
+    }
+}
+
+/// What one executor did with the case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutorRun {
+    pub executor: String,
+    pub instantiate: Result<(), InstantiateFailure>,
+    /// Outcome of each call of the plan that was made.
+    pub calls: Vec<Outcome>,
+    /// State after instantiation and after each call.
+    pub states: Vec<State>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReport {
+    pub verdict: Verdict,
+    pub runs: Vec<ExecutorRun>,
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+}
+
+/// Runs `f`, turning a panic into an error naming the executor.
+fn isolated<R>(executor: &str, f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| format!("{executor} panicked: {}", panic_message(p)))
+}
+
+/// Where two states differ, in words.
+fn state_difference(a: &State, b: &State, ra: &mut dyn Running, rb: &mut dyn Running) -> Option<String> {
+    if a == b {
+        return None;
+    }
+    for ((name, len_a, hash_a), (_, len_b, hash_b)) in a.memories.iter().zip(&b.memories) {
+        if len_a != len_b {
+            return Some(format!("memory `{name}` is {len_a} bytes vs {len_b}"));
+        }
+        if hash_a != hash_b {
+            let (ma, mb) = (ra.memory(name).unwrap_or_default(), rb.memory(name).unwrap_or_default());
+            let at = ma.iter().zip(&mb).position(|(x, y)| x != y).unwrap_or(0);
+            return Some(format!(
+                "memory `{name}` differs first at offset {at}: {:#04x} vs {:#04x}",
+                ma.get(at).copied().unwrap_or(0),
+                mb.get(at).copied().unwrap_or(0)
+            ));
+        }
+    }
+    if a.globals != b.globals {
+        for ((name, va), (_, vb)) in a.globals.iter().zip(&b.globals) {
+            if va != vb {
+                return Some(format!("global `{name}` is {va} vs {vb}"));
+            }
+        }
+        return Some("different exported globals".into());
+    }
+    if a.tables != b.tables {
+        return Some(format!("table sizes {:?} vs {:?}", a.tables, b.tables));
+    }
+    Some("different exports".into())
+}
+
+/// Runs the case on every executor and compares each step against the first.
+pub fn run_case(case: &Case, executors: &[&dyn Executor]) -> CaseReport {
+    let mut runs: Vec<ExecutorRun> = executors
+        .iter()
+        .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
+        .collect();
+    let mut verdict = judge(case, executors, &mut runs);
+    if let Verdict::Diverged(detail) = &verdict
+        && let Some(confirmed) = confirm_reference_bug(case, executors, &runs)
+    {
+        verdict = Verdict::ReferenceBug(format!("{detail}; {confirmed}"));
+    }
+    CaseReport { verdict, runs }
+}
+
+/// A divergence is the reference's bug when, on a rewritten but equivalent
+/// module, every executor agrees and Crucible's tiers behave exactly as they
+/// did on the original.
+fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[ExecutorRun]) -> Option<String> {
+    if !executors.iter().any(|e| e.is_reference()) || executors.iter().all(|e| e.is_reference()) {
+        return None;
+    }
+    let rewritten = Case { wasm: crate::rewrite::eqz_as_less_than_one(&case.wasm)?, plan: case.plan.clone() };
+    let mut runs: Vec<ExecutorRun> = executors
+        .iter()
+        .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
+        .collect();
+    let verdict = judge(&rewritten, executors, &mut runs);
+    let ours_unchanged = executors
+        .iter()
+        .zip(original.iter().zip(&runs))
+        .filter(|(e, _)| !e.is_reference())
+        // The original run stopped at the divergence, so compare what it got to.
+        .all(|(_, (before, after))| before.instantiate == after.instantiate && after.calls.starts_with(&before.calls));
+    (matches!(verdict, Verdict::Agreed | Verdict::AgreedOnTrap) && ours_unchanged)
+        .then(|| "with `eqz` rewritten as `lt_u 1` every executor agrees and Crucible's answers are unchanged".into())
+}
+
+fn judge(case: &Case, executors: &[&dyn Executor], runs: &mut [ExecutorRun]) -> Verdict {
+    let mut instances: Vec<Box<dyn Running>> = Vec::new();
+    let mut failures = Vec::new();
+    for (e, run) in executors.iter().zip(runs.iter_mut()) {
+        match isolated(e.name(), || e.instantiate(&case.wasm)) {
+            Err(crash) => return Verdict::Crashed(crash),
+            Ok(Ok(instance)) => instances.push(instance),
+            Ok(Err(failure)) => {
+                run.instantiate = Err(failure.clone());
+                failures.push(failure);
+            }
+        }
+    }
+    if let Some(InstantiateFailure::Exhausted(why)) =
+        runs.iter().find_map(|r| r.instantiate.clone().err().filter(|f| matches!(f, InstantiateFailure::Exhausted(_))))
+    {
+        return Verdict::NotComparable(format!("instantiation exhausted a resource on {}", why));
+    }
+    if !failures.is_empty() {
+        let first = &runs[0].instantiate;
+        if let Some(other) = runs.iter().find(|r| &r.instantiate != first) {
+            return Verdict::Diverged(format!(
+                "instantiation: {} {} vs {} {}",
+                runs[0].executor,
+                describe(first),
+                other.executor,
+                describe(&other.instantiate)
+            ));
+        }
+        return match first {
+            Err(InstantiateFailure::Trapped(_)) => Verdict::AgreedOnTrap,
+            _ => Verdict::NotComparable(format!("every executor refused the module: {}", describe(first))),
+        };
+    }
+
+    let mut trapped = false;
+    for step in 0..=case.plan.len() {
+        if step > 0 {
+            let call = &case.plan[step - 1];
+            for ((e, instance), run) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()) {
+                match isolated(e.name(), || instance.call(&call.export, &call.args)) {
+                    Ok(outcome) => run.calls.push(outcome),
+                    Err(crash) => return Verdict::Crashed(crash),
+                }
+            }
+            if let Some((r, resource)) = runs.iter().find_map(|r| match r.calls.last() {
+                Some(Outcome::Exhausted(resource)) => Some((r, resource)),
+                _ => None,
+            }) {
+                return Verdict::NotComparable(format!(
+                    "{resource:?} exhausted on {} (call {step} `{}`)",
+                    r.executor, call.export
+                ));
+            }
+            let first = runs[0].calls.last().cloned();
+            if let Some(other) = runs.iter().find(|r| r.calls.last() != first.as_ref()) {
+                return Verdict::Diverged(format!(
+                    "call {} `{}`: {} {} vs {} {}",
+                    step,
+                    call.export,
+                    runs[0].executor,
+                    first.expect("every executor ran the call"),
+                    other.executor,
+                    other.calls.last().expect("every executor ran the call")
+                ));
+            }
+            trapped |= matches!(first, Some(Outcome::Trapped(_)));
+        }
+        for ((e, instance), run) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()) {
+            match isolated(e.name(), || instance.snapshot()) {
+                Ok(state) => run.states.push(state.normalized()),
+                Err(crash) => return Verdict::Crashed(crash),
+            }
+        }
+        for i in 1..runs.len() {
+            let (a, b) = (runs[0].states[step].clone(), runs[i].states[step].clone());
+            let (left, right) = instances.split_at_mut(i);
+            if let Some(diff) = state_difference(&a, &b, left[0].as_mut(), right[0].as_mut()) {
+                let when = if step == 0 { "after instantiation".to_string() } else { format!("after call {step}") };
+                return Verdict::Diverged(format!("{when}: {} vs {}: {diff}", runs[0].executor, runs[i].executor));
+            }
+        }
+    }
+    if trapped { Verdict::AgreedOnTrap } else { Verdict::Agreed }
+}
+
+fn describe(r: &Result<(), InstantiateFailure>) -> String {
+    match r {
+        Ok(()) => "instantiated".into(),
+        Err(f) => f.to_string(),
+    }
+}

@@ -1,0 +1,136 @@
+//! Crucible's own tiers as an executor.
+
+use engine::{Config, Engine, Error, Extern, Instance, Linker, Module, Store, Tier, Val};
+
+use super::{Executor, InstantiateFailure, Running, State, fnv1a};
+use crate::outcome::{Outcome, Resource, TrapCode, Value};
+
+pub struct CrucibleExecutor {
+    name: String,
+    engine: Engine,
+}
+
+impl CrucibleExecutor {
+    pub fn new(tier: Tier) -> CrucibleExecutor {
+        let mut config = Config::new();
+        config.tier(tier);
+        CrucibleExecutor::with_config(tier.name(), &config)
+    }
+
+    /// An executor under a custom configuration (e.g. limits in tests).
+    pub fn with_config(name: &str, config: &Config) -> CrucibleExecutor {
+        let engine = Engine::new(config).expect("executor configurations are valid");
+        CrucibleExecutor { name: name.to_string(), engine }
+    }
+}
+
+struct CrucibleRunning {
+    store: Store<()>,
+    instance: Instance,
+}
+
+pub(crate) fn value_of(val: &Val) -> Value {
+    match *val {
+        Val::I32(v) => Value::I32(v),
+        Val::I64(v) => Value::I64(v),
+        Val::F32(v) => Value::F32(v),
+        Val::F64(v) => Value::F64(v),
+        Val::FuncRef(f) => Value::FuncRef(f.map(|_| 0)),
+        Val::ExternRef(r) => Value::ExternRef(r.map(|_| 0)),
+    }
+}
+
+fn val_of(value: &Value) -> Val {
+    match *value {
+        Value::I32(v) => Val::I32(v),
+        Value::I64(v) => Val::I64(v),
+        Value::F32(v) => Val::F32(v),
+        Value::F64(v) => Val::F64(v),
+        Value::FuncRef(_) => Val::FuncRef(None),
+        Value::ExternRef(_) => Val::ExternRef(None),
+    }
+}
+
+fn outcome_of_trap(code: TrapCode) -> Outcome {
+    match code {
+        TrapCode::StackOverflow => Outcome::Exhausted(Resource::Stack),
+        TrapCode::OutOfFuel => Outcome::Exhausted(Resource::Fuel),
+        other => Outcome::Trapped(other),
+    }
+}
+
+impl Executor for CrucibleExecutor {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        // The interpreter's proposal set (see `Proposal::supported_by`).
+        config.simd_enabled = false;
+        config.relaxed_simd_enabled = false;
+        config.threads_enabled = false;
+        config.tail_call_enabled = false;
+        config.memory64_enabled = false;
+        config.gc_enabled = false;
+        config.exceptions_enabled = false;
+        config.wide_arithmetic_enabled = false;
+        config.custom_page_sizes_enabled = false;
+        config.max_memories = config.max_memories.min(1);
+    }
+
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        let module =
+            Module::from_binary(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        let mut store = Store::new(&self.engine, ());
+        match Linker::new(&self.engine).instantiate(&mut store, &module) {
+            Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance })),
+            Err(Error::Trap(t)) => match outcome_of_trap(t.code()) {
+                Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
+                _ => Err(InstantiateFailure::Exhausted(t.to_string())),
+            },
+            Err(Error::Limit(why)) => Err(InstantiateFailure::Exhausted(why)),
+            Err(other) => Err(InstantiateFailure::Rejected(other.to_string())),
+        }
+    }
+}
+
+impl Running for CrucibleRunning {
+    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
+        let Some(func) = self.instance.get_func(&self.store, export) else {
+            return Outcome::Trapped(TrapCode::HostError);
+        };
+        let Ok(ty) = func.ty(&self.store) else { return Outcome::Trapped(TrapCode::HostError) };
+        let args: Vec<Val> = args.iter().map(val_of).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => Outcome::Returned(results.iter().map(value_of).collect()),
+            Err(Error::Trap(t)) => outcome_of_trap(t.code()),
+            Err(_) => Outcome::Trapped(TrapCode::HostError),
+        }
+    }
+
+    fn snapshot(&mut self) -> State {
+        let mut state = State::default();
+        for (name, item) in self.instance.exports(&self.store) {
+            match item {
+                Extern::Memory(m) => {
+                    let data = m.data(&self.store).unwrap_or(&[]);
+                    state.memories.push((name, data.len() as u64, fnv1a(data)));
+                }
+                Extern::Global(g) => {
+                    if let Ok(v) = g.get(&self.store) {
+                        state.globals.push((name, value_of(&v)));
+                    }
+                }
+                Extern::Table(t) => state.tables.push((name, t.size(&self.store).unwrap_or(0))),
+                Extern::Func(_) => {}
+            }
+        }
+        state
+    }
+
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let m = self.instance.get_memory(&self.store, name)?;
+        m.data(&self.store).ok().map(|d| d.to_vec())
+    }
+}

@@ -1,0 +1,102 @@
+//! Executors: anything that can instantiate a module and call its exports.
+//! Crucible's own tiers and independent engines implement the same trait so
+//! the oracle can compare them.
+
+mod crucible;
+mod wasmi_ref;
+
+use std::fmt;
+
+pub use crucible::CrucibleExecutor;
+use serde::{Deserialize, Serialize};
+pub use wasmi_ref::WasmiExecutor;
+
+use crate::outcome::{Outcome, TrapCode, Value};
+
+/// The observable state of an instance after a call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Exported memories: (name, byte length, FNV-1a hash of the contents).
+    pub memories: Vec<(String, u64, u64)>,
+    /// Exported globals: (name, value).
+    pub globals: Vec<(String, Value)>,
+    /// Exported tables: (name, size).
+    pub tables: Vec<(String, u64)>,
+}
+
+impl State {
+    /// Orders entries by export name: executors list exports in different
+    /// orders, and the order means nothing.
+    pub fn normalized(mut self) -> State {
+        self.memories.sort();
+        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
+        self.tables.sort();
+        self
+    }
+}
+
+/// Why an executor could not produce an instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InstantiateFailure {
+    /// The start function or a segment trapped.
+    Trapped(#[serde(with = "crate::outcome::trap_name")] TrapCode),
+    /// A resource ran out (memory, stack): not comparable.
+    Exhausted(String),
+    /// The executor refused the module (unsupported or invalid).
+    Rejected(String),
+}
+
+impl fmt::Display for InstantiateFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiateFailure::Trapped(code) => write!(f, "start trapped: {}", code.message()),
+            InstantiateFailure::Exhausted(why) => write!(f, "exhausted: {why}"),
+            InstantiateFailure::Rejected(why) => write!(f, "rejected: {why}"),
+        }
+    }
+}
+
+/// An instantiated module on some executor.
+pub trait Running {
+    fn call(&mut self, export: &str, args: &[Value]) -> Outcome;
+    fn snapshot(&mut self) -> State;
+    /// The bytes of an exported memory (to locate a difference).
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>>;
+}
+
+/// Something that runs wasm: one of Crucible's tiers or a reference engine.
+pub trait Executor: Send + Sync {
+    fn name(&self) -> &str;
+    /// Restricts the module generator to what this executor runs.
+    fn narrow(&self, config: &mut wasm_smith::Config);
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure>;
+    /// Whether this is an independent reference engine rather than one of
+    /// Crucible's tiers (its suspected bugs get confirmed, not trusted).
+    fn is_reference(&self) -> bool {
+        false
+    }
+}
+
+/// FNV-1a: a fast, dependency-free hash; collisions only weaken, never
+/// fake, a difference report.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The executors `crucible fuzz` and the tests know by name.
+pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
+    match name {
+        "interp" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Interp))),
+        "wasmi" => Ok(Box::new(WasmiExecutor::new())),
+        "cranelift" | "baseline" => Err(format!("executor `{name}`: that tier is not implemented yet")),
+        other => Err(format!("unknown executor `{other}` (known: interp, wasmi)")),
+    }
+}
+
+/// Names accepted by [`by_name`] that work in this build.
+pub const AVAILABLE: &[&str] = &["interp", "wasmi"];

@@ -1,0 +1,176 @@
+//! wasmi: the independent reference engine. It shares no code with Crucible.
+
+use wasmi::{Config, Engine, Extern, Instance, Linker, Module, Store, Val};
+
+use super::{Executor, InstantiateFailure, Running, State, fnv1a};
+use crate::outcome::{Outcome, Resource, TrapCode, Value};
+
+pub struct WasmiExecutor {
+    engine: Engine,
+}
+
+impl Default for WasmiExecutor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WasmiExecutor {
+    pub fn new() -> WasmiExecutor {
+        let mut config = Config::default();
+        config
+            .wasm_mutable_global(true)
+            .wasm_sign_extension(true)
+            .wasm_saturating_float_to_int(true)
+            .wasm_multi_value(true)
+            .wasm_bulk_memory(true)
+            .wasm_reference_types(true)
+            .wasm_extended_const(true)
+            .wasm_tail_call(false)
+            .wasm_multi_memory(false)
+            .wasm_memory64(false)
+            .wasm_wide_arithmetic(false)
+            .wasm_custom_page_sizes(false)
+            // Deeper than wasm-smith's termination fuel can recurse, so
+            // recursion ends on the fuel (comparable) rather than on a stack
+            // limit (not comparable).
+            .set_max_recursion_depth(20_000)
+            .set_max_stack_height(64 << 20);
+        WasmiExecutor { engine: Engine::new(&config) }
+    }
+}
+
+fn trap_code(code: wasmi::TrapCode) -> Outcome {
+    use wasmi::TrapCode as W;
+    Outcome::Trapped(match code {
+        W::UnreachableCodeReached => TrapCode::Unreachable,
+        W::MemoryOutOfBounds => TrapCode::MemoryOutOfBounds,
+        W::TableOutOfBounds => TrapCode::TableOutOfBounds,
+        W::IndirectCallToNull => TrapCode::UninitializedElement,
+        W::IntegerDivisionByZero => TrapCode::IntegerDivisionByZero,
+        W::IntegerOverflow => TrapCode::IntegerOverflow,
+        W::BadConversionToInteger => TrapCode::BadConversionToInteger,
+        W::BadSignature => TrapCode::IndirectCallTypeMismatch,
+        W::StackOverflow => return Outcome::Exhausted(Resource::Stack),
+        W::OutOfFuel => return Outcome::Exhausted(Resource::Fuel),
+        W::GrowthOperationLimited | W::OutOfSystemMemory => return Outcome::Exhausted(Resource::Memory),
+    })
+}
+
+fn outcome_of_error(e: &wasmi::Error) -> Outcome {
+    match e.as_trap_code() {
+        Some(code) => trap_code(code),
+        None => Outcome::Trapped(TrapCode::HostError),
+    }
+}
+
+fn value_of(val: &Val) -> Value {
+    match val {
+        Val::I32(v) => Value::I32(*v),
+        Val::I64(v) => Value::I64(*v),
+        Val::F32(v) => Value::F32(v.to_bits()),
+        Val::F64(v) => Value::F64(v.to_bits()),
+        Val::FuncRef(f) => Value::FuncRef(if f.is_null() { None } else { Some(0) }),
+        Val::ExternRef(r) => Value::ExternRef(if r.is_null() { None } else { Some(0) }),
+        _ => Value::I32(0),
+    }
+}
+
+fn val_of(value: &Value) -> Val {
+    match *value {
+        Value::I32(v) => Val::I32(v),
+        Value::I64(v) => Val::I64(v),
+        Value::F32(v) => Val::F32(f32::from_bits(v).into()),
+        Value::F64(v) => Val::F64(f64::from_bits(v).into()),
+        Value::FuncRef(_) => Val::FuncRef(wasmi::Nullable::Null),
+        Value::ExternRef(_) => Val::ExternRef(wasmi::Nullable::Null),
+    }
+}
+
+struct WasmiRunning {
+    store: Store<()>,
+    instance: Instance,
+}
+
+impl Executor for WasmiExecutor {
+    fn name(&self) -> &str {
+        "wasmi"
+    }
+
+    fn is_reference(&self) -> bool {
+        true
+    }
+
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        config.simd_enabled = false;
+        config.relaxed_simd_enabled = false;
+        config.threads_enabled = false;
+        config.gc_enabled = false;
+        config.exceptions_enabled = false;
+        config.custom_descriptors_enabled = false;
+        config.shared_everything_threads_enabled = false;
+        config.max_imports = 0;
+    }
+
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        let module = Module::new(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        let mut store = Store::new(&self.engine, ());
+        match Linker::new(&self.engine).instantiate_and_start(&mut store, &module) {
+            Ok(instance) => Ok(Box::new(WasmiRunning { store, instance })),
+            // A segment that does not fit its table is an out-of-bounds table access.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    wasmi::errors::ErrorKind::Instantiation(
+                        wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. }
+                    )
+                ) =>
+            {
+                Err(InstantiateFailure::Trapped(TrapCode::TableOutOfBounds))
+            }
+            Err(e) => match outcome_of_error(&e) {
+                Outcome::Trapped(TrapCode::HostError) => Err(InstantiateFailure::Rejected(e.to_string())),
+                Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
+                _ => Err(InstantiateFailure::Exhausted(e.to_string())),
+            },
+        }
+    }
+}
+
+impl Running for WasmiRunning {
+    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
+        let Some(func) = self.instance.get_func(&self.store, export) else {
+            return Outcome::Trapped(TrapCode::HostError);
+        };
+        let ty = func.ty(&self.store);
+        let args: Vec<Val> = args.iter().map(val_of).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
+        match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => Outcome::Returned(results.iter().map(value_of).collect()),
+            Err(e) => outcome_of_error(&e),
+        }
+    }
+
+    fn snapshot(&mut self) -> State {
+        let mut state = State::default();
+        let exports: Vec<(String, Extern)> =
+            self.instance.exports(&self.store).map(|e| (e.name().to_string(), e.into_extern())).collect();
+        for (name, item) in exports {
+            match item {
+                Extern::Memory(m) => {
+                    let data = m.data(&self.store);
+                    state.memories.push((name, data.len() as u64, fnv1a(data)));
+                }
+                Extern::Global(g) => state.globals.push((name, value_of(&g.get(&self.store)))),
+                Extern::Table(t) => state.tables.push((name, t.size(&self.store))),
+                Extern::Func(_) => {}
+            }
+        }
+        state
+    }
+
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        let m = self.instance.get_memory(&self.store, name)?;
+        Some(m.data(&self.store).to_vec())
+    }
+}
