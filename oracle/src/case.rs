@@ -86,6 +86,8 @@ fn base_config(profile: &Profile, u: &mut Unstructured<'_>) -> Result<wasm_smith
         canonicalize_nans: true,
         // Traps are interesting but should not end most cases at once.
         disallow_traps: u.ratio(9, 10)?,
+        min_funcs: 1,
+        min_types: 1,
         max_funcs: u.int_in_range(1..=12)?,
         max_instructions: u.int_in_range(8..=160)?,
         max_globals: u.int_in_range(0..=8)?,
@@ -189,9 +191,14 @@ pub fn exported_funcs(wasm: &[u8]) -> Vec<(String, Vec<wasmparser::ValType>)> {
         .collect()
 }
 
+/// Bytes at the start of the input reserved for the call plan, so that a
+/// module that uses up the rest still gets called.
+const PLAN_BYTES: usize = 128;
+
 /// Draws a case from raw bytes. `executors` narrow the generator first.
 pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<Case> {
-    let mut u = Unstructured::new(data);
+    let (plan_bytes, module_bytes) = data.split_at(data.len().min(PLAN_BYTES));
+    let mut u = Unstructured::new(module_bytes);
     let mut config = base_config(profile, &mut u)?;
     for e in executors {
         e.narrow(&mut config);
@@ -200,6 +207,7 @@ pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> 
     module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
     let wasm = module.to_bytes();
     let funcs = exported_funcs(&wasm);
+    let mut u = Unstructured::new(plan_bytes);
     let mut plan = Vec::new();
     if !funcs.is_empty() {
         let calls = u.int_in_range(1..=4)?;

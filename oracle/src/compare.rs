@@ -126,20 +126,46 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
     if !executors.iter().any(|e| e.is_reference()) || executors.iter().all(|e| e.is_reference()) {
         return None;
     }
-    let rewritten = Case { wasm: crate::rewrite::eqz_as_less_than_one(&case.wasm)?, plan: case.plan.clone() };
-    let mut runs: Vec<ExecutorRun> = executors
-        .iter()
-        .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
-        .collect();
-    let verdict = judge(&rewritten, executors, &mut runs);
-    let ours_unchanged = executors
-        .iter()
-        .zip(original.iter().zip(&runs))
-        .filter(|(e, _)| !e.is_reference())
-        // The original run stopped at the divergence, so compare what it got to.
-        .all(|(_, (before, after))| before.instantiate == after.instantiate && after.calls.starts_with(&before.calls));
-    (matches!(verdict, Verdict::Agreed | Verdict::AgreedOnTrap) && ours_unchanged)
-        .then(|| "with `eqz` rewritten as `lt_u 1` every executor agrees and Crucible's answers are unchanged".into())
+    // A correct engine answers identically on equivalent modules. The
+    // reference is confirmed wrong when, on some equivalent module, everyone
+    // agrees, or when it changes its own answer while Crucible's tiers keep
+    // theirs on every equivalent tried.
+    let mut reference_inconsistent = None;
+    let mut ours_always_unchanged = true;
+    for (name, wasm) in crate::rewrite::equivalents(&case.wasm) {
+        let rewritten = Case { wasm, plan: case.plan.clone() };
+        let mut runs: Vec<ExecutorRun> = executors
+            .iter()
+            .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
+            .collect();
+        let verdict = judge(&rewritten, executors, &mut runs);
+        // The original run stopped at the divergence: compare what it reached.
+        let same = |before: &ExecutorRun, after: &ExecutorRun| {
+            before.instantiate == after.instantiate
+                && after.calls.starts_with(&before.calls)
+                && after.states.starts_with(&before.states)
+        };
+        let mut ours_unchanged = true;
+        for (e, (before, after)) in executors.iter().zip(original.iter().zip(&runs)) {
+            if e.is_reference() {
+                if !same(before, after) && reference_inconsistent.is_none() {
+                    reference_inconsistent = Some(name);
+                }
+            } else {
+                ours_unchanged &= same(before, after);
+            }
+        }
+        ours_always_unchanged &= ours_unchanged;
+        if matches!(verdict, Verdict::Agreed | Verdict::AgreedOnTrap) && ours_unchanged {
+            return Some(format!("with {name} every executor agrees and Crucible's answers are unchanged"));
+        }
+    }
+    match reference_inconsistent {
+        Some(name) if ours_always_unchanged => Some(format!(
+            "the reference changes its answer with {name} (an equivalent module) while Crucible's answers never change"
+        )),
+        _ => None,
+    }
 }
 
 fn judge(case: &Case, executors: &[&dyn Executor], runs: &mut [ExecutorRun]) -> Verdict {

@@ -206,7 +206,9 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
     std::thread::scope(|s| {
         for job in 0..jobs {
             let (stop, cases, failures, total) = (&stop, &cases, &failures, &total);
-            s.spawn(move || {
+            // Generous stacks: reference engines may use the host stack deeply.
+            let builder = std::thread::Builder::new().name(format!("fuzz-{job}")).stack_size(64 << 20);
+            let worker = builder.spawn_scoped(s, move || {
                 let began = Instant::now();
                 let mut rng = SplitMix(options.seed ^ (job as u64).wrapping_mul(0xa076_1d64_78bd_642f));
                 let mut stats = FuzzStats::default();
@@ -229,6 +231,7 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
                 stats.busy_ms = began.elapsed().as_millis() as u64;
                 total.lock().expect("no job panics while holding the lock").merge(stats);
             });
+            worker.expect("the OS can start a fuzz thread");
         }
         if options.progress {
             s.spawn(|| {

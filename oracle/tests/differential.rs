@@ -1,0 +1,174 @@
+//! The oracle end to end: determinism, agreement of the real executors, and
+//! a deliberately wrong executor caught with a usable artifact.
+
+use std::time::Instant;
+
+use oracle::case::{self, Case};
+use oracle::compare::{Verdict, run_case};
+use oracle::executor::{CrucibleExecutor, Executor, InstantiateFailure, Running, WasmiExecutor};
+use oracle::fuzz::{FuzzOptions, fuzz};
+use oracle::outcome::{Outcome, Value};
+
+/// Test-only: Crucible's interpreter behind a wrapper whose i32 results are
+/// one too high whenever their low nibble is 0xa — the kind of bug a new
+/// tier could have. The engine itself has no such knob.
+struct OffByOne {
+    inner: CrucibleExecutor,
+}
+
+struct OffByOneRunning(Box<dyn Running>);
+
+impl Running for OffByOneRunning {
+    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
+        match self.0.call(export, args) {
+            Outcome::Returned(values) => Outcome::Returned(
+                values
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::I32(x) if x & 0xf == 0xa => Value::I32(x.wrapping_add(1)),
+                        other => other,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn snapshot(&mut self) -> oracle::executor::State {
+        self.0.snapshot()
+    }
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        self.0.memory(name)
+    }
+}
+
+impl Executor for OffByOne {
+    fn name(&self) -> &str {
+        "off-by-one"
+    }
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        self.inner.narrow(config);
+    }
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        Ok(Box::new(OffByOneRunning(self.inner.instantiate(wasm)?)))
+    }
+}
+
+fn options<'a>(executors: Vec<&'a dyn Executor>, max_cases: u64, out: Option<std::path::PathBuf>) -> FuzzOptions<'a> {
+    FuzzOptions {
+        seconds: 120.0,
+        seed: 1,
+        profile: case::profile("default").unwrap(),
+        executors,
+        jobs: 2,
+        out,
+        max_cases: Some(max_cases),
+        stop_on_divergence: true,
+        progress: false,
+    }
+}
+
+#[test]
+fn the_same_bytes_make_the_same_case() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let wasmi = WasmiExecutor::new();
+    let executors: Vec<&dyn Executor> = vec![&interp, &wasmi];
+    let profile = case::profile("default").unwrap();
+    let bytes: Vec<u8> = (0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let a = case::generate(&bytes, &profile, &executors).unwrap();
+    let b = case::generate(&bytes, &profile, &executors).unwrap();
+    assert_eq!(a, b);
+    assert!(!a.wasm.is_empty());
+}
+
+#[test]
+fn interp_and_wasmi_agree_on_every_profile() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let wasmi = WasmiExecutor::new();
+    for profile in case::PROFILES {
+        let mut opts = options(vec![&interp, &wasmi], 300, None);
+        opts.profile = *profile;
+        let (stats, _) = fuzz(&opts);
+        assert!(stats.cases >= 300, "{}: {} cases", profile.name, stats.cases);
+        assert!(!stats.found_bug(), "{}: {:?}", profile.name, stats.failures);
+        assert!(stats.agreed > stats.cases / 2, "{}: too few comparable cases: {stats:?}", profile.name);
+        // Every case counts for mvp, and the profile's own proposals get credit.
+        assert_eq!(stats.cases_by_proposal.get("mvp"), Some(&stats.cases));
+        for p in profile.proposals.iter().filter(|p| **p != engine::Proposal::MutableGlobal) {
+            assert!(stats.cases_by_proposal.get(p.name()).copied().unwrap_or(0) > 0, "{}: no {p} case", profile.name);
+        }
+    }
+}
+
+#[test]
+fn a_wrong_executor_is_caught_with_a_usable_artifact() {
+    let wrong = OffByOne { inner: CrucibleExecutor::new(engine::Tier::Interp) };
+    let wasmi = WasmiExecutor::new();
+    let out = std::env::temp_dir().join(format!("crucible-wrong-executor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let opts = options(vec![&wrong, &wasmi], 20_000, Some(out.clone()));
+    let start = Instant::now();
+    let (stats, _) = fuzz(&opts);
+    println!("caught after {} cases in {:?}", stats.cases, start.elapsed());
+    assert!(stats.diverged > 0, "the wrong executor went unnoticed in {} cases: {stats:?}", stats.cases);
+    // Being one of Crucible's executors, its bug is never blamed on the reference.
+    assert_eq!(stats.reference_bugs, 0);
+
+    let artifact = std::path::PathBuf::from(&stats.artifacts[0]);
+    for file in ["input.bin", "module.wasm", "module.wat", "plan.json", "report.json"] {
+        assert!(artifact.join(file).is_file(), "artifact lacks {file}");
+    }
+    // The raw input regenerates exactly the saved case, which still diverges.
+    let input = std::fs::read(artifact.join("input.bin")).unwrap();
+    let executors: Vec<&dyn Executor> = vec![&wrong, &wasmi];
+    let regenerated = case::generate(&input, &opts.profile, &executors).unwrap();
+    assert_eq!(regenerated.wasm, std::fs::read(artifact.join("module.wasm")).unwrap());
+    let plan: Vec<case::Call> =
+        serde_json::from_str(&std::fs::read_to_string(artifact.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(regenerated.plan, plan);
+    let report = run_case(&Case { wasm: regenerated.wasm, plan }, &executors);
+    assert!(matches!(report.verdict, Verdict::Diverged(_)), "{:?}", report.verdict);
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn fuzz_evidence_matches_the_run_and_its_schema() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let wasmi = WasmiExecutor::new();
+    let opts = options(vec![&interp, &wasmi], 200, None);
+    let (stats, wall) = fuzz(&opts);
+    let evidence = stats.evidence(&opts, wall, "crucible-fuzz");
+    let json = serde_json::to_value(&evidence).unwrap();
+    assert_eq!(json["schema"], "crucible.fuzz-evidence");
+    assert_eq!(json["version"], 1);
+    for field in [
+        "generated_at",
+        "target",
+        "source",
+        "fuzz_target",
+        "profile",
+        "wall_seconds",
+        "cpu_seconds",
+        "totals",
+        "entries",
+    ] {
+        assert!(json.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(evidence.totals.cases, stats.cases);
+    let t = &evidence.totals;
+    assert_eq!(t.agreed + t.agreed_on_trap + t.not_comparable + t.diverged + t.crashed + t.reference_bugs, t.cases);
+    // One entry per (executor, proposal of the profile plus mvp).
+    assert_eq!(evidence.entries.len(), 2 * (1 + opts.profile.proposals.len()));
+    let mvp = evidence.entries.iter().find(|e| e.executor == "interp" && e.proposal == "mvp").unwrap();
+    assert_eq!(mvp.cases, stats.cases);
+    assert_eq!(mvp.opcodes_total as usize, oracle::opcodes::MVP_OPCODES.len());
+    assert!(mvp.opcodes_generated.len() > 50);
+    let back: oracle::evidence::FuzzEvidence = serde_json::from_value(json).unwrap();
+    assert_eq!(back, evidence);
+}
+
+#[test]
+fn unknown_profiles_and_executors_are_refused() {
+    assert!(case::profile("simd").unwrap_err().contains("unknown profile `simd`"));
+    assert!(oracle::executor::by_name("v8").err().unwrap().contains("unknown executor `v8`"));
+    assert!(oracle::executor::by_name("cranelift").err().unwrap().contains("not implemented"));
+}
