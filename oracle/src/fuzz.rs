@@ -184,7 +184,9 @@ pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats)
             Verdict::ReferenceBug(d) => stats.reference_bug_details.push(d.clone()),
             _ => {}
         }
-        if let Some(dir) = &options.out {
+        // Confirmed reference bugs recur constantly: keep a few as samples.
+        let sample = !matches!(report.verdict, Verdict::ReferenceBug(_)) || stats.reference_bugs <= 5;
+        if let Some(dir) = options.out.as_ref().filter(|_| sample) {
             match write_artifact(dir, input, &case, &report, &options.profile) {
                 Ok(path) => stats.artifacts.push(path.display().to_string()),
                 Err(e) => stats.failures.push(format!("could not write artifact: {e}")),

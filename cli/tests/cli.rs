@@ -1,0 +1,125 @@
+//! The `crucible` binary as a user drives it: outputs, exit statuses, and
+//! clear one-line errors for bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn crucible(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crucible")).args(args).output().expect("the binary runs")
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crucible-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn run_prints_results_and_reports_traps() {
+    let add = examples().join("add.wat");
+    let out = crucible(&["run", "--invoke", "add", add.to_str().unwrap(), "40", "2"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout).trim(), "42");
+
+    let spin = examples().join("spin.wat");
+    let out = crucible(&["run", "--fuel", "500", "--invoke", "spin", spin.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("all fuel consumed"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_status_2() {
+    let dir = scratch("bad");
+    let garbage = dir.join("garbage.wasm");
+    std::fs::write(&garbage, b"\0asm\x01\0\0\0\x01\xff").unwrap();
+    let add = examples().join("add.wat");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", "--invoke", "f", garbage.to_str().unwrap()], "invalid module"),
+        (vec!["run", "--invoke", "f", "/no/such/file.wasm"], "cannot read"),
+        (vec!["run", "--invoke", "nope", add.to_str().unwrap()], "no function named `nope`"),
+        (vec!["run", "--invoke", "add", add.to_str().unwrap(), "1"], "takes 2 arguments"),
+        (vec!["run", "--invoke", "add", add.to_str().unwrap(), "1", "x"], "cannot parse `x` as i32"),
+        (vec!["fuzz", "--profile", "nope", "--seconds", "1"], "unknown profile `nope`"),
+        (vec!["fuzz", "--executors", "interp,v8", "--seconds", "1"], "unknown executor `v8`"),
+        (vec!["fuzz", "--executors", "interp", "--seconds", "1"], "at least two executors"),
+    ];
+    for (args, message) in cases {
+        let out = crucible(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: expected `{message}` in {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: not one line: {stderr}");
+    }
+    // clap's own usage errors also exit 2.
+    assert_eq!(crucible(&["run", "--compiler", "jit", "--invoke", "f", "x.wasm"]).status.code(), Some(2));
+}
+
+#[test]
+fn wast_reports_directives_and_fails_on_a_failing_one() {
+    let dir = scratch("wast");
+    let good = dir.join("good.wast");
+    std::fs::write(
+        &good,
+        r#"(module (func (export "f") (result i32) i32.const 7))
+           (assert_return (invoke "f") (i32.const 7))
+           (assert_trap (module (func $s unreachable) (start $s)) "unreachable")"#,
+    )
+    .unwrap();
+    let bad = dir.join("bad.wast");
+    std::fs::write(
+        &bad,
+        "(module (func (export \"f\") (result i32) i32.const 7))\n(assert_return (invoke \"f\") (i32.const 8))",
+    )
+    .unwrap();
+    let out = crucible(&["wast", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("3 passed, 0 failed"));
+    let out = crucible(&["wast", "--json", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed = &json[0]["results"][1];
+    assert_eq!((failed["line"].as_u64(), failed["status"].as_str()), (Some(2), Some("failed")));
+}
+
+#[test]
+fn fuzz_writes_evidence_and_replays_inputs() {
+    let dir = scratch("fuzz");
+    let evidence = dir.join("evidence");
+    let out = crucible(&[
+        "fuzz",
+        "--seconds",
+        "2",
+        "--jobs",
+        "1",
+        "--out",
+        dir.join("artifacts").to_str().unwrap(),
+        "--evidence-dir",
+        evidence.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("cases/s/core"), "{stdout}");
+    let files: Vec<_> = std::fs::read_dir(&evidence).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(json["schema"], "crucible.fuzz-evidence");
+    assert!(json["totals"]["cases"].as_u64().unwrap() > 0);
+
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for i in 0..5u8 {
+        std::fs::write(inputs.join(format!("in{i}")), vec![i.wrapping_mul(37); 600]).unwrap();
+    }
+    let out = crucible(&["fuzz", "--replay", inputs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).starts_with("5 cases"), "{}", text(&out.stdout));
+}
