@@ -106,10 +106,22 @@ fn print_summary(stats: &FuzzStats, wall: std::time::Duration, jobs: usize) {
     for p in proposals {
         let universe = oracle::opcodes::opcodes_of(p);
         let seen = universe.iter().filter(|op| stats.opcodes_generated.contains_key(**op)).count();
+        let executed: Vec<String> = stats
+            .opcodes_executed
+            .iter()
+            .map(|(executor, ops)| {
+                format!(
+                    "{}/{} by {executor}",
+                    universe.iter().filter(|op| ops.contains_key(**op)).count(),
+                    universe.len()
+                )
+            })
+            .collect();
         println!(
-            "  {p}: {} cases, opcodes generated {seen}/{}",
+            "  {p}: {} cases, opcodes generated {seen}/{}, executed {}",
             stats.cases_by_proposal.get(p).copied().unwrap_or(0),
-            universe.len()
+            universe.len(),
+            if executed.is_empty() { "unmeasured".to_string() } else { executed.join(", ") }
         );
     }
     for detail in stats.reference_bug_details.iter().take(5) {

@@ -199,6 +199,7 @@ pub struct Config {
     pub(crate) proposals: Vec<Proposal>,
     pub(crate) limits: Limits,
     pub(crate) consume_fuel: bool,
+    pub(crate) coverage: bool,
 }
 
 impl Default for Config {
@@ -209,6 +210,7 @@ impl Default for Config {
             proposals: Proposal::ALL.into_iter().filter(|p| p.supported_by(Tier::Interp)).collect(),
             limits: Limits::default(),
             consume_fuel: false,
+            coverage: false,
         }
     }
 }
@@ -262,6 +264,13 @@ impl Config {
     /// store's fuel, and running out is a [`crate::TrapCode::OutOfFuel`] trap.
     pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
         self.consume_fuel = enable;
+        self
+    }
+
+    /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
+    /// Costs one counter increment per straight-line region entered.
+    pub fn coverage(&mut self, enable: bool) -> &mut Self {
+        self.coverage = enable;
         self
     }
 

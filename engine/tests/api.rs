@@ -444,3 +444,35 @@ fn many_threads_run_wasm_at_once() {
         }
     });
 }
+
+#[test]
+fn coverage_counts_the_operators_that_ran() {
+    let mut config = Config::new();
+    config.coverage(true);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func (export "count") (param i32) (result i32) (local i32)
+                (block $done (loop $l
+                    (br_if $done (i32.eqz (local.get 0)))
+                    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                    (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+                    (br $l)))
+                (local.get 1))
+            (func (export "never") (result i64) (i64.mul (i64.const 2) (i64.const 3))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    assert_eq!(module.executed_opcodes().unwrap().get("I32Add"), None);
+    let count = instance.get_func(&store, "count").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(count.call(&mut store, 10).unwrap(), 20);
+    let executed = module.executed_opcodes().unwrap();
+    assert_eq!(executed.get("I32Add"), Some(&10));
+    assert_eq!(executed.get("I32Eqz"), Some(&11));
+    assert_eq!(executed.get("I64Mul"), None, "an uncalled function's operators did not run");
+    // Without coverage there is nothing to report.
+    let plain = Module::new(&Engine::default(), "(module)").unwrap();
+    assert_eq!(plain.executed_opcodes(), None);
+}

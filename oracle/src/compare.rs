@@ -54,6 +54,9 @@ pub struct ExecutorRun {
     pub calls: Vec<Outcome>,
     /// State after instantiation and after each call.
     pub states: Vec<State>,
+    /// Operators this executor ran (when it measures coverage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executed_opcodes: Option<std::collections::BTreeMap<String, u64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,9 +111,19 @@ fn state_difference(a: &State, b: &State, ra: &mut dyn Running, rb: &mut dyn Run
 pub fn run_case(case: &Case, executors: &[&dyn Executor]) -> CaseReport {
     let mut runs: Vec<ExecutorRun> = executors
         .iter()
-        .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
+        .map(|e| ExecutorRun {
+            executor: e.name().to_string(),
+            instantiate: Ok(()),
+            calls: vec![],
+            states: vec![],
+            executed_opcodes: None,
+        })
         .collect();
-    let mut verdict = judge(case, executors, &mut runs);
+    let mut instances = Vec::new();
+    let mut verdict = judge(case, executors, &mut runs, &mut instances);
+    for (run, instance) in runs.iter_mut().zip(&instances) {
+        run.executed_opcodes = instance.executed_opcodes();
+    }
     if let Verdict::Diverged(detail) = &verdict
         && let Some(confirmed) = confirm_reference_bug(case, executors, &runs)
     {
@@ -136,9 +149,15 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
         let rewritten = Case { wasm, plan: case.plan.clone() };
         let mut runs: Vec<ExecutorRun> = executors
             .iter()
-            .map(|e| ExecutorRun { executor: e.name().to_string(), instantiate: Ok(()), calls: vec![], states: vec![] })
+            .map(|e| ExecutorRun {
+                executor: e.name().to_string(),
+                instantiate: Ok(()),
+                calls: vec![],
+                states: vec![],
+                executed_opcodes: None,
+            })
             .collect();
-        let verdict = judge(&rewritten, executors, &mut runs);
+        let verdict = judge(&rewritten, executors, &mut runs, &mut Vec::new());
         // The original run stopped at the divergence: compare what it reached.
         let same = |before: &ExecutorRun, after: &ExecutorRun| {
             before.instantiate == after.instantiate
@@ -168,8 +187,14 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
     }
 }
 
-fn judge(case: &Case, executors: &[&dyn Executor], runs: &mut [ExecutorRun]) -> Verdict {
-    let mut instances: Vec<Box<dyn Running>> = Vec::new();
+/// Runs and compares; `instances` receives the live instances (all of them
+/// when every executor instantiated) so the caller can query them after.
+fn judge(
+    case: &Case,
+    executors: &[&dyn Executor],
+    runs: &mut [ExecutorRun],
+    instances: &mut Vec<Box<dyn Running>>,
+) -> Verdict {
     let mut failures = Vec::new();
     for (e, run) in executors.iter().zip(runs.iter_mut()) {
         match isolated(e.name(), || e.instantiate(&case.wasm)) {

@@ -51,6 +51,8 @@ pub struct FuzzStats {
     pub calls_by_proposal: BTreeMap<String, u64>,
     /// Operators generated across all cases.
     pub opcodes_generated: BTreeMap<String, u64>,
+    /// Operators executed, per executor that measures it.
+    pub opcodes_executed: BTreeMap<String, BTreeMap<String, u64>>,
     /// Milliseconds jobs spent working (≈ CPU time).
     pub busy_ms: u64,
     pub artifacts: Vec<String>,
@@ -83,6 +85,12 @@ impl FuzzStats {
         }
         for (k, v) in other.opcodes_generated {
             *self.opcodes_generated.entry(k).or_default() += v;
+        }
+        for (executor, ops) in other.opcodes_executed {
+            let mine = self.opcodes_executed.entry(executor).or_default();
+            for (k, v) in ops {
+                *mine.entry(k).or_default() += v;
+            }
         }
         self.artifacts.extend(other.artifacts);
         self.failures.extend(other.failures);
@@ -122,6 +130,14 @@ impl FuzzStats {
         }
         for (op, n) in opcodes::count_opcodes(&case.wasm) {
             *self.opcodes_generated.entry(op).or_default() += n;
+        }
+        for run in &report.runs {
+            if let Some(executed) = &run.executed_opcodes {
+                let mine = self.opcodes_executed.entry(run.executor.clone()).or_default();
+                for (op, n) in executed {
+                    *mine.entry(op.clone()).or_default() += n;
+                }
+            }
         }
     }
 }
@@ -322,7 +338,12 @@ impl FuzzStats {
                         .filter(|(op, _)| universe.contains(&op.as_str()))
                         .map(|(op, n)| (op.clone(), *n))
                         .collect(),
-                    opcodes_executed: None,
+                    opcodes_executed: self.opcodes_executed.get(executor).map(|ops| {
+                        ops.iter()
+                            .filter(|(op, _)| universe.contains(&op.as_str()))
+                            .map(|(op, n)| (op.clone(), *n))
+                            .collect()
+                    }),
                     divergences: self.diverged + self.crashed,
                 });
             }

@@ -227,8 +227,7 @@ pub fn opcodes_of(proposal: &str) -> &'static [&'static str] {
 
 /// The operator's name: the `Operator` variant, without its fields.
 pub fn opcode_name(op: &wasmparser::Operator<'_>) -> String {
-    let debug = format!("{op:?}");
-    debug.split([' ', '{', '(']).next().unwrap_or_default().to_string()
+    engine::compile::opcode_name(op)
 }
 
 /// Counts of every operator in the module's function bodies.

@@ -162,6 +162,11 @@ fn fuzz_evidence_matches_the_run_and_its_schema() {
     assert_eq!(mvp.cases, stats.cases);
     assert_eq!(mvp.opcodes_total as usize, oracle::opcodes::MVP_OPCODES.len());
     assert!(mvp.opcodes_generated.len() > 50);
+    // The interpreter measures execution; wasmi does not.
+    let executed = mvp.opcodes_executed.as_ref().expect("interp reports executed operators");
+    assert!(executed.len() > 20 && executed.keys().all(|op| mvp.opcodes_generated.contains_key(op)));
+    let wasmi_mvp = evidence.entries.iter().find(|e| e.executor == "wasmi" && e.proposal == "mvp").unwrap();
+    assert!(wasmi_mvp.opcodes_executed.is_none());
     let back: oracle::evidence::FuzzEvidence = serde_json::from_value(json).unwrap();
     assert_eq!(back, evidence);
 }

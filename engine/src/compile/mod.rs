@@ -18,16 +18,26 @@ pub(crate) enum CompiledCode {
 }
 
 pub(crate) enum Compiler {
-    Interp { fuel: bool, functions: Vec<interp::Function>, scratch: interp::TranslatorScratch },
+    Interp { fuel: bool, coverage: bool, functions: Vec<interp::Function>, scratch: interp::TranslatorScratch },
+}
+
+/// An operator's name: wasmparser's variant name, without its immediates
+/// (`I32Add`, `MemoryFill`, …). Coverage is reported by these names.
+pub fn opcode_name(op: &wasmparser::Operator<'_>) -> String {
+    let debug = format!("{op:?}");
+    debug.split([' ', '{', '(']).next().unwrap_or_default().to_string()
 }
 
 impl Compiler {
     pub(crate) fn new(config: &Config) -> Compiler {
         match config.tier {
             // `Engine::new` refuses tiers that are not available.
-            Tier::Interp | Tier::Baseline | Tier::Cranelift => {
-                Compiler::Interp { fuel: config.consume_fuel, functions: Vec::new(), scratch: Default::default() }
-            }
+            Tier::Interp | Tier::Baseline | Tier::Cranelift => Compiler::Interp {
+                fuel: config.consume_fuel,
+                coverage: config.coverage,
+                functions: Vec::new(),
+                scratch: Default::default(),
+            },
         }
     }
 
@@ -38,8 +48,8 @@ impl Compiler {
         body: FunctionBody<'_>,
     ) -> Result<()> {
         match self {
-            Compiler::Interp { fuel, functions, scratch } => {
-                functions.push(interp::translate(info, validator, body, *fuel, scratch)?);
+            Compiler::Interp { fuel, coverage, functions, scratch } => {
+                functions.push(interp::translate(info, validator, body, *fuel, *coverage, scratch)?);
                 Ok(())
             }
         }

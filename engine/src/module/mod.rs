@@ -181,6 +181,30 @@ impl Module {
         &self.inner.engine
     }
 
+    /// How many times each operator ran, across every instance of this
+    /// module, when the engine measures coverage (`None` otherwise). An
+    /// operator counts as run when its straight-line region is entered.
+    pub fn executed_opcodes(&self) -> Option<std::collections::BTreeMap<String, u64>> {
+        if !self.inner.engine.config().coverage {
+            return None;
+        }
+        let CompiledCode::Interp(functions) = &self.inner.code;
+        let mut counts = std::collections::BTreeMap::new();
+        for f in functions {
+            let Some(c) = &f.coverage else { continue };
+            for (region, hits) in c.regions.iter().zip(c.hits.iter()) {
+                let hits = hits.load(std::sync::atomic::Ordering::Relaxed) as u64;
+                if hits == 0 {
+                    continue;
+                }
+                for op in region {
+                    *counts.entry(op.clone()).or_insert(0) += hits;
+                }
+            }
+        }
+        Some(counts)
+    }
+
     pub fn imports(&self) -> impl Iterator<Item = (&str, &str, ExternType)> + '_ {
         let info = &self.inner.info;
         info.imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), info.import_type(&i.ty)))

@@ -13,7 +13,8 @@ pub struct CrucibleExecutor {
 impl CrucibleExecutor {
     pub fn new(tier: Tier) -> CrucibleExecutor {
         let mut config = Config::new();
-        config.tier(tier);
+        // The harness credits executed operators to proposals.
+        config.tier(tier).coverage(true);
         CrucibleExecutor::with_config(tier.name(), &config)
     }
 
@@ -27,6 +28,7 @@ impl CrucibleExecutor {
 struct CrucibleRunning {
     store: Store<()>,
     instance: Instance,
+    module: Module,
 }
 
 pub(crate) fn value_of(val: &Val) -> Value {
@@ -83,7 +85,7 @@ impl Executor for CrucibleExecutor {
             Module::from_binary(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
         let mut store = Store::new(&self.engine, ());
         match Linker::new(&self.engine).instantiate(&mut store, &module) {
-            Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance })),
+            Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance, module })),
             Err(Error::Trap(t)) => match outcome_of_trap(t.code()) {
                 Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
                 _ => Err(InstantiateFailure::Exhausted(t.to_string())),
@@ -132,5 +134,9 @@ impl Running for CrucibleRunning {
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
         let m = self.instance.get_memory(&self.store, name)?;
         m.data(&self.store).ok().map(|d| d.to_vec())
+    }
+
+    fn executed_opcodes(&self) -> Option<std::collections::BTreeMap<String, u64>> {
+        self.module.executed_opcodes()
     }
 }

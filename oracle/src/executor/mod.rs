@@ -62,6 +62,10 @@ pub trait Running {
     fn snapshot(&mut self) -> State;
     /// The bytes of an exported memory (to locate a difference).
     fn memory(&mut self, name: &str) -> Option<Vec<u8>>;
+    /// How often each operator ran so far, if this executor can tell.
+    fn executed_opcodes(&self) -> Option<std::collections::BTreeMap<String, u64>> {
+        None
+    }
 }
 
 /// Something that runs wasm: one of Crucible's tiers or a reference engine.

@@ -315,6 +315,11 @@ impl Execution {
                         }
                         store.fuel -= amount;
                     }
+                    Instr::Cover(region) => {
+                        if let Some(c) = &func.coverage {
+                            c.hits[region as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
                     Instr::Br(target) => pc = target as usize,
                     Instr::BrIfNez(c, target) => {
                         if regs[c as usize] as u32 != 0 {

@@ -14,6 +14,8 @@ pub(crate) enum Instr {
     Trap(TrapCode),
     /// Charge the fuel of the straight-line region that starts here.
     Fuel(u32),
+    /// Count an entry into straight-line region N (coverage measurement).
+    Cover(u32),
     Br(u32),
     BrIfNez(Slot, u32),
     BrIfEqz(Slot, u32),

@@ -27,4 +27,14 @@ pub(crate) struct Function {
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
     pub(crate) num_results: u32,
+    /// Region hit counters, when the engine measures coverage.
+    pub(crate) coverage: Option<Box<Coverage>>,
+}
+
+/// Which operators each straight-line region holds, and how often each
+/// region was entered.
+#[derive(Debug)]
+pub(crate) struct Coverage {
+    pub(crate) regions: Vec<Vec<String>>,
+    pub(crate) hits: Box<[std::sync::atomic::AtomicU32]>,
 }

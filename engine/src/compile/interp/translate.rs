@@ -47,6 +47,8 @@ struct Translator<'a> {
     fuel: bool,
     fuel_at: Option<usize>,
     fuel_count: u32,
+    /// Operators of each straight-line region, when measuring coverage.
+    regions: Option<Vec<Vec<String>>>,
 }
 
 /// Placeholder branch target, always patched before the function is done.
@@ -57,6 +59,7 @@ pub(crate) fn translate(
     mut validator: FuncValidator<ValidatorResources>,
     body: FunctionBody<'_>,
     fuel: bool,
+    coverage: bool,
     scratch: &mut TranslatorScratch,
 ) -> Result<Function> {
     let err = Error::from_wasmparser;
@@ -76,6 +79,7 @@ pub(crate) fn translate(
         fuel,
         fuel_at: None,
         fuel_count: 0,
+        regions: coverage.then(Vec::new),
     };
     t.control.clear();
     t.control.push(Control {
@@ -105,7 +109,12 @@ pub(crate) fn translate(
         .filter(|s| *s < u32::MAX / 2)
         .ok_or_else(|| Error::Limit("function frame too large".into()))?;
     scratch.control = t.control;
+    let coverage = t.regions.map(|regions| {
+        let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
+        Box::new(super::Coverage { regions, hits })
+    });
     Ok(Function {
+        coverage,
         code: t.code.into_boxed_slice(),
         num_params: ty.params().len() as u32,
         num_locals,
@@ -125,6 +134,11 @@ impl Translator<'_> {
     }
 
     fn start_fuel_region(&mut self) {
+        if let Some(regions) = &mut self.regions {
+            let index = regions.len() as u32;
+            regions.push(Vec::new());
+            self.emit(Instr::Cover(index));
+        }
         if self.fuel {
             self.finish_fuel_region();
             self.fuel_at = Some(self.emit(Instr::Fuel(0)));
@@ -242,13 +256,13 @@ impl Translator<'_> {
         match *op {
             O::Block { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count_fuel(reachable);
+                self.count(op, reachable);
                 self.push_control(Kind::Block, h.saturating_sub(p), r, reachable);
                 return Ok(());
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(blockty);
-                self.count_fuel(reachable);
+                self.count(op, reachable);
                 // Branches back to the loop must land on its fuel charge.
                 let start = self.code.len();
                 if reachable {
@@ -260,7 +274,7 @@ impl Translator<'_> {
             }
             O::If { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count_fuel(reachable);
+                self.count(op, reachable);
                 let mut at = 0;
                 if reachable {
                     let cond = self.slot(h - 1);
@@ -271,7 +285,7 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::Else => {
-                self.count_fuel(reachable);
+                self.count(op, reachable);
                 let top = self.control.len() - 1;
                 let c = &self.control[top];
                 if c.live {
@@ -287,7 +301,7 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::End => {
-                self.count_fuel(reachable);
+                self.count(op, reachable);
                 let c = self.control.pop().expect("validated: end matches a construct");
                 if !c.live {
                     return Ok(());
@@ -313,7 +327,7 @@ impl Translator<'_> {
         if !reachable {
             return Ok(());
         }
-        self.count_fuel(true);
+        self.count(op, true);
         match *op {
             O::Unreachable => {
                 self.emit(Instr::Trap(TrapCode::Unreachable));
@@ -639,9 +653,13 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn count_fuel(&mut self, reachable: bool) {
+    /// Accounts one operator to the current region (fuel and coverage).
+    fn count(&mut self, op: &Operator<'_>, reachable: bool) {
         if reachable {
             self.fuel_count = self.fuel_count.saturating_add(1);
+            if let Some(region) = self.regions.as_mut().and_then(|r| r.last_mut()) {
+                region.push(crate::compile::opcode_name(op));
+            }
         }
     }
 }
