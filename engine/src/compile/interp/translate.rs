@@ -49,6 +49,21 @@ struct Translator<'a> {
     fuel_count: u32,
     /// Operators of each straight-line region, when measuring coverage.
     regions: Option<Vec<Vec<String>>>,
+    /// No instruction before this index may be rewritten: a branch lands
+    /// here or later, and would skip the rewritten instruction's effect.
+    barrier: usize,
+    /// The last instruction, if it computed into an operand slot and can be
+    /// re-emitted with another destination.
+    last_op: Option<(usize, Retarget)>,
+}
+
+/// How to re-emit a pure computation with a different destination slot.
+#[derive(Clone, Copy)]
+enum Retarget {
+    Unary(fn(Slot, Slot) -> Instr, Slot),
+    Binary(fn(Slot, Slot, Slot) -> Instr, Slot, Slot),
+    Const32(u32),
+    Const64(u64),
 }
 
 /// Placeholder branch target, always patched before the function is done.
@@ -80,6 +95,8 @@ pub(crate) fn translate(
         fuel_at: None,
         fuel_count: 0,
         regions: coverage.then(Vec::new),
+        barrier: 0,
+        last_op: None,
     };
     t.control.clear();
     t.control.push(Control {
@@ -153,6 +170,7 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: usize, target: usize) {
+        self.barrier = self.barrier.max(target);
         let target = target as u32;
         self.code[at] = match self.code[at] {
             Instr::Br(_) => Instr::Br(target),
@@ -225,14 +243,69 @@ impl Translator<'_> {
         self.control.push(Control { kind, height, branch_arity, loop_start, patches: Vec::new(), live });
     }
 
+    /// If the last instruction copies a local into `slot` and may be
+    /// rewritten, removes it and returns the local: the consumer can read the
+    /// local directly (nothing runs between the copy and the consumer).
+    fn take_local_copy(&mut self, slot: Slot) -> Option<Slot> {
+        let last = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)?;
+        match self.code[last] {
+            Instr::Copy(d, local) if d == slot && local < self.num_locals => {
+                self.code.pop();
+                self.last_op = None;
+                Some(local)
+            }
+            _ => None,
+        }
+    }
+
     fn unary(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
-        let s = self.slot(h - 1);
-        self.emit(make(s, s));
+        let d = self.slot(h - 1);
+        let a = self.take_local_copy(d).unwrap_or(d);
+        let at = self.emit(make(d, a));
+        self.last_op = Some((at, Retarget::Unary(make, a)));
     }
 
     fn binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
-        let (a, b) = (self.slot(h - 2), self.slot(h - 1));
-        self.emit(make(a, a, b));
+        let (d, b) = (self.slot(h - 2), self.slot(h - 1));
+        let (a, b) = match self.take_local_copy(b) {
+            Some(local_b) => (self.take_local_copy(d).unwrap_or(d), local_b),
+            None => (d, b),
+        };
+        let at = self.emit(make(d, a, b));
+        self.last_op = Some((at, Retarget::Binary(make, a, b)));
+    }
+
+    /// `local.set` right after a computation into `s`: compute into the
+    /// local instead, saving the copy.
+    fn retarget_last_into(&mut self, s: Slot, local: Slot) -> bool {
+        let Some((at, op)) = self.last_op else { return false };
+        if at + 1 != self.code.len() || at < self.barrier {
+            return false;
+        }
+        let (instr, dest) = match op {
+            Retarget::Unary(make, a) => (make(local, a), make(s, a)),
+            Retarget::Binary(make, a, b) => (make(local, a, b), make(s, a, b)),
+            Retarget::Const32(v) => (Instr::Const32(local, v), Instr::Const32(s, v)),
+            Retarget::Const64(v) => (Instr::Const64(local, v), Instr::Const64(s, v)),
+        };
+        if self.code[at] != dest {
+            return false;
+        }
+        self.code[at] = instr;
+        self.last_op = None;
+        true
+    }
+
+    fn const32(&mut self, h: u32, v: u32) {
+        let d = self.slot(h);
+        let at = self.emit(Instr::Const32(d, v));
+        self.last_op = Some((at, Retarget::Const32(v)));
+    }
+
+    fn const64(&mut self, h: u32, v: u64) {
+        let d = self.slot(h);
+        let at = self.emit(Instr::Const64(d, v));
+        self.last_op = Some((at, Retarget::Const64(v)));
     }
 
     fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) {
@@ -270,6 +343,7 @@ impl Translator<'_> {
                 }
                 self.push_control(Kind::Loop, h.saturating_sub(p), p, reachable);
                 self.control.last_mut().expect("just pushed").loop_start = start;
+                self.barrier = self.barrier.max(start);
                 return Ok(());
             }
             O::If { blockty } => {
@@ -335,18 +409,31 @@ impl Translator<'_> {
             O::Nop | O::Drop => {}
             O::Br { relative_depth } => self.emit_branch(relative_depth, h),
             O::BrIf { relative_depth } => {
-                let cond = self.slot(h - 1);
+                let mut cond = self.slot(h - 1);
+                // `i32.eqz; br_if` branches when the operand is zero.
+                let mut when_zero = false;
+                if let Some(last) = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)
+                    && let Instr::I32Eqz(d, a) = self.code[last]
+                    && d == cond
+                {
+                    self.code.pop();
+                    self.last_op = None;
+                    cond = a;
+                    when_zero = true;
+                }
+                let (taken, skipped): (fn(Slot, u32) -> Instr, fn(Slot, u32) -> Instr) =
+                    if when_zero { (Instr::BrIfEqz, Instr::BrIfNez) } else { (Instr::BrIfNez, Instr::BrIfEqz) };
                 if self.needs_copies(relative_depth, h - 1) {
-                    let skip = self.emit(Instr::BrIfEqz(cond, UNPATCHED));
+                    let skip = self.emit(skipped(cond, UNPATCHED));
                     self.emit_branch(relative_depth, h - 1);
                     self.patch(skip, self.code.len());
                 } else {
                     let index = self.control.len() - 1 - relative_depth as usize;
                     if self.control[index].kind == Kind::Loop {
                         let start = self.control[index].loop_start as u32;
-                        self.emit(Instr::BrIfNez(cond, start));
+                        self.emit(taken(cond, start));
                     } else {
-                        let at = self.emit(Instr::BrIfNez(cond, UNPATCHED));
+                        let at = self.emit(taken(cond, UNPATCHED));
                         self.control[index].patches.push(at);
                     }
                 }
@@ -402,7 +489,13 @@ impl Translator<'_> {
                 let d = self.slot(h);
                 self.emit(Instr::Copy(d, local_index));
             }
-            O::LocalSet { local_index } | O::LocalTee { local_index } => {
+            O::LocalSet { local_index } => {
+                let s = self.slot(h - 1);
+                if !self.retarget_last_into(s, local_index) {
+                    self.emit(Instr::Copy(local_index, s));
+                }
+            }
+            O::LocalTee { local_index } => {
                 let s = self.slot(h - 1);
                 self.emit(Instr::Copy(local_index, s));
             }
@@ -415,22 +508,10 @@ impl Translator<'_> {
                 self.emit(Instr::GlobalSet(global_index, s));
             }
             O::Select | O::TypedSelect { .. } => self.ternary(h, Instr::Select),
-            O::I32Const { value } => {
-                let d = self.slot(h);
-                self.emit(Instr::Const32(d, value as u32));
-            }
-            O::I64Const { value } => {
-                let d = self.slot(h);
-                self.emit(Instr::Const64(d, value as u64));
-            }
-            O::F32Const { value } => {
-                let d = self.slot(h);
-                self.emit(Instr::Const32(d, value.bits()));
-            }
-            O::F64Const { value } => {
-                let d = self.slot(h);
-                self.emit(Instr::Const64(d, value.bits()));
-            }
+            O::I32Const { value } => self.const32(h, value as u32),
+            O::I64Const { value } => self.const64(h, value as u64),
+            O::F32Const { value } => self.const32(h, value.bits()),
+            O::F64Const { value } => self.const64(h, value.bits()),
             O::RefNull { .. } => {
                 let d = self.slot(h);
                 self.emit(Instr::Const64(d, 0));
