@@ -66,6 +66,9 @@ enum Retarget {
     Const64(u64),
 }
 
+/// Constructor of a conditional branch: (condition slot, target).
+type CondBranch = fn(Slot, u32) -> Instr;
+
 /// Placeholder branch target, always patched before the function is done.
 const UNPATCHED: u32 = u32::MAX;
 
@@ -421,7 +424,7 @@ impl Translator<'_> {
                     cond = a;
                     when_zero = true;
                 }
-                let (taken, skipped): (fn(Slot, u32) -> Instr, fn(Slot, u32) -> Instr) =
+                let (taken, skipped): (CondBranch, CondBranch) =
                     if when_zero { (Instr::BrIfEqz, Instr::BrIfNez) } else { (Instr::BrIfNez, Instr::BrIfEqz) };
                 if self.needs_copies(relative_depth, h - 1) {
                     let skip = self.emit(skipped(cond, UNPATCHED));
