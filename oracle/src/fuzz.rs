@@ -221,9 +221,12 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
     let failures = AtomicU64::new(0);
     let total = Mutex::new(FuzzStats::default());
     let jobs = options.jobs.max(1);
+    // Which known operators some case has generated so far (for progress).
+    let universe: Vec<&str> = opcodes::all_opcodes().collect();
+    let seen: Vec<AtomicBool> = universe.iter().map(|_| AtomicBool::new(false)).collect();
     std::thread::scope(|s| {
         for job in 0..jobs {
-            let (stop, cases, failures, total) = (&stop, &cases, &failures, &total);
+            let (stop, cases, failures, total, universe, seen) = (&stop, &cases, &failures, &total, &universe, &seen);
             // Generous stacks: reference engines may use the host stack deeply.
             let builder = std::thread::Builder::new().name(format!("fuzz-{job}")).stack_size(64 << 20);
             let worker = builder.spawn_scoped(s, move || {
@@ -237,7 +240,15 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
                     }
                     rng.fill(&mut input);
                     if run_input(&input, options, &mut stats).is_some() {
-                        cases.fetch_add(1, Ordering::Relaxed);
+                        let n = cases.fetch_add(1, Ordering::Relaxed);
+                        // Publish this job's opcode coverage now and then.
+                        if options.progress && n % 256 == 0 {
+                            for (flag, op) in seen.iter().zip(universe.iter()) {
+                                if stats.opcodes_generated.contains_key(*op) {
+                                    flag.store(true, Ordering::Relaxed);
+                                }
+                            }
+                        }
                     }
                     if stats.found_bug() {
                         failures.store(stats.diverged + stats.crashed, Ordering::Relaxed);
@@ -261,10 +272,12 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
                     std::thread::sleep(period.min(deadline.saturating_duration_since(Instant::now())));
                     let n = cases.load(Ordering::Relaxed);
                     let secs = start.elapsed().as_secs_f64();
+                    let covered = seen.iter().filter(|b| b.load(Ordering::Relaxed)).count();
                     let line = format!(
-                        "[{secs:6.1}s] {n} cases ({:.0}/s on {jobs} jobs), {} divergences",
+                        "[{secs:6.1}s] {n} cases ({:.0}/s on {jobs} jobs), {} divergences, {covered}/{} opcodes generated",
                         n as f64 / secs.max(1e-9),
-                        failures.load(Ordering::Relaxed)
+                        failures.load(Ordering::Relaxed),
+                        universe.len()
                     );
                     if live {
                         eprint!("\r{line}   ");

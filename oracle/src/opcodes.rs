@@ -211,6 +211,11 @@ pub const MVP_OPCODES: &[&str] = &[
     "F64ReinterpretI64",
 ];
 
+/// Every operator the interpreter's proposals define, in one list.
+pub fn all_opcodes() -> impl Iterator<Item = &'static str> {
+    MVP_OPCODES.iter().copied().chain(PROPOSAL_OPCODES.iter().flat_map(|(_, ops)| ops.iter().copied()))
+}
+
 /// The proposal (or `mvp`) an operator belongs to.
 pub fn proposal_of(opcode: &str) -> &'static str {
     PROPOSAL_OPCODES.iter().find(|(_, ops)| ops.contains(&opcode)).map_or("mvp", |(p, _)| p)
