@@ -32,6 +32,11 @@ pub const PROFILES: &[Profile] = &[
         proposals: &[Proposal::MutableGlobal, Proposal::BulkMemory, Proposal::ReferenceTypes],
     },
     Profile { name: "extended-const", proposals: &[Proposal::MutableGlobal, Proposal::ExtendedConst] },
+    // Arithmetic expression trees (see `arith.rs`) instead of wasm-smith.
+    Profile {
+        name: "arith",
+        proposals: &[Proposal::MutableGlobal, Proposal::SignExtension, Proposal::SaturatingFloatToInt],
+    },
     Profile {
         name: "default",
         proposals: &[
@@ -199,13 +204,17 @@ const PLAN_BYTES: usize = 128;
 pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<Case> {
     let (plan_bytes, module_bytes) = data.split_at(data.len().min(PLAN_BYTES));
     let mut u = Unstructured::new(module_bytes);
-    let mut config = base_config(profile, &mut u)?;
-    for e in executors {
-        e.narrow(&mut config);
-    }
-    let mut module = wasm_smith::Module::new(config, &mut u)?;
-    module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
-    let wasm = module.to_bytes();
+    let wasm = if profile.name == "arith" {
+        crate::arith::module(&mut u)?
+    } else {
+        let mut config = base_config(profile, &mut u)?;
+        for e in executors {
+            e.narrow(&mut config);
+        }
+        let mut module = wasm_smith::Module::new(config, &mut u)?;
+        module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
+        module.to_bytes()
+    };
     let funcs = exported_funcs(&wasm);
     let mut u = Unstructured::new(plan_bytes);
     let mut plan = Vec::new();

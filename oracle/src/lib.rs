@@ -1,6 +1,7 @@
 //! The oracle: executors, outcomes and their comparison, and the `.wast`
 //! runner that measures each executor against the official spec suite.
 
+pub mod arith;
 pub mod case;
 pub mod compare;
 pub mod evidence;

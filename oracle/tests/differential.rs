@@ -8,6 +8,7 @@ use oracle::compare::{Verdict, run_case};
 use oracle::executor::{CrucibleExecutor, Executor, InstantiateFailure, Running, WasmiExecutor};
 use oracle::fuzz::{FuzzOptions, fuzz};
 use oracle::outcome::{Outcome, Value};
+use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 
 /// Test-only: Crucible's interpreter behind a wrapper whose i32 results are
 /// one too high whenever their low nibble is 0xa — the kind of bug a new
@@ -50,6 +51,85 @@ impl Executor for OffByOne {
     }
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
         Ok(Box::new(OffByOneRunning(self.inner.instantiate(wasm)?)))
+    }
+}
+
+/// Test-only: the interpreter running a module whose every `i32.add` comes
+/// out one too high when the sum's low nibble is 0xa — a wrong operator, as
+/// opposed to a wrong result.
+struct OffByOneAdd {
+    inner: CrucibleExecutor,
+}
+
+struct Sabotage {
+    /// Number of parameters of each defined function.
+    params: Vec<u32>,
+    next: usize,
+}
+
+impl Reencode for Sabotage {
+    type Error = std::convert::Infallible;
+
+    fn parse_function_body(
+        &mut self,
+        code: &mut wasm_encoder::CodeSection,
+        func: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        use wasm_encoder::Instruction as I;
+        let mut count = self.params[self.next];
+        self.next += 1;
+        let mut locals = Vec::new();
+        for pair in func.get_locals_reader()? {
+            let (n, ty) = pair?;
+            count += n;
+            locals.push((n, self.val_type(ty)?));
+        }
+        locals.push((1, wasm_encoder::ValType::I32));
+        let tmp = count;
+        let mut f = wasm_encoder::Function::new(locals);
+        let mut reader = func.get_operators_reader()?;
+        while !reader.eof() {
+            match reader.read()? {
+                wasmparser::Operator::I32Add => {
+                    let wrong = [I::I32Add, I::LocalTee(tmp), I::LocalGet(tmp), I::I32Const(0xf), I::I32And];
+                    for i in wrong.iter().chain(&[I::I32Const(0xa), I::I32Eq, I::I32Add]) {
+                        f.instruction(i);
+                    }
+                }
+                op => {
+                    f.instruction(&RoundtripReencoder.instruction(op)?);
+                }
+            }
+        }
+        code.function(&f);
+        Ok(())
+    }
+}
+
+impl Executor for OffByOneAdd {
+    fn name(&self) -> &str {
+        "off-by-one-add"
+    }
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        self.inner.narrow(config);
+    }
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        let mut types = Vec::new();
+        let mut params = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
+            match payload {
+                wasmparser::Payload::TypeSection(r) => {
+                    types.extend(r.into_iter_err_on_gc_types().map(|t| t.unwrap().params().len() as u32))
+                }
+                wasmparser::Payload::FunctionSection(r) => {
+                    params.extend(r.into_iter().map(|t| types[t.unwrap() as usize]))
+                }
+                _ => {}
+            }
+        }
+        let mut module = wasm_encoder::Module::new();
+        Sabotage { params, next: 0 }.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).unwrap();
+        self.inner.instantiate(&module.finish())
     }
 }
 
@@ -128,6 +208,24 @@ fn a_wrong_executor_is_caught_with_a_usable_artifact() {
     let report = run_case(&Case { wasm: regenerated.wasm, plan }, &executors);
     assert!(matches!(report.verdict, Verdict::Diverged(_)), "{:?}", report.verdict);
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn the_arith_profile_catches_a_wrong_operator() {
+    let wrong = OffByOneAdd { inner: CrucibleExecutor::new(engine::Tier::Interp) };
+    let wasmi = WasmiExecutor::new();
+    // The sabotage itself works: 0x20 + 0x0a comes out as 0x2b.
+    let probe =
+        wat::parse_str(r#"(module (func (export "f") (result i32) (i32.add (i32.const 32) (i32.const 10))))"#).unwrap();
+    assert_eq!(wrong.instantiate(&probe).unwrap().call("f", &[]), Outcome::Returned(vec![Value::I32(43)]));
+
+    let mut opts = options(vec![&wrong, &wasmi], 20_000, None);
+    opts.profile = case::profile("arith").unwrap();
+    let start = Instant::now();
+    let (stats, _) = fuzz(&opts);
+    println!("wrong i32.add caught after {} arith cases in {:?}", stats.cases, start.elapsed());
+    assert!(stats.diverged > 0, "a wrong i32.add went unnoticed in {} arith cases", stats.cases);
+    assert!(stats.failures.iter().any(|f| f.contains("off-by-one-add")));
 }
 
 #[test]
