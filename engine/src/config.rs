@@ -129,7 +129,8 @@ impl Proposal {
         }
     }
 
-    pub(crate) fn features(self) -> wasmparser::WasmFeatures {
+    /// The wasmparser feature flags of this proposal.
+    pub fn features(self) -> wasmparser::WasmFeatures {
         use wasmparser::WasmFeatures as F;
         match self {
             Proposal::MutableGlobal => F::MUTABLE_GLOBAL,

@@ -59,6 +59,18 @@ pub struct ExecutorRun {
     pub executed_opcodes: Option<std::collections::BTreeMap<String, u64>>,
 }
 
+impl ExecutorRun {
+    fn new(executor: &str) -> ExecutorRun {
+        ExecutorRun {
+            executor: executor.to_string(),
+            instantiate: Ok(()),
+            calls: vec![],
+            states: vec![],
+            executed_opcodes: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseReport {
     pub verdict: Verdict,
@@ -109,16 +121,7 @@ fn state_difference(a: &State, b: &State, ra: &mut dyn Running, rb: &mut dyn Run
 
 /// Runs the case on every executor and compares each step against the first.
 pub fn run_case(case: &Case, executors: &[&dyn Executor]) -> CaseReport {
-    let mut runs: Vec<ExecutorRun> = executors
-        .iter()
-        .map(|e| ExecutorRun {
-            executor: e.name().to_string(),
-            instantiate: Ok(()),
-            calls: vec![],
-            states: vec![],
-            executed_opcodes: None,
-        })
-        .collect();
+    let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
     let mut instances = Vec::new();
     let mut verdict = judge(case, executors, &mut runs, &mut instances);
     for (run, instance) in runs.iter_mut().zip(&instances) {
@@ -147,16 +150,7 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
     let mut ours_always_unchanged = true;
     for (name, wasm) in crate::rewrite::equivalents(&case.wasm) {
         let rewritten = Case { wasm, plan: case.plan.clone() };
-        let mut runs: Vec<ExecutorRun> = executors
-            .iter()
-            .map(|e| ExecutorRun {
-                executor: e.name().to_string(),
-                instantiate: Ok(()),
-                calls: vec![],
-                states: vec![],
-                executed_opcodes: None,
-            })
-            .collect();
+        let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
         let verdict = judge(&rewritten, executors, &mut runs, &mut Vec::new());
         // The original run stopped at the divergence: compare what it reached.
         let same = |before: &ExecutorRun, after: &ExecutorRun| {

@@ -4,111 +4,175 @@
 //! there) while our tiers answer the same on both, the reference was wrong.
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
-use wasm_encoder::{CodeSection, Instruction};
+use wasm_encoder::{CodeSection, Function, Instruction, ValType};
+use wasmparser::Operator;
 
-/// Rewrites `iNN.eqz x` as `x <u 1`: the same value, through a different
-/// instruction, which defeats engines' peephole fusions of `eqz`.
-struct EqzAsLessThanOne;
+type RewriteResult = Result<(), reencode::Error<std::convert::Infallible>>;
 
-impl Reencode for EqzAsLessThanOne {
+/// A rewrite of function bodies, operator by operator.
+trait OperatorRewrite {
+    /// Called before each body with its parameter and declared local types
+    /// (in index order); may append locals to `declared`.
+    fn begin(&mut self, _locals: &[wasmparser::ValType], _declared: &mut Vec<(u32, ValType)>) {}
+    /// Emits the replacement of one operator.
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult;
+}
+
+fn copy(op: Operator<'_>, out: &mut Function) -> RewriteResult {
+    out.instruction(&RoundtripReencoder.instruction(op)?);
+    Ok(())
+}
+
+/// Drives an [`OperatorRewrite`] over every body of a module.
+struct Bodies<R> {
+    rewrite: R,
+    /// Parameter types of each defined function, in order.
+    params: Vec<Vec<wasmparser::ValType>>,
+    next: usize,
+}
+
+impl<R: OperatorRewrite> Reencode for Bodies<R> {
     type Error = std::convert::Infallible;
 
-    fn parse_function_body(
-        &mut self,
-        code: &mut CodeSection,
-        func: wasmparser::FunctionBody<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        let mut f = self.new_function_with_parsed_locals(&func)?;
+    fn parse_function_body(&mut self, code: &mut CodeSection, func: wasmparser::FunctionBody<'_>) -> RewriteResult {
+        let mut locals = self.params.get(self.next).cloned().unwrap_or_default();
+        self.next += 1;
+        let mut declared = Vec::new();
+        for pair in func.get_locals_reader()? {
+            let (count, ty) = pair?;
+            locals.extend(std::iter::repeat_n(ty, count as usize));
+            declared.push((count, self.val_type(ty)?));
+        }
+        self.rewrite.begin(&locals, &mut declared);
+        let mut f = Function::new(declared);
         let mut reader = func.get_operators_reader()?;
         while !reader.eof() {
-            match reader.read()? {
-                wasmparser::Operator::I32Eqz => {
-                    f.instruction(&Instruction::I32Const(1));
-                    f.instruction(&Instruction::I32LtU);
-                }
-                wasmparser::Operator::I64Eqz => {
-                    f.instruction(&Instruction::I64Const(1));
-                    f.instruction(&Instruction::I64LtU);
-                }
-                op => {
-                    f.instruction(&RoundtripReencoder.instruction(op)?);
-                }
-            }
+            self.rewrite.operator(reader.read()?, &mut f)?;
         }
         code.function(&f);
         Ok(())
     }
 }
 
+/// Applies `rewrite` to every function body; `None` if the module cannot be
+/// re-encoded.
+fn rewrite_bodies(wasm: &[u8], rewrite: impl OperatorRewrite) -> Option<Vec<u8>> {
+    let mut types = Vec::new();
+    let mut params = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.ok()? {
+            wasmparser::Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    types.push(ty.ok()?.params().to_vec());
+                }
+            }
+            wasmparser::Payload::FunctionSection(r) => {
+                for t in r {
+                    params.push(types.get(t.ok()? as usize)?.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut module = wasm_encoder::Module::new();
+    Bodies { rewrite, params, next: 0 }.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).ok()?;
+    Some(module.finish())
+}
+
+fn has_opcode(wasm: &[u8], names: &[&str]) -> bool {
+    crate::opcodes::count_opcodes(wasm).keys().any(|op| names.contains(&op.as_str()))
+}
+
+/// Rewrites `iNN.eqz x` as `x <u 1`: the same value, through a different
+/// instruction, which defeats engines' peephole fusions of `eqz`.
+struct EqzAsLessThanOne;
+
+impl OperatorRewrite for EqzAsLessThanOne {
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        match op {
+            Operator::I32Eqz => {
+                out.instruction(&Instruction::I32Const(1)).instruction(&Instruction::I32LtU);
+            }
+            Operator::I64Eqz => {
+                out.instruction(&Instruction::I64Const(1)).instruction(&Instruction::I64LtU);
+            }
+            op => copy(op, out)?,
+        }
+        Ok(())
+    }
+}
+
+/// The module with every `eqz` rewritten, or `None` if it has none (or
+/// cannot be re-encoded).
+pub fn eqz_as_less_than_one(wasm: &[u8]) -> Option<Vec<u8>> {
+    has_opcode(wasm, &["I32Eqz", "I64Eqz"]).then(|| rewrite_bodies(wasm, EqzAsLessThanOne))?
+}
+
 /// Wraps every `loop` in a `block` of the same type, adjusting branch
 /// depths: the wrapper's label is never a branch target, so behaviour is the
 /// same, but engines must move loop parameters through an extra frame.
-struct WrapLoops;
+#[derive(Default)]
+struct WrapLoops {
+    /// One entry per open construct of the output: true for wrappers.
+    frames: Vec<bool>,
+}
 
-impl Reencode for WrapLoops {
-    type Error = std::convert::Infallible;
+impl WrapLoops {
+    /// Maps a branch depth of the input to the output's.
+    fn depth(&self, d: u32) -> u32 {
+        let mut originals = 0;
+        for (i, synthetic) in self.frames.iter().rev().enumerate() {
+            if !synthetic {
+                if originals == d {
+                    return i as u32;
+                }
+                originals += 1;
+            }
+        }
+        // The function's own label, beyond every open construct.
+        self.frames.len() as u32 + (d - originals)
+    }
+}
 
-    fn parse_function_body(
-        &mut self,
-        code: &mut CodeSection,
-        func: wasmparser::FunctionBody<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        use wasmparser::Operator as O;
-        let mut f = self.new_function_with_parsed_locals(&func)?;
-        let mut reader = func.get_operators_reader()?;
-        // One entry per open construct of the output: true for wrappers.
-        let mut frames: Vec<bool> = Vec::new();
-        // Maps a depth of the input to the output's.
-        let depth = |frames: &[bool], d: u32| -> u32 {
-            let mut originals = 0;
-            for (i, synthetic) in frames.iter().rev().enumerate() {
-                if !synthetic {
-                    if originals == d {
-                        return i as u32;
-                    }
-                    originals += 1;
+impl OperatorRewrite for WrapLoops {
+    fn begin(&mut self, _: &[wasmparser::ValType], _: &mut Vec<(u32, ValType)>) {
+        self.frames.clear();
+    }
+
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        match op {
+            Operator::Loop { blockty } => {
+                let ty = RoundtripReencoder.block_type(blockty)?;
+                out.instruction(&Instruction::Block(ty)).instruction(&Instruction::Loop(ty));
+                self.frames.extend([true, false]);
+            }
+            Operator::Block { .. } | Operator::If { .. } => {
+                copy(op, out)?;
+                self.frames.push(false);
+            }
+            Operator::End => {
+                out.instruction(&Instruction::End);
+                self.frames.pop();
+                if self.frames.last() == Some(&true) {
+                    out.instruction(&Instruction::End);
+                    self.frames.pop();
                 }
             }
-            // The function's own label, beyond every open construct.
-            frames.len() as u32 + (d - originals)
-        };
-        while !reader.eof() {
-            let op = reader.read()?;
-            match op {
-                O::Loop { blockty } => {
-                    let ty = RoundtripReencoder.block_type(blockty)?;
-                    f.instruction(&Instruction::Block(ty));
-                    f.instruction(&Instruction::Loop(ty));
-                    frames.extend([true, false]);
-                    continue;
+            Operator::Br { relative_depth } => {
+                out.instruction(&Instruction::Br(self.depth(relative_depth)));
+            }
+            Operator::BrIf { relative_depth } => {
+                out.instruction(&Instruction::BrIf(self.depth(relative_depth)));
+            }
+            Operator::BrTable { ref targets } => {
+                let mut depths = Vec::new();
+                for t in targets.targets() {
+                    depths.push(self.depth(t?));
                 }
-                O::Block { .. } | O::If { .. } => {
-                    f.instruction(&RoundtripReencoder.instruction(op)?);
-                    frames.push(false);
-                    continue;
-                }
-                O::End => {
-                    f.instruction(&Instruction::End);
-                    frames.pop();
-                    if frames.last() == Some(&true) {
-                        f.instruction(&Instruction::End);
-                        frames.pop();
-                    }
-                    continue;
-                }
-                O::Br { relative_depth } => f.instruction(&Instruction::Br(depth(&frames, relative_depth))),
-                O::BrIf { relative_depth } => f.instruction(&Instruction::BrIf(depth(&frames, relative_depth))),
-                O::BrTable { ref targets } => {
-                    let mut ls = Vec::new();
-                    for t in targets.targets() {
-                        ls.push(depth(&frames, t?));
-                    }
-                    f.instruction(&Instruction::BrTable(ls.into(), depth(&frames, targets.default())))
-                }
-                op => f.instruction(&RoundtripReencoder.instruction(op)?),
-            };
+                out.instruction(&Instruction::BrTable(depths.into(), self.depth(targets.default())));
+            }
+            op => copy(op, out)?,
         }
-        code.function(&f);
         Ok(())
     }
 }
@@ -116,12 +180,7 @@ impl Reencode for WrapLoops {
 /// The module with every `loop` wrapped in a `block`, or `None` if it has
 /// no loop (or cannot be re-encoded).
 pub fn wrap_loops(wasm: &[u8]) -> Option<Vec<u8>> {
-    if !crate::opcodes::count_opcodes(wasm).contains_key("Loop") {
-        return None;
-    }
-    let mut module = wasm_encoder::Module::new();
-    WrapLoops.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).ok()?;
-    Some(module.finish())
+    has_opcode(wasm, &["Loop"]).then(|| rewrite_bodies(wasm, WrapLoops::default()))?
 }
 
 /// Appends unused locals to every function: nothing reads them, so results
@@ -129,82 +188,51 @@ pub fn wrap_loops(wasm: &[u8]) -> Option<Vec<u8>> {
 /// wrong slot or register shows up as a changed answer.
 struct SpareLocals;
 
-impl Reencode for SpareLocals {
-    type Error = std::convert::Infallible;
+impl OperatorRewrite for SpareLocals {
+    fn begin(&mut self, _: &[wasmparser::ValType], declared: &mut Vec<(u32, ValType)>) {
+        declared.extend([(3, ValType::I64), (3, ValType::F64), (3, ValType::I32)]);
+    }
 
-    fn new_function_with_parsed_locals(
-        &mut self,
-        func: &wasmparser::FunctionBody<'_>,
-    ) -> Result<wasm_encoder::Function, reencode::Error<Self::Error>> {
-        let mut locals = Vec::new();
-        for pair in func.get_locals_reader()? {
-            let (count, ty) = pair?;
-            locals.push((count, self.val_type(ty)?));
-        }
-        for ty in [wasm_encoder::ValType::I64, wasm_encoder::ValType::F64, wasm_encoder::ValType::I32] {
-            locals.push((3, ty));
-        }
-        Ok(wasm_encoder::Function::new(locals))
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        copy(op, out)
     }
 }
 
 /// The module with spare locals in every function (`None` if it has no code
 /// or cannot be re-encoded).
 pub fn spare_locals(wasm: &[u8]) -> Option<Vec<u8>> {
-    if crate::opcodes::count_opcodes(wasm).is_empty() {
-        return None;
-    }
-    let mut module = wasm_encoder::Module::new();
-    SpareLocals.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).ok()?;
-    Some(module.finish())
+    (!crate::opcodes::count_opcodes(wasm).is_empty()).then(|| rewrite_bodies(wasm, SpareLocals))?
 }
 
 /// Follows every integer `local.get` with an identity operation (`or 0`), so
 /// the value on the operand stack is a fresh temporary rather than the local
 /// itself. Engines that track locals lazily on their operand stack take a
 /// different path, which exposes their bugs in preserving such locals.
+#[derive(Default)]
 struct MaterializeLocals {
-    /// Parameter and local types of each defined function, in order.
-    locals: Vec<Vec<wasmparser::ValType>>,
-    next: usize,
+    locals: Vec<wasmparser::ValType>,
 }
 
-impl Reencode for MaterializeLocals {
-    type Error = std::convert::Infallible;
+impl OperatorRewrite for MaterializeLocals {
+    fn begin(&mut self, locals: &[wasmparser::ValType], _: &mut Vec<(u32, ValType)>) {
+        self.locals = locals.to_vec();
+    }
 
-    fn parse_function_body(
-        &mut self,
-        code: &mut CodeSection,
-        func: wasmparser::FunctionBody<'_>,
-    ) -> Result<(), reencode::Error<Self::Error>> {
-        let mut types = self.locals.get(self.next).cloned().unwrap_or_default();
-        self.next += 1;
-        for pair in func.get_locals_reader()? {
-            let (count, ty) = pair?;
-            types.extend(std::iter::repeat_n(ty, count as usize));
-        }
-        let mut f = self.new_function_with_parsed_locals(&func)?;
-        let mut reader = func.get_operators_reader()?;
-        while !reader.eof() {
-            let op = reader.read()?;
-            let get = match op {
-                wasmparser::Operator::LocalGet { local_index } => types.get(local_index as usize).copied(),
-                _ => None,
-            };
-            f.instruction(&RoundtripReencoder.instruction(op)?);
-            match get {
-                Some(wasmparser::ValType::I32) => {
-                    f.instruction(&Instruction::I32Const(0));
-                    f.instruction(&Instruction::I32Or);
-                }
-                Some(wasmparser::ValType::I64) => {
-                    f.instruction(&Instruction::I64Const(0));
-                    f.instruction(&Instruction::I64Or);
-                }
-                _ => {}
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        let ty = match op {
+            Operator::LocalGet { local_index } => self.locals.get(local_index as usize).copied(),
+            _ => None,
+        };
+        copy(op, out)?;
+        match ty {
+            Some(wasmparser::ValType::I32) => {
+                out.instruction(&Instruction::I32Const(0)).instruction(&Instruction::I32Or);
             }
+            Some(wasmparser::ValType::I64) => {
+                out.instruction(&Instruction::I64Const(0)).instruction(&Instruction::I64Or);
+            }
+            _ => {}
         }
-        code.function(&f);
         Ok(())
     }
 }
@@ -212,30 +240,7 @@ impl Reencode for MaterializeLocals {
 /// The module with integer `local.get`s materialized, or `None` if it has
 /// none (or cannot be re-encoded).
 pub fn materialize_locals(wasm: &[u8]) -> Option<Vec<u8>> {
-    if !crate::opcodes::count_opcodes(wasm).contains_key("LocalGet") {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut defined = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        match payload.ok()? {
-            wasmparser::Payload::TypeSection(r) => {
-                for ty in r.into_iter_err_on_gc_types() {
-                    params.push(ty.ok()?.params().to_vec());
-                }
-            }
-            wasmparser::Payload::FunctionSection(r) => {
-                for t in r {
-                    defined.push(params.get(t.ok()? as usize)?.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut module = wasm_encoder::Module::new();
-    let mut rewrite = MaterializeLocals { locals: defined, next: 0 };
-    rewrite.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).ok()?;
-    Some(module.finish())
+    has_opcode(wasm, &["LocalGet"]).then(|| rewrite_bodies(wasm, MaterializeLocals::default()))?
 }
 
 /// Every rewrite that applies to the module: (name, rewritten module).
@@ -257,18 +262,6 @@ pub fn equivalents(wasm: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
         out.push(("integer `local.get`s materialized", w));
     }
     out
-}
-
-/// The module with every `eqz` rewritten, or `None` if it has none (or
-/// cannot be re-encoded).
-pub fn eqz_as_less_than_one(wasm: &[u8]) -> Option<Vec<u8>> {
-    let has_eqz = crate::opcodes::count_opcodes(wasm).keys().any(|op| op == "I32Eqz" || op == "I64Eqz");
-    if !has_eqz {
-        return None;
-    }
-    let mut module = wasm_encoder::Module::new();
-    EqzAsLessThanOne.parse_core_module(&mut module, wasmparser::Parser::new(0), wasm).ok()?;
-    Some(module.finish())
 }
 
 #[cfg(test)]

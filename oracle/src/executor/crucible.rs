@@ -31,25 +31,35 @@ struct CrucibleRunning {
     module: Module,
 }
 
-pub(crate) fn value_of(val: &Val) -> Value {
+/// A Crucible value in the oracle's vocabulary. An externref made from a
+/// host `u32` (as the spec suite's `ref.extern N`) reports that number.
+pub(crate) fn value_of(store: &Store<()>, val: &Val) -> Value {
     match *val {
         Val::I32(v) => Value::I32(v),
         Val::I64(v) => Value::I64(v),
         Val::F32(v) => Value::F32(v),
         Val::F64(v) => Value::F64(v),
         Val::FuncRef(f) => Value::FuncRef(f.map(|_| 0)),
-        Val::ExternRef(r) => Value::ExternRef(r.map(|_| 0)),
+        Val::ExternRef(None) => Value::ExternRef(None),
+        Val::ExternRef(Some(r)) => {
+            let host = r.data(store).ok().and_then(|d| d.downcast_ref::<u32>().copied());
+            Value::ExternRef(Some(host.unwrap_or(u32::MAX)))
+        }
     }
 }
 
-fn val_of(value: &Value) -> Val {
+/// The oracle's value as a Crucible value; a non-null externref becomes a
+/// fresh host reference carrying its number. Non-null funcrefs cannot be
+/// named from outside and become null.
+pub(crate) fn val_of(store: &mut Store<()>, value: &Value) -> Val {
     match *value {
         Value::I32(v) => Val::I32(v),
         Value::I64(v) => Val::I64(v),
         Value::F32(v) => Val::F32(v),
         Value::F64(v) => Val::F64(v),
         Value::FuncRef(_) => Val::FuncRef(None),
-        Value::ExternRef(_) => Val::ExternRef(None),
+        Value::ExternRef(None) => Val::ExternRef(None),
+        Value::ExternRef(Some(n)) => Val::ExternRef(Some(engine::ExternRef::new(store, n))),
     }
 }
 
@@ -102,10 +112,10 @@ impl Running for CrucibleRunning {
             return Outcome::Trapped(TrapCode::HostError);
         };
         let Ok(ty) = func.ty(&self.store) else { return Outcome::Trapped(TrapCode::HostError) };
-        let args: Vec<Val> = args.iter().map(val_of).collect();
+        let args: Vec<Val> = args.iter().map(|a| val_of(&mut self.store, a)).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         match func.call(&mut self.store, &args, &mut results) {
-            Ok(()) => Outcome::Returned(results.iter().map(value_of).collect()),
+            Ok(()) => Outcome::Returned(results.iter().map(|v| value_of(&self.store, v)).collect()),
             Err(Error::Trap(t)) => outcome_of_trap(t.code()),
             Err(_) => Outcome::Trapped(TrapCode::HostError),
         }
@@ -121,7 +131,7 @@ impl Running for CrucibleRunning {
                 }
                 Extern::Global(g) => {
                     if let Ok(v) = g.get(&self.store) {
-                        state.globals.push((name, value_of(&v)));
+                        state.globals.push((name, value_of(&self.store, &v)));
                     }
                 }
                 Extern::Table(t) => state.tables.push((name, t.size(&self.store).unwrap_or(0))),

@@ -2,7 +2,7 @@
 //! Crucible's own tiers and independent engines implement the same trait so
 //! the oracle can compare them.
 
-mod crucible;
+pub(crate) mod crucible;
 mod wasmi_ref;
 
 use std::fmt;

@@ -1,11 +1,12 @@
 //! Runs scripts on one of Crucible's own tiers.
 
 use engine::{
-    Config, Engine, Error, ExternRef, Func, FuncType, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
-    Store, Table, TableType, TypeLimits, Val, ValType,
+    Config, Engine, Error, Func, FuncType, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Store,
+    Table, TableType, TypeLimits, Val, ValType,
 };
 
 use super::{InstantiateError, WastBackend};
+use crate::executor::crucible::{val_of, value_of};
 use crate::outcome::{Outcome, Value};
 
 /// A store plus a linker preloaded with the `spectest` host module.
@@ -30,53 +31,6 @@ impl EngineBackend {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
-    }
-
-    fn val_of(&mut self, value: &Value) -> Val {
-        match *value {
-            Value::I32(v) => Val::I32(v),
-            Value::I64(v) => Val::I64(v),
-            Value::F32(v) => Val::F32(v),
-            Value::F64(v) => Val::F64(v),
-            Value::FuncRef(_) => Val::FuncRef(None),
-            Value::ExternRef(None) => Val::ExternRef(None),
-            Value::ExternRef(Some(n)) => Val::ExternRef(Some(ExternRef::new(&mut self.store, n))),
-        }
-    }
-
-    fn value_of(&self, val: &Val) -> Value {
-        match *val {
-            Val::I32(v) => Value::I32(v),
-            Val::I64(v) => Value::I64(v),
-            Val::F32(v) => Value::F32(v),
-            Val::F64(v) => Value::F64(v),
-            Val::FuncRef(f) => Value::FuncRef(f.map(|_| 0)),
-            Val::ExternRef(None) => Value::ExternRef(None),
-            Val::ExternRef(Some(r)) => {
-                let host = r.data(&self.store).ok().and_then(|d| d.downcast_ref::<u32>().copied());
-                Value::ExternRef(Some(host.unwrap_or(u32::MAX)))
-            }
-        }
-    }
-}
-
-/// The wasmparser features of one of the engine's proposals.
-fn wasm_features(p: engine::Proposal) -> wasmparser::WasmFeatures {
-    use engine::Proposal as P;
-    use wasmparser::WasmFeatures as F;
-    match p {
-        P::MutableGlobal => F::MUTABLE_GLOBAL,
-        P::SignExtension => F::SIGN_EXTENSION,
-        P::SaturatingFloatToInt => F::SATURATING_FLOAT_TO_INT,
-        P::MultiValue => F::MULTI_VALUE,
-        P::BulkMemory => F::BULK_MEMORY,
-        P::ReferenceTypes => F::REFERENCE_TYPES,
-        P::ExtendedConst => F::EXTENDED_CONST,
-        P::Simd => F::SIMD,
-        P::TailCall => F::TAIL_CALL,
-        P::MultiMemory => F::MULTI_MEMORY,
-        P::Memory64 => F::MEMORY64,
-        P::Threads => F::THREADS,
     }
 }
 
@@ -142,10 +96,10 @@ impl WastBackend for EngineBackend {
     fn invoke(&mut self, instance: Instance, export: &str, args: &[Value]) -> Result<Outcome, String> {
         let func = instance.get_func(&self.store, export).ok_or_else(|| format!("no exported function `{export}`"))?;
         let ty = func.ty(&self.store).map_err(|e| e.to_string())?;
-        let args: Vec<Val> = args.iter().map(|a| self.val_of(a)).collect();
+        let args: Vec<Val> = args.iter().map(|a| val_of(&mut self.store, a)).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         match func.call(&mut self.store, &args, &mut results) {
-            Ok(()) => Ok(Outcome::Returned(results.iter().map(|v| self.value_of(v)).collect())),
+            Ok(()) => Ok(Outcome::Returned(results.iter().map(|v| value_of(&self.store, v)).collect())),
             Err(Error::Trap(t)) => Ok(Outcome::Trapped(t.code())),
             Err(e) => Err(e.to_string()),
         }
@@ -153,7 +107,7 @@ impl WastBackend for EngineBackend {
 
     fn unsupported_proposal(&self, wasm: &[u8]) -> Option<String> {
         use wasmparser::WasmFeatures as F;
-        let base = self.engine.config().enabled_proposals().iter().fold(F::WASM1, |f, p| f | wasm_features(*p));
+        let base = self.engine.config().enabled_proposals().iter().fold(F::WASM1, |f, p| f | p.features());
         let candidates = [
             ("function-references", F::FUNCTION_REFERENCES),
             ("gc", F::GC | F::FUNCTION_REFERENCES),
@@ -183,6 +137,6 @@ impl WastBackend for EngineBackend {
         let global =
             instance.get_global(&self.store, export).ok_or_else(|| format!("no exported global `{export}`"))?;
         let val = global.get(&self.store).map_err(|e| e.to_string())?;
-        Ok(self.value_of(&val))
+        Ok(value_of(&self.store, &val))
     }
 }

@@ -421,28 +421,25 @@ impl<B: WastBackend> Runner<'_, B> {
 pub fn run_script<B: WastBackend>(backend: &mut B, file: &str, text: &str) -> FileReport {
     let mut report = FileReport { file: file.to_string(), results: Vec::new() };
     let line_of = |span: wast::token::Span| span.linecol_in(text).0 as u32 + 1;
+    let parse_failure = |e: wast::Error| DirectiveResult {
+        line: line_of(e.span()),
+        kind: "parse".into(),
+        status: Status::Failed(format!("cannot parse script: {e}")),
+    };
     // The suite deliberately uses bidi and other confusable characters in names.
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buffer = match ParseBuffer::new_with_lexer(lexer) {
         Ok(b) => b,
         Err(e) => {
-            report.results.push(DirectiveResult {
-                line: line_of(e.span()),
-                kind: "parse".into(),
-                status: Status::Failed(format!("cannot parse script: {e}")),
-            });
+            report.results.push(parse_failure(e));
             return report;
         }
     };
     let script = match parser::parse::<Wast>(&buffer) {
         Ok(s) => s,
         Err(e) => {
-            report.results.push(DirectiveResult {
-                line: line_of(e.span()),
-                kind: "parse".into(),
-                status: Status::Failed(format!("cannot parse script: {e}")),
-            });
+            report.results.push(parse_failure(e));
             return report;
         }
     };
