@@ -134,3 +134,69 @@ fn print_summary(stats: &FuzzStats, wall: std::time::Duration, jobs: usize) {
         println!("artifact: {artifact}");
     }
 }
+
+#[derive(Args)]
+pub struct LibFuzzerEvidenceArgs {
+    /// The output (stderr) of a `cargo fuzz run` / libFuzzer run.
+    #[arg(long)]
+    log: PathBuf,
+    /// The corpus directory the run used and grew.
+    #[arg(long)]
+    corpus: PathBuf,
+    /// The fuzz target that ran.
+    #[arg(long, default_value = "differential")]
+    target: String,
+    /// The profile the target generated cases with ($CRUCIBLE_PROFILE).
+    #[arg(long, default_value = "default")]
+    profile: String,
+    /// Evidence directory (default: $CRUCIBLE_EVIDENCE_DIR or ./evidence).
+    #[arg(long)]
+    evidence_dir: Option<PathBuf>,
+}
+
+/// Fuzz evidence from a libFuzzer run: its log gives time and executions,
+/// replaying its corpus through the oracle gives what the inputs exercised.
+pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCode> {
+    let log =
+        std::fs::read_to_string(&args.log).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.log.display()))?;
+    let run = oracle::libfuzzer::parse_log(&log).map_err(|e| anyhow::anyhow!("{}: {e}", args.log.display()))?;
+    if !args.corpus.is_dir() {
+        anyhow::bail!("{} is not a corpus directory", args.corpus.display());
+    }
+    let profile = oracle::case::profile(&args.profile).map_err(anyhow::Error::msg)?;
+    let executors: Vec<_> = oracle::executor::AVAILABLE
+        .iter()
+        .map(|n| oracle::executor::by_name(n))
+        .collect::<Result<_, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let options = FuzzOptions {
+        seconds: 0.0,
+        seed: 0,
+        profile,
+        executors: executors.iter().map(|e| e.as_ref()).collect(),
+        jobs: 1,
+        out: None,
+        max_cases: None,
+        stop_on_divergence: false,
+        progress: false,
+    };
+    let stats = oracle::fuzz::replay(std::slice::from_ref(&args.corpus), &options)?;
+    let mut evidence = stats.evidence(&options, std::time::Duration::from_secs(run.seconds), "libfuzzer");
+    evidence.fuzz_target = args.target;
+    evidence.cpu_seconds = run.seconds as f64;
+    evidence.executions = Some(run.runs);
+    if run.crashed {
+        evidence.divergences.push(format!("libFuzzer reported a crash in {}", args.log.display()));
+    }
+    let path = evidence.write_to(&args.evidence_dir.unwrap_or_else(oracle::evidence::default_dir))?;
+    println!(
+        "{} runs in {} s; corpus of {} inputs replayed: {} cases, {} divergences; evidence written to {}",
+        run.runs,
+        run.seconds,
+        stats.cases + stats.invalid_inputs,
+        stats.cases,
+        stats.diverged + stats.crashed,
+        path.display()
+    );
+    Ok(if stats.found_bug() || run.crashed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

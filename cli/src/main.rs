@@ -34,6 +34,8 @@ enum Command {
     },
     /// Differential fuzzing: generated modules on every executor, compared.
     Fuzz(fuzz::FuzzArgs),
+    /// Turn a libFuzzer run's log and corpus into fuzz evidence.
+    LibfuzzerEvidence(fuzz::LibFuzzerEvidenceArgs),
     /// Run the pinned official spec suite on a tier and write evidence JSON.
     Spec {
         #[arg(long, default_value = "interp", value_parser = parse_tier)]
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Fuzz(args) => fuzz::run(args),
+        Command::LibfuzzerEvidence(args) => fuzz::libfuzzer_evidence(args),
         Command::Wast { compiler, json, files } => wast(compiler, json, &files),
         Command::Spec { compiler, evidence_dir } => spec(compiler, evidence_dir),
     };

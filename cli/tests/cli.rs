@@ -123,3 +123,46 @@ fn fuzz_writes_evidence_and_replays_inputs() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).starts_with("5 cases"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn libfuzzer_runs_become_fuzz_evidence() {
+    let dir = scratch("libfuzzer");
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for i in 0..4u8 {
+        std::fs::write(
+            corpus.join(format!("seed{i}")),
+            (0..700u32).map(|k| (k as u8).wrapping_mul(i + 3)).collect::<Vec<u8>>(),
+        )
+        .unwrap();
+    }
+    let log = dir.join("run.log");
+    std::fs::write(
+        &log,
+        "#5000\tDONE   cov: 100 ft: 200 corp: 4/2Kb lim: 700 exec/s: 2500 rss: 60Mb\nDone 5000 runs in 2 second(s)\n",
+    )
+    .unwrap();
+    let evidence = dir.join("evidence");
+    let out = crucible(&[
+        "libfuzzer-evidence",
+        "--log",
+        log.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--evidence-dir",
+        evidence.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let file = std::fs::read_dir(&evidence).unwrap().next().unwrap().unwrap().path();
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!((json["schema"].as_str(), json["source"].as_str()), (Some("crucible.fuzz-evidence"), Some("libfuzzer")));
+    assert_eq!(json["executions"], 5000);
+    assert_eq!(json["wall_seconds"], 2.0);
+    assert_eq!(json["totals"]["cases"], 4);
+
+    // A log that is not a finished libFuzzer run is refused in one line.
+    std::fs::write(&log, "INFO: Seed: 1\n").unwrap();
+    let out = crucible(&["libfuzzer-evidence", "--log", log.to_str().unwrap(), "--corpus", corpus.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a complete libFuzzer log"));
+}

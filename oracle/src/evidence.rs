@@ -182,6 +182,10 @@ pub struct FuzzEvidence {
     pub entries: Vec<FuzzEntry>,
     /// Artifact directories of divergences (or their descriptions).
     pub divergences: Vec<String>,
+    /// Inputs the fuzzer executed, when that differs from `totals.cases`
+    /// (libFuzzer runs: totals then describe the replayed corpus).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executions: Option<u64>,
 }
 
 impl FuzzEvidence {

@@ -389,6 +389,7 @@ impl FuzzStats {
             not_comparable_reasons: self.not_comparable_reasons.clone(),
             entries,
             divergences: if self.artifacts.is_empty() { self.failures.clone() } else { self.artifacts.clone() },
+            executions: None,
         }
     }
 }

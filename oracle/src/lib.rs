@@ -7,6 +7,7 @@ pub mod compare;
 pub mod evidence;
 pub mod executor;
 pub mod fuzz;
+pub mod libfuzzer;
 pub mod opcodes;
 pub mod outcome;
 pub mod rewrite;
