@@ -191,7 +191,14 @@ pub struct FuzzEvidence {
 impl FuzzEvidence {
     pub fn file_name(&self) -> String {
         let stamp = self.generated_at.replace([':', '-'], "");
-        format!("fuzz-{}-{}-{}-{stamp}.json", self.profile, self.executors.join("+"), self.target)
+        format!(
+            "fuzz-{}-{}-{}-{}-{}-{stamp}.json",
+            self.source,
+            self.fuzz_target,
+            self.profile,
+            self.executors.join("+"),
+            self.target
+        )
     }
 
     pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
