@@ -6,7 +6,7 @@ use super::{Executor, InstantiateFailure, Running, State, fnv1a};
 use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 pub struct WasmiExecutor {
-    engine: Engine,
+    config: Config,
 }
 
 impl Default for WasmiExecutor {
@@ -36,7 +36,7 @@ impl WasmiExecutor {
             // limit (not comparable).
             .set_max_recursion_depth(20_000)
             .set_max_stack_height(64 << 20);
-        WasmiExecutor { engine: Engine::new(&config) }
+        WasmiExecutor { config }
     }
 }
 
@@ -113,9 +113,12 @@ impl Executor for WasmiExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        let module = Module::new(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
-        let mut store = Store::new(&self.engine, ());
-        match Linker::new(&self.engine).instantiate_and_start(&mut store, &module) {
+        // A wasmi engine keeps the code of every module it ever compiled, so
+        // one engine shared by a long campaign grows without bound.
+        let engine = Engine::new(&self.config);
+        let module = Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        let mut store = Store::new(&engine, ());
+        match Linker::new(&engine).instantiate_and_start(&mut store, &module) {
             Ok(instance) => Ok(Box::new(WasmiRunning { store, instance })),
             // A segment that does not fit its table is an out-of-bounds table access.
             Err(e)
