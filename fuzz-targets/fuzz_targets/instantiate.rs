@@ -8,21 +8,13 @@ use engine::{
 };
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use oracle::executor::Executor;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(mut config) = u.arbitrary::<wasm_smith::Config>() else { return };
     // What the interpreter implements; imports are the point here.
-    config.simd_enabled = false;
-    config.relaxed_simd_enabled = false;
-    config.threads_enabled = false;
-    config.tail_call_enabled = false;
-    config.memory64_enabled = false;
-    config.gc_enabled = false;
-    config.exceptions_enabled = false;
-    config.wide_arithmetic_enabled = false;
-    config.custom_page_sizes_enabled = false;
-    config.max_memories = 1;
+    oracle::executor::CrucibleExecutor::new(engine::Tier::Interp).narrow(&mut config);
     config.max_imports = 8;
     config.export_everything = true;
     let Ok(mut module) = wasm_smith::Module::new(config, &mut u) else { return };
