@@ -80,20 +80,20 @@ fn print_summary(stats: &FuzzStats, wall: std::time::Duration, jobs: usize) {
     let secs = wall.as_secs_f64().max(1e-9);
     println!(
         "{} cases in {secs:.1}s: {:.0} cases/s, {:.0} cases/s/core ({jobs} jobs); {} calls",
-        stats.cases,
-        stats.cases as f64 / secs,
-        stats.cases as f64 / secs / jobs as f64,
-        stats.calls
+        stats.totals.cases,
+        stats.totals.cases as f64 / secs,
+        stats.totals.cases as f64 / secs / jobs as f64,
+        stats.totals.calls
     );
     println!(
         "agreed {}, agreed on trap {}, not comparable {}, diverged {}, crashed {}, reference bugs {}, invalid inputs {}",
-        stats.agreed,
-        stats.agreed_on_trap,
-        stats.not_comparable,
-        stats.diverged,
-        stats.crashed,
-        stats.reference_bugs,
-        stats.invalid_inputs
+        stats.totals.agreed,
+        stats.totals.agreed_on_trap,
+        stats.totals.not_comparable,
+        stats.totals.diverged,
+        stats.totals.crashed,
+        stats.totals.reference_bugs,
+        stats.totals.invalid_inputs
     );
     for (reason, n) in &stats.not_comparable_reasons {
         println!("  not comparable: {reason}: {n}");
@@ -193,9 +193,9 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
         "{} runs in {} s; corpus of {} inputs replayed: {} cases, {} divergences; evidence written to {}",
         run.runs,
         run.seconds,
-        stats.cases + stats.invalid_inputs,
-        stats.cases,
-        stats.diverged + stats.crashed,
+        stats.totals.cases + stats.totals.invalid_inputs,
+        stats.totals.cases,
+        stats.totals.diverged + stats.totals.crashed,
         path.display()
     );
     Ok(if stats.found_bug() || run.crashed { ExitCode::FAILURE } else { ExitCode::SUCCESS })

@@ -141,6 +141,20 @@ pub struct FuzzTotals {
     pub reference_bugs: u64,
 }
 
+impl FuzzTotals {
+    pub fn add(&mut self, other: &FuzzTotals) {
+        self.cases += other.cases;
+        self.calls += other.calls;
+        self.invalid_inputs += other.invalid_inputs;
+        self.agreed += other.agreed;
+        self.agreed_on_trap += other.agreed_on_trap;
+        self.not_comparable += other.not_comparable;
+        self.diverged += other.diverged;
+        self.crashed += other.crashed;
+        self.reference_bugs += other.reference_bugs;
+    }
+}
+
 /// Fuzzing credit for one (executor, proposal).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FuzzEntry {

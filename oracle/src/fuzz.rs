@@ -34,17 +34,8 @@ pub struct FuzzOptions<'a> {
 /// Statistics of a run, merged across jobs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FuzzStats {
-    pub cases: u64,
-    pub calls: u64,
-    /// Inputs too short to make a case (wasm-smith ran out of bytes).
-    pub invalid_inputs: u64,
-    pub agreed: u64,
-    pub agreed_on_trap: u64,
-    pub not_comparable: u64,
-    pub diverged: u64,
-    pub crashed: u64,
-    /// Divergences confirmed to be the reference engine's bug.
-    pub reference_bugs: u64,
+    /// Case, call and verdict counts.
+    pub totals: crate::evidence::FuzzTotals,
     pub not_comparable_reasons: BTreeMap<String, u64>,
     /// Cases whose module needs each proposal (validation without it fails).
     pub cases_by_proposal: BTreeMap<String, u64>,
@@ -64,15 +55,7 @@ pub struct FuzzStats {
 
 impl FuzzStats {
     fn merge(&mut self, other: FuzzStats) {
-        self.cases += other.cases;
-        self.calls += other.calls;
-        self.invalid_inputs += other.invalid_inputs;
-        self.agreed += other.agreed;
-        self.agreed_on_trap += other.agreed_on_trap;
-        self.not_comparable += other.not_comparable;
-        self.diverged += other.diverged;
-        self.crashed += other.crashed;
-        self.reference_bugs += other.reference_bugs;
+        self.totals.add(&other.totals);
         self.busy_ms += other.busy_ms;
         for (k, v) in other.not_comparable_reasons {
             *self.not_comparable_reasons.entry(k).or_default() += v;
@@ -99,18 +82,18 @@ impl FuzzStats {
     }
 
     pub fn found_bug(&self) -> bool {
-        self.diverged + self.crashed > 0
+        self.totals.diverged + self.totals.crashed > 0
     }
 
     fn record(&mut self, case: &Case, report: &CaseReport, profile: &Profile) {
-        self.cases += 1;
+        self.totals.cases += 1;
         let calls = report.runs.first().map_or(0, |r| r.calls.len()) as u64;
-        self.calls += calls;
+        self.totals.calls += calls;
         match &report.verdict {
-            Verdict::Agreed => self.agreed += 1,
-            Verdict::AgreedOnTrap => self.agreed_on_trap += 1,
+            Verdict::Agreed => self.totals.agreed += 1,
+            Verdict::AgreedOnTrap => self.totals.agreed_on_trap += 1,
             Verdict::NotComparable(why) => {
-                self.not_comparable += 1;
+                self.totals.not_comparable += 1;
                 // Group by the kind of reason, not its details.
                 let key = why.split(" on ").next().unwrap_or(why).trim().to_string();
                 *self.not_comparable_reasons.entry(key).or_default() += 1;
@@ -118,9 +101,9 @@ impl FuzzStats {
                     self.not_comparable_examples.push(why.clone());
                 }
             }
-            Verdict::Diverged(_) => self.diverged += 1,
-            Verdict::Crashed(_) => self.crashed += 1,
-            Verdict::ReferenceBug(_) => self.reference_bugs += 1,
+            Verdict::Diverged(_) => self.totals.diverged += 1,
+            Verdict::Crashed(_) => self.totals.crashed += 1,
+            Verdict::ReferenceBug(_) => self.totals.reference_bugs += 1,
         }
         let mut used: Vec<&str> = vec!["mvp"];
         used.extend(case::proposals_used(&case.wasm, profile).iter().map(|p| p.name()));
@@ -189,7 +172,7 @@ pub fn write_artifact(
 /// Returns the report when the input made a case.
 pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats) -> Option<(Case, CaseReport)> {
     let Ok(case) = case::generate(input, &options.profile, &options.executors) else {
-        stats.invalid_inputs += 1;
+        stats.totals.invalid_inputs += 1;
         return None;
     };
     let report = run_case(&case, &options.executors);
@@ -201,7 +184,7 @@ pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats)
             _ => {}
         }
         // Confirmed reference bugs recur constantly: keep a few as samples.
-        let sample = !matches!(report.verdict, Verdict::ReferenceBug(_)) || stats.reference_bugs <= 5;
+        let sample = !matches!(report.verdict, Verdict::ReferenceBug(_)) || stats.totals.reference_bugs <= 5;
         if let Some(dir) = options.out.as_ref().filter(|_| sample) {
             match write_artifact(dir, input, &case, &report, &options.profile) {
                 Ok(path) => stats.artifacts.push(path.display().to_string()),
@@ -251,7 +234,7 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
                         }
                     }
                     if stats.found_bug() {
-                        failures.store(stats.diverged + stats.crashed, Ordering::Relaxed);
+                        failures.store(stats.totals.diverged + stats.totals.crashed, Ordering::Relaxed);
                         if options.stop_on_divergence {
                             stop.store(true, Ordering::Relaxed);
                         }
@@ -331,7 +314,7 @@ pub fn replay(paths: &[PathBuf], options: &FuzzOptions<'_>) -> std::io::Result<F
 impl FuzzStats {
     /// Turns the statistics of a run into versioned evidence.
     pub fn evidence(&self, options: &FuzzOptions<'_>, wall: Duration, source: &str) -> crate::evidence::FuzzEvidence {
-        use crate::evidence::{FUZZ_SCHEMA, FUZZ_SCHEMA_VERSION, FuzzEntry, FuzzEvidence, FuzzTotals};
+        use crate::evidence::{FUZZ_SCHEMA, FUZZ_SCHEMA_VERSION, FuzzEntry, FuzzEvidence};
         let mut proposals: Vec<String> = vec!["mvp".into()];
         proposals.extend(options.profile.proposals.iter().map(|p| p.name().to_string()));
         let executors: Vec<String> = options.executors.iter().map(|e| e.name().to_string()).collect();
@@ -357,7 +340,7 @@ impl FuzzStats {
                             .map(|(op, n)| (op.clone(), *n))
                             .collect()
                     }),
-                    divergences: self.diverged + self.crashed,
+                    divergences: self.totals.diverged + self.totals.crashed,
                 });
             }
         }
@@ -375,17 +358,7 @@ impl FuzzStats {
             wall_seconds: wall.as_secs_f64(),
             cpu_seconds: self.busy_ms as f64 / 1000.0,
             executors,
-            totals: FuzzTotals {
-                cases: self.cases,
-                calls: self.calls,
-                invalid_inputs: self.invalid_inputs,
-                agreed: self.agreed,
-                agreed_on_trap: self.agreed_on_trap,
-                not_comparable: self.not_comparable,
-                diverged: self.diverged,
-                crashed: self.crashed,
-                reference_bugs: self.reference_bugs,
-            },
+            totals: self.totals.clone(),
             not_comparable_reasons: self.not_comparable_reasons.clone(),
             entries,
             divergences: if self.artifacts.is_empty() { self.failures.clone() } else { self.artifacts.clone() },

@@ -168,11 +168,11 @@ fn interp_and_wasmi_agree_on_every_profile() {
         let mut opts = options(vec![&interp, &wasmi], 300, None);
         opts.profile = *profile;
         let (stats, _) = fuzz(&opts);
-        assert!(stats.cases >= 300, "{}: {} cases", profile.name, stats.cases);
+        assert!(stats.totals.cases >= 300, "{}: {} cases", profile.name, stats.totals.cases);
         assert!(!stats.found_bug(), "{}: {:?}", profile.name, stats.failures);
-        assert!(stats.agreed > stats.cases / 2, "{}: too few comparable cases: {stats:?}", profile.name);
+        assert!(stats.totals.agreed > stats.totals.cases / 2, "{}: too few comparable cases: {stats:?}", profile.name);
         // Every case counts for mvp, and the profile's own proposals get credit.
-        assert_eq!(stats.cases_by_proposal.get("mvp"), Some(&stats.cases));
+        assert_eq!(stats.cases_by_proposal.get("mvp"), Some(&stats.totals.cases));
         for p in profile.proposals.iter().filter(|p| **p != engine::Proposal::MutableGlobal) {
             assert!(stats.cases_by_proposal.get(p.name()).copied().unwrap_or(0) > 0, "{}: no {p} case", profile.name);
         }
@@ -188,10 +188,10 @@ fn a_wrong_executor_is_caught_with_a_usable_artifact() {
     let opts = options(vec![&wrong, &wasmi], 20_000, Some(out.clone()));
     let start = Instant::now();
     let (stats, _) = fuzz(&opts);
-    println!("caught after {} cases in {:?}", stats.cases, start.elapsed());
-    assert!(stats.diverged > 0, "the wrong executor went unnoticed in {} cases: {stats:?}", stats.cases);
+    println!("caught after {} cases in {:?}", stats.totals.cases, start.elapsed());
+    assert!(stats.totals.diverged > 0, "the wrong executor went unnoticed in {} cases: {stats:?}", stats.totals.cases);
     // Being one of Crucible's executors, its bug is never blamed on the reference.
-    assert_eq!(stats.reference_bugs, 0);
+    assert_eq!(stats.totals.reference_bugs, 0);
 
     let artifact = std::path::PathBuf::from(&stats.artifacts[0]);
     for file in ["input.bin", "module.wasm", "module.wat", "plan.json", "report.json"] {
@@ -223,8 +223,8 @@ fn the_arith_profile_catches_a_wrong_operator() {
     opts.profile = case::profile("arith").unwrap();
     let start = Instant::now();
     let (stats, _) = fuzz(&opts);
-    println!("wrong i32.add caught after {} arith cases in {:?}", stats.cases, start.elapsed());
-    assert!(stats.diverged > 0, "a wrong i32.add went unnoticed in {} arith cases", stats.cases);
+    println!("wrong i32.add caught after {} arith cases in {:?}", stats.totals.cases, start.elapsed());
+    assert!(stats.totals.diverged > 0, "a wrong i32.add went unnoticed in {} arith cases", stats.totals.cases);
     assert!(stats.failures.iter().any(|f| f.contains("off-by-one-add")));
 }
 
@@ -251,13 +251,13 @@ fn fuzz_evidence_matches_the_run_and_its_schema() {
     ] {
         assert!(json.get(field).is_some(), "missing {field}");
     }
-    assert_eq!(evidence.totals.cases, stats.cases);
+    assert_eq!(evidence.totals.cases, stats.totals.cases);
     let t = &evidence.totals;
     assert_eq!(t.agreed + t.agreed_on_trap + t.not_comparable + t.diverged + t.crashed + t.reference_bugs, t.cases);
     // One entry per (executor, proposal of the profile plus mvp).
     assert_eq!(evidence.entries.len(), 2 * (1 + opts.profile.proposals.len()));
     let mvp = evidence.entries.iter().find(|e| e.executor == "interp" && e.proposal == "mvp").unwrap();
-    assert_eq!(mvp.cases, stats.cases);
+    assert_eq!(mvp.cases, stats.totals.cases);
     assert_eq!(mvp.opcodes_total as usize, oracle::opcodes::MVP_OPCODES.len());
     assert!(mvp.opcodes_generated.len() > 50);
     // The interpreter measures execution; wasmi does not.
