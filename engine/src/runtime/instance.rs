@@ -11,7 +11,7 @@ use super::table::TableData;
 use super::vmctx::VMContext;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::module::types::ExternType;
-use crate::module::{DataMode, ElementMode, ExportIndex, ImportType, Module};
+use crate::module::{ConstExpr, DataMode, ElementMode, ExportIndex, ImportType, Module};
 
 /// An instantiated module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,6 +100,12 @@ fn check_import<T>(store: &Store<T>, module: &Module, i: usize, ext: &Extern) ->
     if ok { Ok(()) } else { Err(incompatible(&import.module, &import.name, &expected, &actual)) }
 }
 
+/// Evaluates a constant expression of the instance being built: its global
+/// and function indices resolve through `entity`'s index spaces.
+fn eval_in(expr: &ConstExpr, globals: &[GlobalEntity], entity: &InstanceEntity) -> u64 {
+    expr.eval(|g| globals[entity.globals[g as usize] as usize].value(), |f| entity.funcs[f as usize] as u64 + 1)
+}
+
 pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
     if module.engine().config() != store.engine().config() {
         return Err(Error::Usage("module and store belong to engines with different configurations".into()));
@@ -140,19 +146,15 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         entity.funcs.push(index);
     }
 
-    let func_ref = |funcs: &[u32], f: u32| funcs[f as usize] as u64 + 1;
     for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
-        let value =
-            init.eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f));
+        let value = eval_in(init, &inner.globals, &entity);
         inner.globals.push(GlobalEntity::new(*ty, value));
         entity.globals.push(inner.globals.len() as u32 - 1);
     }
     let limits = inner.engine.config().limits.clone();
     for (ty, init) in info.tables[info.num_imported_tables as usize..].iter().zip(&info.table_inits) {
         inner.check_capacity(inner.tables.len(), "tables")?;
-        let value = init.as_ref().map_or(0, |e| {
-            e.eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f))
-        });
+        let value = init.as_ref().map_or(0, |e| eval_in(e, &inner.globals, &entity));
         inner.tables.push(TableData::new(*ty, value, limits.max_table_elements)?);
         entity.tables.push(inner.tables.len() as u32 - 1);
     }
@@ -161,11 +163,10 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         inner.memories.push(LinearMemory::new(*ty, limits.max_memory_bytes)?);
         entity.memories.push(inner.memories.len() as u32 - 1);
     }
-    let global_value = |g: u32| inner.globals[entity.globals[g as usize] as usize].value();
     entity.elements = info
         .elements
         .iter()
-        .map(|seg| seg.items.iter().map(|e| e.eval(global_value, |f| func_ref(&entity.funcs, f))).collect())
+        .map(|seg| seg.items.iter().map(|e| eval_in(e, &inner.globals, &entity)).collect())
         .collect();
     entity.data = info.data.iter().map(|d| d.bytes.clone()).collect();
     let memories: Vec<_> = entity.memories.iter().map(|m| inner.memories[*m as usize].definition_ptr()).collect();
@@ -182,10 +183,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         let entity = &inner.instances[instance_index as usize];
         match &seg.mode {
             ElementMode::Active { table, offset } => {
-                let offset = offset.eval(
-                    |g| inner.globals[entity.globals[g as usize] as usize].value(),
-                    |f| func_ref(&entity.funcs, f),
-                ) as u32 as usize;
+                let offset = eval_in(offset, &inner.globals, entity) as u32 as usize;
                 let items = entity.elements[i].clone();
                 let table = &mut inner.tables[entity.tables[*table as usize] as usize];
                 let dst = offset
@@ -202,9 +200,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     for (i, seg) in info.data.iter().enumerate() {
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
         let entity = &inner.instances[instance_index as usize];
-        let offset = offset
-            .eval(|g| inner.globals[entity.globals[g as usize] as usize].value(), |f| func_ref(&entity.funcs, f))
-            as u32 as usize;
+        let offset = eval_in(offset, &inner.globals, entity) as u32 as usize;
         let memory = &mut inner.memories[entity.memories[*memory as usize] as usize];
         let dst = offset
             .checked_add(seg.bytes.len())
