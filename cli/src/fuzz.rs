@@ -51,6 +51,7 @@ pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let options = FuzzOptions {
+        target: "differential",
         seconds: args.seconds,
         seed: args.seed,
         profile,
@@ -163,6 +164,7 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
     if !args.corpus.is_dir() {
         anyhow::bail!("{} is not a corpus directory", args.corpus.display());
     }
+    oracle::targets::kind(&args.target).map_err(anyhow::Error::msg)?;
     let profile = oracle::case::profile(&args.profile).map_err(anyhow::Error::msg)?;
     let executors: Vec<_> = oracle::executor::AVAILABLE
         .iter()
@@ -170,6 +172,7 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
         .collect::<Result<_, _>>()
         .map_err(anyhow::Error::msg)?;
     let options = FuzzOptions {
+        target: &args.target,
         seconds: 0.0,
         seed: 0,
         profile,
@@ -182,7 +185,6 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
     };
     let stats = oracle::fuzz::replay(std::slice::from_ref(&args.corpus), &options)?;
     let mut evidence = stats.evidence(&options, std::time::Duration::from_secs(run.seconds), "libfuzzer");
-    evidence.fuzz_target = args.target;
     evidence.cpu_seconds = run.seconds as f64;
     evidence.executions = Some(run.runs);
     if run.crashed {

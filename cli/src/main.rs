@@ -36,6 +36,15 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Turn a libFuzzer run's log and corpus into fuzz evidence.
     LibfuzzerEvidence(fuzz::LibFuzzerEvidenceArgs),
+    /// Regenerate the fuzz targets' seed corpora (deterministic): DIR/<target>/.
+    SeedCorpus {
+        /// Corpus root; each target's directory in it is replaced.
+        #[arg(long, default_value = "corpus")]
+        out: PathBuf,
+        /// Only these targets (default: all).
+        #[arg(long)]
+        target: Vec<String>,
+    },
     /// Run the pinned official spec suite on a tier and write evidence JSON.
     Spec {
         #[arg(long, default_value = "interp", value_parser = parse_tier)]
@@ -62,6 +71,7 @@ fn main() -> ExitCode {
         Command::LibfuzzerEvidence(args) => fuzz::libfuzzer_evidence(args),
         Command::Wast { compiler, json, files } => wast(compiler, json, &files),
         Command::Spec { compiler, evidence_dir } => spec(compiler, evidence_dir),
+        Command::SeedCorpus { out, target } => seed_corpus(&out, &target),
     };
     match result {
         Ok(code) => code,
@@ -70,6 +80,30 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn seed_corpus(root: &std::path::Path, targets: &[String]) -> anyhow::Result<ExitCode> {
+    let all: Vec<String> = oracle::targets::TARGETS.iter().map(|t| t.to_string()).collect();
+    for target in if targets.is_empty() { &all } else { targets } {
+        let seeds = oracle::targets::seed_corpus(target).map_err(anyhow::Error::msg)?;
+        let dir = root.join(target);
+        if dir.is_dir() {
+            // Only seed files live here (libFuzzer-style flat names).
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if path.is_file() {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        let bytes: usize = seeds.iter().map(|s| s.len()).sum();
+        for seed in &seeds {
+            std::fs::write(dir.join(format!("{:016x}", oracle::executor::fnv1a(seed))), seed)?;
+        }
+        println!("{}: {} seeds, {} bytes", dir.display(), seeds.len(), bytes);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn wast(tier: Tier, json: bool, files: &[PathBuf]) -> anyhow::Result<ExitCode> {

@@ -215,8 +215,15 @@ pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> 
         module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
         module.to_bytes()
     };
-    let funcs = exported_funcs(&wasm);
-    let mut u = Unstructured::new(plan_bytes);
+    let plan = plan(&wasm, plan_bytes)?;
+    Ok(Case { wasm, plan })
+}
+
+/// One to four calls of the module's exported functions, with arguments,
+/// drawn from `bytes`.
+pub fn plan(wasm: &[u8], bytes: &[u8]) -> Result<Vec<Call>> {
+    let funcs = exported_funcs(wasm);
+    let mut u = Unstructured::new(bytes);
     let mut plan = Vec::new();
     if !funcs.is_empty() {
         let calls = u.int_in_range(1..=4)?;
@@ -226,7 +233,7 @@ pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> 
             plan.push(Call { export: name.clone(), args });
         }
     }
-    Ok(Case { wasm, plan })
+    Ok(plan)
 }
 
 /// The proposals a module really needs: those whose removal makes it invalid.

@@ -279,3 +279,96 @@ fn describe(r: &Result<(), InstantiateFailure>) -> String {
         Err(f) => f.to_string(),
     }
 }
+
+/// Runs the whole case on one executor and records everything it did, with
+/// no comparison (for `triage`, which runs each executor in its own process
+/// and compares the records afterwards).
+pub fn record_run(executor: &dyn Executor, case: &Case) -> ExecutorRun {
+    let mut run = ExecutorRun::new(executor.name());
+    let mut instance = match executor.instantiate(&case.wasm) {
+        Ok(instance) => instance,
+        Err(failure) => {
+            run.instantiate = Err(failure);
+            return run;
+        }
+    };
+    run.states.push(instance.snapshot().normalized());
+    for call in &case.plan {
+        let outcome = instance.call(&call.export, &call.args);
+        let exhausted = matches!(outcome, Outcome::Exhausted(_));
+        run.calls.push(outcome);
+        run.states.push(instance.snapshot().normalized());
+        if exhausted {
+            break;
+        }
+    }
+    run.executed_opcodes = instance.executed_opcodes();
+    run
+}
+
+/// What a run did at one observable step: the full observation (what is
+/// compared) and its class (what a signature keeps).
+#[derive(PartialEq)]
+struct Observed {
+    step: &'static str,
+    class: String,
+    full: String,
+}
+
+/// Instantiation, then alternately the state and the next call.
+fn observations(run: &ExecutorRun) -> Vec<Observed> {
+    let class = match &run.instantiate {
+        Ok(()) => "instantiated".to_string(),
+        Err(InstantiateFailure::Trapped(code)) => format!("trapped {}", code.name()),
+        Err(InstantiateFailure::Exhausted(_)) => "exhausted".into(),
+        Err(InstantiateFailure::Rejected(_)) => "rejected".into(),
+    };
+    let mut out = vec![Observed { step: "instantiation", class, full: describe(&run.instantiate) }];
+    for (i, state) in run.states.iter().enumerate() {
+        if let Some(call) = i.checked_sub(1).and_then(|c| run.calls.get(c)) {
+            let class = match call {
+                Outcome::Returned(_) => "returned".to_string(),
+                Outcome::Trapped(code) => format!("trapped {}", code.name()),
+                Outcome::Exhausted(_) => "exhausted".into(),
+            };
+            out.push(Observed { step: "call", class, full: call.to_string() });
+        }
+        out.push(Observed { step: "state", class: "state".into(), full: format!("{state:?}") });
+    }
+    out
+}
+
+/// The divergence signature of recorded runs: at the first step where they
+/// differ, which executors agree with which and how each group ended
+/// (returned, which trap, a different state). `None` when they agree up to
+/// the point where one of them ran out of a resource. Values are left out,
+/// so a minimized case keeps its signature as long as the same executors
+/// disagree in the same way.
+pub fn signature(runs: &[ExecutorRun]) -> Option<String> {
+    let all: Vec<Vec<Observed>> = runs.iter().map(observations).collect();
+    let len = all.iter().map(Vec::len).max()?;
+    for step in 0..len {
+        let at: Vec<Option<&Observed>> = all.iter().map(|s| s.get(step)).collect();
+        if at.iter().flatten().any(|o| o.class == "exhausted") {
+            return None;
+        }
+        if at.iter().all(|o| o.map(|o| &o.full) == at[0].map(|o| &o.full)) {
+            continue;
+        }
+        // Executors grouped by what they did here, in order of appearance.
+        let mut groups: Vec<(Option<&Observed>, Vec<&str>)> = Vec::new();
+        for (o, run) in at.iter().zip(runs) {
+            match groups.iter_mut().find(|(g, _)| g.map(|g| &g.full) == o.map(|o| &o.full)) {
+                Some((_, names)) => names.push(&run.executor),
+                None => groups.push((*o, vec![&run.executor])),
+            }
+        }
+        let kind = at.iter().flatten().next().map_or("end", |o| o.step);
+        let described: Vec<String> = groups
+            .iter()
+            .map(|(o, names)| format!("[{}] {}", names.join(", "), o.map_or("stopped", |o| o.class.as_str())))
+            .collect();
+        return Some(format!("{kind}: {}", described.join(" | ")));
+    }
+    None
+}

@@ -17,6 +17,9 @@ use crate::executor::Executor;
 use crate::opcodes;
 
 pub struct FuzzOptions<'a> {
+    /// The fuzz target whose inputs these are (see [`crate::targets`]);
+    /// `crucible fuzz` itself is the `differential` target.
+    pub target: &'a str,
     pub seconds: f64,
     pub seed: u64,
     pub profile: Profile,
@@ -171,7 +174,22 @@ pub fn write_artifact(
 /// Generates and judges the case for `input`, recording it in `stats`.
 /// Returns the report when the input made a case.
 pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats) -> Option<(Case, CaseReport)> {
-    let Ok(case) = case::generate(input, &options.profile, &options.executors) else {
+    let case = match options.target {
+        "differential" => case::generate(input, &options.profile, &options.executors).ok(),
+        target if crate::targets::kind(target) == Ok(crate::targets::Kind::Differential) => {
+            crate::targets::case(target, input, &options.executors).ok().flatten()
+        }
+        target => {
+            // Checked on Crucible alone: counted, with no case to compare.
+            stats.totals.cases += 1;
+            if let Err(why) = crate::targets::check(target, input, &options.executors) {
+                stats.totals.crashed += 1;
+                stats.failures.push(why);
+            }
+            return None;
+        }
+    };
+    let Some(case) = case else {
         stats.totals.invalid_inputs += 1;
         return None;
     };
@@ -351,7 +369,7 @@ impl FuzzStats {
             commit: crate::evidence::current_commit(),
             target: crate::TARGET_TRIPLE.into(),
             source: source.into(),
-            fuzz_target: "differential".into(),
+            fuzz_target: options.target.into(),
             profile: options.profile.name.into(),
             seed: options.seed,
             jobs: options.jobs as u32,

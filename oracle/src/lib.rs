@@ -10,8 +10,10 @@ pub mod fuzz;
 pub mod libfuzzer;
 pub mod opcodes;
 pub mod outcome;
+pub mod regressions;
 pub mod rewrite;
 pub mod spec;
+pub mod targets;
 pub mod wast;
 
 /// The target triple this crate was built for (evidence is keyed by it).

@@ -362,3 +362,86 @@ mod tests {
         }
     }
 }
+
+/// Replaces every NaN a float operation produces with the canonical NaN of
+/// its type, as wasm-smith's `canonicalize_nans` does for generated modules.
+/// The payload of an arithmetic NaN is not deterministic in wasm, so modules
+/// not built for comparison (the spec suite's) must pass through this before
+/// engines' results and memories are compared bit for bit. Changes results
+/// only where they were free to differ anyway.
+#[derive(Default)]
+struct CanonicalNans {
+    /// Indices of the two scratch locals (f32, f64) of the current body.
+    scratch: (u32, u32),
+}
+
+impl OperatorRewrite for CanonicalNans {
+    fn begin(&mut self, locals: &[wasmparser::ValType], declared: &mut Vec<(u32, ValType)>) {
+        let first = locals.len() as u32;
+        self.scratch = (first, first + 1);
+        declared.extend([(1, ValType::F32), (1, ValType::F64)]);
+    }
+
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        use Operator as O;
+        let produces = match op {
+            O::F32Add | O::F32Sub | O::F32Mul | O::F32Div | O::F32Min | O::F32Max | O::F32Sqrt => Some(true),
+            O::F32Ceil | O::F32Floor | O::F32Trunc | O::F32Nearest | O::F32DemoteF64 => Some(true),
+            O::F64Add | O::F64Sub | O::F64Mul | O::F64Div | O::F64Min | O::F64Max | O::F64Sqrt => Some(false),
+            O::F64Ceil | O::F64Floor | O::F64Trunc | O::F64Nearest | O::F64PromoteF32 => Some(false),
+            _ => None,
+        };
+        copy(op, out)?;
+        // value → (value == value) ? value : canonical NaN
+        match produces {
+            Some(true) => {
+                let t = self.scratch.0;
+                out.instruction(&Instruction::LocalTee(t))
+                    .instruction(&Instruction::F32Const(f32::from_bits(0x7fc0_0000).into()))
+                    .instruction(&Instruction::LocalGet(t))
+                    .instruction(&Instruction::LocalGet(t))
+                    .instruction(&Instruction::F32Eq)
+                    .instruction(&Instruction::Select);
+            }
+            Some(false) => {
+                let t = self.scratch.1;
+                out.instruction(&Instruction::LocalTee(t))
+                    .instruction(&Instruction::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()))
+                    .instruction(&Instruction::LocalGet(t))
+                    .instruction(&Instruction::LocalGet(t))
+                    .instruction(&Instruction::F64Eq)
+                    .instruction(&Instruction::Select);
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// The module with every float operation's NaN result canonicalized
+/// (`None` if it cannot be re-encoded).
+pub fn canonicalize_nans(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_bodies(wasm, CanonicalNans::default())
+}
+
+/// Turns every `i32.add` into `i32.sub`: a deliberate miscompilation, for
+/// the test-only `buggy-interp` executor that checks the harness itself.
+struct AddAsSub;
+
+impl OperatorRewrite for AddAsSub {
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        match op {
+            Operator::I32Add => {
+                out.instruction(&Instruction::I32Sub);
+            }
+            op => copy(op, out)?,
+        }
+        Ok(())
+    }
+}
+
+/// The module with every `i32.add` miscompiled as `i32.sub` (`None` if it
+/// cannot be re-encoded).
+pub fn miscompile_add_as_sub(wasm: &[u8]) -> Option<Vec<u8>> {
+    rewrite_bodies(wasm, AddAsSub)
+}

@@ -135,6 +135,7 @@ impl Executor for OffByOneAdd {
 
 fn options<'a>(executors: Vec<&'a dyn Executor>, max_cases: u64, out: Option<std::path::PathBuf>) -> FuzzOptions<'a> {
     FuzzOptions {
+        target: "differential",
         seconds: 120.0,
         seed: 1,
         profile: case::profile("default").unwrap(),

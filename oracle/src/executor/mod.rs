@@ -2,11 +2,13 @@
 //! Crucible's own tiers and independent engines implement the same trait so
 //! the oracle can compare them.
 
+mod buggy;
 pub(crate) mod crucible;
 mod wasmi_ref;
 
 use std::fmt;
 
+pub use buggy::BuggyExecutor;
 pub use crucible::CrucibleExecutor;
 use serde::{Deserialize, Serialize};
 pub use wasmi_ref::WasmiExecutor;
@@ -92,13 +94,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The executors `crucible fuzz` and the tests know by name.
+/// The executors `crucible fuzz`, `triage` and the tests know by name.
 pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
     match name {
         "interp" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Interp))),
         "wasmi" => Ok(Box::new(WasmiExecutor::new())),
+        "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
         "cranelift" | "baseline" => Err(format!("executor `{name}`: that tier is not implemented yet")),
-        other => Err(format!("unknown executor `{other}` (known: interp, wasmi)")),
+        other => {
+            Err(format!("unknown executor `{other}` (known: interp, wasmi; for testing the harness: buggy-interp)"))
+        }
     }
 }
 

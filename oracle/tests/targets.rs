@@ -1,0 +1,198 @@
+//! The fuzz targets' logic (oracle::targets), exercised without libFuzzer:
+//! on their own seed corpora and on hand-written inputs whose outcome is
+//! known.
+
+use engine::{Engine, Linker, Module, Store, TrapCode};
+use oracle::targets::{self, Kind, api_calls::Op};
+
+/// libFuzzer runs inputs on the main thread (8 MiB of stack); the test
+/// harness's threads have 2 MiB, less than wasmi needs for deep recursion.
+fn on_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(64 << 20).spawn(f).unwrap().join().unwrap();
+}
+
+#[test]
+fn every_target_passes_its_seed_corpus() {
+    on_big_stack(seed_corpora_pass);
+}
+
+fn seed_corpora_pass() {
+    let executors = targets::default_executors();
+    for target in targets::TARGETS {
+        let seeds = targets::seed_corpus(target).unwrap();
+        assert!(!seeds.is_empty(), "{target} has seeds");
+        let mut cases = 0;
+        for seed in &seeds {
+            targets::check(target, seed, &executors).unwrap_or_else(|why| panic!("{target}: {why}"));
+            if targets::kind(target).unwrap() == Kind::Differential
+                && targets::case(target, seed, &executors).unwrap().is_some()
+            {
+                cases += 1;
+            }
+        }
+        if targets::kind(target).unwrap() == Kind::Differential {
+            // Seeds that describe nothing would waste the fuzzer's time.
+            assert!(cases * 2 >= seeds.len(), "{target}: only {cases} of {} seeds make a case", seeds.len());
+        }
+    }
+}
+
+#[test]
+fn seed_corpora_are_deterministic() {
+    for target in targets::TARGETS {
+        assert_eq!(targets::seed_corpus(target).unwrap(), targets::seed_corpus(target).unwrap());
+    }
+}
+
+#[test]
+fn unknown_targets_are_named_in_the_error() {
+    let err = targets::kind("nope").unwrap_err();
+    assert!(err.contains("nope") && err.contains("differential"), "{err}");
+    assert!(targets::seed_corpus("nope").is_err());
+    assert!(targets::check("nope", b"", &[]).is_err());
+    assert!(targets::case("compile", b"", &[]).is_err());
+}
+
+fn run_export(wasm: &[u8], name: &str) -> Result<(), TrapCode> {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wasm).expect("bounded modules are valid");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let func = instance.get_func(&store, name).unwrap();
+    func.call(&mut store, &[], &mut []).map_err(|e| match e {
+        engine::Error::Trap(t) => t.code(),
+        other => panic!("{other}"),
+    })
+}
+
+#[test]
+fn bounding_stops_infinite_loops_and_recursion_with_a_trap() {
+    let spin = wat::parse_str(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+    let bounded = targets::wast_mutate::bound(&spin).unwrap();
+    assert_eq!(run_export(&bounded, "spin"), Err(TrapCode::Unreachable));
+
+    // A module with globals and a start section keeps its own global indices.
+    let recurse = wat::parse_str(
+        r#"(module (global $g (mut i32) (i32.const 7)) (memory 1)
+             (func $r (export "recurse") (global.set $g (i32.add (global.get $g) (i32.const 1))) (call $r))
+             (func (export "ok") (if (i32.ne (global.get $g) (i32.const 7)) (then unreachable))))"#,
+    )
+    .unwrap();
+    let bounded = targets::wast_mutate::bound(&recurse).unwrap();
+    assert_eq!(run_export(&bounded, "ok"), Ok(()));
+    // Fuel (10,000 entries) runs out before the engine's call-depth limit.
+    assert_eq!(run_export(&bounded, "recurse"), Err(TrapCode::Unreachable));
+}
+
+#[test]
+fn bounding_caps_memory_growth() {
+    let grow = wat::parse_str(
+        r#"(module (memory 1) (func (export "grow") (if (i32.ne (memory.grow (i32.const 17)) (i32.const -1)) (then unreachable))))"#,
+    )
+    .unwrap();
+    assert_eq!(run_export(&grow, "grow"), Err(TrapCode::Unreachable), "unbounded, the growth succeeds");
+    let bounded = targets::wast_mutate::bound(&grow).unwrap();
+    assert_eq!(run_export(&bounded, "grow"), Ok(()), "bounded, it fails");
+    let huge = wat::parse_str("(module (memory 1000))").unwrap();
+    assert!(targets::wast_mutate::bound(&huge).is_none());
+}
+
+#[test]
+fn wast_mutate_mutates_spec_modules() {
+    let modules = targets::wast_mutate::spec_modules();
+    assert!(modules.len() > 500, "{} spec modules", modules.len());
+    let (_, wasm) = modules.iter().find(|(_, m)| m.len() > 200).unwrap();
+    let mut distinct = std::collections::BTreeSet::new();
+    for seed in 0..8 {
+        let input = targets::wast_mutate::input(seed, &[7; targets::wast_mutate::PLAN_BYTES], wasm);
+        if let Ok(case) = targets::wast_mutate::case(&input) {
+            distinct.insert(case.wasm);
+        }
+    }
+    assert!(distinct.len() >= 3, "only {} distinct mutants", distinct.len());
+}
+
+#[test]
+fn api_calls_model_checks_hand_written_sequences() {
+    use Op::*;
+    let ops = [
+        Instantiate,
+        Instantiate,
+        SetGlobalHost(0, 11),
+        SetGlobalWasm(1, 22),
+        // Instance 1's slot 1 gets instance 0's `ident`.
+        TableSet(1, 1, Some(0)),
+        CallAt(1, 1),
+        CallAt(1, 0),
+        CallAt(1, 2),
+        DropInstance(0),
+        CallAt(0, 1),
+        TableGet(0, 1),
+        GrowWasm(0, 2),
+        Store(0, 3 * 65536 - 4, -5),
+        Load(0, 3 * 65536 - 4),
+        Load(0, 3 * 65536 - 3),
+        HostWrite(0, 65530, vec![1, 2, 3, 4, 5, 6]),
+        HostRead(0, 65528, 12),
+        GrowHost(0, 2),
+        Size(0),
+        TableGrowWasm(0, 4),
+        TableGrowHost(0, 3, Some(0)),
+        CallAt(0, 6),
+        Twice(0, i32::MAX),
+        NewStore,
+        CallAt(0, 0),
+        Instantiate,
+        Twice(0, 1),
+        Ident(0),
+    ];
+    oracle::targets::api_calls::check_ops(&ops).unwrap();
+}
+
+#[test]
+fn api_calls_random_sequences_match_the_model() {
+    let mut x = 0x1234_5678_9abc_def0u64;
+    for _ in 0..300 {
+        let data: Vec<u8> = (0..200)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        targets::check("api_calls", &data, &[]).unwrap();
+    }
+}
+
+#[test]
+fn nan_results_are_canonicalized_before_comparison() {
+    let wasm = wat::parse_str(
+        r#"(module
+             (func (export "nan") (result f32) (f32.add (f32.const nan:0x200000) (f32.const 1)))
+             (func (export "num") (result f64) (f64.mul (f64.const 1.5) (f64.const -2))))"#,
+    )
+    .unwrap();
+    let canonical = oracle::rewrite::canonicalize_nans(&wasm).unwrap();
+    let engine = Engine::default();
+    let module = Module::new(&engine, &canonical).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let nan = instance.get_func(&store, "nan").unwrap().typed::<_, (), f32>(&store).unwrap();
+    assert_eq!(nan.call(&mut store, ()).unwrap().to_bits(), 0x7fc0_0000);
+    let num = instance.get_func(&store, "num").unwrap().typed::<_, (), f64>(&store).unwrap();
+    assert_eq!(num.call(&mut store, ()).unwrap(), -3.0);
+}
+
+/// Found by the first `wast_mutate` run: a spec module's `f32.sub` of a NaN
+/// gave different (legal) payloads on interp and wasmi. Fixed in the harness
+/// by canonicalizing NaNs of mutated spec modules.
+#[test]
+fn regression_wast_mutate_nan_payload() {
+    let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/wast_mutate-nan-payload.bin")).unwrap();
+    on_big_stack(move || {
+        let executors = targets::default_executors();
+        assert!(targets::case("wast_mutate", &input, &executors).unwrap().is_some());
+        targets::check("wast_mutate", &input, &executors).unwrap();
+    });
+}
