@@ -98,7 +98,7 @@ pub fn fuzz_one(target: &str, data: &[u8]) {
 /// A deterministic byte stream (xorshift64*): seed inputs for the targets
 /// whose inputs are raw entropy for a generator.
 fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     (0..len)
         .map(|_| {
             x ^= x >> 12;
