@@ -324,7 +324,8 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
         Err(InstantiateFailure::Rejected(_)) => "rejected".into(),
     };
     let mut out = vec![Observed { step: "instantiation", class, full: describe(&run.instantiate) }];
-    for (i, state) in run.states.iter().enumerate() {
+    // A run cut short at a divergence may hold a call without its state.
+    for i in 0..run.states.len().max(run.calls.len() + 1) {
         if let Some(call) = i.checked_sub(1).and_then(|c| run.calls.get(c)) {
             let class = match call {
                 Outcome::Returned(_) => "returned".to_string(),
@@ -333,7 +334,9 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
             };
             out.push(Observed { step: "call", class, full: call.to_string() });
         }
-        out.push(Observed { step: "state", class: "state".into(), full: format!("{state:?}") });
+        if let Some(state) = run.states.get(i) {
+            out.push(Observed { step: "state", class: "state".into(), full: format!("{state:?}") });
+        }
     }
     out
 }

@@ -8,6 +8,8 @@ use crate::outcome::{Outcome, Resource, TrapCode, Value};
 pub struct CrucibleExecutor {
     name: String,
     engine: Engine,
+    /// Fuel per instance, when execution must be bounded.
+    fuel: Option<u64>,
 }
 
 impl CrucibleExecutor {
@@ -21,7 +23,18 @@ impl CrucibleExecutor {
     /// An executor under a custom configuration (e.g. limits in tests).
     pub fn with_config(name: &str, config: &Config) -> CrucibleExecutor {
         let engine = Engine::new(config).expect("executor configurations are valid");
-        CrucibleExecutor { name: name.to_string(), engine }
+        CrucibleExecutor { name: name.to_string(), engine, fuel: None }
+    }
+
+    /// The same tier with `fuel` per instance: code that would run longer
+    /// ends with [`Outcome::Exhausted`] (for running modules that may not
+    /// terminate, like candidates of a minimization).
+    pub fn with_fuel(tier: Tier, fuel: u64) -> CrucibleExecutor {
+        let mut config = Config::new();
+        config.tier(tier).coverage(true).consume_fuel(true);
+        let mut executor = CrucibleExecutor::with_config(tier.name(), &config);
+        executor.fuel = Some(fuel);
+        executor
     }
 }
 
@@ -94,6 +107,9 @@ impl Executor for CrucibleExecutor {
         let module =
             Module::from_binary(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
         let mut store = Store::new(&self.engine, ());
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(fuel).expect("fuel is enabled with a budget");
+        }
         match Linker::new(&self.engine).instantiate(&mut store, &module) {
             Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance, module })),
             Err(Error::Trap(t)) => match outcome_of_trap(t.code()) {

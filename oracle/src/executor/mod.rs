@@ -107,5 +107,17 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
     }
 }
 
+/// Like [`by_name`], but every instance gets `fuel` (in the executor's own
+/// units) and code that runs longer ends as exhausted, not comparable: for
+/// running modules that may not terminate.
+pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, String> {
+    match name {
+        "interp" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Interp, fuel))),
+        "wasmi" => Ok(Box::new(WasmiExecutor::with_fuel(fuel))),
+        "buggy-interp" => Ok(Box::new(BuggyExecutor::with_fuel(fuel))),
+        other => by_name(other),
+    }
+}
+
 /// Names accepted by [`by_name`] that work in this build.
 pub const AVAILABLE: &[&str] = &["interp", "wasmi"];

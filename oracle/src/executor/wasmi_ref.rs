@@ -7,6 +7,8 @@ use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 pub struct WasmiExecutor {
     config: Config,
+    /// Fuel per instance, when execution must be bounded.
+    fuel: Option<u64>,
 }
 
 impl Default for WasmiExecutor {
@@ -36,7 +38,15 @@ impl WasmiExecutor {
             // limit (not comparable).
             .set_max_recursion_depth(20_000)
             .set_max_stack_height(64 << 20);
-        WasmiExecutor { config }
+        WasmiExecutor { config, fuel: None }
+    }
+
+    /// wasmi with `fuel` per instance (see `CrucibleExecutor::with_fuel`).
+    pub fn with_fuel(fuel: u64) -> WasmiExecutor {
+        let mut executor = WasmiExecutor::new();
+        executor.config.consume_fuel(true);
+        executor.fuel = Some(fuel);
+        executor
     }
 }
 
@@ -118,6 +128,9 @@ impl Executor for WasmiExecutor {
         let engine = Engine::new(&self.config);
         let module = Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
         let mut store = Store::new(&engine, ());
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(fuel).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        }
         match Linker::new(&engine).instantiate_and_start(&mut store, &module) {
             Ok(instance) => Ok(Box::new(WasmiRunning { store, instance })),
             // A segment that does not fit its table is an out-of-bounds table access.
