@@ -1,0 +1,400 @@
+//! The requirements of each tier as named predicates over the evidence.
+//! Each predicate says which clause of the policy it encodes; `detail`
+//! explains a result in terms of the evidence (numbers, files, gaps).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use oracle::evidence::{FuzzEvidence, SpecEvidence, SuiteEvidence};
+
+use crate::evidence::{Evidence, arch, parse_time};
+use crate::policy::{Category, Feature, Policy};
+
+/// What the predicates look at.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub evidence: &'a Evidence,
+    /// Seconds since the epoch that "now" means (evidence age is relative to it).
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub met: bool,
+    pub detail: String,
+}
+
+fn met(detail: impl Into<String>) -> Check {
+    Check { met: true, detail: detail.into() }
+}
+
+fn unmet(detail: impl Into<String>) -> Check {
+    Check { met: false, detail: detail.into() }
+}
+
+pub struct Predicate {
+    pub name: &'static str,
+    /// The policy clause this predicate encodes.
+    pub clause: &'static str,
+    pub eval: fn(&Feature, &Context<'_>) -> Check,
+}
+
+/// The core spec suite's name in spec evidence.
+pub const CORE: &str = "wasm-2.0";
+/// Crucible's own executors (fuzz coverage of "our" tiers counts these).
+pub const CRUCIBLE_COMPILERS: [&str; 3] = ["interp", "baseline", "cranelift"];
+
+impl Context<'_> {
+    fn fresh(&self, generated_at: &str) -> bool {
+        let max_age = (self.policy.settings.max_evidence_age_days * 86_400.0) as i64;
+        parse_time(generated_at).is_some_and(|t| self.now - t <= max_age && t <= self.now + 3_600)
+    }
+
+    pub fn fresh_spec(&self) -> impl Iterator<Item = &SpecEvidence> {
+        self.evidence.spec.iter().map(|(_, s)| s).filter(|s| self.fresh(&s.generated_at))
+    }
+
+    pub fn fresh_fuzz(&self) -> impl Iterator<Item = &FuzzEvidence> {
+        self.evidence.fuzz.iter().map(|(_, f)| f).filter(|f| self.fresh(&f.generated_at))
+    }
+
+    /// The newest fresh result of a suite on (target, compiler).
+    pub fn suite(&self, target: &str, compiler: &str, proposal: &str) -> Option<&SuiteEvidence> {
+        self.fresh_spec()
+            .filter(|s| s.target == target && s.compiler == compiler)
+            .filter_map(|s| s.suites.iter().find(|x| x.proposal == proposal).map(|x| (&s.generated_at, x)))
+            .max_by(|a, b| a.0.cmp(b.0))
+            .map(|(_, x)| x)
+    }
+
+    pub fn passes(&self, target: &str, compiler: &str, proposal: &str) -> bool {
+        self.suite(target, compiler, proposal).is_some_and(|s| s.failed == 0 && s.passed > 0)
+    }
+
+    fn claimed_targets(&self, tier: u8) -> Vec<&Feature> {
+        self.policy.claimed_at_least(Category::Target, tier)
+    }
+
+    fn claimed_compilers(&self, tier: u8) -> Vec<&Feature> {
+        self.policy.claimed_at_least(Category::Compiler, tier)
+    }
+
+    /// Fresh fuzz runs in which `proposal` had cases, with that entry.
+    pub fn proposal_runs<'a>(&'a self, proposal: &'a str) -> impl Iterator<Item = &'a FuzzEvidence> + 'a {
+        self.fresh_fuzz().filter(move |f| f.entries.iter().any(|e| e.proposal == proposal && e.cases > 0))
+    }
+
+    /// Union over fresh runs of the operators generated / executed by
+    /// Crucible's tiers for a proposal, and the size of its operator set.
+    pub fn opcode_coverage(&self, proposal: &str) -> (BTreeSet<String>, BTreeSet<String>, u32) {
+        let (mut generated, mut executed, mut total) = (BTreeSet::new(), BTreeSet::new(), 0);
+        for run in self.fresh_fuzz() {
+            for e in run.entries.iter().filter(|e| e.proposal == proposal) {
+                total = total.max(e.opcodes_total);
+                generated.extend(e.opcodes_generated.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k.clone()));
+                if CRUCIBLE_COMPILERS.contains(&e.executor.as_str())
+                    && let Some(ops) = &e.opcodes_executed
+                {
+                    executed.extend(ops.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k.clone()));
+                }
+            }
+        }
+        (generated, executed, total)
+    }
+
+    /// CPU seconds of fresh fuzzing per target triple, over runs `keep` accepts.
+    pub fn fuzz_seconds_by_target(&self, keep: impl Fn(&FuzzEvidence) -> bool) -> BTreeMap<String, f64> {
+        let mut by = BTreeMap::new();
+        for run in self.fresh_fuzz().filter(|r| keep(r)) {
+            *by.entry(run.target.clone()).or_insert(0.0) += run.cpu_seconds;
+        }
+        by
+    }
+}
+
+fn best(by: &BTreeMap<String, f64>) -> (String, f64) {
+    by.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(k, v)| (k.clone(), *v)).unwrap_or_default()
+}
+
+fn continuous(by: &BTreeMap<String, f64>, ctx: &Context<'_>, what: &str) -> Check {
+    let need = ctx.policy.settings.min_fuzz_cpu_seconds;
+    let (target, secs) = best(by);
+    if secs > 0.0 && secs >= need {
+        met(format!("{secs:.0} CPU-s of fresh fuzzing on {target} (≥ {need:.0})"))
+    } else if secs > 0.0 {
+        unmet(format!("only {secs:.0} CPU-s of fresh fuzzing {what} on {target} (needs {need:.0})"))
+    } else {
+        unmet(format!("no fresh fuzz evidence {what}"))
+    }
+}
+
+fn has_owner(f: &Feature, _: &Context<'_>) -> Check {
+    if f.owner.trim().is_empty() || f.owner == "unowned" {
+        unmet("no owner named in the policy")
+    } else {
+        met(format!("owned by {}", f.owner))
+    }
+}
+
+fn spec_suite_in_ci_on_target(f: &Feature, ctx: &Context<'_>) -> Check {
+    match CRUCIBLE_COMPILERS.iter().find(|c| ctx.passes(&f.name, c, CORE)) {
+        Some(c) => met(format!("core spec suite passes on {} with {c}", f.name)),
+        None => unmet(format!("no fresh passing core spec run on {}", f.name)),
+    }
+}
+
+fn tier1_proposals_pass_on_target(f: &Feature, ctx: &Context<'_>) -> Check {
+    let missing: Vec<&str> = ctx
+        .policy
+        .claimed_at_least(Category::WasmProposal, 1)
+        .into_iter()
+        .filter(|p| !CRUCIBLE_COMPILERS.iter().any(|c| ctx.passes(&f.name, c, &p.name)))
+        .map(|p| p.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        met("every tier-1 proposal's suite passes with some compiler")
+    } else {
+        unmet(format!("no passing spec run on {} for {}", f.name, missing.join(", ")))
+    }
+}
+
+fn target_arch_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
+    let by = ctx.fuzz_seconds_by_target(|r| arch(&r.target) == arch(&f.name));
+    continuous(&by, ctx, &format!("on {}", arch(&f.name)))
+}
+
+fn compiler_passes_core_spec_somewhere(f: &Feature, ctx: &Context<'_>) -> Check {
+    let targets: BTreeSet<&str> = ctx.fresh_spec().map(|s| s.target.as_str()).collect();
+    match targets.into_iter().find(|t| ctx.passes(t, &f.name, CORE)) {
+        Some(t) => met(format!("core spec suite passes on {t}")),
+        None => unmet(format!("no fresh passing core spec run with {}", f.name)),
+    }
+}
+
+fn compiler_passes_core_spec_on_tier1_targets(f: &Feature, ctx: &Context<'_>) -> Check {
+    let targets = ctx.claimed_targets(1);
+    let missing: Vec<&str> =
+        targets.iter().filter(|t| !ctx.passes(&t.name, &f.name, CORE)).map(|t| t.name.as_str()).collect();
+    if targets.is_empty() {
+        unmet("no tier-1 target is claimed")
+    } else if missing.is_empty() {
+        met("core spec suite passes on every tier-1 target")
+    } else {
+        unmet(format!("core spec suite not passing (or not run) on {}", missing.join(", ")))
+    }
+}
+
+fn compiler_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
+    let by = ctx.fuzz_seconds_by_target(|r| r.executors.iter().any(|e| e == &f.name));
+    continuous(&by, ctx, &format!("with {}", f.name))
+}
+
+fn proposal_spec_passes(f: &Feature, ctx: &Context<'_>, targets: Vec<&Feature>, compilers: Option<Vec<&Feature>>) -> Check {
+    if targets.is_empty() {
+        return unmet("no target is claimed at that tier");
+    }
+    let mut missing = Vec::new();
+    for t in &targets {
+        match &compilers {
+            // Every listed compiler must pass on this target.
+            Some(cs) => {
+                for c in cs.iter().filter(|c| !ctx.passes(&t.name, &c.name, &f.name)) {
+                    missing.push(format!("{} on {}", c.name, t.name));
+                }
+            }
+            // One compiler suffices.
+            None => {
+                if !CRUCIBLE_COMPILERS.iter().any(|c| ctx.passes(&t.name, c, &f.name)) {
+                    missing.push(format!("any compiler on {}", t.name));
+                }
+            }
+        }
+    }
+    if missing.is_empty() {
+        met(format!("the `{}` suite passes where required", f.name))
+    } else {
+        let failing: Vec<String> = ctx
+            .fresh_spec()
+            .filter_map(|s| s.suites.iter().find(|x| x.proposal == f.name && x.failed > 0).map(|x| (s, x)))
+            .map(|(s, x)| format!("{} failed on {}/{}", x.failed, s.target, s.compiler))
+            .collect();
+        let failing = if failing.is_empty() { String::new() } else { format!(" ({})", failing.join("; ")) };
+        unmet(format!("`{}` suite not passing: {}{failing}", f.name, missing.join(", ")))
+    }
+}
+
+fn proposal_spec_passes_on_tier12_targets(f: &Feature, ctx: &Context<'_>) -> Check {
+    proposal_spec_passes(f, ctx, ctx.claimed_targets(2), None)
+}
+
+fn proposal_spec_passes_on_tier1_targets_and_compilers(f: &Feature, ctx: &Context<'_>) -> Check {
+    let compilers = ctx.claimed_compilers(1);
+    if compilers.is_empty() {
+        return unmet("no tier-1 compiler is claimed");
+    }
+    proposal_spec_passes(f, ctx, ctx.claimed_targets(1), Some(compilers))
+}
+
+fn upstream_phase(f: &Feature, ctx: &Context<'_>) -> Check {
+    let need = ctx.policy.settings.min_proposal_phase;
+    match f.phase {
+        Some(p) if p >= need => met(format!("upstream phase {p}")),
+        Some(p) => unmet(format!("upstream phase {p} (needs {need})")),
+        None => unmet("the policy gives no upstream phase"),
+    }
+}
+
+fn proposal_generated_by_fuzzer(f: &Feature, ctx: &Context<'_>) -> Check {
+    // Every executor of a run reports the same cases: count each run once.
+    let cases: u64 = ctx
+        .fresh_fuzz()
+        .map(|r| r.entries.iter().filter(|e| e.proposal == f.name).map(|e| e.cases).max().unwrap_or(0))
+        .sum();
+    if cases == 0 {
+        return unmet("no fresh fuzz case used it");
+    }
+    let (generated, _, total) = ctx.opcode_coverage(&f.name);
+    let need = ctx.policy.settings.min_opcode_coverage;
+    if total > 0 && (generated.len() as f64) < need * total as f64 {
+        return unmet(format!("generated {}/{total} of its operators (needs {:.0}%)", generated.len(), need * 100.0));
+    }
+    let ops = if total > 0 { format!(", {}/{total} operators", generated.len()) } else { String::new() };
+    met(format!("{cases} generated cases used it{ops}"))
+}
+
+fn proposal_fuzzed_differentially(f: &Feature, ctx: &Context<'_>) -> Check {
+    let runs: Vec<&FuzzEvidence> = ctx.proposal_runs(&f.name).filter(|r| r.executors.len() >= 2).collect();
+    match runs.first() {
+        Some(r) => met(format!("{} fresh differential runs ({})", runs.len(), r.executors.join(" vs "))),
+        None => unmet("no fresh run compared two executors on it"),
+    }
+}
+
+fn proposal_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
+    let name = f.name.clone();
+    let by = ctx.fuzz_seconds_by_target(|r| r.entries.iter().any(|e| e.proposal == name && e.cases > 0));
+    continuous(&by, ctx, "exercising it")
+}
+
+fn proposal_operators_executed(f: &Feature, ctx: &Context<'_>) -> Check {
+    let (_, executed, total) = ctx.opcode_coverage(&f.name);
+    let need = ctx.policy.settings.min_opcode_coverage;
+    if ctx.proposal_runs(&f.name).next().is_none() {
+        return unmet("no fresh fuzz case used it");
+    }
+    if total == 0 {
+        return met("adds no operators of its own");
+    }
+    if (executed.len() as f64) >= need * total as f64 {
+        met(format!("Crucible executed {}/{total} of its operators", executed.len()))
+    } else {
+        unmet(format!("Crucible executed only {}/{total} of its operators (needs {:.0}%)", executed.len(), need * 100.0))
+    }
+}
+
+fn no_open_divergences(f: &Feature, ctx: &Context<'_>) -> Check {
+    let open: u64 = ctx
+        .fresh_fuzz()
+        .map(|r| r.entries.iter().filter(|e| e.proposal == f.name).map(|e| e.divergences).max().unwrap_or(0))
+        .sum();
+    if open == 0 { met("no divergence in fresh fuzz evidence") } else { unmet(format!("{open} open divergences")) }
+}
+
+fn wasi_tests_pass_on_tier12_targets(_: &Feature, _: &Context<'_>) -> Check {
+    unmet("no WASI test evidence exists yet (issue #11)")
+}
+
+fn wasi_continuously_fuzzed(_: &Feature, _: &Context<'_>) -> Check {
+    unmet("no WASI fuzz target exists yet")
+}
+
+pub const PREDICATES: &[Predicate] = &[
+    Predicate { name: "has-owner", clause: "Tier 3: every component has a clearly identified owner", eval: has_owner },
+    Predicate {
+        name: "spec-suite-in-ci-on-target",
+        clause: "Tier 2 target: tests run in CI for the platform with a compiler",
+        eval: spec_suite_in_ci_on_target,
+    },
+    Predicate {
+        name: "tier1-proposals-pass-on-target",
+        clause: "Tier 2 target: complete implementations of everything in Tier 1 (every Tier 1 proposal)",
+        eval: tier1_proposals_pass_on_target,
+    },
+    Predicate {
+        name: "target-arch-continuously-fuzzed",
+        clause: "Tier 1 target: the architecture is continuously fuzzed via at least one target",
+        eval: target_arch_continuously_fuzzed,
+    },
+    Predicate {
+        name: "compiler-passes-core-spec-somewhere",
+        clause: "Tier 2 compiler: tested in CI on at least one target",
+        eval: compiler_passes_core_spec_somewhere,
+    },
+    Predicate {
+        name: "compiler-passes-core-spec-on-tier1-targets",
+        clause: "Tier 1 compiler: runs the core suite on every Tier 1 target",
+        eval: compiler_passes_core_spec_on_tier1_targets,
+    },
+    Predicate {
+        name: "compiler-continuously-fuzzed",
+        clause: "Tier 1 compiler: continuously fuzzed on at least one target",
+        eval: compiler_continuously_fuzzed,
+    },
+    Predicate {
+        name: "proposal-spec-passes-on-tier12-targets",
+        clause: "Tier 2 proposal: passes its tests in CI on all Tier 1/2 targets with at least one compiler",
+        eval: proposal_spec_passes_on_tier12_targets,
+    },
+    Predicate {
+        name: "upstream-phase",
+        clause: "Tier 2 proposal: the upstream proposal is at phase 3 or later",
+        eval: upstream_phase,
+    },
+    Predicate {
+        name: "proposal-spec-passes-on-tier1-targets-and-compilers",
+        clause: "Tier 1 proposal: its spec suite passes on every Tier 1 target and compiler",
+        eval: proposal_spec_passes_on_tier1_targets_and_compilers,
+    },
+    Predicate {
+        name: "proposal-generated-by-fuzzer",
+        clause: "Tier 1 proposal: supported by the module generator (wasm-smith), which produces its operators",
+        eval: proposal_generated_by_fuzzer,
+    },
+    Predicate {
+        name: "proposal-fuzzed-differentially",
+        clause: "Tier 1 proposal: differential fuzzing compares results with other implementations",
+        eval: proposal_fuzzed_differentially,
+    },
+    Predicate {
+        name: "proposal-continuously-fuzzed",
+        clause: "Tier 1 proposal: fuzz targets run continuously and exercise its code paths",
+        eval: proposal_continuously_fuzzed,
+    },
+    Predicate {
+        name: "proposal-operators-executed",
+        clause: "Tier 1 proposal: the fuzzers reach its new code paths (its operators executed by Crucible)",
+        eval: proposal_operators_executed,
+    },
+    Predicate {
+        name: "no-open-divergences",
+        clause: "Tier 1: no known major bugs (no unresolved divergence in fresh fuzzing)",
+        eval: no_open_divergences,
+    },
+    Predicate {
+        name: "wasi-tests-pass-on-tier12-targets",
+        clause: "Tier 2 WASI proposal: fully tested in CI on all Tier 1/2 targets",
+        eval: wasi_tests_pass_on_tier12_targets,
+    },
+    Predicate {
+        name: "wasi-continuously-fuzzed",
+        clause: "Tier 1 WASI proposal: continuously fuzzed",
+        eval: wasi_continuously_fuzzed,
+    },
+];
+
+pub fn names() -> Vec<&'static str> {
+    PREDICATES.iter().map(|p| p.name).collect()
+}
+
+pub fn by_name(name: &str) -> Option<&'static Predicate> {
+    PREDICATES.iter().find(|p| p.name == name)
+}

