@@ -159,6 +159,40 @@ fn libfuzzer_runs_become_fuzz_evidence() {
     assert_eq!(json["executions"], 5000);
     assert_eq!(json["wall_seconds"], 2.0);
     assert_eq!(json["totals"]["cases"], 4);
+    // `tiers` accepts it and credits its time (OSS-Fuzz time counts too).
+    let loaded = tiers::evidence::load(std::slice::from_ref(&evidence)).expect("tiers reads libFuzzer evidence");
+    assert_eq!(loaded.fuzz.len(), 1);
+    assert_eq!(loaded.fuzz[0].1.cpu_seconds, 2.0);
+
+    // Another target's corpus is replayed through that target.
+    let table_ops = dir.join("evidence-table-ops");
+    let out = crucible(&[
+        "libfuzzer-evidence",
+        "--log",
+        log.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        "table_ops",
+        "--evidence-dir",
+        table_ops.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let loaded = tiers::evidence::load(&[table_ops]).unwrap();
+    let run = &loaded.fuzz[0].1;
+    assert_eq!(run.fuzz_target, "table_ops");
+    assert!(run.entries.iter().any(|e| e.proposal == "reference-types" && e.cases > 0), "{:?}", run.entries);
+    let out = crucible(&[
+        "libfuzzer-evidence",
+        "--log",
+        log.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--target",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown fuzz target `nope`"));
 
     // A log that is not a finished libFuzzer run is refused in one line.
     std::fs::write(&log, "INFO: Seed: 1\n").unwrap();

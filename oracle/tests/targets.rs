@@ -40,7 +40,10 @@ fn seed_corpora_pass() {
 #[test]
 fn seed_corpora_are_deterministic() {
     for target in targets::TARGETS {
-        assert_eq!(targets::seed_corpus(target).unwrap(), targets::seed_corpus(target).unwrap());
+        let seeds = targets::seed_corpus(target).unwrap();
+        assert_eq!(seeds, targets::seed_corpus(target).unwrap());
+        let distinct: std::collections::BTreeSet<&Vec<u8>> = seeds.iter().collect();
+        assert_eq!(distinct.len(), seeds.len(), "{target} has duplicate seeds");
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use oracle::evidence::{FUZZ_SCHEMA, FUZZ_SCHEMA_VERSION, FuzzEvidence, SPEC_SCHEMA, SPEC_SCHEMA_VERSION, SpecEvidence};
+use oracle::evidence::{
+    FUZZ_SCHEMA, FUZZ_SCHEMA_VERSION, FuzzEvidence, SPEC_SCHEMA, SPEC_SCHEMA_VERSION, SpecEvidence,
+};
 
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
@@ -48,17 +50,23 @@ pub fn load_file(path: &Path, into: &mut Evidence) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let schema = value.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
-        format!("{}: field `schema`: missing (not an evidence file?)", path.display())
-    })?;
+    let schema = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .ok_or_else(|| format!("{}: field `schema`: missing (not an evidence file?)", path.display()))?;
     let version = value.get("version").and_then(|v| v.as_u64());
     let check_time = |t: &str| {
-        parse_time(t).map(|_| ()).ok_or_else(|| format!("{}: field `generated_at`: `{t}` is not an RFC 3339 UTC time", path.display()))
+        parse_time(t)
+            .map(|_| ())
+            .ok_or_else(|| format!("{}: field `generated_at`: `{t}` is not an RFC 3339 UTC time", path.display()))
     };
     match schema {
         SPEC_SCHEMA => {
             if version != Some(SPEC_SCHEMA_VERSION as u64) {
-                return Err(format!("{}: field `version`: {version:?}, this reader knows {SPEC_SCHEMA_VERSION}", path.display()));
+                return Err(format!(
+                    "{}: field `version`: {version:?}, this reader knows {SPEC_SCHEMA_VERSION}",
+                    path.display()
+                ));
             }
             let spec: SpecEvidence = serde_json::from_value(value).map_err(|e| field_error(path, &e))?;
             check_time(&spec.generated_at)?;
@@ -66,7 +74,10 @@ pub fn load_file(path: &Path, into: &mut Evidence) -> Result<(), String> {
         }
         FUZZ_SCHEMA => {
             if version != Some(FUZZ_SCHEMA_VERSION as u64) {
-                return Err(format!("{}: field `version`: {version:?}, this reader knows {FUZZ_SCHEMA_VERSION}", path.display()));
+                return Err(format!(
+                    "{}: field `version`: {version:?}, this reader knows {FUZZ_SCHEMA_VERSION}",
+                    path.display()
+                ));
             }
             let fuzz: FuzzEvidence = serde_json::from_value(value).map_err(|e| field_error(path, &e))?;
             check_time(&fuzz.generated_at)?;

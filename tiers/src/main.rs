@@ -74,7 +74,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             }
             let text = tiers::report::markdown(&report);
             match markdown {
-                Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
+                Some(path) => {
+                    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?
+                }
                 None => print!("{text}"),
             }
             Ok(ExitCode::SUCCESS)

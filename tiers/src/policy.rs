@@ -18,7 +18,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Target, Category::Compiler, Category::WasmProposal, Category::WasiProposal];
+    pub const ALL: [Category; 4] =
+        [Category::Target, Category::Compiler, Category::WasmProposal, Category::WasiProposal];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -111,7 +112,9 @@ impl Policy {
             for tier in 1..=3 {
                 for name in reqs.of(tier) {
                     if !known.contains(&name.as_str()) {
-                        return Err(format!("{origin}: requirements.{category}.tier{tier}: unknown predicate `{name}`"));
+                        return Err(format!(
+                            "{origin}: requirements.{category}.tier{tier}: unknown predicate `{name}`"
+                        ));
                     }
                 }
             }

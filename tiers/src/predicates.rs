@@ -188,7 +188,12 @@ fn compiler_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
     continuous(&by, ctx, &format!("with {}", f.name))
 }
 
-fn proposal_spec_passes(f: &Feature, ctx: &Context<'_>, targets: Vec<&Feature>, compilers: Option<Vec<&Feature>>) -> Check {
+fn proposal_spec_passes(
+    f: &Feature,
+    ctx: &Context<'_>,
+    targets: Vec<&Feature>,
+    compilers: Option<Vec<&Feature>>,
+) -> Check {
     if targets.is_empty() {
         return unmet("no target is claimed at that tier");
     }
@@ -287,7 +292,11 @@ fn proposal_operators_executed(f: &Feature, ctx: &Context<'_>) -> Check {
     if (executed.len() as f64) >= need * total as f64 {
         met(format!("Crucible executed {}/{total} of its operators", executed.len()))
     } else {
-        unmet(format!("Crucible executed only {}/{total} of its operators (needs {:.0}%)", executed.len(), need * 100.0))
+        unmet(format!(
+            "Crucible executed only {}/{total} of its operators (needs {:.0}%)",
+            executed.len(),
+            need * 100.0
+        ))
     }
 }
 

@@ -212,13 +212,23 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out.push_str("\n## Not supported\n\n");
-    let unsupported: Vec<String> =
-        report.features.iter().filter(|f| f.claimed.is_none()).map(|f| format!("{} `{}`", f.category.title(), f.name)).collect();
+    let unsupported: Vec<String> = report
+        .features
+        .iter()
+        .filter(|f| f.claimed.is_none())
+        .map(|f| format!("{} `{}`", f.category.title(), f.name))
+        .collect();
     out.push_str(&format!("{}\n", unsupported.join(" · ")));
-    out.push_str("\n## Compiler support\n\n✅ supported (spec suite passes and fuzzed) · 🚧 in progress · ❌ not supported\n");
+    out.push_str(
+        "\n## Compiler support\n\n✅ supported (spec suite passes and fuzzed) · 🚧 in progress · ❌ not supported\n",
+    );
     for (a, compilers) in &report.compiler_matrix {
         let names: Vec<&String> = compilers.keys().collect();
-        out.push_str(&format!("\n### {a}\n\n| Feature | {} |\n|---|{}\n", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" | "), "---|".repeat(names.len())));
+        out.push_str(&format!(
+            "\n### {a}\n\n| Feature | {} |\n|---|{}\n",
+            names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" | "),
+            "---|".repeat(names.len())
+        ));
         let proposals: Vec<&String> = compilers.values().next().map(|r| r.keys().collect()).unwrap_or_default();
         for p in proposals {
             let cells: Vec<&str> = names
@@ -237,7 +247,14 @@ pub fn markdown(report: &Report) -> String {
         let ops = |n: usize| if p.opcodes_total == 0 { "—".to_string() } else { format!("{n}/{}", p.opcodes_total) };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {:.3} | {} | {} | {} |\n",
-            p.proposal, p.runs, p.cases, p.executions, p.cpu_hours, ops(p.opcodes_generated), ops(p.opcodes_executed), p.open_divergences
+            p.proposal,
+            p.runs,
+            p.cases,
+            p.executions,
+            p.cpu_hours,
+            ops(p.opcodes_generated),
+            ops(p.opcodes_executed),
+            p.open_divergences
         ));
     }
     out
@@ -251,8 +268,11 @@ pub fn gate_failures(report: &Report) -> Vec<String> {
         .filter(|f| f.unbacked())
         .map(|f| {
             let claimed = f.claimed.expect("unbacked claims are claims");
-            let missing: Vec<String> =
-                f.missing_for(claimed).iter().map(|r| format!("  - tier {} `{}`: {}", r.tier, r.predicate, r.detail)).collect();
+            let missing: Vec<String> = f
+                .missing_for(claimed)
+                .iter()
+                .map(|r| format!("  - tier {} `{}`: {}", r.tier, r.predicate, r.detail))
+                .collect();
             format!(
                 "{} `{}` claims Tier {claimed} but the evidence backs {}:\n{}",
                 f.category.title(),

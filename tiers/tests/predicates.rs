@@ -14,7 +14,8 @@ const NOW: &str = "2026-11-22T12:00:00Z";
 const FRESH: &str = "2026-11-21T12:00:00Z";
 const STALE: &str = "2026-10-01T12:00:00Z";
 const TARGET: &str = "x86_64-unknown-linux-gnu";
-const BULK_OPS: [&str; 7] = ["MemoryInit", "DataDrop", "MemoryCopy", "MemoryFill", "TableInit", "ElemDrop", "TableCopy"];
+const BULK_OPS: [&str; 7] =
+    ["MemoryInit", "DataDrop", "MemoryCopy", "MemoryFill", "TableInit", "ElemDrop", "TableCopy"];
 
 const POLICY: &str = r#"
 [settings]
@@ -93,9 +94,11 @@ fn fuzz(at: &str, cpu: f64, executors: &[&str], entries: &[Entry<'_>]) -> FuzzEv
     let counts = |ops: &[&str]| ops.iter().map(|o| (o.to_string(), 3)).collect::<std::collections::BTreeMap<_, _>>();
     let entries: Vec<_> = entries
         .iter()
-        .map(|e| json!({"executor": e.executor, "proposal": "bulk-memory", "cases": e.cases, "calls": e.cases,
+        .map(|e| {
+            json!({"executor": e.executor, "proposal": "bulk-memory", "cases": e.cases, "calls": e.cases,
             "opcodes_total": 7, "opcodes_generated": counts(e.generated), "opcodes_executed": e.executed.map(counts),
-            "divergences": e.divergences}))
+            "divergences": e.divergences})
+        })
         .collect();
     serde_json::from_value(json!({"schema": "crucible.fuzz-evidence", "version": 1, "generated_at": at, "commit": null,
         "target": TARGET, "source": "crucible-fuzz", "fuzz_target": "differential", "profile": "bulk-memory", "seed": 1,
@@ -199,21 +202,58 @@ fn zero_coverage_of_an_operator_family_is_caught() {
     let executed = check("proposal-operators-executed", "bulk-memory", &ev);
     assert!(!executed.met && executed.detail.contains("0/7"), "{executed:?}");
     // Coverage is the union over runs: two partial runs can cover everything.
-    let a = fuzz(FRESH, 1.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 1, generated: &BULK_OPS[..4], executed: Some(&BULK_OPS[..4]), divergences: 0 }]);
-    let b = fuzz(FRESH, 1.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 1, generated: &BULK_OPS[3..], executed: Some(&BULK_OPS[3..]), divergences: 0 }]);
+    let a = fuzz(
+        FRESH,
+        1.0,
+        &["interp", "wasmi"],
+        &[Entry {
+            executor: "interp",
+            cases: 1,
+            generated: &BULK_OPS[..4],
+            executed: Some(&BULK_OPS[..4]),
+            divergences: 0,
+        }],
+    );
+    let b = fuzz(
+        FRESH,
+        1.0,
+        &["interp", "wasmi"],
+        &[Entry {
+            executor: "interp",
+            cases: 1,
+            generated: &BULK_OPS[3..],
+            executed: Some(&BULK_OPS[3..]),
+            divergences: 0,
+        }],
+    );
     let ev = evidence(vec![], vec![a, b]);
     assert!(check("proposal-generated-by-fuzzer", "bulk-memory", &ev).met);
     assert!(check("proposal-operators-executed", "bulk-memory", &ev).met);
     // A reference engine's coverage does not count as Crucible's.
-    let wasmi_only = fuzz(FRESH, 1.0, &["wasmi", "interp"], &[Entry { executor: "wasmi", cases: 1, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }]);
+    let wasmi_only = fuzz(
+        FRESH,
+        1.0,
+        &["wasmi", "interp"],
+        &[Entry { executor: "wasmi", cases: 1, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }],
+    );
     assert!(!check("proposal-operators-executed", "bulk-memory", &evidence(vec![], vec![wasmi_only])).met);
 }
 
 #[test]
 fn fuzzing_must_be_differential_and_clean() {
-    let single = fuzz(FRESH, 500.0, &["interp"], &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }]);
+    let single = fuzz(
+        FRESH,
+        500.0,
+        &["interp"],
+        &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 0 }],
+    );
     assert!(!check("proposal-fuzzed-differentially", "bulk-memory", &evidence(vec![], vec![single])).met);
-    let dirty = fuzz(FRESH, 500.0, &["interp", "wasmi"], &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 2 }]);
+    let dirty = fuzz(
+        FRESH,
+        500.0,
+        &["interp", "wasmi"],
+        &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 2 }],
+    );
     let c = check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![dirty]));
     assert!(!c.met && c.detail.contains("2 open"), "{c:?}");
 }
@@ -238,16 +278,29 @@ fn a_tier_needs_every_lower_tier_too() {
     let bulk = r.features.iter().find(|f| f.name == "bulk-memory").unwrap();
     assert_eq!(bulk.eligible, Some(3));
     let failures = report::gate_failures(&r);
-    assert!(failures.iter().any(|f| f.contains("`bulk-memory` claims Tier 1 but the evidence backs Tier 3")), "{failures:?}");
+    assert!(
+        failures.iter().any(|f| f.contains("`bulk-memory` claims Tier 1 but the evidence backs Tier 3")),
+        "{failures:?}"
+    );
     assert!(failures.iter().any(|f| f.contains("proposal-spec-passes-on-tier12-targets")), "{failures:?}");
 }
 
 #[test]
 fn bad_policies_are_refused_with_the_place() {
-    let err = Policy::parse(&POLICY.replace("\"has-owner\"]\ntier2 = [\"spec-suite", "\"has-ownr\"]\ntier2 = [\"spec-suite"), "p.toml")
-        .unwrap_err();
+    let err = Policy::parse(
+        &POLICY.replace("\"has-owner\"]\ntier2 = [\"spec-suite", "\"has-ownr\"]\ntier2 = [\"spec-suite"),
+        "p.toml",
+    )
+    .unwrap_err();
     assert!(err.contains("p.toml") && err.contains("unknown predicate `has-ownr`"), "{err}");
-    let err = Policy::parse(&POLICY.replace("claimed = 1\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\"", "claimed = 7\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\""), "p.toml").unwrap_err();
+    let err = Policy::parse(
+        &POLICY.replace(
+            "claimed = 1\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\"",
+            "claimed = 7\nowner = \"core\"\n\n[[feature]]\ncategory = \"compiler\"",
+        ),
+        "p.toml",
+    )
+    .unwrap_err();
     assert!(err.contains("claimed = 7"), "{err}");
     assert!(Policy::parse("[settings]\n", "p.toml").unwrap_err().contains("p.toml"));
     Policy::parse(tiers::policy::DEFAULT_POLICY, "tiers/policy.toml").expect("the shipped policy is valid");
