@@ -2,7 +2,7 @@
 # The nightly job, runnable locally: the spec suites on every tier that
 # exists, a bounded differential campaign per proposal profile, a short run
 # of every cargo-fuzz target credited through libfuzzer-evidence, then
-# `tiers report` and `tiers gate` over the evidence.
+# `tiers report`, the dashboard and `tiers gate` over the evidence.
 #
 #   scripts/nightly.sh                          # defaults below
 #   FUZZ_SECONDS=600 TARGET_SECONDS=300 scripts/nightly.sh
@@ -19,7 +19,7 @@ export CRUCIBLE_EVIDENCE_DIR=${CRUCIBLE_EVIDENCE_DIR:-$PWD/evidence}
 OUT=${NIGHTLY_OUT:-$PWD/target/nightly}
 mkdir -p "$CRUCIBLE_EVIDENCE_DIR" "$OUT"
 
-cargo build --release -p crucible -p tiers
+cargo build --release -p crucible -p tiers -p dashboards
 bin=target/release
 
 echo "== spec suites on every tier"
@@ -55,7 +55,8 @@ for target in $(cargo fuzz list --fuzz-dir fuzz-targets); do
   "$bin/crucible" libfuzzer-evidence --log "$OUT/$target.log" --corpus "$corpus" --target "$target"
 done
 
-echo "== tiers"
+echo "== tiers and the dashboard"
 "$bin/tiers" report --markdown "$OUT/tiers.md" --json "$OUT/tiers.json"
 echo "report: $OUT/tiers.md"
+"$bin/dashboards" build --evidence "$CRUCIBLE_EVIDENCE_DIR" --out "$OUT/dashboard"
 "$bin/tiers" gate

@@ -71,12 +71,17 @@ impl SpecEvidence {
         format!("spec-{}-{}.json", self.compiler, self.target)
     }
 
-    /// Writes the evidence as `dir/spec-<compiler>-<target>.json`.
+    /// Writes the evidence as `dir/spec-<compiler>-<target>.json` (the
+    /// latest run, what `tiers` reads) and keeps a copy of every run as
+    /// `dir/history/spec-<compiler>-<target>-<time>.json` (for trends).
     pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir.join("history"))?;
         let path = dir.join(self.file_name());
-        let json = serde_json::to_string_pretty(self).expect("evidence serializes");
-        std::fs::write(&path, json + "\n")?;
+        let json = serde_json::to_string_pretty(self).expect("evidence serializes") + "\n";
+        let stamp = self.generated_at.replace([':', '-'], "");
+        let kept = format!("spec-{}-{}-{stamp}.json", self.compiler, self.target);
+        std::fs::write(dir.join("history").join(kept), &json)?;
+        std::fs::write(&path, json)?;
         Ok(path)
     }
 }
