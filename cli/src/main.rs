@@ -36,6 +36,12 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Turn a libFuzzer run's log and corpus into fuzz evidence.
     LibfuzzerEvidence(fuzz::LibFuzzerEvidenceArgs),
+    /// List the Cranelift flags in effect for this host (target, shared
+    /// settings, CPU features) at an optimization level.
+    Settings {
+        #[arg(long, default_value = "speed", value_parser = parse_opt_level)]
+        opt_level: engine::OptLevel,
+    },
     /// Regenerate the fuzz targets' seed corpora (deterministic): DIR/<target>/.
     SeedCorpus {
         /// Corpus root; each target's directory in it is replaced.
@@ -55,6 +61,10 @@ enum Command {
     },
 }
 
+fn parse_opt_level(s: &str) -> Result<engine::OptLevel, String> {
+    s.parse()
+}
+
 pub(crate) fn parse_tier(s: &str) -> Result<Tier, String> {
     let tier: Tier = s.parse()?;
     if !tier.is_available() {
@@ -72,6 +82,7 @@ fn main() -> ExitCode {
         Command::Wast { compiler, json, files } => wast(compiler, json, &files),
         Command::Spec { compiler, evidence_dir } => spec(compiler, evidence_dir),
         Command::SeedCorpus { out, target } => seed_corpus(&out, &target),
+        Command::Settings { opt_level } => settings(opt_level),
     };
     match result {
         Ok(code) => code,
@@ -80,6 +91,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn settings(opt_level: engine::OptLevel) -> anyhow::Result<ExitCode> {
+    for (name, value) in engine::compile::cranelift::isa::settings_in_effect(opt_level)? {
+        println!("{name} = {value}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn seed_corpus(root: &std::path::Path, targets: &[String]) -> anyhow::Result<ExitCode> {

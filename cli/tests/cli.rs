@@ -200,3 +200,15 @@ fn libfuzzer_runs_become_fuzz_evidence() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not a complete libFuzzer log"));
 }
+
+#[test]
+fn settings_list_the_cranelift_flags_for_this_host() {
+    let out = crucible(&["settings", "--opt-level", "none"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    assert!(listed.lines().any(|l| l == "opt_level = none"), "{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("target = ")), "{listed}");
+    let out = crucible(&["settings", "--opt-level", "fastest"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown opt level `fastest`"));
+}

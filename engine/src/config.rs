@@ -49,6 +49,38 @@ impl FromStr for Tier {
     }
 }
 
+/// How hard the compiling tiers optimize (Cranelift's `opt_level`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum OptLevel {
+    None,
+    #[default]
+    Speed,
+    SpeedAndSize,
+}
+
+impl OptLevel {
+    pub const ALL: [OptLevel; 3] = [OptLevel::None, OptLevel::Speed, OptLevel::SpeedAndSize];
+
+    /// The name on the command line and in Cranelift's settings.
+    pub fn cranelift_name(self) -> &'static str {
+        match self {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        }
+    }
+}
+
+impl FromStr for OptLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        OptLevel::ALL
+            .into_iter()
+            .find(|o| o.cranelift_name() == s)
+            .ok_or_else(|| format!("unknown opt level `{s}` (expected one of: none, speed, speed_and_size)"))
+    }
+}
+
 /// A WebAssembly proposal that can be switched on or off for validation.
 ///
 /// The MVP (1.0 without mutable-global imports) is always on.
@@ -201,6 +233,7 @@ pub struct Config {
     pub(crate) limits: Limits,
     pub(crate) consume_fuel: bool,
     pub(crate) coverage: bool,
+    pub(crate) opt_level: OptLevel,
 }
 
 impl Default for Config {
@@ -212,6 +245,7 @@ impl Default for Config {
             limits: Limits::default(),
             consume_fuel: false,
             coverage: false,
+            opt_level: OptLevel::default(),
         }
     }
 }
@@ -270,6 +304,16 @@ impl Config {
 
     /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
     /// Costs one counter increment per straight-line region entered.
+    /// Optimization level of the compiling tiers (ignored by the interpreter).
+    pub fn opt_level(&mut self, level: OptLevel) -> &mut Self {
+        self.opt_level = level;
+        self
+    }
+
+    pub fn get_opt_level(&self) -> OptLevel {
+        self.opt_level
+    }
+
     pub fn coverage(&mut self, enable: bool) -> &mut Self {
         self.coverage = enable;
         self

@@ -29,7 +29,7 @@ pub mod error;
 pub mod module;
 pub mod runtime;
 
-pub use config::{Config, Limits, Proposal, Tier};
+pub use config::{Config, Limits, OptLevel, Proposal, Tier};
 pub use engine::Engine;
 pub use error::{Error, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};

@@ -15,6 +15,7 @@ use types::{ExternType, FuncType, GlobalType, Limits, MemoryType, TableType, Val
 
 use crate::Engine;
 use crate::compile::{self, CompiledCode};
+use crate::config::Config;
 use crate::error::{Error, Result};
 
 impl Error {
@@ -162,7 +163,7 @@ impl Module {
 
     /// Validates and compiles a module from the binary format only.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let (info, code) = parse(engine, bytes)?;
+        let (info, code) = parse_with(engine.config(), bytes)?;
         Ok(Module { inner: Arc::new(ModuleInner { engine: engine.clone(), info, code }) })
     }
 
@@ -188,7 +189,7 @@ impl Module {
         if !self.inner.engine.config().coverage {
             return None;
         }
-        let CompiledCode::Interp(functions) = &self.inner.code;
+        let CompiledCode::Interp(functions) = &self.inner.code else { return None };
         let mut counts = std::collections::BTreeMap::new();
         for f in functions {
             let Some(c) = &f.coverage else { continue };
@@ -242,12 +243,17 @@ fn global_type(g: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType> {
     Ok(GlobalType { content: val_type(g.content_type, offset)?, mutable: g.mutable })
 }
 
-fn parse(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, CompiledCode)> {
+/// A wasmparser value type in the engine's terms.
+pub(crate) fn val_type_of(ty: wasmparser::ValType) -> Result<ValType> {
+    val_type(ty, 0)
+}
+
+/// Validates and compiles `bytes` under `config` (whichever tier it names).
+pub(crate) fn parse_with(config: &Config, bytes: &[u8]) -> Result<(ModuleInfo, CompiledCode)> {
     use wasmparser::{Payload, ValidPayload};
-    let config = engine.config();
     let mut validator = wasmparser::Validator::new_with_features(config.wasm_features());
     let mut info = ModuleInfo::default();
-    let mut compiler = compile::Compiler::new(config);
+    let mut compiler = compile::Compiler::new(config)?;
     let err = Error::from_wasmparser;
 
     // The parser must know the features too: some encodings (e.g. the
@@ -408,7 +414,8 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<(ModuleInfo, CompiledCode)> {
             _ => {}
         }
     }
-    Ok((info, compiler.finish()))
+    let code = compiler.finish(&info)?;
+    Ok((info, code))
 }
 
 /// The name section is advisory: a malformed one is ignored, not an error.

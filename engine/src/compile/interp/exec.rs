@@ -51,6 +51,8 @@ pub(crate) enum Exit {
 fn function_ptr(store: &StoreInner, instance: u32, def_index: u32) -> *const Function {
     match &store.instances[instance as usize].module.inner.code {
         CompiledCode::Interp(functions) => &functions[def_index as usize],
+        // An engine runs one tier: interpreter code only meets interpreter code.
+        CompiledCode::Cranelift(_) => unreachable!("the interpreter never runs cranelift-compiled modules"),
     }
 }
 

@@ -1,0 +1,43 @@
+//! The host's Cranelift target: its ISA, the flags we set, and a listing of
+//! every flag in effect (`crucible settings`).
+
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+
+use crate::config::OptLevel;
+use crate::error::{Error, Result};
+
+fn shared_flags(opt: OptLevel) -> Result<settings::Flags> {
+    let mut b = settings::builder();
+    let set = |b: &mut settings::Builder, name: &str, value: &str| {
+        b.set(name, value).map_err(|e| Error::Unsupported(format!("cranelift flag {name}={value}: {e}")))
+    };
+    set(&mut b, "opt_level", opt.cranelift_name())?;
+    // Code is placed by us at an address chosen at run time; calls go
+    // through pointers, so nothing needs PIC or relocations.
+    set(&mut b, "is_pic", "false")?;
+    // The IR is checked in debug builds (tests), not in release builds.
+    set(&mut b, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    Ok(settings::Flags::new(b))
+}
+
+/// The host ISA with the host's CPU features detected.
+pub(crate) fn host_isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
+    let builder = cranelift_native::builder().map_err(|e| Error::Unsupported(format!("cranelift: {e}")))?;
+    builder.finish(shared_flags(opt)?).map_err(|e| Error::Unsupported(format!("cranelift: {e}")))
+}
+
+/// Every Cranelift flag in effect for the host at `opt`: shared flags and
+/// the ISA's own (CPU features), as (name, value).
+pub fn settings_in_effect(opt: OptLevel) -> Result<Vec<(String, String)>> {
+    let isa = host_isa(opt)?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    out.push(("target".into(), isa.triple().to_string()));
+    for v in isa.flags().iter() {
+        out.push((v.name.to_string(), v.value_string()));
+    }
+    for v in isa.isa_flags() {
+        out.push((format!("{}.{}", isa.name(), v.name), v.value_string()));
+    }
+    Ok(out)
+}

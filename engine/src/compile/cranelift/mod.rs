@@ -1,0 +1,343 @@
+//! The optimizing tier: wasm → Cranelift IR → native code (issue #4).
+//!
+//! State of this tier: a first slice. Functions using numeric operators,
+//! locals, structured control flow and calls within the module compile and
+//! run (see [`Standalone`], differential-tested against the interpreter on
+//! the oracle's arithmetic cases). Memories, globals, tables, imports and
+//! multiple results are refused with `Error::Unsupported`; the tier is not
+//! yet wired into `Store`/`Instance`, so `Engine::new` still refuses it.
+//!
+//! Layout: [`isa`] (host target and flags), [`translate`] (function bodies),
+//! [`vm`] (what compiled code reaches through its vmctx), `code_memory` (W^X
+//! placement). All functions of a module are compiled into one buffer; calls
+//! go through a table of code pointers, so nothing needs relocating.
+
+mod code_memory;
+pub mod isa;
+mod translate;
+mod vm;
+
+use std::collections::HashMap;
+
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
+
+use self::code_memory::CodeMemory;
+use crate::config::{Config, OptLevel, Proposal, Tier};
+use crate::error::{Error, Result};
+use crate::module::types::FuncType;
+use crate::module::{ExportIndex, ModuleInfo};
+
+/// Code is laid out at this alignment (a cache-friendly function start).
+const FUNCTION_ALIGN: usize = 16;
+
+/// Compiles a module's functions as the parser hands them over.
+pub(crate) struct ModuleCompiler {
+    isa: OwnedTargetIsa,
+    translator: translate::Translator,
+    context: cranelift_codegen::Context,
+    code: Vec<u8>,
+    /// Offset of each defined function in `code`.
+    offsets: Vec<usize>,
+}
+
+/// A compiled module: its code, where each function starts, and a
+/// host → wasm trampoline per function type.
+#[derive(Debug)]
+pub(crate) struct CompiledModule {
+    memory: CodeMemory,
+    offsets: Vec<usize>,
+    trampolines: HashMap<FuncType, usize>,
+}
+
+fn codegen_error(e: impl std::fmt::Debug) -> Error {
+    Error::Unsupported(format!("cranelift could not compile the function: {e:?}"))
+}
+
+impl ModuleCompiler {
+    pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
+        let isa = isa::host_isa(config.opt_level)?;
+        let translator = translate::Translator::new(isa.default_call_conv(), isa.frontend_config());
+        Ok(ModuleCompiler {
+            isa,
+            translator,
+            context: cranelift_codegen::Context::new(),
+            code: Vec::new(),
+            offsets: Vec::new(),
+        })
+    }
+
+    fn call_conv(&self) -> CallConv {
+        self.isa.default_call_conv()
+    }
+
+    /// Compiles `context.func` and appends the machine code to the buffer.
+    fn emit(&mut self) -> Result<usize> {
+        let compiled =
+            self.context.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| codegen_error(e.inner))?;
+        if !compiled.buffer.relocs().is_empty() {
+            // A libcall (e.g. a float rounding without SSE4.1) would need
+            // patching; refuse rather than run unpatched code.
+            return Err(Error::Unsupported(
+                "cranelift emitted a relocation (a libcall) this tier cannot link yet".into(),
+            ));
+        }
+        let bytes = compiled.code_buffer().to_vec();
+        let offset = self.code.len().next_multiple_of(FUNCTION_ALIGN);
+        self.code.resize(offset, 0);
+        self.code.extend_from_slice(&bytes);
+        self.context.clear();
+        Ok(offset)
+    }
+
+    pub(crate) fn compile_function(
+        &mut self,
+        info: &ModuleInfo,
+        validator: FuncValidator<ValidatorResources>,
+        body: FunctionBody<'_>,
+    ) -> Result<()> {
+        let index = info.num_imported_funcs + self.offsets.len() as u32;
+        let call_conv = self.call_conv();
+        self.context.func =
+            ir::Function::with_name_signature(ir::UserFuncName::user(0, index), Signature::new(call_conv));
+        self.translator.translate(info, index, validator, body, &mut self.context.func)?;
+        let offset = self.emit()?;
+        self.offsets.push(offset);
+        Ok(())
+    }
+
+    /// A host → wasm trampoline for functions of type `ty`:
+    /// `extern "C" fn(callee, vmctx, values: *mut u64)`, reading the
+    /// arguments from `values` and writing the results back into it.
+    fn trampoline(&mut self, ty: &FuncType) -> Result<usize> {
+        let call_conv = self.call_conv();
+        let mut sig = Signature::new(CallConv::triple_default(self.isa.triple()));
+        for _ in 0..3 {
+            sig.params.push(AbiParam::new(vm::POINTER));
+        }
+        self.context.func = ir::Function::with_name_signature(ir::UserFuncName::testcase("trampoline"), sig);
+        let mut builder_context = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut self.context.func, &mut builder_context);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let (callee, vmctx, values) = {
+            let p = b.block_params(entry);
+            (p[0], p[1], p[2])
+        };
+        let mut args = vec![vmctx];
+        for (i, p) in ty.params().iter().enumerate() {
+            let t = translate::clif_type(*p)?;
+            args.push(b.ins().load(t, MemFlagsData::trusted(), values, (i * 8) as i32));
+        }
+        let wasm_sig = b.import_signature(translate::wasm_signature(ty, call_conv)?);
+        let call = b.ins().call_indirect(wasm_sig, callee, &args);
+        let results = b.inst_results(call).to_vec();
+        for (i, r) in results.into_iter().enumerate() {
+            b.ins().store(MemFlagsData::trusted(), r, values, (i * 8) as i32);
+        }
+        b.ins().return_(&[]);
+        b.finalize(self.isa.frontend_config());
+        self.emit()
+    }
+
+    pub(crate) fn finish(mut self, info: &ModuleInfo) -> Result<CompiledModule> {
+        let mut trampolines = HashMap::new();
+        for index in info.num_imported_funcs..info.funcs.len() as u32 {
+            let ty = info.func_type(index).clone();
+            if let std::collections::hash_map::Entry::Vacant(slot) = trampolines.entry(ty) {
+                let offset = self.trampoline(slot.key())?;
+                slot.insert(offset);
+            }
+        }
+        let memory = CodeMemory::new(&self.code)?;
+        Ok(CompiledModule { memory, offsets: self.offsets, trampolines })
+    }
+}
+
+/// A module compiled by this tier and run on its own, without a store:
+/// only for modules that use nothing but what the tier supports today (see
+/// the module docs). Used by the tests that compare this tier with the
+/// interpreter while the store integration is built.
+#[doc(hidden)]
+pub struct Standalone {
+    info: ModuleInfo,
+    compiled: CompiledModule,
+    functions: Box<[*const u8]>,
+}
+
+// SAFETY: the code pointers point into `compiled`'s immutable mapping.
+unsafe impl Send for Standalone {}
+// SAFETY: as for `Send`; calls share nothing mutable between threads.
+unsafe impl Sync for Standalone {}
+
+impl Standalone {
+    /// Validates and compiles `wasm` (MVP plus sign extension, saturating
+    /// conversions and mutable globals' validation rules).
+    pub fn new(wasm: &[u8], opt_level: OptLevel) -> Result<Standalone> {
+        let mut config = Config::new();
+        config.tier(Tier::Cranelift).opt_level(opt_level).proposals(&[
+            Proposal::MutableGlobal,
+            Proposal::SignExtension,
+            Proposal::SaturatingFloatToInt,
+        ]);
+        let (info, code) = crate::module::parse_with(&config, wasm)?;
+        let crate::compile::CompiledCode::Cranelift(compiled) = code else {
+            unreachable!("a cranelift configuration compiles with cranelift")
+        };
+        if info.num_imported_funcs > 0 || !info.memories.is_empty() || !info.tables.is_empty() {
+            return Err(Error::Unsupported("the cranelift tier does not run imports, memories or tables yet".into()));
+        }
+        let functions = compiled.offsets.iter().map(|o| compiled.memory.at(*o)).collect();
+        Ok(Standalone { info, compiled, functions })
+    }
+
+    /// Calls an exported function with raw arguments (integers, float bits).
+    pub fn call(&self, export: &str, args: &[u64]) -> Result<Vec<u64>> {
+        let Some((_, ExportIndex::Func(index))) = self.info.exports.iter().find(|(n, _)| n == export) else {
+            return Err(Error::Usage(format!("no exported function `{export}`")));
+        };
+        let ty = self.info.func_type(*index);
+        if args.len() != ty.params().len() {
+            return Err(Error::Usage(format!("`{export}` takes {} arguments", ty.params().len())));
+        }
+        let mut values = vec![0u64; args.len().max(ty.results().len())];
+        values[..args.len()].copy_from_slice(args);
+        let mut trap = 0u32;
+        let context = vm::VMCraneliftContext {
+            trap: &mut trap,
+            functions: self.functions.as_ptr(),
+            stack_limit: vm::stack_limit(),
+        };
+        let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
+        let trampoline = self.compiled.memory.at(self.compiled.trampolines[ty]);
+        // SAFETY: the trampoline was compiled for exactly this signature
+        // (callee, vmctx, values) with the platform's C calling convention;
+        // `callee` is a function of type `ty` in the same live mapping;
+        // `context` and `values` outlive the call, and `values` holds
+        // max(params, results) slots.
+        unsafe {
+            let entry: extern "C" fn(*const u8, *const vm::VMCraneliftContext, *mut u64) =
+                std::mem::transmute(trampoline);
+            entry(callee, &context, values.as_mut_ptr());
+        }
+        if let Some(code) = vm::trap_from_number(trap) {
+            return Err(Error::Trap(crate::error::Trap::new(code)));
+        }
+        values.truncate(ty.results().len());
+        // Integers come back in their own width: zero-extend i32s as the
+        // rest of the engine represents them.
+        for (v, t) in values.iter_mut().zip(ty.results()) {
+            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
+                *v &= 0xffff_ffff;
+            }
+        }
+        Ok(values)
+    }
+}
+
+impl std::fmt::Debug for Standalone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Standalone({} functions)", self.functions.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TrapCode;
+
+    fn run(wat: &str, export: &str, args: &[u64]) -> Result<Vec<u64>> {
+        Standalone::new(&wat::parse_str(wat).unwrap(), OptLevel::Speed)?.call(export, args)
+    }
+
+    fn trap_of(r: Result<Vec<u64>>) -> TrapCode {
+        match r {
+            Err(Error::Trap(t)) => t.code(),
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn recursion_loops_and_branch_tables() {
+        let wat = r#"(module
+            (func $fib (export "fib") (param i32) (result i32)
+              (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+                (then (local.get 0))
+                (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                               (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+            (func (export "sum") (param i64) (result i64) (local i64)
+              (block $done (loop $again
+                (br_if $done (i64.eqz (local.get 0)))
+                (local.set 1 (i64.add (local.get 1) (local.get 0)))
+                (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+                (br $again)))
+              (local.get 1))
+            (func (export "pick") (param i32) (result i32)
+              (block $c (block $b (block $a (br_table $a $b $c (local.get 0)))
+                (return (i32.const 10))) (return (i32.const 20))) (i32.const 30)))"#;
+        assert_eq!(run(wat, "fib", &[20]).unwrap(), vec![6765]);
+        assert_eq!(run(wat, "sum", &[100_000]).unwrap(), vec![5_000_050_000]);
+        let pick: Vec<u64> = [0, 1, 2, 3, 99].iter().map(|i| run(wat, "pick", &[*i]).unwrap()[0]).collect();
+        assert_eq!(pick, vec![10, 20, 30, 30, 30]);
+    }
+
+    #[test]
+    fn traps_are_precise_and_return_to_the_caller() {
+        let wat = r#"(module
+            (func $div (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+            (func (export "rem") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+            (func (export "nested") (param i32) (result i32) (i32.add (i32.const 1) (call $div (i32.const 7) (local.get 0))))
+            (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+            (func (export "boom") (unreachable))
+            (func $deep (export "deep") (param i64) (result i64) (i64.add (i64.const 1) (call $deep (local.get 0)))))"#;
+        assert_eq!(trap_of(run(wat, "div", &[1, 0])), TrapCode::IntegerDivisionByZero);
+        assert_eq!(trap_of(run(wat, "div", &[i32::MIN as u32 as u64, u32::MAX as u64])), TrapCode::IntegerOverflow);
+        assert_eq!(run(wat, "rem", &[i32::MIN as u32 as u64, u32::MAX as u64]).unwrap(), vec![0]);
+        assert_eq!(trap_of(run(wat, "nested", &[0])), TrapCode::IntegerDivisionByZero);
+        assert_eq!(run(wat, "nested", &[7]).unwrap(), vec![2]);
+        assert_eq!(trap_of(run(wat, "trunc", &[f64::NAN.to_bits()])), TrapCode::BadConversionToInteger);
+        assert_eq!(trap_of(run(wat, "trunc", &[2147483648.0f64.to_bits()])), TrapCode::IntegerOverflow);
+        assert_eq!(run(wat, "trunc", &[(-2147483648.9f64).to_bits()]).unwrap(), vec![i32::MIN as u32 as u64]);
+        assert_eq!(trap_of(run(wat, "boom", &[])), TrapCode::Unreachable);
+        // Unbounded recursion ends in a trap, on a small thread too.
+        let deep = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || trap_of(run(wat, "deep", &[0])))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(deep, TrapCode::StackOverflow);
+    }
+
+    #[test]
+    fn unsupported_operators_are_refused_by_name() {
+        let err = Standalone::new(
+            &wat::parse_str("(module (memory 1) (func (drop (i32.load (i32.const 0)))))").unwrap(),
+            OptLevel::Speed,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("I32Load"), "{err}");
+        for opt in OptLevel::ALL {
+            let m = Standalone::new(
+                &wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 7)))"#).unwrap(),
+                opt,
+            )
+            .unwrap();
+            assert_eq!(m.call("f", &[]).unwrap(), vec![7]);
+        }
+    }
+
+    #[test]
+    fn settings_list_the_flags_in_effect() {
+        let settings = isa::settings_in_effect(OptLevel::SpeedAndSize).unwrap();
+        let get = |name: &str| settings.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        assert_eq!(get("opt_level").as_deref(), Some("speed_and_size"));
+        assert!(get("target").is_some());
+        assert!(settings.len() > 10, "{settings:?}");
+    }
+}

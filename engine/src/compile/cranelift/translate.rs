@@ -1,0 +1,662 @@
+//! One wasm function body → one Cranelift IR function.
+//!
+//! The translation keeps wasm's operand stack as a vector of SSA values and
+//! maps each structured control construct to Cranelift blocks whose block
+//! parameters carry the construct's results (or a loop's parameters). Locals
+//! are Cranelift variables, so the frontend builds SSA form for them.
+//!
+//! Traps never unwind: trapping code stores the trap's number in the slot
+//! the vmctx points at and returns with zeroed results; every call site
+//! checks that slot and returns at once when it is set, so a trap travels
+//! back to the host one return at a time. (Cost: one load and branch per
+//! call; no signal handler, no unwinder.)
+//!
+//! Supported so far: numeric operators (MVP, sign extension, saturating
+//! conversions), locals, `select`, structured control flow, calls to
+//! functions defined in the same module, at most one result. Everything else
+//! is refused with [`Error::Unsupported`] naming the operator.
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{self, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value, types};
+use cranelift_codegen::isa::CallConv;
+use cranelift_codegen::isa::TargetFrontendConfig;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use super::vm;
+use crate::error::{Error, Result, TrapCode};
+use crate::module::ModuleInfo;
+use crate::module::types::{FuncType, ValType};
+
+/// The Cranelift type of a wasm value type, if this tier supports it.
+pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
+    Ok(match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 => types::I64,
+        ValType::F32 => types::F32,
+        ValType::F64 => types::F64,
+        other => return Err(Error::Unsupported(format!("the cranelift tier does not handle {other} values yet"))),
+    })
+}
+
+/// The signature every wasm function has: the vmctx pointer, then its
+/// parameters; its results.
+pub(crate) fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Result<Signature> {
+    if ty.results().len() > 1 {
+        return Err(Error::Unsupported("the cranelift tier does not return several values yet".into()));
+    }
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::new(vm::POINTER));
+    for p in ty.params() {
+        sig.params.push(AbiParam::new(clif_type(*p)?));
+    }
+    for r in ty.results() {
+        sig.returns.push(AbiParam::new(clif_type(*r)?));
+    }
+    Ok(sig)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Block,
+    Loop,
+    If { else_block: ir::Block, has_else: bool },
+    Function,
+}
+
+struct Frame {
+    kind: FrameKind,
+    /// Where control goes after `end` (its parameters are the results).
+    next: ir::Block,
+    /// A loop's header (branches to a loop go here, with its parameters).
+    header: Option<ir::Block>,
+    params: Vec<Type>,
+    results: Vec<Type>,
+    /// Operand stack height below the construct's parameters.
+    height: usize,
+    /// The parameter values on entry (an `if`'s else branch starts from them).
+    entry_params: Vec<Value>,
+}
+
+impl Frame {
+    /// The block a branch to this frame targets, and how many values it takes.
+    fn branch_target(&self) -> (ir::Block, usize) {
+        match (self.kind, self.header) {
+            (FrameKind::Loop, Some(header)) => (header, self.params.len()),
+            _ => (self.next, self.results.len()),
+        }
+    }
+}
+
+fn block_args(values: &[Value]) -> Vec<BlockArg> {
+    values.iter().map(|v| BlockArg::Value(*v)).collect()
+}
+
+/// Translates functions one after another, reusing allocations.
+pub(crate) struct Translator {
+    builder_context: FunctionBuilderContext,
+    call_conv: CallConv,
+    frontend: TargetFrontendConfig,
+}
+
+struct FuncState<'a> {
+    info: &'a ModuleInfo,
+    call_conv: CallConv,
+    stack: Vec<Value>,
+    frames: Vec<Frame>,
+    locals: Vec<Variable>,
+    /// Whether the current position can be reached.
+    reachable: bool,
+    /// Constructs opened in unreachable code (skipped until their `end`).
+    skipped: u32,
+    vmctx: Value,
+    results: Vec<Type>,
+}
+
+impl Translator {
+    pub(crate) fn new(call_conv: CallConv, frontend: TargetFrontendConfig) -> Translator {
+        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend }
+    }
+
+    /// Translates `body` (defined function `func_index`) into `func`.
+    pub(crate) fn translate(
+        &mut self,
+        info: &ModuleInfo,
+        func_index: u32,
+        mut validator: FuncValidator<ValidatorResources>,
+        body: FunctionBody<'_>,
+        func: &mut ir::Function,
+    ) -> Result<()> {
+        let (call_conv, frontend) = (self.call_conv, self.frontend);
+        let ty = info.func_type(func_index).clone();
+        func.signature = wasm_signature(&ty, call_conv)?;
+        let mut b = FunctionBuilder::new(func, &mut self.builder_context);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let vmctx = b.block_params(entry)[0];
+
+        let mut locals = Vec::new();
+        for (i, p) in ty.params().iter().enumerate() {
+            let var = b.declare_var(clif_type(*p)?);
+            let value = b.block_params(entry)[i + 1];
+            b.def_var(var, value);
+            locals.push(var);
+        }
+        let mut reader = body.get_locals_reader().map_err(Error::from_wasmparser)?;
+        for _ in 0..reader.get_count() {
+            let offset = reader.original_position();
+            let (count, ty) = reader.read().map_err(Error::from_wasmparser)?;
+            validator.define_locals(offset, count, ty).map_err(Error::from_wasmparser)?;
+            let ty = clif_type(crate::module::val_type_of(ty)?)?;
+            for _ in 0..count {
+                let var = b.declare_var(ty);
+                let zero = zero_of(&mut b, ty);
+                b.def_var(var, zero);
+                locals.push(var);
+            }
+        }
+
+        let results: Vec<Type> = ty.results().iter().map(|r| clif_type(*r)).collect::<Result<_>>()?;
+        let exit = b.create_block();
+        for r in &results {
+            b.append_block_param(exit, *r);
+        }
+        let mut state = FuncState {
+            info,
+            call_conv,
+            stack: Vec::new(),
+            frames: vec![Frame {
+                kind: FrameKind::Function,
+                next: exit,
+                header: None,
+                params: Vec::new(),
+                results: results.clone(),
+                height: 0,
+                entry_params: Vec::new(),
+            }],
+            locals,
+            reachable: true,
+            skipped: 0,
+            vmctx,
+            results,
+        };
+        state.check_stack_limit(&mut b);
+
+        let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
+        while !ops.eof() {
+            let offset = ops.original_position();
+            let op = ops.read().map_err(Error::from_wasmparser)?;
+            validator.op(offset, &op).map_err(Error::from_wasmparser)?;
+            state.operator(&mut b, &op)?;
+        }
+        ops.finish().map_err(Error::from_wasmparser)?;
+        b.seal_all_blocks();
+        b.finalize(frontend);
+        Ok(())
+    }
+}
+
+fn zero_of(b: &mut FunctionBuilder<'_>, ty: Type) -> Value {
+    match ty {
+        types::F32 => b.ins().f32const(0.0),
+        types::F64 => b.ins().f64const(0.0),
+        ty => b.ins().iconst(ty, 0),
+    }
+}
+
+fn unsupported(op: &Operator<'_>) -> Error {
+    Error::Unsupported(format!("the cranelift tier does not compile `{}` yet", crate::compile::opcode_name(op)))
+}
+
+impl FuncState<'_> {
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated: the operand stack is not empty")
+    }
+
+    fn pop2(&mut self) -> (Value, Value) {
+        let y = self.pop();
+        let x = self.pop();
+        (x, y)
+    }
+
+    fn top(&self, n: usize) -> Vec<Value> {
+        self.stack[self.stack.len() - n..].to_vec()
+    }
+
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![clif_type(crate::module::val_type_of(t)?)?]),
+            BlockType::FuncType(index) => {
+                let ty = &self.info.types[index as usize];
+                (
+                    ty.params().iter().map(|p| clif_type(*p)).collect::<Result<_>>()?,
+                    ty.results().iter().map(|r| clif_type(*r)).collect::<Result<_>>()?,
+                )
+            }
+        })
+    }
+
+    /// Stores `code` in the trap slot and returns zeroed results.
+    fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::TRAP_SLOT);
+        let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
+        b.ins().store(MemFlagsData::trusted(), number, slot, 0);
+        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
+        b.ins().return_(&zeros);
+    }
+
+    /// Traps with `code` when `condition` (an integer) is non-zero.
+    fn trap_if(&mut self, b: &mut FunctionBuilder<'_>, condition: Value, code: TrapCode) {
+        let trap_block = b.create_block();
+        let ok = b.create_block();
+        b.set_cold_block(trap_block);
+        b.ins().brif(condition, trap_block, &[], ok, &[]);
+        b.switch_to_block(trap_block);
+        self.trap(b, code);
+        b.switch_to_block(ok);
+    }
+
+    /// Returns at once when a callee trapped (the trap slot is set).
+    fn propagate_trap(&mut self, b: &mut FunctionBuilder<'_>) {
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::TRAP_SLOT);
+        let code = b.ins().load(types::I32, MemFlagsData::trusted(), slot, 0);
+        let out = b.create_block();
+        let ok = b.create_block();
+        b.set_cold_block(out);
+        b.ins().brif(code, out, &[], ok, &[]);
+        b.switch_to_block(out);
+        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
+        b.ins().return_(&zeros);
+        b.switch_to_block(ok);
+    }
+
+    /// Deep recursion must trap before the host stack runs out.
+    fn check_stack_limit(&mut self, b: &mut FunctionBuilder<'_>) {
+        let limit = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::STACK_LIMIT);
+        let sp = b.ins().get_stack_pointer(vm::POINTER);
+        let overflow = b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if(b, overflow, TrapCode::StackOverflow);
+    }
+
+    fn push_bool(&mut self, b: &mut FunctionBuilder<'_>, flag: Value) {
+        let v = b.ins().uextend(types::I32, flag);
+        self.stack.push(v);
+    }
+
+    fn icmp(&mut self, b: &mut FunctionBuilder<'_>, cc: IntCC) {
+        let (x, y) = self.pop2();
+        let flag = b.ins().icmp(cc, x, y);
+        self.push_bool(b, flag);
+    }
+
+    fn fcmp(&mut self, b: &mut FunctionBuilder<'_>, cc: FloatCC) {
+        let (x, y) = self.pop2();
+        let flag = b.ins().fcmp(cc, x, y);
+        self.push_bool(b, flag);
+    }
+
+    fn binary(&mut self, b: &mut FunctionBuilder<'_>, f: impl FnOnce(&mut FunctionBuilder<'_>, Value, Value) -> Value) {
+        let (x, y) = self.pop2();
+        let v = f(b, x, y);
+        self.stack.push(v);
+    }
+
+    fn unary(&mut self, b: &mut FunctionBuilder<'_>, f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value) {
+        let x = self.pop();
+        let v = f(b, x);
+        self.stack.push(v);
+    }
+
+    /// Integer division and remainder with wasm's traps checked first, so
+    /// Cranelift's own (signal-raising) checks never fire.
+    fn divide(&mut self, b: &mut FunctionBuilder<'_>, ty: Type, signed: bool, remainder: bool) {
+        let (x, y) = self.pop2();
+        let zero = b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        self.trap_if(b, zero, TrapCode::IntegerDivisionByZero);
+        let minus_one = b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+        let v = match (signed, remainder) {
+            (false, false) => b.ins().udiv(x, y),
+            (false, true) => b.ins().urem(x, y),
+            (true, false) => {
+                let min = if ty == types::I32 { i64::from(i32::MIN) } else { i64::MIN };
+                let is_min = b.ins().icmp_imm_s(IntCC::Equal, x, min);
+                let overflow = b.ins().band(is_min, minus_one);
+                self.trap_if(b, overflow, TrapCode::IntegerOverflow);
+                b.ins().sdiv(x, y)
+            }
+            (true, true) => {
+                // x rem -1 is 0 in wasm; the hardware faults on MIN rem -1.
+                let one = b.ins().iconst(ty, 1);
+                let safe = b.ins().select(minus_one, one, y);
+                let r = b.ins().srem(x, safe);
+                let zero = b.ins().iconst(ty, 0);
+                b.ins().select(minus_one, zero, r)
+            }
+        };
+        self.stack.push(v);
+    }
+
+    /// Float → integer with wasm's traps: NaN, then out of range.
+    fn truncate(&mut self, b: &mut FunctionBuilder<'_>, to: Type, signed: bool) {
+        let x = self.pop();
+        let from = b.func.dfg.value_type(x);
+        let nan = b.ins().fcmp(FloatCC::Unordered, x, x);
+        self.trap_if(b, nan, TrapCode::BadConversionToInteger);
+        // The exclusive bounds: the largest float below the smallest valid
+        // input and the smallest float above the largest.
+        let (low, high): (f64, f64) = match (to, signed, from) {
+            (types::I32, true, types::F32) => (-2147483904.0, 2147483648.0),
+            (types::I32, true, _) => (-2147483649.0, 2147483648.0),
+            (types::I32, false, _) => (-1.0, 4294967296.0),
+            (types::I64, true, types::F32) => (-9223373136366403584.0, 9223372036854775808.0),
+            (types::I64, true, _) => (-9223372036854777856.0, 9223372036854775808.0),
+            _ => (-1.0, 18446744073709551616.0),
+        };
+        let (lo, hi) = if from == types::F32 {
+            (b.ins().f32const(low as f32), b.ins().f32const(high as f32))
+        } else {
+            (b.ins().f64const(low), b.ins().f64const(high))
+        };
+        let too_low = b.ins().fcmp(FloatCC::LessThanOrEqual, x, lo);
+        let too_high = b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, hi);
+        let out = b.ins().bor(too_low, too_high);
+        self.trap_if(b, out, TrapCode::IntegerOverflow);
+        let v = if signed { b.ins().fcvt_to_sint_sat(to, x) } else { b.ins().fcvt_to_uint_sat(to, x) };
+        self.stack.push(v);
+    }
+
+    fn sign_extend(&mut self, b: &mut FunctionBuilder<'_>, narrow: Type, ty: Type) {
+        self.unary(b, |b, x| {
+            let n = b.ins().ireduce(narrow, x);
+            b.ins().sextend(ty, n)
+        });
+    }
+
+    /// Leaves a construct: its results flow to `next`.
+    fn end(&mut self, b: &mut FunctionBuilder<'_>) {
+        let frame = self.frames.pop().expect("validated: `end` closes a construct");
+        if self.reachable {
+            let results = self.top(frame.results.len());
+            b.ins().jump(frame.next, &block_args(&results));
+        }
+        if let FrameKind::If { else_block, has_else: false } = frame.kind {
+            // No else: the false branch passes the parameters through.
+            b.switch_to_block(else_block);
+            b.ins().jump(frame.next, &block_args(&frame.entry_params));
+        }
+        self.stack.truncate(frame.height);
+        b.switch_to_block(frame.next);
+        self.stack.extend_from_slice(b.block_params(frame.next));
+        self.reachable = true;
+        if frame.kind == FrameKind::Function {
+            let values = self.top(frame.results.len());
+            b.ins().return_(&values);
+            self.reachable = false;
+        }
+    }
+
+    fn branch(&mut self, b: &mut FunctionBuilder<'_>, depth: u32) {
+        let frame = &self.frames[self.frames.len() - 1 - depth as usize];
+        let (target, arity) = frame.branch_target();
+        let args = self.top(arity);
+        b.ins().jump(target, &block_args(&args));
+    }
+
+    fn open(&mut self, b: &mut FunctionBuilder<'_>, kind: FrameKind, bt: BlockType) -> Result<Frame> {
+        let (params, results) = self.block_type(bt)?;
+        let next = b.create_block();
+        for r in &results {
+            b.append_block_param(next, *r);
+        }
+        let height = self.stack.len() - params.len();
+        let entry_params = self.top(params.len());
+        Ok(Frame { kind, next, header: None, params, results, height, entry_params })
+    }
+
+    fn operator(&mut self, b: &mut FunctionBuilder<'_>, op: &Operator<'_>) -> Result<()> {
+        use Operator as O;
+        if !self.reachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => {
+                    self.skipped += 1;
+                    return Ok(());
+                }
+                O::Else if self.skipped == 0 => {}
+                O::End if self.skipped == 0 => {}
+                O::End => {
+                    self.skipped -= 1;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            }
+        }
+        match *op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.trap(b, TrapCode::Unreachable);
+                self.reachable = false;
+            }
+            O::Block { blockty } => {
+                let frame = self.open(b, FrameKind::Block, blockty)?;
+                self.frames.push(frame);
+            }
+            O::Loop { blockty } => {
+                let mut frame = self.open(b, FrameKind::Loop, blockty)?;
+                let header = b.create_block();
+                for p in &frame.params {
+                    b.append_block_param(header, *p);
+                }
+                b.ins().jump(header, &block_args(&frame.entry_params));
+                b.switch_to_block(header);
+                self.stack.truncate(frame.height);
+                self.stack.extend_from_slice(b.block_params(header));
+                frame.header = Some(header);
+                self.frames.push(frame);
+            }
+            O::If { blockty } => {
+                let condition = self.pop();
+                let then_block = b.create_block();
+                let else_block = b.create_block();
+                let frame = self.open(b, FrameKind::If { else_block, has_else: false }, blockty)?;
+                b.ins().brif(condition, then_block, &[], else_block, &[]);
+                b.switch_to_block(then_block);
+                self.frames.push(frame);
+            }
+            O::Else => {
+                let frame = self.frames.last_mut().expect("validated: `else` inside `if`");
+                let FrameKind::If { else_block, .. } = frame.kind else {
+                    unreachable!("validated: `else` ends an `if`")
+                };
+                frame.kind = FrameKind::If { else_block, has_else: true };
+                let (next, arity, height, params) =
+                    (frame.next, frame.results.len(), frame.height, frame.entry_params.clone());
+                if self.reachable {
+                    let results = self.top(arity);
+                    b.ins().jump(next, &block_args(&results));
+                }
+                self.stack.truncate(height);
+                self.stack.extend_from_slice(&params);
+                b.switch_to_block(else_block);
+                self.reachable = true;
+            }
+            O::End => self.end(b),
+            O::Br { relative_depth } => {
+                self.branch(b, relative_depth);
+                self.reachable = false;
+            }
+            O::BrIf { relative_depth } => {
+                let condition = self.pop();
+                let frame = &self.frames[self.frames.len() - 1 - relative_depth as usize];
+                let (target, arity) = frame.branch_target();
+                let args = self.top(arity);
+                let fallthrough = b.create_block();
+                b.ins().brif(condition, target, &block_args(&args), fallthrough, &[]);
+                b.switch_to_block(fallthrough);
+            }
+            O::BrTable { ref targets } => {
+                let index = self.pop();
+                let default = targets.default();
+                let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>().map_err(Error::from_wasmparser)?;
+                let call = |state: &Self, b: &mut FunctionBuilder<'_>, depth: u32| {
+                    let frame = &state.frames[state.frames.len() - 1 - depth as usize];
+                    let (target, arity) = frame.branch_target();
+                    let args = block_args(&state.top(arity));
+                    b.func.dfg.block_call(target, &args)
+                };
+                let default_call = call(self, b, default);
+                let calls: Vec<ir::BlockCall> = depths.iter().map(|d| call(self, b, *d)).collect();
+                let table = b.create_jump_table(ir::JumpTableData::new(default_call, &calls));
+                b.ins().br_table(index, table);
+                self.reachable = false;
+            }
+            O::Return => {
+                let values = self.top(self.results.len());
+                b.ins().return_(&values);
+                self.reachable = false;
+            }
+            O::Call { function_index } => self.call(b, function_index)?,
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let condition = self.pop();
+                let (x, y) = self.pop2();
+                let v = b.ins().select(condition, x, y);
+                self.stack.push(v);
+            }
+            O::LocalGet { local_index } => {
+                let v = b.use_var(self.locals[local_index as usize]);
+                self.stack.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                b.def_var(self.locals[local_index as usize], v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                b.def_var(self.locals[local_index as usize], v);
+            }
+            O::I32Const { value } => self.stack.push(b.ins().iconst(types::I32, i64::from(value))),
+            O::I64Const { value } => self.stack.push(b.ins().iconst(types::I64, value)),
+            O::F32Const { value } => {
+                let v = b.ins().f32const(ir::immediates::Ieee32::with_bits(value.bits()));
+                self.stack.push(v);
+            }
+            O::F64Const { value } => {
+                let v = b.ins().f64const(ir::immediates::Ieee64::with_bits(value.bits()));
+                self.stack.push(v);
+            }
+            O::I32Eqz | O::I64Eqz => {
+                let x = self.pop();
+                let flag = b.ins().icmp_imm_s(IntCC::Equal, x, 0);
+                self.push_bool(b, flag);
+            }
+            O::I32Eq | O::I64Eq => self.icmp(b, IntCC::Equal),
+            O::I32Ne | O::I64Ne => self.icmp(b, IntCC::NotEqual),
+            O::I32LtS | O::I64LtS => self.icmp(b, IntCC::SignedLessThan),
+            O::I32LtU | O::I64LtU => self.icmp(b, IntCC::UnsignedLessThan),
+            O::I32GtS | O::I64GtS => self.icmp(b, IntCC::SignedGreaterThan),
+            O::I32GtU | O::I64GtU => self.icmp(b, IntCC::UnsignedGreaterThan),
+            O::I32LeS | O::I64LeS => self.icmp(b, IntCC::SignedLessThanOrEqual),
+            O::I32LeU | O::I64LeU => self.icmp(b, IntCC::UnsignedLessThanOrEqual),
+            O::I32GeS | O::I64GeS => self.icmp(b, IntCC::SignedGreaterThanOrEqual),
+            O::I32GeU | O::I64GeU => self.icmp(b, IntCC::UnsignedGreaterThanOrEqual),
+            O::F32Eq | O::F64Eq => self.fcmp(b, FloatCC::Equal),
+            O::F32Ne | O::F64Ne => self.fcmp(b, FloatCC::NotEqual),
+            O::F32Lt | O::F64Lt => self.fcmp(b, FloatCC::LessThan),
+            O::F32Gt | O::F64Gt => self.fcmp(b, FloatCC::GreaterThan),
+            O::F32Le | O::F64Le => self.fcmp(b, FloatCC::LessThanOrEqual),
+            O::F32Ge | O::F64Ge => self.fcmp(b, FloatCC::GreaterThanOrEqual),
+            O::I32Clz | O::I64Clz => self.unary(b, |b, x| b.ins().clz(x)),
+            O::I32Ctz | O::I64Ctz => self.unary(b, |b, x| b.ins().ctz(x)),
+            O::I32Popcnt | O::I64Popcnt => self.unary(b, |b, x| b.ins().popcnt(x)),
+            O::I32Add | O::I64Add => self.binary(b, |b, x, y| b.ins().iadd(x, y)),
+            O::I32Sub | O::I64Sub => self.binary(b, |b, x, y| b.ins().isub(x, y)),
+            O::I32Mul | O::I64Mul => self.binary(b, |b, x, y| b.ins().imul(x, y)),
+            O::I32DivS => self.divide(b, types::I32, true, false),
+            O::I32DivU => self.divide(b, types::I32, false, false),
+            O::I32RemS => self.divide(b, types::I32, true, true),
+            O::I32RemU => self.divide(b, types::I32, false, true),
+            O::I64DivS => self.divide(b, types::I64, true, false),
+            O::I64DivU => self.divide(b, types::I64, false, false),
+            O::I64RemS => self.divide(b, types::I64, true, true),
+            O::I64RemU => self.divide(b, types::I64, false, true),
+            O::I32And | O::I64And => self.binary(b, |b, x, y| b.ins().band(x, y)),
+            O::I32Or | O::I64Or => self.binary(b, |b, x, y| b.ins().bor(x, y)),
+            O::I32Xor | O::I64Xor => self.binary(b, |b, x, y| b.ins().bxor(x, y)),
+            // Cranelift takes shift counts modulo the width, as wasm does.
+            O::I32Shl | O::I64Shl => self.binary(b, |b, x, y| b.ins().ishl(x, y)),
+            O::I32ShrS | O::I64ShrS => self.binary(b, |b, x, y| b.ins().sshr(x, y)),
+            O::I32ShrU | O::I64ShrU => self.binary(b, |b, x, y| b.ins().ushr(x, y)),
+            O::I32Rotl | O::I64Rotl => self.binary(b, |b, x, y| b.ins().rotl(x, y)),
+            O::I32Rotr | O::I64Rotr => self.binary(b, |b, x, y| b.ins().rotr(x, y)),
+            O::F32Abs | O::F64Abs => self.unary(b, |b, x| b.ins().fabs(x)),
+            O::F32Neg | O::F64Neg => self.unary(b, |b, x| b.ins().fneg(x)),
+            O::F32Ceil | O::F64Ceil => self.unary(b, |b, x| b.ins().ceil(x)),
+            O::F32Floor | O::F64Floor => self.unary(b, |b, x| b.ins().floor(x)),
+            O::F32Trunc | O::F64Trunc => self.unary(b, |b, x| b.ins().trunc(x)),
+            O::F32Nearest | O::F64Nearest => self.unary(b, |b, x| b.ins().nearest(x)),
+            O::F32Sqrt | O::F64Sqrt => self.unary(b, |b, x| b.ins().sqrt(x)),
+            O::F32Add | O::F64Add => self.binary(b, |b, x, y| b.ins().fadd(x, y)),
+            O::F32Sub | O::F64Sub => self.binary(b, |b, x, y| b.ins().fsub(x, y)),
+            O::F32Mul | O::F64Mul => self.binary(b, |b, x, y| b.ins().fmul(x, y)),
+            O::F32Div | O::F64Div => self.binary(b, |b, x, y| b.ins().fdiv(x, y)),
+            // Cranelift's fmin/fmax follow wasm: NaN wins, -0 < +0.
+            O::F32Min | O::F64Min => self.binary(b, |b, x, y| b.ins().fmin(x, y)),
+            O::F32Max | O::F64Max => self.binary(b, |b, x, y| b.ins().fmax(x, y)),
+            O::F32Copysign | O::F64Copysign => self.binary(b, |b, x, y| b.ins().fcopysign(x, y)),
+            O::I32WrapI64 => self.unary(b, |b, x| b.ins().ireduce(types::I32, x)),
+            O::I64ExtendI32S => self.unary(b, |b, x| b.ins().sextend(types::I64, x)),
+            O::I64ExtendI32U => self.unary(b, |b, x| b.ins().uextend(types::I64, x)),
+            O::I32TruncF32S | O::I32TruncF64S => self.truncate(b, types::I32, true),
+            O::I32TruncF32U | O::I32TruncF64U => self.truncate(b, types::I32, false),
+            O::I64TruncF32S | O::I64TruncF64S => self.truncate(b, types::I64, true),
+            O::I64TruncF32U | O::I64TruncF64U => self.truncate(b, types::I64, false),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => self.unary(b, |b, x| b.ins().fcvt_to_sint_sat(types::I32, x)),
+            O::I32TruncSatF32U | O::I32TruncSatF64U => self.unary(b, |b, x| b.ins().fcvt_to_uint_sat(types::I32, x)),
+            O::I64TruncSatF32S | O::I64TruncSatF64S => self.unary(b, |b, x| b.ins().fcvt_to_sint_sat(types::I64, x)),
+            O::I64TruncSatF32U | O::I64TruncSatF64U => self.unary(b, |b, x| b.ins().fcvt_to_uint_sat(types::I64, x)),
+            O::F32ConvertI32S | O::F32ConvertI64S => self.unary(b, |b, x| b.ins().fcvt_from_sint(types::F32, x)),
+            O::F32ConvertI32U | O::F32ConvertI64U => self.unary(b, |b, x| b.ins().fcvt_from_uint(types::F32, x)),
+            O::F64ConvertI32S | O::F64ConvertI64S => self.unary(b, |b, x| b.ins().fcvt_from_sint(types::F64, x)),
+            O::F64ConvertI32U | O::F64ConvertI64U => self.unary(b, |b, x| b.ins().fcvt_from_uint(types::F64, x)),
+            O::F32DemoteF64 => self.unary(b, |b, x| b.ins().fdemote(types::F32, x)),
+            O::F64PromoteF32 => self.unary(b, |b, x| b.ins().fpromote(types::F64, x)),
+            O::I32ReinterpretF32 => self.unary(b, |b, x| b.ins().bitcast(types::I32, MemFlagsData::new(), x)),
+            O::I64ReinterpretF64 => self.unary(b, |b, x| b.ins().bitcast(types::I64, MemFlagsData::new(), x)),
+            O::F32ReinterpretI32 => self.unary(b, |b, x| b.ins().bitcast(types::F32, MemFlagsData::new(), x)),
+            O::F64ReinterpretI64 => self.unary(b, |b, x| b.ins().bitcast(types::F64, MemFlagsData::new(), x)),
+            O::I32Extend8S => self.sign_extend(b, types::I8, types::I32),
+            O::I32Extend16S => self.sign_extend(b, types::I16, types::I32),
+            O::I64Extend8S => self.sign_extend(b, types::I8, types::I64),
+            O::I64Extend16S => self.sign_extend(b, types::I16, types::I64),
+            O::I64Extend32S => self.sign_extend(b, types::I32, types::I64),
+            ref other => return Err(unsupported(other)),
+        }
+        Ok(())
+    }
+
+    /// A call to a function of this module, through the vmctx's table of
+    /// code pointers (no relocations to patch).
+    fn call(&mut self, b: &mut FunctionBuilder<'_>, function_index: u32) -> Result<()> {
+        if function_index < self.info.num_imported_funcs {
+            return Err(Error::Unsupported("the cranelift tier does not call imported functions yet".into()));
+        }
+        let ty = self.info.func_type(function_index).clone();
+        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let table = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::FUNCTIONS);
+        let entry = (function_index - self.info.num_imported_funcs) as i32 * vm::POINTER.bytes() as i32;
+        let code = b.ins().load(vm::POINTER, MemFlagsData::trusted(), table, entry);
+        let mut args = vec![self.vmctx];
+        args.extend(self.top(ty.params().len()));
+        self.stack.truncate(self.stack.len() - ty.params().len());
+        let call = b.ins().call_indirect(sig, code, &args);
+        let results = b.inst_results(call).to_vec();
+        self.propagate_trap(b);
+        self.stack.extend(results);
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! What compiled code reaches through its vmctx argument (first slice of the
+//! contract; it joins the instance `VMContext` when the tier is wired into
+//! the store):
+//!
+//! ```text
+//! offset  0  *mut u32           the trap slot: 0, or the trap's number once one happened
+//! offset  8  *const *const u8   code address of each defined function, by index
+//! offset 16  usize              lowest stack address wasm may use (checked at entry)
+//! ```
+
+use cranelift_codegen::ir::{Type, types};
+
+use crate::error::TrapCode;
+
+/// Pointers are 64 bits: the tier targets 64-bit hosts.
+pub(crate) const POINTER: Type = types::I64;
+
+pub(crate) const TRAP_SLOT: i32 = 0;
+pub(crate) const FUNCTIONS: i32 = 8;
+pub(crate) const STACK_LIMIT: i32 = 16;
+
+#[repr(C)]
+pub(crate) struct VMCraneliftContext {
+    pub(crate) trap: *mut u32,
+    pub(crate) functions: *const *const u8,
+    pub(crate) stack_limit: usize,
+}
+
+const _: () = {
+    assert!(std::mem::size_of::<usize>() == 8, "the cranelift tier needs a 64-bit host");
+    assert!(std::mem::offset_of!(VMCraneliftContext, trap) == TRAP_SLOT as usize);
+    assert!(std::mem::offset_of!(VMCraneliftContext, functions) == FUNCTIONS as usize);
+    assert!(std::mem::offset_of!(VMCraneliftContext, stack_limit) == STACK_LIMIT as usize);
+};
+
+/// The number compiled code stores for a trap (never 0).
+pub(crate) fn trap_number(code: TrapCode) -> u32 {
+    TrapCode::ALL.iter().position(|c| *c == code).expect("every trap code is listed") as u32 + 1
+}
+
+pub(crate) fn trap_from_number(n: u32) -> Option<TrapCode> {
+    n.checked_sub(1).and_then(|i| TrapCode::ALL.get(i as usize).copied())
+}
+
+/// Bytes of stack kept free below the limit for the host's own needs
+/// (trampolines, a host call's frames).
+const STACK_RESERVE: usize = 256 << 10;
+
+/// The lowest address this thread's wasm may push to.
+pub(crate) fn stack_limit() -> usize {
+    // A real stack slot (a `&0u8` literal would be promoted to a static).
+    let marker = 0u8;
+    let here = std::hint::black_box(&marker) as *const u8 as usize;
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: attr is initialized by pthread_getattr_np before use and
+        // destroyed after; the out-pointers point at live locals.
+        unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+                let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                let mut size: libc::size_t = 0;
+                let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+                libc::pthread_attr_destroy(&mut attr);
+                if ok && (addr as usize) < here {
+                    return addr as usize + STACK_RESERVE;
+                }
+            }
+        }
+    }
+    // Elsewhere: assume the platform's smallest common thread stack.
+    here.saturating_sub(512 << 10)
+}
