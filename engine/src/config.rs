@@ -27,9 +27,17 @@ impl Tier {
         }
     }
 
-    /// Whether this build of the engine can execute code on this tier.
+    /// Whether this tier is complete: it runs everything the engine
+    /// supports, so harnesses (fuzz targets, default executor lists) use it.
     pub fn is_available(self) -> bool {
         matches!(self, Tier::Interp)
+    }
+
+    /// Whether `Engine::new` accepts this tier: complete ones, and the
+    /// Cranelift tier while it is being built (it refuses what it cannot
+    /// compile yet with `Error::Unsupported`).
+    pub fn is_usable(self) -> bool {
+        matches!(self, Tier::Interp | Tier::Cranelift)
     }
 }
 
@@ -157,7 +165,11 @@ impl Proposal {
                     | Proposal::ReferenceTypes
                     | Proposal::ExtendedConst
             ),
-            Tier::Baseline | Tier::Cranelift => false,
+            // The proposals whose instructions are numeric only.
+            Tier::Cranelift => {
+                matches!(self, Proposal::MutableGlobal | Proposal::SignExtension | Proposal::SaturatingFloatToInt)
+            }
+            Tier::Baseline => false,
         }
     }
 
@@ -255,8 +267,10 @@ impl Config {
         Self::default()
     }
 
+    /// Chooses the tier, and keeps only the enabled proposals it supports.
     pub fn tier(&mut self, tier: Tier) -> &mut Self {
         self.tier = tier;
+        self.proposals.retain(|p| p.supported_by(tier));
         self
     }
 

@@ -205,6 +205,14 @@ fn judge(
     {
         return Verdict::NotComparable(format!("instantiation exhausted a resource on {}", why));
     }
+    // An executor that does not implement something yet says so: the case
+    // tells nothing about it (not a divergence).
+    if let Some((run, why)) = runs.iter().find_map(|r| match &r.instantiate {
+        Err(InstantiateFailure::Rejected(why)) if why.starts_with("unsupported:") => Some((r, why)),
+        _ => None,
+    }) {
+        return Verdict::NotComparable(format!("unsupported on {}: {why}", run.executor));
+    }
     if !failures.is_empty() {
         let first = &runs[0].instantiate;
         if let Some(other) = runs.iter().find(|r| &r.instantiate != first) {

@@ -65,3 +65,31 @@ fn cranelift_agrees_with_the_interpreter_on_arithmetic() {
     }
     assert!(calls > 2500 && traps > 50, "only {calls} calls ({traps} traps) compared");
 }
+
+/// wasm-smith modules (MVP profile) that the tier compiles today, on the
+/// interpreter and the Cranelift tier, compared call by call and state by
+/// state (memories, globals) by the oracle.
+#[test]
+fn cranelift_agrees_with_the_interpreter_on_generated_modules_it_compiles() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let cranelift = CrucibleExecutor::new(engine::Tier::Cranelift);
+    let executors: [&dyn Executor; 2] = [&interp, &cranelift];
+    let (mut compared, mut refused) = (0, 0);
+    for profile in ["mvp", "sign-extension-ops", "nontrapping-float-to-int-conversions"] {
+        let profile = oracle::case::profile(profile).unwrap();
+        for seed in 0..600u64 {
+            let Ok(case) = oracle::case::generate(&bytes(seed ^ 0xc1, 2500), &profile, &executors) else { continue };
+            match cranelift.instantiate(&case.wasm) {
+                Err(oracle::executor::InstantiateFailure::Rejected(why)) if why.contains("unsupported") => {
+                    refused += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let report = oracle::compare::run_case(&case, &executors);
+            assert!(!report.verdict.is_failure(), "seed {seed} ({}): {:?}", profile.name, report.verdict);
+            compared += 1;
+        }
+    }
+    assert!(compared > 150, "only {compared} generated modules compiled ({refused} refused)");
+}

@@ -206,6 +206,15 @@ impl Module {
         Some(counts)
     }
 
+    /// Code addresses of the defined functions, when a compiling tier made
+    /// this module.
+    pub(crate) fn compiled_function_pointers(&self) -> Option<Box<[*const u8]>> {
+        match &self.inner.code {
+            CompiledCode::Cranelift(compiled) => Some(compiled.function_pointers()),
+            CompiledCode::Interp(_) => None,
+        }
+    }
+
     pub fn imports(&self) -> impl Iterator<Item = (&str, &str, ExternType)> + '_ {
         let info = &self.inner.info;
         info.imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), info.import_type(&i.ty)))

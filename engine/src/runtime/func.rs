@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::externals::Extern;
-use super::store::{AsContext, AsContextMut, FuncKind, Store};
+use super::store::{AsContext, AsContextMut, FuncKind, Store, StoreInner};
 use super::val::Val;
 use crate::compile::interp::{Execution, Exit};
 use crate::error::{Error, Result, Trap, TrapCode};
@@ -149,12 +149,52 @@ fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     store.inner.nesting += 1;
-    let mut exec = store.inner.executions.pop().unwrap_or_default();
-    let outcome = run_to_completion(store, &mut exec, index, args, results);
-    exec.reset();
-    store.inner.executions.push(exec);
+    let outcome = if store.inner.engine.config().tier == crate::Tier::Cranelift {
+        call_compiled(&mut store.inner, index, args, results)
+    } else {
+        let mut exec = store.inner.executions.pop().unwrap_or_default();
+        let outcome = run_to_completion(store, &mut exec, index, args, results);
+        exec.reset();
+        store.inner.executions.push(exec);
+        outcome
+    };
     store.inner.nesting -= 1;
     outcome
+}
+
+/// Runs a function the Cranelift tier compiled, through its trampoline.
+fn call_compiled(inner: &mut StoreInner, index: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
+    let FuncKind::Wasm { instance, def_index } = inner.funcs[index as usize].kind else {
+        unreachable!("host functions are called directly")
+    };
+    let trap = inner.trap.as_ptr();
+    let entity = &mut inner.instances[instance as usize];
+    entity.vmctx.set_stack_limit(crate::compile::cranelift::current_stack_limit());
+    let module = entity.module.clone();
+    let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
+        unreachable!("a cranelift engine compiles every module with cranelift")
+    };
+    let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
+    let mut values = vec![0u64; args.len().max(results.len())];
+    values[..args.len()].copy_from_slice(args);
+    // SAFETY: `entity.code[def_index]` is defined function `def_index` of
+    // this instance's module, of type `ty`; the vmctx belongs to the same
+    // instance, points at the store's trap slot and now at this thread's
+    // stack limit; `values` has room for arguments and results; the store
+    // is exclusively borrowed for the whole call.
+    let trapped =
+        unsafe { compiled.call(entity.code[def_index as usize], ty, entity.vmctx.as_ptr(), trap, &mut values) };
+    if let Some(code) = trapped {
+        return Err(Trap::new(code));
+    }
+    results.copy_from_slice(&values[..results.len()]);
+    // The rest of the engine keeps 32-bit values zero-extended.
+    for (r, t) in results.iter_mut().zip(ty.results()) {
+        if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
+            *r &= 0xffff_ffff;
+        }
+    }
+    Ok(())
 }
 
 fn run_to_completion<T: 'static>(

@@ -130,6 +130,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         elements: Vec::new(),
         data: Vec::new(),
         vmctx: VMContext::new(&[], &[], &[]),
+        code: Box::new([]),
     };
     for (import, ext) in info.imports.iter().zip(imports) {
         match (&import.ty, ext) {
@@ -174,6 +175,10 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         entity.globals.iter().map(|g| inner.globals[*g as usize].definition.as_ptr().cast_const()).collect();
     let tables: Vec<_> = entity.tables.iter().map(|t| inner.tables[*t as usize].definition_ptr()).collect();
     entity.vmctx = VMContext::new(&memories, &globals, &tables);
+    if let Some(code) = module.compiled_function_pointers() {
+        entity.code = code;
+        entity.vmctx.set_runtime(inner.trap.as_ptr(), entity.code.as_ptr());
+    }
     inner.instances.push(entity);
     let instance = Instance { store: inner.id, index: instance_index };
 

@@ -69,7 +69,16 @@ pub(crate) struct InstanceEntity {
     pub(crate) data: Vec<Arc<[u8]>>,
     /// Pointers to this instance's memories, globals and tables.
     pub(crate) vmctx: VMContext,
+    /// Code address of each defined function, for compiled tiers (empty
+    /// for the interpreter); the vmctx points at it.
+    pub(crate) code: Box<[*const u8]>,
 }
+
+// SAFETY: `code` holds addresses into the module's immutable code mapping,
+// which the instance keeps alive through `module`.
+unsafe impl Send for InstanceEntity {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for InstanceEntity {}
 
 /// The non-generic part of a store, which the tiers operate on.
 pub(crate) struct StoreInner {
@@ -87,6 +96,9 @@ pub(crate) struct StoreInner {
     pub(crate) executions: Vec<interp::Execution>,
     /// Current depth of host → wasm re-entry.
     pub(crate) nesting: u32,
+    /// Where compiled code writes the number of a trap (0: none). Boxed so
+    /// its address, held by every instance's vmctx, never changes.
+    pub(crate) trap: VMBox<u32>,
 }
 
 impl StoreInner {
@@ -140,6 +152,7 @@ impl<T> Store<T> {
                 fuel: 0,
                 executions: Vec::new(),
                 nesting: 0,
+                trap: VMBox::new(0),
             },
             data,
         }

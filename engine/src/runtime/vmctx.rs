@@ -7,6 +7,9 @@
 //! [ memory 0 .. memory M )   *mut VMMemoryDefinition   (base, length)
 //! [ global 0 .. global G )   *mut VMGlobalDefinition   (16 bytes, low word first)
 //! [ table 0  .. table T  )   *mut VMTableDefinition    (base, current_elements)
+//! trap slot                   *mut u32: 0, or the number of the trap that happened
+//! functions                   *const *const u8: code of each defined function (compiled tiers)
+//! stack limit                 usize: lowest stack address compiled code may use
 //! ```
 //!
 //! Imported and defined objects look the same: the slot points at the
@@ -111,9 +114,28 @@ impl VMOffsets {
         (self.num_memories + self.num_globals + index) * SLOT
     }
 
+    fn header(&self) -> u32 {
+        (self.num_memories + self.num_globals + self.num_tables) * SLOT
+    }
+
+    /// Where compiled code finds the pointer to the trap slot.
+    pub fn trap_slot(&self) -> u32 {
+        self.header()
+    }
+
+    /// Where compiled code finds its table of code pointers.
+    pub fn functions(&self) -> u32 {
+        self.header() + SLOT
+    }
+
+    /// Where compiled code finds the lowest stack address it may use.
+    pub fn stack_limit(&self) -> u32 {
+        self.header() + 2 * SLOT
+    }
+
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
-        (self.num_memories + self.num_globals + self.num_tables) * SLOT
+        self.header() + 3 * SLOT
     }
 }
 
@@ -160,6 +182,21 @@ impl VMContext {
         self.offsets
     }
 
+    /// Points compiled code at its trap slot and code-pointer table; both
+    /// must outlive every call into this instance.
+    pub(crate) fn set_runtime(&mut self, trap: *mut u32, functions: *const *const u8) {
+        let (t, f) = (self.offsets.trap_slot(), self.offsets.functions());
+        self.slots[(t / SLOT) as usize] = trap as usize;
+        self.slots[(f / SLOT) as usize] = functions as usize;
+    }
+
+    /// The current thread's stack limit, set on every entry from the host
+    /// (different calls may come from different threads).
+    pub(crate) fn set_stack_limit(&mut self, limit: usize) {
+        let at = self.offsets.stack_limit();
+        self.slots[(at / SLOT) as usize] = limit;
+    }
+
     /// The address compiled code receives.
     pub fn as_ptr(&self) -> *const u8 {
         self.slots.as_ptr().cast()
@@ -198,7 +235,8 @@ mod tests {
         assert_eq!((o.memory(0), o.memory(1)), (0, s));
         assert_eq!((o.global(0), o.global(2)), (2 * s, 4 * s));
         assert_eq!(o.table(0), 5 * s);
-        assert_eq!(o.size(), 6 * s);
+        assert_eq!((o.trap_slot(), o.functions(), o.stack_limit()), (6 * s, 7 * s, 8 * s));
+        assert_eq!(o.size(), 9 * s);
     }
 
     #[test]

@@ -90,7 +90,17 @@ impl Executor for CrucibleExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        // The interpreter's proposal set (see `Proposal::supported_by`).
+        // Only what this engine's tier validates (see `Proposal::supported_by`).
+        let has = |p: engine::Proposal| self.engine.config().enabled_proposals().contains(&p);
+        config.sign_extension_ops_enabled &= has(engine::Proposal::SignExtension);
+        config.saturating_float_to_int_enabled &= has(engine::Proposal::SaturatingFloatToInt);
+        config.multi_value_enabled &= has(engine::Proposal::MultiValue);
+        config.bulk_memory_enabled &= has(engine::Proposal::BulkMemory);
+        config.reference_types_enabled &= has(engine::Proposal::ReferenceTypes);
+        config.extended_const_enabled &= has(engine::Proposal::ExtendedConst);
+        if !has(engine::Proposal::ReferenceTypes) {
+            config.max_tables = config.max_tables.min(1);
+        }
         config.simd_enabled = false;
         config.relaxed_simd_enabled = false;
         config.threads_enabled = false;

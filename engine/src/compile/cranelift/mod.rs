@@ -57,6 +57,48 @@ fn codegen_error(e: impl std::fmt::Debug) -> Error {
     Error::Unsupported(format!("cranelift could not compile the function: {e:?}"))
 }
 
+impl CompiledModule {
+    pub(crate) fn function_pointers(&self) -> Box<[*const u8]> {
+        self.offsets.iter().map(|o| self.memory.at(*o)).collect()
+    }
+
+    /// Calls compiled function `callee` (of type `ty`) with `vmctx`;
+    /// `values` holds the arguments and receives the results. Returns the
+    /// trap, if one happened.
+    ///
+    /// # Safety
+    /// `callee` must be a function of this module of type `ty`; `vmctx` must
+    /// be a live instance vmctx of this module whose trap slot points at
+    /// `trap`, with its stack limit set for this thread; `values` must hold
+    /// max(params, results) slots.
+    pub(crate) unsafe fn call(
+        &self,
+        callee: *const u8,
+        ty: &FuncType,
+        vmctx: *const u8,
+        trap: *mut u32,
+        values: &mut [u64],
+    ) -> Option<crate::error::TrapCode> {
+        let trampoline = self.memory.at(self.trampolines[ty]);
+        // SAFETY: `trap` is the live trap slot (caller's contract).
+        unsafe { *trap = 0 };
+        // SAFETY: the trampoline was compiled for (callee, vmctx, values) with
+        // the platform's C calling convention and for exactly `ty`; the rest
+        // is the caller's contract.
+        unsafe {
+            let entry: extern "C" fn(*const u8, *const u8, *mut u64) = std::mem::transmute(trampoline);
+            entry(callee, vmctx, values.as_mut_ptr());
+        }
+        // SAFETY: as above.
+        vm::trap_from_number(unsafe { *trap })
+    }
+}
+
+/// The stack limit compiled code must respect on the current thread.
+pub(crate) fn current_stack_limit() -> usize {
+    vm::stack_limit()
+}
+
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
         let isa = isa::host_isa(config.opt_level)?;
@@ -189,8 +231,9 @@ impl Standalone {
         let crate::compile::CompiledCode::Cranelift(compiled) = code else {
             unreachable!("a cranelift configuration compiles with cranelift")
         };
-        if info.num_imported_funcs > 0 || !info.memories.is_empty() || !info.tables.is_empty() {
-            return Err(Error::Unsupported("the cranelift tier does not run imports, memories or tables yet".into()));
+        if !info.imports.is_empty() || !info.memories.is_empty() || !info.tables.is_empty() || !info.globals.is_empty()
+        {
+            return Err(Error::Unsupported("a standalone module has no imports, memories, tables or globals".into()));
         }
         let functions = compiled.offsets.iter().map(|o| compiled.memory.at(*o)).collect();
         Ok(Standalone { info, compiled, functions })
@@ -208,24 +251,15 @@ impl Standalone {
         let mut values = vec![0u64; args.len().max(ty.results().len())];
         values[..args.len()].copy_from_slice(args);
         let mut trap = 0u32;
-        let context = vm::VMCraneliftContext {
-            trap: &mut trap,
-            functions: self.functions.as_ptr(),
-            stack_limit: vm::stack_limit(),
-        };
+        let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
+        vmctx.set_runtime(&mut trap, self.functions.as_ptr());
+        vmctx.set_stack_limit(vm::stack_limit());
         let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
-        let trampoline = self.compiled.memory.at(self.compiled.trampolines[ty]);
-        // SAFETY: the trampoline was compiled for exactly this signature
-        // (callee, vmctx, values) with the platform's C calling convention;
-        // `callee` is a function of type `ty` in the same live mapping;
-        // `context` and `values` outlive the call, and `values` holds
-        // max(params, results) slots.
-        unsafe {
-            let entry: extern "C" fn(*const u8, *const vm::VMCraneliftContext, *mut u64) =
-                std::mem::transmute(trampoline);
-            entry(callee, &context, values.as_mut_ptr());
-        }
-        if let Some(code) = vm::trap_from_number(trap) {
+        // SAFETY: `callee` is function `index` of this module, of type `ty`;
+        // the vmctx (no memories, globals or tables, as checked in `new`)
+        // points at `trap` and this thread's stack limit; `values` is sized
+        // for both arguments and results.
+        if let Some(code) = unsafe { self.compiled.call(callee, ty, vmctx.as_ptr(), &mut trap, &mut values) } {
             return Err(Error::Trap(crate::error::Trap::new(code)));
         }
         values.truncate(ty.results().len());
@@ -317,11 +351,11 @@ mod tests {
     #[test]
     fn unsupported_operators_are_refused_by_name() {
         let err = Standalone::new(
-            &wat::parse_str("(module (memory 1) (func (drop (i32.load (i32.const 0)))))").unwrap(),
+            &wat::parse_str("(module (memory 1) (func (drop (memory.grow (i32.const 1)))))").unwrap(),
             OptLevel::Speed,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("I32Load"), "{err}");
+        assert!(err.to_string().contains("MemoryGrow"), "{err}");
         for opt in OptLevel::ALL {
             let m = Standalone::new(
                 &wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 7)))"#).unwrap(),

@@ -12,7 +12,8 @@
 //! call; no signal handler, no unwinder.)
 //!
 //! Supported so far: numeric operators (MVP, sign extension, saturating
-//! conversions), locals, `select`, structured control flow, calls to
+//! conversions), locals, globals, loads, stores and `memory.size` (bounds
+//! checked explicitly), `select`, structured control flow, calls to
 //! functions defined in the same module, at most one result. Everything else
 //! is refused with [`Error::Unsupported`] naming the operator.
 
@@ -110,6 +111,7 @@ struct FuncState<'a> {
     /// Constructs opened in unreachable code (skipped until their `end`).
     skipped: u32,
     vmctx: Value,
+    offsets: vm::VMOffsets,
     results: Vec<Type>,
 }
 
@@ -180,6 +182,7 @@ impl Translator {
             reachable: true,
             skipped: 0,
             vmctx,
+            offsets: vm::offsets_of(info),
             results,
         };
         state.check_stack_limit(&mut b);
@@ -241,7 +244,7 @@ impl FuncState<'_> {
 
     /// Stores `code` in the trap slot and returns zeroed results.
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::TRAP_SLOT);
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
         let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
         b.ins().store(MemFlagsData::trusted(), number, slot, 0);
         let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
@@ -261,7 +264,7 @@ impl FuncState<'_> {
 
     /// Returns at once when a callee trapped (the trap slot is set).
     fn propagate_trap(&mut self, b: &mut FunctionBuilder<'_>) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::TRAP_SLOT);
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
         let code = b.ins().load(types::I32, MemFlagsData::trusted(), slot, 0);
         let out = b.create_block();
         let ok = b.create_block();
@@ -275,7 +278,7 @@ impl FuncState<'_> {
 
     /// Deep recursion must trap before the host stack runs out.
     fn check_stack_limit(&mut self, b: &mut FunctionBuilder<'_>) {
-        let limit = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::STACK_LIMIT);
+        let limit = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.stack_limit() as i32);
         let sp = b.ins().get_stack_pointer(vm::POINTER);
         let overflow = b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(b, overflow, TrapCode::StackOverflow);
@@ -539,6 +542,43 @@ impl FuncState<'_> {
                 let v = *self.stack.last().expect("validated");
                 b.def_var(self.locals[local_index as usize], v);
             }
+            O::GlobalGet { global_index } => {
+                let (def, ty) = self.global(b, global_index)?;
+                let v = b.ins().load(ty, MemFlagsData::trusted(), def, 0);
+                self.stack.push(v);
+            }
+            O::GlobalSet { global_index } => {
+                let (def, _) = self.global(b, global_index)?;
+                let v = self.pop();
+                b.ins().store(MemFlagsData::trusted(), v, def, 0);
+            }
+            O::I32Load { memarg } => self.load(b, memarg, types::I32, types::I32, None)?,
+            O::I64Load { memarg } => self.load(b, memarg, types::I64, types::I64, None)?,
+            O::F32Load { memarg } => self.load(b, memarg, types::F32, types::F32, None)?,
+            O::F64Load { memarg } => self.load(b, memarg, types::F64, types::F64, None)?,
+            O::I32Load8S { memarg } => self.load(b, memarg, types::I8, types::I32, Some(true))?,
+            O::I32Load8U { memarg } => self.load(b, memarg, types::I8, types::I32, Some(false))?,
+            O::I32Load16S { memarg } => self.load(b, memarg, types::I16, types::I32, Some(true))?,
+            O::I32Load16U { memarg } => self.load(b, memarg, types::I16, types::I32, Some(false))?,
+            O::I64Load8S { memarg } => self.load(b, memarg, types::I8, types::I64, Some(true))?,
+            O::I64Load8U { memarg } => self.load(b, memarg, types::I8, types::I64, Some(false))?,
+            O::I64Load16S { memarg } => self.load(b, memarg, types::I16, types::I64, Some(true))?,
+            O::I64Load16U { memarg } => self.load(b, memarg, types::I16, types::I64, Some(false))?,
+            O::I64Load32S { memarg } => self.load(b, memarg, types::I32, types::I64, Some(true))?,
+            O::I64Load32U { memarg } => self.load(b, memarg, types::I32, types::I64, Some(false))?,
+            O::I32Store { memarg } | O::I64Store { memarg } | O::F32Store { memarg } | O::F64Store { memarg } => {
+                self.store(b, memarg, None)?
+            }
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(b, memarg, Some(types::I8))?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(b, memarg, Some(types::I16))?,
+            O::I64Store32 { memarg } => self.store(b, memarg, Some(types::I32))?,
+            O::MemorySize { mem } => {
+                let def = self.memory_definition(b, mem)?;
+                let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+                let pages = b.ins().ushr_imm_u(length, 16);
+                let v = b.ins().ireduce(types::I32, pages);
+                self.stack.push(v);
+            }
             O::I32Const { value } => self.stack.push(b.ins().iconst(types::I32, i64::from(value))),
             O::I64Const { value } => self.stack.push(b.ins().iconst(types::I64, value)),
             O::F32Const { value } => {
@@ -639,6 +679,87 @@ impl FuncState<'_> {
         Ok(())
     }
 
+    /// The address of a global's definition and its value's type.
+    fn global(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<(Value, Type)> {
+        let ty = clif_type(self.info.globals[index as usize].content)?;
+        let slot = self.offsets.global(index) as i32;
+        Ok((b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot), ty))
+    }
+
+    fn memory_definition(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<Value> {
+        if self.info.memories[index as usize].memory64 {
+            return Err(Error::Unsupported("the cranelift tier does not handle 64-bit memories yet".into()));
+        }
+        let slot = self.offsets.memory(index) as i32;
+        Ok(b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot))
+    }
+
+    /// The host address of `address + offset` after the bounds check: the
+    /// access of `size` bytes must end within the memory's current length
+    /// (explicit check; no guard pages or signal handler involved).
+    fn checked_address(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        memarg: wasmparser::MemArg,
+        address: Value,
+        size: u32,
+    ) -> Result<Value> {
+        let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
+            return Err(Error::Unsupported("the cranelift tier does not access GC arrays".into()));
+        };
+        let def = self.memory_definition(b, memory)?;
+        let base = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 0);
+        let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+        let address = b.ins().uextend(vm::POINTER, address);
+        // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
+        let end = b.ins().iadd_imm_u(address, (memarg.offset + u64::from(size)) as i64);
+        let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
+        self.trap_if(b, outside, TrapCode::MemoryOutOfBounds);
+        let at = b.ins().iadd(base, address);
+        Ok(b.ins().iadd_imm_u(at, memarg.offset as i64))
+    }
+
+    /// A load of `mem` bytes, widened to `ty` (sign-extended when
+    /// `signed` is `Some(true)`).
+    fn load(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        memarg: wasmparser::MemArg,
+        mem: Type,
+        ty: Type,
+        signed: Option<bool>,
+    ) -> Result<()> {
+        let address = self.pop();
+        let at = self.checked_address(b, memarg, address, mem.bytes())?;
+        let flags = MemFlagsData::new();
+        let v = match signed {
+            None => b.ins().load(ty, flags, at, 0),
+            Some(signed) => {
+                let narrow = b.ins().load(mem, flags, at, 0);
+                if mem == ty {
+                    narrow
+                } else if signed {
+                    b.ins().sextend(ty, narrow)
+                } else {
+                    b.ins().uextend(ty, narrow)
+                }
+            }
+        };
+        self.stack.push(v);
+        Ok(())
+    }
+
+    /// A store of the value (narrowed to `narrow` when given).
+    fn store(&mut self, b: &mut FunctionBuilder<'_>, memarg: wasmparser::MemArg, narrow: Option<Type>) -> Result<()> {
+        let value = self.pop();
+        let address = self.pop();
+        let ty = narrow.unwrap_or_else(|| b.func.dfg.value_type(value));
+        let at = self.checked_address(b, memarg, address, ty.bytes())?;
+        let value = if narrow.is_some() { b.ins().ireduce(ty, value) } else { value };
+        b.ins().store(MemFlagsData::new(), value, at, 0);
+        Ok(())
+    }
+
     /// A call to a function of this module, through the vmctx's table of
     /// code pointers (no relocations to patch).
     fn call(&mut self, b: &mut FunctionBuilder<'_>, function_index: u32) -> Result<()> {
@@ -647,7 +768,7 @@ impl FuncState<'_> {
         }
         let ty = self.info.func_type(function_index).clone();
         let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
-        let table = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, vm::FUNCTIONS);
+        let table = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.functions() as i32);
         let entry = (function_index - self.info.num_imported_funcs) as i32 * vm::POINTER.bytes() as i32;
         let code = b.ins().load(vm::POINTER, MemFlagsData::trusted(), table, entry);
         let mut args = vec![self.vmctx];

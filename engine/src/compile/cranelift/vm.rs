@@ -1,37 +1,25 @@
-//! What compiled code reaches through its vmctx argument (first slice of the
-//! contract; it joins the instance `VMContext` when the tier is wired into
-//! the store):
-//!
-//! ```text
-//! offset  0  *mut u32           the trap slot: 0, or the trap's number once one happened
-//! offset  8  *const *const u8   code address of each defined function, by index
-//! offset 16  usize              lowest stack address wasm may use (checked at entry)
-//! ```
+//! What compiled code reaches through its vmctx argument: the instance's
+//! `VMContext` (layout in `runtime/vmctx.rs`, offsets from `VMOffsets`).
 
 use cranelift_codegen::ir::{Type, types};
 
 use crate::error::TrapCode;
+use crate::module::ModuleInfo;
+pub(crate) use crate::runtime::vmctx::VMOffsets;
 
 /// Pointers are 64 bits: the tier targets 64-bit hosts.
 pub(crate) const POINTER: Type = types::I64;
 
-pub(crate) const TRAP_SLOT: i32 = 0;
-pub(crate) const FUNCTIONS: i32 = 8;
-pub(crate) const STACK_LIMIT: i32 = 16;
+const _: () = assert!(std::mem::size_of::<usize>() == 8, "the cranelift tier needs a 64-bit host");
 
-#[repr(C)]
-pub(crate) struct VMCraneliftContext {
-    pub(crate) trap: *mut u32,
-    pub(crate) functions: *const *const u8,
-    pub(crate) stack_limit: usize,
+/// The vmctx layout of instances of a module.
+pub(crate) fn offsets_of(info: &ModuleInfo) -> VMOffsets {
+    VMOffsets {
+        num_memories: info.memories.len() as u32,
+        num_globals: info.globals.len() as u32,
+        num_tables: info.tables.len() as u32,
+    }
 }
-
-const _: () = {
-    assert!(std::mem::size_of::<usize>() == 8, "the cranelift tier needs a 64-bit host");
-    assert!(std::mem::offset_of!(VMCraneliftContext, trap) == TRAP_SLOT as usize);
-    assert!(std::mem::offset_of!(VMCraneliftContext, functions) == FUNCTIONS as usize);
-    assert!(std::mem::offset_of!(VMCraneliftContext, stack_limit) == STACK_LIMIT as usize);
-};
 
 /// The number compiled code stores for a trap (never 0).
 pub(crate) fn trap_number(code: TrapCode) -> u32 {

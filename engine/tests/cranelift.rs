@@ -1,0 +1,111 @@
+//! The Cranelift tier through the public API (what it supports so far):
+//! globals and memory, bounds checks at every offset near the end of
+//! memory, after growth, and on many threads at once.
+
+use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val};
+
+fn engine() -> Engine {
+    let mut config = Config::new();
+    config.tier(Tier::Cranelift);
+    Engine::new(&config).expect("the cranelift tier is usable")
+}
+
+const MEMORY: &str = r#"(module
+  (memory (export "mem") 1 4)
+  (global $count (export "count") (mut i64) (i64.const 0))
+  (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "load32") (param i32) (result i32) (i32.load offset=0 (local.get 0)))
+  (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
+  (func (export "load_off") (param i32) (result i32) (i32.load16_s offset=65534 (local.get 0)))
+  (func (export "store32") (param i32 i32)
+    (global.set $count (i64.add (global.get $count) (i64.const 1)))
+    (i32.store (local.get 0) (local.get 1)))
+  (func (export "store64") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "sum") (param i32) (result i64) (local i64)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 4)))
+      (local.set 1 (i64.add (local.get 1) (i64.load32_u (local.get 0))))
+      (br $next)))
+    (local.get 1)))"#;
+
+fn call(store: &mut Store<()>, instance: &engine::Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    let f = instance.get_func(&*store, name).unwrap();
+    let ty = f.ty(&*store).unwrap();
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    match f.call(&mut *store, args, &mut results) {
+        Ok(()) => Ok(results),
+        Err(engine::Error::Trap(t)) => Err(t.code()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
+    let engine = engine();
+    let module = Module::new(&engine, MEMORY).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    for pages in 1..=3u32 {
+        let end = pages * 65536;
+        for at in end - 10..end + 2 {
+            let fits = |size: u32| at.checked_add(size).is_some_and(|e| e <= end);
+            let expect = |size: u32| if fits(size) { Ok(()) } else { Err(TrapCode::MemoryOutOfBounds) };
+            for (name, size) in [("load8", 1), ("load32", 4), ("load64", 8)] {
+                let got = call(&mut store, &instance, name, &[Val::I32(at as i32)]).map(|_| ());
+                assert_eq!(got, expect(size), "{name} at {at} with {pages} pages");
+            }
+            let got = call(&mut store, &instance, "store32", &[Val::I32(at as i32), Val::I32(7)]).map(|_| ());
+            assert_eq!(got, expect(4), "store32 at {at} with {pages} pages");
+            // The static offset counts, and address + offset never wraps.
+            let address = at.wrapping_sub(65534);
+            let effective = u64::from(address) + 65534;
+            let want = if effective + 2 <= u64::from(end) { Ok(()) } else { Err(TrapCode::MemoryOutOfBounds) };
+            let off = call(&mut store, &instance, "load_off", &[Val::I32(address as i32)]).map(|_| ());
+            assert_eq!(off, want, "load16 offset=65534 from address {address}");
+        }
+        // Addresses far beyond, and wrapping ones, trap too.
+        for at in [u32::MAX, u32::MAX - 3, 1 << 31] {
+            assert_eq!(call(&mut store, &instance, "load32", &[Val::I32(at as i32)]), Err(TrapCode::MemoryOutOfBounds));
+        }
+        assert_eq!(call(&mut store, &instance, "size", &[]).unwrap(), vec![Val::I32(pages as i32)]);
+        // Growth by the host is seen by compiled code at once.
+        instance.get_memory(&store, "mem").unwrap().grow(&mut store, 1).unwrap();
+    }
+    // Stores landed where the host sees them; the global counted them.
+    let memory = instance.get_memory(&store, "mem").unwrap();
+    assert_eq!(&memory.data(&store).unwrap()[65532..65536], &7i32.to_le_bytes());
+    let count = instance.get_global(&store, "count").unwrap().get(&store).unwrap();
+    assert!(matches!(count, Val::I64(n) if n > 30), "{count:?}");
+}
+
+#[test]
+fn many_threads_run_compiled_code_at_once() {
+    let engine = engine();
+    let module = Module::new(&engine, MEMORY).unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (engine, module) = (engine.clone(), module.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::new(&engine, ());
+                let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+                for i in 0..1000 {
+                    call(&mut store, &instance, "store64", &[Val::I32(i * 8), Val::I64(i64::from(t * i))]).unwrap();
+                    // Every thread also traps now and then.
+                    assert_eq!(
+                        call(&mut store, &instance, "load64", &[Val::I32(65536 - 4)]),
+                        Err(TrapCode::MemoryOutOfBounds)
+                    );
+                }
+                let sum = call(&mut store, &instance, "sum", &[Val::I32(8000)]).unwrap();
+                // The low halves of t*i for i < 1000, read as u32 words.
+                let want: i64 = (0..1000).map(|i| i64::from(t * i)).sum();
+                assert_eq!(sum, vec![Val::I64(want)], "thread {t}");
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
