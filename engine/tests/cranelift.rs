@@ -109,3 +109,25 @@ fn many_threads_run_compiled_code_at_once() {
         t.join().unwrap();
     }
 }
+
+#[test]
+fn memory_grow_in_compiled_code_moves_the_bounds() {
+    let engine = engine();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "mem") 1 3)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func (export "poke") (param i32) (i32.store8 (local.get 0) (i32.const 9))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let poke = |store: &mut Store<()>, at: i32| call(store, &instance, "poke", &[Val::I32(at)]).map(|_| ());
+    assert_eq!(poke(&mut store, 65536), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(call(&mut store, &instance, "grow", &[Val::I32(1)]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(poke(&mut store, 65536), Ok(()));
+    assert_eq!(poke(&mut store, 2 * 65536), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(call(&mut store, &instance, "grow", &[Val::I32(2)]).unwrap(), vec![Val::I32(-1)], "past the maximum");
+    assert_eq!(call(&mut store, &instance, "grow", &[Val::I32(0)]).unwrap(), vec![Val::I32(2)]);
+    assert_eq!(instance.get_memory(&store, "mem").unwrap().data(&store).unwrap()[65536], 9);
+}

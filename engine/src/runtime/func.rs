@@ -168,22 +168,32 @@ fn call_compiled(inner: &mut StoreInner, index: u32, args: &[u64], results: &mut
         unreachable!("host functions are called directly")
     };
     let trap = inner.trap.as_ptr();
-    let entity = &mut inner.instances[instance as usize];
-    entity.vmctx.set_stack_limit(crate::compile::cranelift::current_stack_limit());
-    let module = entity.module.clone();
+    let module = inner.instances[instance as usize].module.clone();
     let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
         unreachable!("a cranelift engine compiles every module with cranelift")
     };
     let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
     let mut values = vec![0u64; args.len().max(results.len())];
     values[..args.len()].copy_from_slice(args);
-    // SAFETY: `entity.code[def_index]` is defined function `def_index` of
-    // this instance's module, of type `ty`; the vmctx belongs to the same
-    // instance, points at the store's trap slot and now at this thread's
-    // stack limit; `values` has room for arguments and results; the store
-    // is exclusively borrowed for the whole call.
-    let trapped =
-        unsafe { compiled.call(entity.code[def_index as usize], ty, entity.vmctx.as_ptr(), trap, &mut values) };
+    let store: *mut StoreInner = inner;
+    // SAFETY: `store` comes from the exclusive borrow `inner`, which is not
+    // used again until the call returns: compiled code and the builtins it
+    // calls reach the store only through this pointer.
+    let trapped = unsafe {
+        // This borrow ends before the call: builtins mutate the store.
+        let (callee, vmctx) = {
+            let entity = &mut (&mut (*store).instances)[instance as usize];
+            entity.vmctx.set_stack_limit(crate::compile::cranelift::current_stack_limit());
+            entity.vmctx.set_store(store);
+            (entity.code[def_index as usize], entity.vmctx.as_ptr())
+        };
+        // SAFETY: `callee` is defined function `def_index` of this
+        // instance's module, of type `ty`; the vmctx belongs to the same
+        // instance and points at the store's trap slot, at this thread's
+        // stack limit and at the store; `values` has room for arguments
+        // and results.
+        compiled.call(callee, ty, vmctx, trap, &mut values)
+    };
     if let Some(code) = trapped {
         return Err(Trap::new(code));
     }

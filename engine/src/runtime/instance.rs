@@ -178,6 +178,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     if let Some(code) = module.compiled_function_pointers() {
         entity.code = code;
         entity.vmctx.set_runtime(inner.trap.as_ptr(), entity.code.as_ptr());
+        entity.vmctx.set_instance(instance_index);
     }
     inner.instances.push(entity);
     let instance = Instance { store: inner.id, index: instance_index };

@@ -10,6 +10,8 @@
 //! trap slot                   *mut u32: 0, or the number of the trap that happened
 //! functions                   *const *const u8: code of each defined function (compiled tiers)
 //! stack limit                 usize: lowest stack address compiled code may use
+//! store                       *mut StoreInner: for builtins (memory.grow), set on each entry
+//! instance                    usize: this instance's index in the store
 //! ```
 //!
 //! Imported and defined objects look the same: the slot points at the
@@ -133,9 +135,19 @@ impl VMOffsets {
         self.header() + 2 * SLOT
     }
 
+    /// Where compiled code finds the store (for calls into the runtime).
+    pub fn store(&self) -> u32 {
+        self.header() + 3 * SLOT
+    }
+
+    /// Where compiled code finds its instance's index in the store.
+    pub fn instance(&self) -> u32 {
+        self.header() + 4 * SLOT
+    }
+
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
-        self.header() + 3 * SLOT
+        self.header() + 5 * SLOT
     }
 }
 
@@ -190,6 +202,18 @@ impl VMContext {
         self.slots[(f / SLOT) as usize] = functions as usize;
     }
 
+    pub(crate) fn set_instance(&mut self, index: u32) {
+        let at = self.offsets.instance();
+        self.slots[(at / SLOT) as usize] = index as usize;
+    }
+
+    /// The store's current address, set on every entry from the host (a
+    /// store may move between calls, never during one).
+    pub(crate) fn set_store(&mut self, store: *mut super::store::StoreInner) {
+        let at = self.offsets.store();
+        self.slots[(at / SLOT) as usize] = store as usize;
+    }
+
     /// The current thread's stack limit, set on every entry from the host
     /// (different calls may come from different threads).
     pub(crate) fn set_stack_limit(&mut self, limit: usize) {
@@ -236,7 +260,8 @@ mod tests {
         assert_eq!((o.global(0), o.global(2)), (2 * s, 4 * s));
         assert_eq!(o.table(0), 5 * s);
         assert_eq!((o.trap_slot(), o.functions(), o.stack_limit()), (6 * s, 7 * s, 8 * s));
-        assert_eq!(o.size(), 9 * s);
+        assert_eq!((o.store(), o.instance()), (9 * s, 10 * s));
+        assert_eq!(o.size(), 11 * s);
     }
 
     #[test]

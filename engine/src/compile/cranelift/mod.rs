@@ -12,6 +12,7 @@
 //! placement). All functions of a module are compiled into one buffer; calls
 //! go through a table of code pointers, so nothing needs relocating.
 
+mod builtins;
 mod code_memory;
 pub mod isa;
 mod translate;

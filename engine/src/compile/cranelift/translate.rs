@@ -572,6 +572,23 @@ impl FuncState<'_> {
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(b, memarg, Some(types::I8))?,
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(b, memarg, Some(types::I16))?,
             O::I64Store32 { memarg } => self.store(b, memarg, Some(types::I32))?,
+            O::MemoryGrow { mem } => {
+                self.memory_definition(b, mem)?;
+                let delta = self.pop();
+                let store = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
+                let instance =
+                    b.ins().load(types::I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
+                let memory = b.ins().iconst(types::I32, i64::from(mem));
+                let mut sig = Signature::new(self.call_conv);
+                sig.params.push(AbiParam::new(vm::POINTER));
+                sig.params.extend([AbiParam::new(types::I32); 3]);
+                sig.returns.push(AbiParam::new(types::I32));
+                let sig = b.import_signature(sig);
+                let builtin = b.ins().iconst(vm::POINTER, super::builtins::memory_grow as *const () as usize as i64);
+                let call = b.ins().call_indirect(sig, builtin, &[store, instance, memory, delta]);
+                let old = b.inst_results(call)[0];
+                self.stack.push(old);
+            }
             O::MemorySize { mem } => {
                 let def = self.memory_definition(b, mem)?;
                 let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
