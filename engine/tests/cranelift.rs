@@ -131,3 +131,48 @@ fn memory_grow_in_compiled_code_moves_the_bounds() {
     assert_eq!(call(&mut store, &instance, "grow", &[Val::I32(0)]).unwrap(), vec![Val::I32(2)]);
     assert_eq!(instance.get_memory(&store, "mem").unwrap().data(&store).unwrap()[65536], 9);
 }
+
+#[test]
+fn call_indirect_checks_bounds_null_and_signature_and_crosses_instances() {
+    let engine = engine();
+    let provider = Module::new(
+        &engine,
+        r#"(module
+             (table (export "tab") 4 funcref)
+             (global $base (mut i32) (i32.const 1000))
+             (func $from_provider (result i32) (global.get $base))
+             (elem (i32.const 3) $from_provider))"#,
+    )
+    .unwrap();
+    let user = Module::new(
+        &engine,
+        r#"(module
+             (import "p" "tab" (table 4 funcref))
+             (type $unary (func (param i32) (result i32)))
+             (type $nullary (func (result i32)))
+             (func $double (type $unary) (i32.mul (local.get 0) (i32.const 2)))
+             (func $seven (type $nullary) (i32.const 7))
+             (elem (i32.const 0) $double $seven)
+             (func (export "unary") (param i32 i32) (result i32)
+               (call_indirect (type $unary) (local.get 0) (local.get 1)))
+             (func (export "nullary") (param i32) (result i32)
+               (call_indirect (type $nullary) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let provided = Linker::new(&engine).instantiate(&mut store, &provider).unwrap();
+    let table = provided.get_table(&store, "tab").unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("p", "tab", table);
+    let instance = linker.instantiate(&mut store, &user).unwrap();
+    let i = |v: i32| Val::I32(v);
+    assert_eq!(call(&mut store, &instance, "unary", &[i(21), i(0)]).unwrap(), vec![i(42)]);
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(1)]).unwrap(), vec![i(7)]);
+    // Another instance's function, with that instance's globals.
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(3)]).unwrap(), vec![i(1000)]);
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(0)]), Err(TrapCode::IndirectCallTypeMismatch));
+    assert_eq!(call(&mut store, &instance, "unary", &[i(1), i(1)]), Err(TrapCode::IndirectCallTypeMismatch));
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(2)]), Err(TrapCode::UninitializedElement));
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(4)]), Err(TrapCode::TableOutOfBounds));
+    assert_eq!(call(&mut store, &instance, "nullary", &[i(-1)]), Err(TrapCode::TableOutOfBounds));
+}

@@ -182,8 +182,10 @@ fn call_compiled(inner: &mut StoreInner, index: u32, args: &[u64], results: &mut
     let trapped = unsafe {
         // This borrow ends before the call: builtins mutate the store.
         let (callee, vmctx) = {
+            let limit = crate::compile::cranelift::current_stack_limit();
+            (*store).stack_limit = limit;
             let entity = &mut (&mut (*store).instances)[instance as usize];
-            entity.vmctx.set_stack_limit(crate::compile::cranelift::current_stack_limit());
+            entity.vmctx.set_stack_limit(limit);
             entity.vmctx.set_store(store);
             (entity.code[def_index as usize], entity.vmctx.as_ptr())
         };

@@ -99,6 +99,9 @@ pub(crate) struct StoreInner {
     /// Where compiled code writes the number of a trap (0: none). Boxed so
     /// its address, held by every instance's vmctx, never changes.
     pub(crate) trap: VMBox<u32>,
+    /// The stack limit of the thread running compiled code, set on entry
+    /// (instances entered through `call_indirect` get it from here).
+    pub(crate) stack_limit: usize,
 }
 
 impl StoreInner {
@@ -153,6 +156,7 @@ impl<T> Store<T> {
                 executions: Vec::new(),
                 nesting: 0,
                 trap: VMBox::new(0),
+                stack_limit: 0,
             },
             data,
         }

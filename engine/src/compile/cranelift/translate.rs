@@ -521,6 +521,7 @@ impl FuncState<'_> {
                 self.reachable = false;
             }
             O::Call { function_index } => self.call(b, function_index)?,
+            O::CallIndirect { type_index, table_index } => self.call_indirect(b, type_index, table_index)?,
             O::Drop => {
                 self.pop();
             }
@@ -774,6 +775,50 @@ impl FuncState<'_> {
         let at = self.checked_address(b, memarg, address, ty.bytes())?;
         let value = if narrow.is_some() { b.ins().ireduce(ty, value) } else { value };
         b.ins().store(MemFlagsData::new(), value, at, 0);
+        Ok(())
+    }
+
+    /// `call_indirect`: a builtin checks bounds, null and the signature and
+    /// finds the callee's code and vmctx (which may be another instance's).
+    fn call_indirect(&mut self, b: &mut FunctionBuilder<'_>, type_index: u32, table: u32) -> Result<()> {
+        let ty = self.info.types[type_index as usize].clone();
+        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let index = self.pop();
+        let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 16, 3));
+        let out = b.ins().stack_addr(vm::POINTER, slot, 0);
+        let store = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
+        let instance = b.ins().load(types::I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
+        let table = b.ins().iconst(types::I32, i64::from(table));
+        let expected = b.ins().iconst(types::I32, i64::from(type_index));
+        let mut builtin_sig = Signature::new(self.call_conv);
+        builtin_sig.params.push(AbiParam::new(vm::POINTER));
+        builtin_sig.params.extend([AbiParam::new(types::I32); 4]);
+        builtin_sig.params.push(AbiParam::new(vm::POINTER));
+        builtin_sig.returns.push(AbiParam::new(types::I32));
+        let builtin_sig = b.import_signature(builtin_sig);
+        let builtin = b.ins().iconst(vm::POINTER, super::builtins::call_indirect_target as *const () as usize as i64);
+        let resolve = b.ins().call_indirect(builtin_sig, builtin, &[store, instance, table, index, expected, out]);
+        let trap = b.inst_results(resolve)[0];
+        // A non-zero answer is the trap's number: record it and return.
+        let trapped = b.create_block();
+        let resolved = b.create_block();
+        b.set_cold_block(trapped);
+        b.ins().brif(trap, trapped, &[], resolved, &[]);
+        b.switch_to_block(trapped);
+        let slot_ptr = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
+        b.ins().store(MemFlagsData::trusted(), trap, slot_ptr, 0);
+        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
+        b.ins().return_(&zeros);
+        b.switch_to_block(resolved);
+        let code = b.ins().load(vm::POINTER, MemFlagsData::trusted(), out, 0);
+        let callee_vmctx = b.ins().load(vm::POINTER, MemFlagsData::trusted(), out, 8);
+        let mut args = vec![callee_vmctx];
+        args.extend(self.top(ty.params().len()));
+        self.stack.truncate(self.stack.len() - ty.params().len());
+        let call = b.ins().call_indirect(sig, code, &args);
+        let results = b.inst_results(call).to_vec();
+        self.propagate_trap(b);
+        self.stack.extend(results);
         Ok(())
     }
 
