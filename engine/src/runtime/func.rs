@@ -200,12 +200,6 @@ fn call_compiled(inner: &mut StoreInner, index: u32, args: &[u64], results: &mut
         return Err(Trap::new(code));
     }
     results.copy_from_slice(&values[..results.len()]);
-    // The rest of the engine keeps 32-bit values zero-extended.
-    for (r, t) in results.iter_mut().zip(ty.results()) {
-        if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
-            *r &= 0xffff_ffff;
-        }
-    }
     Ok(())
 }
 

@@ -64,8 +64,8 @@ impl CompiledModule {
     }
 
     /// Calls compiled function `callee` (of type `ty`) with `vmctx`;
-    /// `values` holds the arguments and receives the results. Returns the
-    /// trap, if one happened.
+    /// `values` holds the arguments and receives the results (32-bit ones
+    /// zero-extended). Returns the trap, if one happened.
     ///
     /// # Safety
     /// `callee` must be a function of this module of type `ty`; `vmctx` must
@@ -91,7 +91,15 @@ impl CompiledModule {
             entry(callee, vmctx, values.as_mut_ptr());
         }
         // SAFETY: as above.
-        vm::trap_from_number(unsafe { *trap })
+        let trapped = vm::trap_from_number(unsafe { *trap });
+        // Compiled code leaves the upper half of a 32-bit result undefined;
+        // the rest of the engine keeps 32-bit values zero-extended.
+        for (v, t) in values.iter_mut().zip(ty.results()) {
+            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
+                *v &= 0xffff_ffff;
+            }
+        }
+        trapped
     }
 }
 
@@ -264,13 +272,6 @@ impl Standalone {
             return Err(Error::Trap(crate::error::Trap::new(code)));
         }
         values.truncate(ty.results().len());
-        // Integers come back in their own width: zero-extend i32s as the
-        // rest of the engine represents them.
-        for (v, t) in values.iter_mut().zip(ty.results()) {
-            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
-                *v &= 0xffff_ffff;
-            }
-        }
         Ok(values)
     }
 }
