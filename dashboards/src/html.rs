@@ -126,7 +126,6 @@ fn fuzz_coverage(report: &Report, opcodes: &BTreeMap<String, OpcodeCounts>, out:
          <th>Open divergences</th></tr></thead><tbody>",
     );
     for p in &report.fuzz {
-        let ops = |n: usize| if p.opcodes_total == 0 { "—".to_string() } else { format!("{n}/{}", p.opcodes_total) };
         let _ = write!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
@@ -135,8 +134,8 @@ fn fuzz_coverage(report: &Report, opcodes: &BTreeMap<String, OpcodeCounts>, out:
             p.cases,
             p.executions,
             p.cpu_hours,
-            ops(p.opcodes_generated),
-            ops(p.opcodes_executed),
+            p.operators(p.opcodes_generated),
+            p.operators(p.opcodes_executed),
             if p.open_divergences == 0 { "ok" } else { "no" },
             p.open_divergences
         );

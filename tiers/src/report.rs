@@ -56,6 +56,13 @@ pub struct ProposalFuzz {
     pub open_divergences: u64,
 }
 
+impl ProposalFuzz {
+    /// `n` of the proposal's operators as "n/total" ("—" when it adds none).
+    pub fn operators(&self, n: usize) -> String {
+        if self.opcodes_total == 0 { "—".to_string() } else { format!("{n}/{}", self.opcodes_total) }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub now: String,
@@ -244,7 +251,6 @@ pub fn markdown(report: &Report) -> String {
     }
     out.push_str("\n## Fuzz coverage per proposal (fresh evidence)\n\n| Proposal | Runs | Cases | Executions | CPU hours | Operators generated | Operators executed | Open divergences |\n|---|---|---|---|---|---|---|---|\n");
     for p in &report.fuzz {
-        let ops = |n: usize| if p.opcodes_total == 0 { "—".to_string() } else { format!("{n}/{}", p.opcodes_total) };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {:.3} | {} | {} | {} |\n",
             p.proposal,
@@ -252,8 +258,8 @@ pub fn markdown(report: &Report) -> String {
             p.cases,
             p.executions,
             p.cpu_hours,
-            ops(p.opcodes_generated),
-            ops(p.opcodes_executed),
+            p.operators(p.opcodes_generated),
+            p.operators(p.opcodes_executed),
             p.open_divergences
         ));
     }
