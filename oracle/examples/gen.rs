@@ -2,15 +2,7 @@
 fn main() {
     let seed: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let len: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(3000);
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let bytes: Vec<u8> = (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let bytes = oracle::targets::noise(seed, len);
     let interp = oracle::executor::by_name("interp").unwrap();
     let wasmi = oracle::executor::by_name("wasmi").unwrap();
     let case =

@@ -18,18 +18,6 @@ fn raw(v: &Value) -> u64 {
     }
 }
 
-fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
 #[test]
 fn cranelift_agrees_with_the_interpreter_on_arithmetic() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
@@ -37,7 +25,9 @@ fn cranelift_agrees_with_the_interpreter_on_arithmetic() {
     let profile = oracle::case::profile("arith").unwrap();
     let (mut calls, mut traps) = (0, 0);
     for seed in 0..2000u64 {
-        let Ok(case) = oracle::case::generate(&bytes(seed, 3000), &profile, &executors) else { continue };
+        let Ok(case) = oracle::case::generate(&oracle::targets::noise(seed, 3000), &profile, &executors) else {
+            continue;
+        };
         let opt = OptLevel::ALL[seed as usize % 3];
         let compiled = Standalone::new(&case.wasm, opt)
             .unwrap_or_else(|e| panic!("seed {seed}: the arith module does not compile: {e}"));
@@ -78,7 +68,10 @@ fn cranelift_agrees_with_the_interpreter_on_generated_modules_it_compiles() {
     for profile in ["mvp", "sign-extension-ops", "nontrapping-float-to-int-conversions"] {
         let profile = oracle::case::profile(profile).unwrap();
         for seed in 0..600u64 {
-            let Ok(case) = oracle::case::generate(&bytes(seed ^ 0xc1, 2500), &profile, &executors) else { continue };
+            let Ok(case) = oracle::case::generate(&oracle::targets::noise(seed ^ 0xc1, 2500), &profile, &executors)
+            else {
+                continue;
+            };
             match cranelift.instantiate(&case.wasm) {
                 Err(oracle::executor::InstantiateFailure::Rejected(why)) if why.contains("unsupported") => {
                     refused += 1;

@@ -154,17 +154,8 @@ fn api_calls_model_checks_hand_written_sequences() {
 
 #[test]
 fn api_calls_random_sequences_match_the_model() {
-    let mut x = 0x1234_5678_9abc_def0u64;
-    for _ in 0..300 {
-        let data: Vec<u8> = (0..200)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
-        targets::check("api_calls", &data, &[]).unwrap();
+    for seed in 0..300 {
+        targets::check("api_calls", &targets::noise(seed, 200), &[]).unwrap();
     }
 }
 

@@ -96,8 +96,9 @@ pub fn fuzz_one(target: &str, data: &[u8]) {
 }
 
 /// A deterministic byte stream (xorshift64*): seed inputs for the targets
-/// whose inputs are raw entropy for a generator.
-fn noise(seed: u64, len: usize) -> Vec<u8> {
+/// whose inputs are raw entropy for a generator, and inputs for tests and
+/// examples that need the same.
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     (0..len)
         .map(|_| {
