@@ -155,7 +155,7 @@ impl Proposal {
     /// Whether the given tier executes this proposal's instructions.
     pub fn supported_by(self, tier: Tier) -> bool {
         match tier {
-            Tier::Interp => matches!(
+            Tier::Interp | Tier::Cranelift => matches!(
                 self,
                 Proposal::MutableGlobal
                     | Proposal::SignExtension
@@ -165,10 +165,6 @@ impl Proposal {
                     | Proposal::ReferenceTypes
                     | Proposal::ExtendedConst
             ),
-            // The proposals whose instructions are numeric only.
-            Tier::Cranelift => {
-                matches!(self, Proposal::MutableGlobal | Proposal::SignExtension | Proposal::SaturatingFloatToInt)
-            }
             Tier::Baseline => false,
         }
     }

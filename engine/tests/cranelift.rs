@@ -176,3 +176,175 @@ fn call_indirect_checks_bounds_null_and_signature_and_crosses_instances() {
     assert_eq!(call(&mut store, &instance, "nullary", &[i(4)]), Err(TrapCode::TableOutOfBounds));
     assert_eq!(call(&mut store, &instance, "nullary", &[i(-1)]), Err(TrapCode::TableOutOfBounds));
 }
+
+const HOST_CALLS: &str = r#"(module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (import "host" "pair" (func $pair (param i64) (result i64 f64)))
+  (import "host" "fail" (func $fail (param i32)))
+  (import "host" "peek" (func $peek (param i32) (result i32)))
+  (import "host" "reenter" (func $reenter (param i32) (result i32)))
+  (memory (export "mem") 1)
+  (data (i32.const 100) "\2a")
+  (table 4 funcref)
+  (elem (i32.const 0) $add $pair $div)
+  (type $binary (func (param i32 i32) (result i32)))
+  (type $pairing (func (param i64) (result i64 f64)))
+  (func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func (export "direct") (param i32) (result i32)
+    (call $add (local.get 0) (i32.const 1000)))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $binary) (local.get 0) (i32.const 5) (local.get 1)))
+  (func (export "pair_sum") (param i64) (result f64) (local f64)
+    (call $pair (local.get 0))
+    (local.set 1)
+    (f64.convert_i64_s)
+    (f64.add (local.get 1))
+    (call_indirect (type $pairing) (i64.const 1) (i32.const 1))
+    (local.set 1)
+    (drop)
+    (f64.add (local.get 1)))
+  (func $nested (param i32) (call $fail (local.get 0)))
+  (func (export "fail_deep") (param i32) (result i32) (call $nested (local.get 0)) (i32.const 99))
+  (func (export "peek") (param i32) (result i32) (call $peek (local.get 0)))
+  (func (export "reenter") (param i32) (result i32) (i32.add (i32.const 1) (call $reenter (local.get 0)))))"#;
+
+/// An instance of `HOST_CALLS` whose store counts the host calls.
+fn host_instance() -> (Store<u32>, engine::Instance) {
+    let engine = engine();
+    let module = Module::new(&engine, HOST_CALLS).unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "host", "add", |mut caller: engine::Caller<'_, u32>, x: i32, y: i32| {
+        *caller.data_mut() += 1;
+        x.wrapping_add(y)
+    });
+    linker.func_wrap(&mut store, "host", "pair", |_: engine::Caller<'_, u32>, x: i64| (x * 2, x as f64 / 4.0));
+    linker.func_wrap(&mut store, "host", "fail", |_: engine::Caller<'_, u32>, code: i32| {
+        if code == 7 {
+            panic!("host function panicked on purpose")
+        }
+        if code != 0 { Err(engine::Trap::host(format!("host refused {code}"))) } else { Ok(()) }
+    });
+    linker.func_wrap(&mut store, "host", "peek", |caller: engine::Caller<'_, u32>, at: i32| {
+        let memory = caller.get_export("mem").and_then(|e| e.into_memory()).expect("the caller exports its memory");
+        i32::from(memory.data(&caller).unwrap()[at as usize])
+    });
+    linker.func_wrap(&mut store, "host", "reenter", |mut caller: engine::Caller<'_, u32>, divisor: i32| {
+        let div = caller.get_export("div").and_then(|e| e.into_func()).unwrap();
+        let div = div.typed::<u32, (i32, i32), i32>(&caller).unwrap();
+        // A trap in the nested call is the host's to handle: it answers -1.
+        div.call(&mut caller, (84, divisor)).unwrap_or(-1)
+    });
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+fn call_in<T: 'static>(
+    store: &mut Store<T>,
+    instance: &engine::Instance,
+    name: &str,
+    args: &[Val],
+) -> engine::Result<Vec<Val>> {
+    let f = instance.get_func(&*store, name).unwrap();
+    let ty = f.ty(&*store).unwrap();
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    f.call(&mut *store, args, &mut results).map(|()| results)
+}
+
+#[test]
+fn compiled_code_calls_host_functions_directly_and_indirectly() {
+    let (mut store, instance) = host_instance();
+    assert_eq!(call_in(&mut store, &instance, "direct", &[Val::I32(5)]).unwrap(), vec![Val::I32(1005)]);
+    assert_eq!(*store.data(), 1);
+    // Table slot 0 holds the host function, slot 2 a wasm function of the same type.
+    assert_eq!(call_in(&mut store, &instance, "indirect", &[Val::I32(7), Val::I32(0)]).unwrap(), vec![Val::I32(12)]);
+    assert_eq!(call_in(&mut store, &instance, "indirect", &[Val::I32(35), Val::I32(2)]).unwrap(), vec![Val::I32(7)]);
+    assert_eq!(*store.data(), 2);
+    let err = call_in(&mut store, &instance, "indirect", &[Val::I32(1), Val::I32(1)]).unwrap_err();
+    assert_eq!(err.trap().map(|t| t.code()), Some(TrapCode::IndirectCallTypeMismatch));
+    // Two results from the host, directly and through the table:
+    // (2x + x/4) + (2 + 0.25) - the indirect call's first result is dropped.
+    let got = call_in(&mut store, &instance, "pair_sum", &[Val::I64(8)]).unwrap();
+    assert_eq!(got, vec![Val::F64((18.0f64 + 0.25).to_bits())]);
+    // The host sees the calling instance's memory.
+    assert_eq!(call_in(&mut store, &instance, "peek", &[Val::I32(100)]).unwrap(), vec![Val::I32(42)]);
+}
+
+#[test]
+fn a_host_error_becomes_a_trap_that_keeps_its_message() {
+    let (mut store, instance) = host_instance();
+    let err = call_in(&mut store, &instance, "fail_deep", &[Val::I32(3)]).unwrap_err();
+    let trap = err.trap().expect("a trap");
+    assert_eq!(trap.host_message(), Some("host refused 3"), "{err}");
+    // The store is usable afterwards and the trap does not linger.
+    assert_eq!(call_in(&mut store, &instance, "fail_deep", &[Val::I32(0)]).unwrap(), vec![Val::I32(99)]);
+}
+
+#[test]
+fn a_host_function_reenters_wasm_and_handles_its_trap() {
+    let (mut store, instance) = host_instance();
+    assert_eq!(call_in(&mut store, &instance, "reenter", &[Val::I32(4)]).unwrap(), vec![Val::I32(22)]);
+    // The nested division by zero traps inside the host call, which
+    // recovers; the outer compiled code must not see that trap.
+    assert_eq!(call_in(&mut store, &instance, "reenter", &[Val::I32(0)]).unwrap(), vec![Val::I32(0)]);
+}
+
+#[test]
+fn a_host_panic_unwinds_to_the_embedder_not_through_compiled_code() {
+    let (mut store, instance) = host_instance();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        call_in(&mut store, &instance, "fail_deep", &[Val::I32(7)])
+    }));
+    let payload = outcome.expect_err("the panic reaches the embedder");
+    let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert_eq!(message, "host function panicked on purpose");
+}
+
+/// Runs `export` of `wat` with `fuel` on `tier`: the outcome and the fuel left.
+fn with_fuel(tier: Tier, wat: &str, export: &str, arg: i32, fuel: u64) -> (Result<Vec<Val>, TrapCode>, u64) {
+    let mut config = Config::new();
+    config.tier(tier).consume_fuel(true);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(fuel).unwrap();
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let outcome = call(&mut store, &instance, export, &[Val::I32(arg)]);
+    (outcome, store.get_fuel().unwrap())
+}
+
+#[test]
+fn fuel_is_charged_exactly_as_on_the_interpreter() {
+    // Loops, both arms of ifs, br_if fall-through, dead code after br,
+    // calls and a branch table: every place a fuel region starts.
+    let wat = r#"(module
+      (func $collatz (param i32) (result i32) (local i32)
+        (block $done
+          (loop $next
+            (br_if $done (i32.le_u (local.get 0) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (if (i32.and (local.get 0) (i32.const 1))
+              (then (local.set 0 (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1))))
+              (else (local.set 0 (i32.shr_u (local.get 0) (i32.const 1)))))
+            (br $next)
+            (drop (i32.const 99))))
+        (local.get 1))
+      (func (export "run") (param i32) (result i32)
+        (block $a (block $b
+          (br_table $a $b (i32.and (local.get 0) (i32.const 1)))))
+        (call $collatz (local.get 0))))"#;
+    for arg in [1, 6, 27] {
+        let (_, full) = with_fuel(Tier::Interp, wat, "run", arg, 1_000_000);
+        let needed = 1_000_000 - full;
+        assert!(needed > 5, "{arg} used only {needed} fuel");
+        // Every amount around the exact need, and a sample below it.
+        let amounts = (needed.saturating_sub(40)..=needed + 2).chain((0..needed).step_by(7));
+        for fuel in amounts {
+            let interp = with_fuel(Tier::Interp, wat, "run", arg, fuel);
+            let cranelift = with_fuel(Tier::Cranelift, wat, "run", arg, fuel);
+            assert_eq!(cranelift, interp, "collatz({arg}) with {fuel} fuel");
+        }
+        let (outcome, _) = with_fuel(Tier::Cranelift, wat, "run", arg, needed - 1);
+        assert_eq!(outcome, Err(TrapCode::OutOfFuel));
+    }
+}

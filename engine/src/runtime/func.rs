@@ -150,7 +150,12 @@ fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results
     }
     store.inner.nesting += 1;
     let outcome = if store.inner.engine.config().tier == crate::Tier::Cranelift {
-        call_compiled(&mut store.inner, index, args, results)
+        let whole: *mut Store<T> = store;
+        // SAFETY: `store` is exclusively borrowed and not used again until
+        // the call returns: compiled code, the builtins and host functions
+        // it calls reach the store only through this pointer (derived from
+        // the whole `Store<T>`, so the host-call shim may widen it back).
+        unsafe { call_compiled(&raw mut (*whole).inner, index, args, results) }
     } else {
         let mut exec = store.inner.executions.pop().unwrap_or_default();
         let outcome = run_to_completion(store, &mut exec, index, args, results);
@@ -163,41 +168,29 @@ fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results
 }
 
 /// Runs a function the Cranelift tier compiled, through its trampoline.
-fn call_compiled(inner: &mut StoreInner, index: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
-    let FuncKind::Wasm { instance, def_index } = inner.funcs[index as usize].kind else {
+///
+/// # Safety
+/// `store` must be the `inner` of a live `Store<T>` that nothing else
+/// borrows until this returns.
+unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], results: &mut [u64]) -> Result<(), Trap> {
+    // SAFETY: the caller's contract; this borrow ends before the call.
+    let FuncKind::Wasm { instance, def_index } = (unsafe { &(*store).funcs })[index as usize].kind else {
         unreachable!("host functions are called directly")
     };
-    let trap = inner.trap.as_ptr();
-    let module = inner.instances[instance as usize].module.clone();
-    let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
-        unreachable!("a cranelift engine compiles every module with cranelift")
-    };
-    let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
     let mut values = vec![0u64; args.len().max(results.len())];
     values[..args.len()].copy_from_slice(args);
-    let store: *mut StoreInner = inner;
-    // SAFETY: `store` comes from the exclusive borrow `inner`, which is not
-    // used again until the call returns: compiled code and the builtins it
-    // calls reach the store only through this pointer.
-    let trapped = unsafe {
-        // This borrow ends before the call: builtins mutate the store.
-        let (callee, vmctx) = {
-            let limit = crate::compile::cranelift::current_stack_limit();
-            (*store).stack_limit = limit;
-            let entity = &mut (&mut (*store).instances)[instance as usize];
-            entity.vmctx.set_stack_limit(limit);
-            entity.vmctx.set_store(store);
-            (entity.code[def_index as usize], entity.vmctx.as_ptr())
-        };
-        // SAFETY: `callee` is defined function `def_index` of this
-        // instance's module, of type `ty`; the vmctx belongs to the same
-        // instance and points at the store's trap slot, at this thread's
-        // stack limit and at the store; `values` has room for arguments
-        // and results.
-        compiled.call(callee, ty, vmctx, trap, &mut values)
-    };
+    // SAFETY: as above; nothing else holds a reference into the store.
+    unsafe { (*store).stack_limit = crate::compile::cranelift::current_stack_limit() };
+    // SAFETY: function (instance, def_index) takes `args` and returns
+    // `results`, so `values` is large enough; the store's contract holds.
+    let trapped = unsafe { crate::compile::cranelift::run_function(store, instance, def_index, &mut values) };
+    // SAFETY: the call has returned; the store is ours again.
+    let inner = unsafe { &mut *store };
+    if let Some(panic) = inner.pending_panic.take() {
+        std::panic::resume_unwind(panic);
+    }
     if let Some(code) = trapped {
-        return Err(Trap::new(code));
+        return Err(inner.pending_trap.take().unwrap_or_else(|| Trap::new(code)));
     }
     results.copy_from_slice(&values[..results.len()]);
     Ok(())
@@ -256,6 +249,22 @@ fn call_host<T: 'static>(
         *raw = out.to_raw(&store.inner).map_err(|e| Trap::host(e.to_string()))?;
     }
     Ok(())
+}
+
+/// Calls host function `index` of the store (for compiled code, through
+/// the store's host-call shim), on behalf of `instance`.
+pub(crate) fn call_host_function<T: 'static>(
+    store: &mut Store<T>,
+    index: u32,
+    args: &[u64],
+    results: &mut [u64],
+    instance: Option<u32>,
+) -> Result<(), Trap> {
+    let FuncKind::Host(host) = &store.inner.funcs[index as usize].kind else {
+        unreachable!("only host functions go through the host-call shim")
+    };
+    let host = host.clone();
+    call_host(store, &host, index, args, results, instance)
 }
 
 /// A Rust type that is a wasm value type.

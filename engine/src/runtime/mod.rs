@@ -1,6 +1,7 @@
 //! The runtime shared by every tier: store, instances, functions, memories,
 //! tables, globals and values.
 
+pub(crate) mod bulk;
 pub mod externals;
 pub mod func;
 pub mod instance;

@@ -102,6 +102,45 @@ pub(crate) struct StoreInner {
     /// The stack limit of the thread running compiled code, set on entry
     /// (instances entered through `call_indirect` get it from here).
     pub(crate) stack_limit: usize,
+    /// Calls a host function of this store's `Store<T>` for compiled code,
+    /// which knows the store only as a `*mut StoreInner` (see `Store`'s
+    /// layout).
+    pub(crate) host_call: HostCallShim,
+    /// The full trap a host function returned while compiled code ran (the
+    /// trap slot only carries its code); taken by the host → wasm entry.
+    pub(crate) pending_trap: Option<crate::error::Trap>,
+    /// A host function's panic caught at the compiled-code boundary (it
+    /// must not unwind through generated frames); resumed at the entry.
+    pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
+}
+
+/// See [`StoreInner::host_call`]: calls store function `func` (a host
+/// function) on behalf of instance `caller`, with arguments in `values`
+/// and results written back to it.
+pub(crate) type HostCallShim =
+    unsafe fn(store: *mut StoreInner, func: u32, caller: u32, values: *mut u64) -> Result<(), crate::error::Trap>;
+
+/// The [`HostCallShim`] of a `Store<T>`.
+///
+/// # Safety
+/// `store` must point at the `inner` field of a live `Store<T>` that nothing
+/// else borrows for the duration of the call; `func` must be a host function
+/// of it; `values` must hold max(params, results) words.
+unsafe fn host_call_shim<T: 'static>(
+    store: *mut StoreInner,
+    func: u32,
+    caller: u32,
+    values: *mut u64,
+) -> Result<(), crate::error::Trap> {
+    // SAFETY: `Store<T>` is `repr(C)` with `inner` first, so a pointer to
+    // its `inner` is a pointer to the whole store (caller's contract).
+    let store = unsafe { &mut *store.cast::<Store<T>>() };
+    let ty = &store.inner.funcs[func as usize].ty;
+    let (num_params, num_results) = (ty.params().len(), ty.results().len());
+    // SAFETY: `values` holds max(params, results) words (caller's contract).
+    let values = unsafe { std::slice::from_raw_parts_mut(values, num_params.max(num_results)) };
+    let args = values[..num_params].to_vec();
+    super::func::call_host_function(store, func, &args, &mut values[..num_results], Some(caller))
 }
 
 impl StoreInner {
@@ -134,13 +173,19 @@ impl StoreInner {
 }
 
 /// Owns all wasm objects and the embedder's data `T`.
+// `repr(C)` with `inner` first: compiled code holds a `*mut StoreInner` and
+// the host-call shim turns it back into the `Store<T>` around it.
+#[repr(C)]
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     data: T,
 }
 
 impl<T> Store<T> {
-    pub fn new(engine: &Engine, data: T) -> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T>
+    where
+        T: 'static,
+    {
         Store {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -157,6 +202,9 @@ impl<T> Store<T> {
                 nesting: 0,
                 trap: VMBox::new(0),
                 stack_limit: 0,
+                host_call: host_call_shim::<T>,
+                pending_trap: None,
+                pending_panic: None,
             },
             data,
         }

@@ -1,31 +1,192 @@
 //! Runtime functions compiled code calls for what it cannot do inline.
 //! Their addresses are embedded in the code as constants: code is compiled
 //! and run by the same process.
+//!
+//! Every builtin gets the store (from the vmctx, set on each entry) and the
+//! calling instance's index; the ones that can trap return 0 or the trap's
+//! number, which the calling code stores in the trap slot before returning.
+//! No builtin may unwind into generated code: a panic inside one (a host
+//! function's, typically) is caught, parked in the store and resumed once
+//! control is back in Rust at the host → wasm entry.
+//!
+//! # Safety (all builtins)
+//! `store` must be the store running the calling code, with no other
+//! reference to it in use; `instance` and the other indices are valid for
+//! that instance (the validator guarantees it of compiled code); pointer
+//! arguments point at as many writable words as the builtin documents.
+
+use std::panic::AssertUnwindSafe;
 
 use super::vm::trap_number;
 use crate::error::TrapCode;
 use crate::runtime::store::{FuncKind, StoreInner};
 
-/// `memory.grow`: the old size in pages, or -1 (as u32) when it cannot grow.
+/// Runs `body` with the store, turning a trap into its number and parking a
+/// panic in the store.
 ///
 /// # Safety
-/// `store` must be the store running the calling code (set in the vmctx on
-/// entry), with no other reference to it in use; `instance` and `memory`
-/// name an instance of it and one of that instance's memories.
+/// See the module docs.
+unsafe fn guarded(store: *mut StoreInner, body: impl FnOnce(*mut StoreInner) -> Result<(), TrapCode>) -> u32 {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| body(store))) {
+        Ok(Ok(())) => 0,
+        Ok(Err(code)) => trap_number(code),
+        Err(panic) => {
+            // SAFETY: the body has returned, so no borrow of the store it
+            // made is alive any more (module docs for the pointer itself).
+            unsafe { (*store).pending_panic = Some(panic) };
+            trap_number(TrapCode::HostError)
+        }
+    }
+}
+
+/// `memory.grow`: the old size in pages, or -1 (as u32) when it cannot grow.
 pub(crate) unsafe extern "C" fn memory_grow(store: *mut StoreInner, instance: u32, memory: u32, delta: u32) -> u32 {
-    // SAFETY: the caller's contract.
+    // SAFETY: the module's contract.
     let store = unsafe { &mut *store };
     let index = store.instances[instance as usize].memories[memory as usize] as usize;
     store.memories[index].grow(u64::from(delta)).map_or(u32::MAX, |old| old as u32)
 }
 
+pub(crate) unsafe extern "C" fn memory_fill(
+    store: *mut StoreInner,
+    instance: u32,
+    memory: u32,
+    dst: u32,
+    value: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).memory_fill(instance, memory, dst.into(), value.into(), len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn memory_copy(
+    store: *mut StoreInner,
+    instance: u32,
+    memory: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).memory_copy(instance, memory, dst.into(), src.into(), len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn memory_init(
+    store: *mut StoreInner,
+    instance: u32,
+    memory: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).memory_init(instance, memory, segment, dst.into(), src.into(), len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn data_drop(store: *mut StoreInner, instance: u32, segment: u32) {
+    // SAFETY: the module's contract.
+    unsafe { (*store).data_drop(instance, segment) }
+}
+
+/// `table.get`: writes the element to `out[0]`.
+pub(crate) unsafe extern "C" fn table_get(
+    store: *mut StoreInner,
+    instance: u32,
+    table: u32,
+    index: u32,
+    out: *mut u64,
+) -> u32 {
+    // SAFETY: the module's contract (`out` points at one word).
+    unsafe {
+        guarded(store, |s| {
+            *out = (*s).table_get(instance, table, index.into())?;
+            Ok(())
+        })
+    }
+}
+
+pub(crate) unsafe extern "C" fn table_set(
+    store: *mut StoreInner,
+    instance: u32,
+    table: u32,
+    index: u32,
+    value: u64,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).table_set(instance, table, index.into(), value)) }
+}
+
+pub(crate) unsafe extern "C" fn table_size(store: *mut StoreInner, instance: u32, table: u32) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { (*store).table_size(instance, table) as u32 }
+}
+
+/// `table.grow`: the old size, or -1 (as u32).
+pub(crate) unsafe extern "C" fn table_grow(
+    store: *mut StoreInner,
+    instance: u32,
+    table: u32,
+    init: u64,
+    delta: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { (*store).table_grow(instance, table, init, delta.into()) as u32 }
+}
+
+pub(crate) unsafe extern "C" fn table_fill(
+    store: *mut StoreInner,
+    instance: u32,
+    table: u32,
+    dst: u32,
+    value: u64,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).table_fill(instance, table, dst.into(), value, len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn table_copy(
+    store: *mut StoreInner,
+    instance: u32,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).table_copy(instance, dst_table, src_table, dst.into(), src.into(), len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn table_init(
+    store: *mut StoreInner,
+    instance: u32,
+    table: u32,
+    segment: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: the module's contract.
+    unsafe { guarded(store, |s| (*s).table_init(instance, table, segment, dst.into(), src.into(), len.into())) }
+}
+
+pub(crate) unsafe extern "C" fn elem_drop(store: *mut StoreInner, instance: u32, segment: u32) {
+    // SAFETY: the module's contract.
+    unsafe { (*store).elem_drop(instance, segment) }
+}
+
+pub(crate) unsafe extern "C" fn ref_func(store: *mut StoreInner, instance: u32, func: u32) -> u64 {
+    // SAFETY: the module's contract.
+    unsafe { (*store).ref_func(instance, func) }
+}
+
 /// Resolves `call_indirect`: element `index` of the instance's table
 /// `table` must be a function of the instance's type `type_index`. Writes
-/// its code address and vmctx into `out[0..2]` and returns 0, or returns the
-/// number of the trap.
-///
-/// # Safety
-/// As for [`memory_grow`]; `out` must point at two writable words.
+/// into `out[0..2]` either its code address and vmctx (a wasm function) or
+/// 0 and its store index (a host function, to be called through
+/// [`call_store_function`]); returns 0 or the number of the trap.
 pub(crate) unsafe extern "C" fn call_indirect_target(
     store: *mut StoreInner,
     instance: u32,
@@ -34,7 +195,7 @@ pub(crate) unsafe extern "C" fn call_indirect_target(
     type_index: u32,
     out: *mut usize,
 ) -> u32 {
-    // SAFETY: the caller's contract.
+    // SAFETY: the module's contract.
     let inner = unsafe { &mut *store };
     let entity = &inner.instances[instance as usize];
     let elements = &inner.tables[entity.tables[table as usize] as usize].elements;
@@ -45,19 +206,73 @@ pub(crate) unsafe extern "C" fn call_indirect_target(
     if callee.type_id != expected {
         return trap_number(TrapCode::IndirectCallTypeMismatch);
     }
-    let FuncKind::Wasm { instance: owner, def_index } = callee.kind else {
-        // Host functions are not callable from compiled code yet (#4).
-        return trap_number(TrapCode::HostError);
+    let (code, vmctx) = match callee.kind {
+        FuncKind::Host(_) => (0, func as usize),
+        FuncKind::Wasm { instance: owner, def_index } => {
+            let limit = inner.stack_limit;
+            let owner = &mut inner.instances[owner as usize];
+            // The callee's instance may never have been entered from the host.
+            owner.vmctx.set_stack_limit(limit);
+            owner.vmctx.set_store(store);
+            (owner.code[def_index as usize] as usize, owner.vmctx.as_ptr() as usize)
+        }
     };
-    let limit = inner.stack_limit;
-    let owner = &mut inner.instances[owner as usize];
-    // The callee's instance may never have been entered from the host.
-    owner.vmctx.set_stack_limit(limit);
-    owner.vmctx.set_store(store);
-    // SAFETY: `out` points at two writable words (caller's contract).
+    // SAFETY: `out` points at two writable words (module's contract).
     unsafe {
-        *out = owner.code[def_index as usize] as usize;
-        *out.add(1) = owner.vmctx.as_ptr() as usize;
+        *out = code;
+        *out.add(1) = vmctx;
     }
     0
+}
+
+/// Calls the instance's function `func` (an import: a host function or
+/// another instance's wasm function) with arguments in `values`, writing
+/// its results back to it (`values` holds max(params, results) words).
+pub(crate) unsafe extern "C" fn call_function(
+    store: *mut StoreInner,
+    instance: u32,
+    func: u32,
+    values: *mut u64,
+) -> u32 {
+    // SAFETY: the module's contract.
+    let target = unsafe { (&(*store).instances)[instance as usize].funcs[func as usize] };
+    // SAFETY: as above.
+    unsafe { call_store_function(store, instance, target, values) }
+}
+
+/// As [`call_function`], for the store's function `func`.
+pub(crate) unsafe extern "C" fn call_store_function(
+    store: *mut StoreInner,
+    instance: u32,
+    func: u32,
+    values: *mut u64,
+) -> u32 {
+    let mut host_trap = None;
+    // SAFETY: the module's contract.
+    let number = unsafe {
+        guarded(store, |s| {
+            let callee = &(&(*s).funcs)[func as usize];
+            match callee.kind {
+                FuncKind::Host(_) => {
+                    let shim = (*s).host_call;
+                    if let Err(trap) = shim(s, func, instance, values) {
+                        let code = trap.code();
+                        host_trap = Some(trap);
+                        return Err(code);
+                    }
+                    Ok(())
+                }
+                FuncKind::Wasm { instance: owner, def_index } => {
+                    let words = callee.ty.params().len().max(callee.ty.results().len());
+                    let values = std::slice::from_raw_parts_mut(values, words);
+                    super::run_function(s, owner, def_index, values).map_or(Ok(()), Err)
+                }
+            }
+        })
+    };
+    if let Some(trap) = host_trap {
+        // SAFETY: the call has returned; nothing borrows the store.
+        unsafe { (*store).pending_trap = Some(trap) };
+    }
+    number
 }

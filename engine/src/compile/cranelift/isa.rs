@@ -16,6 +16,9 @@ fn shared_flags(opt: OptLevel) -> Result<settings::Flags> {
     // Code is placed by us at an address chosen at run time; calls go
     // through pointers, so nothing needs PIC or relocations.
     set(&mut b, "is_pic", "false")?;
+    // Functions with more results than return registers (multi-value)
+    // return the rest through a hidden area the caller provides.
+    set(&mut b, "enable_multi_ret_implicit_sret", "true")?;
     // The IR is checked in debug builds (tests), not in release builds.
     set(&mut b, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
     Ok(settings::Flags::new(b))

@@ -1,16 +1,23 @@
 //! The optimizing tier: wasm → Cranelift IR → native code (issue #4).
 //!
-//! State of this tier: a first slice. Functions using numeric operators,
-//! locals, structured control flow and calls within the module compile and
-//! run (see [`Standalone`], differential-tested against the interpreter on
-//! the oracle's arithmetic cases). Memories, globals, tables, imports and
-//! multiple results are refused with `Error::Unsupported`; the tier is not
-//! yet wired into `Store`/`Instance`, so `Engine::new` still refuses it.
+//! Coverage: everything the interpreter runs (MVP, sign extension,
+//! saturating conversions, mutable globals, multi-value, bulk memory,
+//! reference types, extended constants); SIMD is not compiled.
 //!
-//! Layout: [`isa`] (host target and flags), [`translate`] (function bodies),
-//! [`vm`] (what compiled code reaches through its vmctx), `code_memory` (W^X
-//! placement). All functions of a module are compiled into one buffer; calls
-//! go through a table of code pointers, so nothing needs relocating.
+//! Layout: [`isa`] (host target and flags), [`translate`] (function bodies;
+//! `translate::calls` for calls and builtin-backed operators), [`vm`] (what
+//! compiled code reaches through its vmctx), `builtins` (runtime functions
+//! compiled code calls), `code_memory` (W^X placement). All functions of a
+//! module are compiled into one buffer; calls go through a table of code
+//! pointers and builtins are called at addresses embedded as constants, so
+//! nothing needs relocating.
+//!
+//! Host functions are reached through the `call_function` builtin, which
+//! calls the store's monomorphic host-call shim (`StoreInner::host_call`):
+//! compiled code is shared by every store, whatever its data type. A host
+//! error travels as a trap number, its full `Trap` parked in the store; a
+//! host panic is caught before it can unwind through generated frames and
+//! resumed at the host → wasm entry.
 
 mod builtins;
 mod code_memory;
@@ -90,8 +97,10 @@ impl CompiledModule {
             let entry: extern "C" fn(*const u8, *const u8, *mut u64) = std::mem::transmute(trampoline);
             entry(callee, vmctx, values.as_mut_ptr());
         }
-        // SAFETY: as above.
-        let trapped = vm::trap_from_number(unsafe { *trap });
+        // SAFETY: as above. The slot is cleared again: a host function that
+        // called this and caught the trap must not leave it set for the
+        // compiled code it returns to.
+        let trapped = vm::trap_from_number(unsafe { std::mem::replace(&mut *trap, 0) });
         // Compiled code leaves the upper half of a 32-bit result undefined;
         // the rest of the engine keeps 32-bit values zero-extended.
         for (v, t) in values.iter_mut().zip(ty.results()) {
@@ -105,13 +114,55 @@ impl CompiledModule {
 
 /// The stack limit compiled code must respect on the current thread.
 pub(crate) fn current_stack_limit() -> usize {
-    vm::stack_limit()
+    thread_local! {
+        // Reading the thread's stack bounds can mean parsing /proc (main
+        // thread): do it once per thread, not on every call into wasm.
+        static LIMIT: usize = vm::stack_limit();
+    }
+    LIMIT.with(|limit| *limit)
+}
+
+/// Runs defined function `def_index` of store instance `instance` with
+/// `values` (arguments in, results out); returns the trap, if any.
+///
+/// # Safety
+/// `store` must point at a live store that nothing else borrows until this
+/// returns, its `stack_limit` set for this thread; the instance must have
+/// been compiled by this tier; `values` must hold max(params, results) words.
+pub(crate) unsafe fn run_function(
+    store: *mut crate::runtime::store::StoreInner,
+    instance: u32,
+    def_index: u32,
+    values: &mut [u64],
+) -> Option<crate::error::TrapCode> {
+    // SAFETY: the caller's contract; these borrows end before the call,
+    // during which builtins mutate the store through the same pointer.
+    let (module, callee, vmctx, trap) = unsafe {
+        let inner = &mut *store;
+        let limit = inner.stack_limit;
+        let trap = inner.trap.as_ptr();
+        let entity = &mut inner.instances[instance as usize];
+        // The instance may never have been entered from the host before.
+        entity.vmctx.set_stack_limit(limit);
+        entity.vmctx.set_store(store);
+        (entity.module.clone(), entity.code[def_index as usize], entity.vmctx.as_ptr(), trap)
+    };
+    let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
+        unreachable!("a cranelift engine compiles every module with cranelift")
+    };
+    let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
+    // SAFETY: `callee` is defined function `def_index` of this module, of
+    // type `ty`; the vmctx belongs to its instance and points at the store's
+    // trap slot, the thread's stack limit and the store; `values` is sized
+    // by the caller.
+    unsafe { compiled.call(callee, ty, vmctx, trap, values) }
 }
 
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
         let isa = isa::host_isa(config.opt_level)?;
-        let translator = translate::Translator::new(isa.default_call_conv(), isa.frontend_config());
+        let translator =
+            translate::Translator::new(isa.default_call_conv(), isa.frontend_config(), config.consume_fuel);
         Ok(ModuleCompiler {
             isa,
             translator,
@@ -351,13 +402,13 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_operators_are_refused_by_name() {
+    fn standalone_modules_refuse_imports_and_compile_at_every_level() {
         let err = Standalone::new(
             &wat::parse_str(r#"(module (import "m" "f" (func)) (func (call 0)))"#).unwrap(),
             OptLevel::Speed,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("does not call imported functions yet"), "{err}");
+        assert!(err.to_string().contains("standalone module has no imports"), "{err}");
         for opt in OptLevel::ALL {
             let m = Standalone::new(
                 &wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 7)))"#).unwrap(),

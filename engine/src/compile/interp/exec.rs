@@ -6,8 +6,6 @@
 //! Calls to host functions leave the loop (`Exit::CallHost`) so the generic
 //! store code can run them, then resume.
 
-use std::sync::Arc;
-
 use super::Function;
 use super::instr::{Instr, Slot};
 use super::ops::{self, Raw};
@@ -186,16 +184,6 @@ impl Mem {
         unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) };
         Ok(())
     }
-}
-
-/// Bounds check for bulk operations: `[start, start + len)` within `size`.
-#[inline]
-fn range(start: u64, len: u64, size: usize, code: TrapCode) -> Result<std::ops::Range<usize>, TrapCode> {
-    let (start, len) = (start as u32 as u64, len as u32 as u64);
-    if start + len > size as u64 {
-        return Err(code);
-    }
-    Ok(start as usize..(start + len) as usize)
 }
 
 impl Execution {
@@ -428,105 +416,48 @@ impl Execution {
                         mem = vm.memory();
                     }
                     Instr::MemoryFill(d, v, n) => {
-                        let m = store.instances[inst as usize].memories[0] as usize;
-                        let data = store.memories[m].data_mut();
-                        let r = range(regs[d as usize], regs[n as usize], data.len(), TrapCode::MemoryOutOfBounds)?;
-                        data[r].fill(regs[v as usize] as u8);
+                        store.memory_fill(inst, 0, regs[d as usize], regs[v as usize], regs[n as usize])?
                     }
                     Instr::MemoryCopy(d, s, n) => {
-                        let m = store.instances[inst as usize].memories[0] as usize;
-                        let data = store.memories[m].data_mut();
-                        let len = regs[n as usize];
-                        let src = range(regs[s as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
-                        let dst = range(regs[d as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
-                        data.copy_within(src, dst.start);
+                        store.memory_copy(inst, 0, regs[d as usize], regs[s as usize], regs[n as usize])?
                     }
                     Instr::MemoryInit(d, s, n) => {
                         let Instr::Aux(seg, _, _) = code[pc] else {
                             unreachable!("memory.init is followed by its segment")
                         };
                         pc += 1;
-                        let instance = &store.instances[inst as usize];
-                        let bytes = instance.data[seg as usize].clone();
-                        let m = instance.memories[0] as usize;
-                        let data = store.memories[m].data_mut();
-                        let len = regs[n as usize];
-                        let src = range(regs[s as usize], len, bytes.len(), TrapCode::MemoryOutOfBounds)?;
-                        let dst = range(regs[d as usize], len, data.len(), TrapCode::MemoryOutOfBounds)?;
-                        data[dst].copy_from_slice(&bytes[src]);
+                        store.memory_init(inst, 0, seg, regs[d as usize], regs[s as usize], regs[n as usize])?
                     }
-                    Instr::DataDrop(seg) => store.instances[inst as usize].data[seg as usize] = Arc::new([]),
+                    Instr::DataDrop(seg) => store.data_drop(inst, seg),
 
-                    Instr::TableGet(d, i, t) => {
-                        let t = store.instances[inst as usize].tables[t as usize] as usize;
-                        regs[d as usize] = *store.tables[t]
-                            .elements
-                            .get(regs[i as usize] as u32 as usize)
-                            .ok_or(TrapCode::TableOutOfBounds)?;
-                    }
-                    Instr::TableSet(i, v, t) => {
-                        let t = store.instances[inst as usize].tables[t as usize] as usize;
-                        *store.tables[t]
-                            .elements
-                            .get_mut(regs[i as usize] as u32 as usize)
-                            .ok_or(TrapCode::TableOutOfBounds)? = regs[v as usize];
-                    }
-                    Instr::TableSize(d, t) => {
-                        let t = store.instances[inst as usize].tables[t as usize] as usize;
-                        regs[d as usize] = store.tables[t].size();
-                    }
+                    Instr::TableGet(d, i, t) => regs[d as usize] = store.table_get(inst, t, regs[i as usize])?,
+                    Instr::TableSet(i, v, t) => store.table_set(inst, t, regs[i as usize], regs[v as usize])?,
+                    Instr::TableSize(d, t) => regs[d as usize] = store.table_size(inst, t),
                     Instr::TableGrow(d, n, t) => {
-                        let t = store.instances[inst as usize].tables[t as usize] as usize;
-                        let delta = regs[n as usize] as u32 as u64;
-                        regs[d as usize] =
-                            store.tables[t].grow(delta, regs[d as usize]).map_or(u32::MAX, |old| old as u32) as u64;
+                        regs[d as usize] = store.table_grow(inst, t, regs[d as usize], regs[n as usize])
                     }
                     Instr::TableFill(i, v, n) => {
                         let Instr::Aux(t, _, _) = code[pc] else { unreachable!("table.fill is followed by its table") };
                         pc += 1;
-                        let t = store.instances[inst as usize].tables[t as usize] as usize;
-                        let elements = &mut store.tables[t].elements;
-                        let r = range(regs[i as usize], regs[n as usize], elements.len(), TrapCode::TableOutOfBounds)?;
-                        elements[r].fill(regs[v as usize]);
+                        store.table_fill(inst, t, regs[i as usize], regs[v as usize], regs[n as usize])?
                     }
                     Instr::TableCopy(d, s, n) => {
                         let Instr::Aux(dt, st, _) = code[pc] else {
                             unreachable!("table.copy is followed by its tables")
                         };
                         pc += 1;
-                        let instance = &store.instances[inst as usize];
-                        let (dt, st) = (instance.tables[dt as usize] as usize, instance.tables[st as usize] as usize);
-                        let len = regs[n as usize];
-                        let src =
-                            range(regs[s as usize], len, store.tables[st].elements.len(), TrapCode::TableOutOfBounds)?;
-                        let dst =
-                            range(regs[d as usize], len, store.tables[dt].elements.len(), TrapCode::TableOutOfBounds)?;
-                        if dt == st {
-                            store.tables[dt].elements.copy_within(src, dst.start);
-                        } else {
-                            let items: Vec<u64> = store.tables[st].elements[src].to_vec();
-                            store.tables[dt].elements[dst].copy_from_slice(&items);
-                        }
+                        store.table_copy(inst, dt, st, regs[d as usize], regs[s as usize], regs[n as usize])?
                     }
                     Instr::TableInit(d, s, n) => {
                         let Instr::Aux(t, seg, _) = code[pc] else {
                             unreachable!("table.init is followed by its operands")
                         };
                         pc += 1;
-                        let instance = &store.instances[inst as usize];
-                        let items = instance.elements[seg as usize].clone();
-                        let t = instance.tables[t as usize] as usize;
-                        let elements = &mut store.tables[t].elements;
-                        let len = regs[n as usize];
-                        let src = range(regs[s as usize], len, items.len(), TrapCode::TableOutOfBounds)?;
-                        let dst = range(regs[d as usize], len, elements.len(), TrapCode::TableOutOfBounds)?;
-                        elements[dst].copy_from_slice(&items[src]);
+                        store.table_init(inst, t, seg, regs[d as usize], regs[s as usize], regs[n as usize])?
                     }
-                    Instr::ElemDrop(seg) => store.instances[inst as usize].elements[seg as usize] = Arc::new([]),
+                    Instr::ElemDrop(seg) => store.elem_drop(inst, seg),
                     Instr::RefIsNull(d, a) => regs[d as usize] = (regs[a as usize] == 0) as u64,
-                    Instr::RefFunc(d, f) => {
-                        regs[d as usize] = store.instances[inst as usize].funcs[f as usize] as u64 + 1
-                    }
+                    Instr::RefFunc(d, f) => regs[d as usize] = store.ref_func(inst, f),
 
                     Instr::I32Eqz(d, a) => un(regs, d, a, |x: u32| x == 0),
                     Instr::I64Eqz(d, a) => un(regs, d, a, |x: u64| x == 0),

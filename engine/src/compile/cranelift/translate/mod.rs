@@ -11,11 +11,11 @@
 //! back to the host one return at a time. (Cost: one load and branch per
 //! call; no signal handler, no unwinder.)
 //!
-//! Supported so far: numeric operators (MVP, sign extension, saturating
-//! conversions), locals, globals, loads, stores and `memory.size` (bounds
-//! checked explicitly), `select`, structured control flow, calls to
-//! functions defined in the same module, at most one result. Everything else
-//! is refused with [`Error::Unsupported`] naming the operator.
+//! Memory accesses are bounds-checked explicitly against the memory's
+//! current length (no guard pages, so no signal handler). References are
+//! 64-bit raw values (store index + 1, 0 for null), as in the interpreter.
+//! Operators outside what the tier compiles (SIMD, 64-bit memories) are
+//! refused with [`Error::Unsupported`] naming the operator.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{self, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value, types};
@@ -24,6 +24,10 @@ use cranelift_codegen::isa::TargetFrontendConfig;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
+mod calls;
+mod fuel;
+
+use self::calls::Builtin;
 use super::vm;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -36,6 +40,8 @@ pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
         ValType::I64 => types::I64,
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
+        // References are raw store indices plus one (0 is null).
+        ValType::FuncRef | ValType::ExternRef => types::I64,
         other => return Err(Error::Unsupported(format!("the cranelift tier does not handle {other} values yet"))),
     })
 }
@@ -43,9 +49,6 @@ pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
 /// The signature every wasm function has: the vmctx pointer, then its
 /// parameters; its results.
 pub(crate) fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Result<Signature> {
-    if ty.results().len() > 1 {
-        return Err(Error::Unsupported("the cranelift tier does not return several values yet".into()));
-    }
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(vm::POINTER));
     for p in ty.params() {
@@ -98,6 +101,8 @@ pub(crate) struct Translator {
     builder_context: FunctionBuilderContext,
     call_conv: CallConv,
     frontend: TargetFrontendConfig,
+    /// Whether compiled code meters fuel.
+    fuel: bool,
 }
 
 struct FuncState<'a> {
@@ -110,14 +115,16 @@ struct FuncState<'a> {
     reachable: bool,
     /// Constructs opened in unreachable code (skipped until their `end`).
     skipped: u32,
+    /// The fuel region being translated, when fuel is metered.
+    fuel: Option<fuel::FuelRegion>,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
 }
 
 impl Translator {
-    pub(crate) fn new(call_conv: CallConv, frontend: TargetFrontendConfig) -> Translator {
-        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend }
+    pub(crate) fn new(call_conv: CallConv, frontend: TargetFrontendConfig, fuel: bool) -> Translator {
+        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend, fuel }
     }
 
     /// Translates `body` (defined function `func_index`) into `func`.
@@ -184,8 +191,10 @@ impl Translator {
             vmctx,
             offsets: vm::offsets_of(info),
             results,
+            fuel: self.fuel.then(fuel::FuelRegion::new),
         };
         state.check_stack_limit(&mut b);
+        state.start_fuel_region(&mut b);
 
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
         while !ops.eof() {
@@ -195,6 +204,7 @@ impl Translator {
             state.operator(&mut b, &op)?;
         }
         ops.finish().map_err(Error::from_wasmparser)?;
+        state.finish_fuel_region(&mut b);
         b.seal_all_blocks();
         b.finalize(frontend);
         Ok(())
@@ -244,8 +254,14 @@ impl FuncState<'_> {
 
     /// Stores `code` in the trap slot and returns zeroed results.
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
         let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
+        self.trap_with_number(b, number);
+    }
+
+    /// Stores the trap number `number` (an i32 value) in the trap slot and
+    /// returns zeroed results.
+    fn trap_with_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
         b.ins().store(MemFlagsData::trusted(), number, slot, 0);
         let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
         b.ins().return_(&zeros);
@@ -398,6 +414,8 @@ impl FuncState<'_> {
             let values = self.top(frame.results.len());
             b.ins().return_(&values);
             self.reachable = false;
+        } else {
+            self.start_fuel_region(b);
         }
     }
 
@@ -421,6 +439,9 @@ impl FuncState<'_> {
 
     fn operator(&mut self, b: &mut FunctionBuilder<'_>, op: &Operator<'_>) -> Result<()> {
         use Operator as O;
+        if self.reachable {
+            self.count_operator();
+        }
         if !self.reachable {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => {
@@ -454,6 +475,8 @@ impl FuncState<'_> {
                 }
                 b.ins().jump(header, &block_args(&frame.entry_params));
                 b.switch_to_block(header);
+                // Branches back to the loop pay for the next iteration.
+                self.start_fuel_region(b);
                 self.stack.truncate(frame.height);
                 self.stack.extend_from_slice(b.block_params(header));
                 frame.header = Some(header);
@@ -466,6 +489,7 @@ impl FuncState<'_> {
                 let frame = self.open(b, FrameKind::If { else_block, has_else: false }, blockty)?;
                 b.ins().brif(condition, then_block, &[], else_block, &[]);
                 b.switch_to_block(then_block);
+                self.start_fuel_region(b);
                 self.frames.push(frame);
             }
             O::Else => {
@@ -483,6 +507,7 @@ impl FuncState<'_> {
                 self.stack.truncate(height);
                 self.stack.extend_from_slice(&params);
                 b.switch_to_block(else_block);
+                self.start_fuel_region(b);
                 self.reachable = true;
             }
             O::End => self.end(b),
@@ -498,6 +523,7 @@ impl FuncState<'_> {
                 let fallthrough = b.create_block();
                 b.ins().brif(condition, target, &block_args(&args), fallthrough, &[]);
                 b.switch_to_block(fallthrough);
+                self.start_fuel_region(b);
             }
             O::BrTable { ref targets } => {
                 let index = self.pop();
@@ -576,18 +602,8 @@ impl FuncState<'_> {
             O::MemoryGrow { mem } => {
                 self.memory_definition(b, mem)?;
                 let delta = self.pop();
-                let store = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
-                let instance =
-                    b.ins().load(types::I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
                 let memory = b.ins().iconst(types::I32, i64::from(mem));
-                let mut sig = Signature::new(self.call_conv);
-                sig.params.push(AbiParam::new(vm::POINTER));
-                sig.params.extend([AbiParam::new(types::I32); 3]);
-                sig.returns.push(AbiParam::new(types::I32));
-                let sig = b.import_signature(sig);
-                let builtin = b.ins().iconst(vm::POINTER, super::builtins::memory_grow as *const () as usize as i64);
-                let call = b.ins().call_indirect(sig, builtin, &[store, instance, memory, delta]);
-                let old = b.inst_results(call)[0];
+                let old = self.builtin(b, Builtin::MemoryGrow, &[memory, delta])[0];
                 self.stack.push(old);
             }
             O::MemorySize { mem } => {
@@ -692,7 +708,11 @@ impl FuncState<'_> {
             O::I64Extend8S => self.sign_extend(b, types::I8, types::I64),
             O::I64Extend16S => self.sign_extend(b, types::I16, types::I64),
             O::I64Extend32S => self.sign_extend(b, types::I32, types::I64),
-            ref other => return Err(unsupported(other)),
+            ref other => {
+                if !self.runtime_operator(b, other)? {
+                    return Err(unsupported(other));
+                }
+            }
         }
         Ok(())
     }
@@ -775,71 +795,6 @@ impl FuncState<'_> {
         let at = self.checked_address(b, memarg, address, ty.bytes())?;
         let value = if narrow.is_some() { b.ins().ireduce(ty, value) } else { value };
         b.ins().store(MemFlagsData::new(), value, at, 0);
-        Ok(())
-    }
-
-    /// `call_indirect`: a builtin checks bounds, null and the signature and
-    /// finds the callee's code and vmctx (which may be another instance's).
-    fn call_indirect(&mut self, b: &mut FunctionBuilder<'_>, type_index: u32, table: u32) -> Result<()> {
-        let ty = self.info.types[type_index as usize].clone();
-        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
-        let index = self.pop();
-        let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 16, 3));
-        let out = b.ins().stack_addr(vm::POINTER, slot, 0);
-        let store = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
-        let instance = b.ins().load(types::I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
-        let table = b.ins().iconst(types::I32, i64::from(table));
-        let expected = b.ins().iconst(types::I32, i64::from(type_index));
-        let mut builtin_sig = Signature::new(self.call_conv);
-        builtin_sig.params.push(AbiParam::new(vm::POINTER));
-        builtin_sig.params.extend([AbiParam::new(types::I32); 4]);
-        builtin_sig.params.push(AbiParam::new(vm::POINTER));
-        builtin_sig.returns.push(AbiParam::new(types::I32));
-        let builtin_sig = b.import_signature(builtin_sig);
-        let builtin = b.ins().iconst(vm::POINTER, super::builtins::call_indirect_target as *const () as usize as i64);
-        let resolve = b.ins().call_indirect(builtin_sig, builtin, &[store, instance, table, index, expected, out]);
-        let trap = b.inst_results(resolve)[0];
-        // A non-zero answer is the trap's number: record it and return.
-        let trapped = b.create_block();
-        let resolved = b.create_block();
-        b.set_cold_block(trapped);
-        b.ins().brif(trap, trapped, &[], resolved, &[]);
-        b.switch_to_block(trapped);
-        let slot_ptr = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
-        b.ins().store(MemFlagsData::trusted(), trap, slot_ptr, 0);
-        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
-        b.ins().return_(&zeros);
-        b.switch_to_block(resolved);
-        let code = b.ins().load(vm::POINTER, MemFlagsData::trusted(), out, 0);
-        let callee_vmctx = b.ins().load(vm::POINTER, MemFlagsData::trusted(), out, 8);
-        let mut args = vec![callee_vmctx];
-        args.extend(self.top(ty.params().len()));
-        self.stack.truncate(self.stack.len() - ty.params().len());
-        let call = b.ins().call_indirect(sig, code, &args);
-        let results = b.inst_results(call).to_vec();
-        self.propagate_trap(b);
-        self.stack.extend(results);
-        Ok(())
-    }
-
-    /// A call to a function of this module, through the vmctx's table of
-    /// code pointers (no relocations to patch).
-    fn call(&mut self, b: &mut FunctionBuilder<'_>, function_index: u32) -> Result<()> {
-        if function_index < self.info.num_imported_funcs {
-            return Err(Error::Unsupported("the cranelift tier does not call imported functions yet".into()));
-        }
-        let ty = self.info.func_type(function_index).clone();
-        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
-        let table = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.functions() as i32);
-        let entry = (function_index - self.info.num_imported_funcs) as i32 * vm::POINTER.bytes() as i32;
-        let code = b.ins().load(vm::POINTER, MemFlagsData::trusted(), table, entry);
-        let mut args = vec![self.vmctx];
-        args.extend(self.top(ty.params().len()));
-        self.stack.truncate(self.stack.len() - ty.params().len());
-        let call = b.ins().call_indirect(sig, code, &args);
-        let results = b.inst_results(call).to_vec();
-        self.propagate_trap(b);
-        self.stack.extend(results);
         Ok(())
     }
 }

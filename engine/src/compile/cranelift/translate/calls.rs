@@ -1,0 +1,315 @@
+//! Operators whose work happens outside the function's own code: calls
+//! (direct, imported, indirect) and everything done by a runtime builtin
+//! (memory growth, bulk memory, tables, segments, `ref.func`).
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value, types};
+use cranelift_frontend::FunctionBuilder;
+use wasmparser::Operator;
+
+use super::{FuncState, block_args, clif_type, wasm_signature};
+use crate::compile::cranelift::{builtins, vm};
+use crate::error::{Error, Result};
+use crate::module::types::FuncType;
+
+const I32: Type = types::I32;
+const I64: Type = types::I64;
+const PTR: Type = vm::POINTER;
+
+/// A runtime function compiled code calls (see `builtins`). Each takes the
+/// store and the calling instance's index first.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Builtin {
+    MemoryGrow,
+    MemoryFill,
+    MemoryCopy,
+    MemoryInit,
+    DataDrop,
+    TableGet,
+    TableSet,
+    TableSize,
+    TableGrow,
+    TableFill,
+    TableCopy,
+    TableInit,
+    ElemDrop,
+    RefFunc,
+    CallIndirectTarget,
+    CallFunction,
+    CallStoreFunction,
+}
+
+impl Builtin {
+    fn address(self) -> usize {
+        use builtins as f;
+        (match self {
+            Builtin::MemoryGrow => f::memory_grow as *const (),
+            Builtin::MemoryFill => f::memory_fill as *const (),
+            Builtin::MemoryCopy => f::memory_copy as *const (),
+            Builtin::MemoryInit => f::memory_init as *const (),
+            Builtin::DataDrop => f::data_drop as *const (),
+            Builtin::TableGet => f::table_get as *const (),
+            Builtin::TableSet => f::table_set as *const (),
+            Builtin::TableSize => f::table_size as *const (),
+            Builtin::TableGrow => f::table_grow as *const (),
+            Builtin::TableFill => f::table_fill as *const (),
+            Builtin::TableCopy => f::table_copy as *const (),
+            Builtin::TableInit => f::table_init as *const (),
+            Builtin::ElemDrop => f::elem_drop as *const (),
+            Builtin::RefFunc => f::ref_func as *const (),
+            Builtin::CallIndirectTarget => f::call_indirect_target as *const (),
+            Builtin::CallFunction => f::call_function as *const (),
+            Builtin::CallStoreFunction => f::call_store_function as *const (),
+        }) as usize
+    }
+
+    /// Parameters after (store, instance), and results; must match the
+    /// Rust signatures in `builtins`.
+    fn signature(self) -> (&'static [Type], &'static [Type]) {
+        match self {
+            Builtin::MemoryGrow => (&[I32, I32], &[I32]),
+            Builtin::MemoryFill | Builtin::MemoryCopy => (&[I32, I32, I32, I32], &[I32]),
+            Builtin::MemoryInit | Builtin::TableInit | Builtin::TableCopy => (&[I32, I32, I32, I32, I32], &[I32]),
+            Builtin::DataDrop | Builtin::ElemDrop => (&[I32], &[]),
+            Builtin::TableGet => (&[I32, I32, PTR], &[I32]),
+            Builtin::TableSet => (&[I32, I32, I64], &[I32]),
+            Builtin::TableSize => (&[I32], &[I32]),
+            Builtin::TableGrow => (&[I32, I64, I32], &[I32]),
+            Builtin::TableFill => (&[I32, I32, I64, I32], &[I32]),
+            Builtin::RefFunc => (&[I32], &[I64]),
+            Builtin::CallIndirectTarget => (&[I32, I32, I32, PTR], &[I32]),
+            Builtin::CallFunction | Builtin::CallStoreFunction => (&[I32, PTR], &[I32]),
+        }
+    }
+}
+
+impl FuncState<'_> {
+    /// Calls `which` with the store, this instance and `args`.
+    pub(super) fn builtin(&mut self, b: &mut FunctionBuilder<'_>, which: Builtin, args: &[Value]) -> Vec<Value> {
+        let (params, returns) = which.signature();
+        debug_assert_eq!(params.len(), args.len(), "{which:?}");
+        let mut sig = Signature::new(self.call_conv);
+        sig.params.push(AbiParam::new(PTR));
+        sig.params.push(AbiParam::new(I32));
+        sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+        sig.returns.extend(returns.iter().map(|t| AbiParam::new(*t)));
+        let sig = b.import_signature(sig);
+        let store = b.ins().load(PTR, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
+        let instance = b.ins().load(I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
+        let address = b.ins().iconst(PTR, which.address() as i64);
+        let mut all = vec![store, instance];
+        all.extend_from_slice(args);
+        let call = b.ins().call_indirect(sig, address, &all);
+        b.inst_results(call).to_vec()
+    }
+
+    /// Calls a builtin that answers 0 or a trap number, and traps on the latter.
+    fn fallible_builtin(&mut self, b: &mut FunctionBuilder<'_>, which: Builtin, args: &[Value]) {
+        let number = self.builtin(b, which, args)[0];
+        self.trap_on_number(b, number);
+    }
+
+    /// Returns with the trap when `number` (an i32) is not 0.
+    fn trap_on_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
+        let trapped = b.create_block();
+        let ok = b.create_block();
+        b.set_cold_block(trapped);
+        b.ins().brif(number, trapped, &[], ok, &[]);
+        b.switch_to_block(trapped);
+        self.trap_with_number(b, number);
+        b.switch_to_block(ok);
+    }
+
+    fn take(&mut self, n: usize) -> Vec<Value> {
+        let values = self.top(n);
+        self.stack.truncate(self.stack.len() - n);
+        values
+    }
+
+    fn const_i32(b: &mut FunctionBuilder<'_>, value: u32) -> Value {
+        b.ins().iconst(I32, i64::from(value))
+    }
+
+    /// Operators implemented by builtins; `false` when `op` is not one.
+    pub(super) fn runtime_operator(&mut self, b: &mut FunctionBuilder<'_>, op: &Operator<'_>) -> Result<bool> {
+        use Operator as O;
+        match *op {
+            O::RefNull { .. } => self.stack.push(b.ins().iconst(I64, 0)),
+            O::RefIsNull => {
+                let r = self.pop();
+                let flag = b.ins().icmp_imm_u(IntCC::Equal, r, 0);
+                self.push_bool(b, flag);
+            }
+            O::RefFunc { function_index } => {
+                let f = Self::const_i32(b, function_index);
+                let r = self.builtin(b, Builtin::RefFunc, &[f])[0];
+                self.stack.push(r);
+            }
+            O::MemoryFill { mem } => {
+                self.memory_definition(b, mem)?;
+                let args = self.take(3);
+                let m = Self::const_i32(b, mem);
+                self.fallible_builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                if dst_mem != src_mem {
+                    return Err(Error::Unsupported("the cranelift tier copies within one memory only".into()));
+                }
+                self.memory_definition(b, dst_mem)?;
+                let args = self.take(3);
+                let m = Self::const_i32(b, dst_mem);
+                self.fallible_builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
+            }
+            O::MemoryInit { data_index, mem } => {
+                self.memory_definition(b, mem)?;
+                let args = self.take(3);
+                let (m, seg) = (Self::const_i32(b, mem), Self::const_i32(b, data_index));
+                self.fallible_builtin(b, Builtin::MemoryInit, &[m, seg, args[0], args[1], args[2]]);
+            }
+            O::DataDrop { data_index } => {
+                let seg = Self::const_i32(b, data_index);
+                self.builtin(b, Builtin::DataDrop, &[seg]);
+            }
+            O::ElemDrop { elem_index } => {
+                let seg = Self::const_i32(b, elem_index);
+                self.builtin(b, Builtin::ElemDrop, &[seg]);
+            }
+            O::TableGet { table } => {
+                let index = self.pop();
+                let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 8, 3));
+                let out = b.ins().stack_addr(PTR, slot, 0);
+                let t = Self::const_i32(b, table);
+                self.fallible_builtin(b, Builtin::TableGet, &[t, index, out]);
+                let r = b.ins().load(I64, MemFlagsData::trusted(), out, 0);
+                self.stack.push(r);
+            }
+            O::TableSet { table } => {
+                let args = self.take(2);
+                let t = Self::const_i32(b, table);
+                self.fallible_builtin(b, Builtin::TableSet, &[t, args[0], args[1]]);
+            }
+            O::TableSize { table } => {
+                let t = Self::const_i32(b, table);
+                let size = self.builtin(b, Builtin::TableSize, &[t])[0];
+                self.stack.push(size);
+            }
+            O::TableGrow { table } => {
+                let args = self.take(2);
+                let t = Self::const_i32(b, table);
+                let old = self.builtin(b, Builtin::TableGrow, &[t, args[0], args[1]])[0];
+                self.stack.push(old);
+            }
+            O::TableFill { table } => {
+                let args = self.take(3);
+                let t = Self::const_i32(b, table);
+                self.fallible_builtin(b, Builtin::TableFill, &[t, args[0], args[1], args[2]]);
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let args = self.take(3);
+                let (d, s) = (Self::const_i32(b, dst_table), Self::const_i32(b, src_table));
+                self.fallible_builtin(b, Builtin::TableCopy, &[d, s, args[0], args[1], args[2]]);
+            }
+            O::TableInit { elem_index, table } => {
+                let args = self.take(3);
+                let (t, seg) = (Self::const_i32(b, table), Self::const_i32(b, elem_index));
+                self.fallible_builtin(b, Builtin::TableInit, &[t, seg, args[0], args[1], args[2]]);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Calls through the runtime (`which` is `CallFunction` or
+    /// `CallStoreFunction`, `func` the function's index for it): arguments
+    /// and results pass through a stack buffer.
+    fn call_through_runtime(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        which: Builtin,
+        func: Value,
+        args: &[Value],
+        ty: &FuncType,
+    ) -> Result<Vec<Value>> {
+        let words = ty.params().len().max(ty.results().len()).max(1) as u32;
+        let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, words * 8, 3));
+        let buffer = b.ins().stack_addr(PTR, slot, 0);
+        for (i, v) in args.iter().enumerate() {
+            b.ins().store(MemFlagsData::trusted(), *v, buffer, (i * 8) as i32);
+        }
+        self.fallible_builtin(b, which, &[func, buffer]);
+        let mut results = Vec::with_capacity(ty.results().len());
+        for (i, r) in ty.results().iter().enumerate() {
+            results.push(b.ins().load(clif_type(*r)?, MemFlagsData::trusted(), buffer, (i * 8) as i32));
+        }
+        Ok(results)
+    }
+
+    /// `call`: functions of this module directly, through the vmctx's table
+    /// of code pointers (no relocations to patch); imports through the
+    /// runtime, which finds the host function or other instance behind them.
+    pub(super) fn call(&mut self, b: &mut FunctionBuilder<'_>, function_index: u32) -> Result<()> {
+        let ty = self.info.func_type(function_index).clone();
+        let args = self.take(ty.params().len());
+        if function_index < self.info.num_imported_funcs {
+            let func = Self::const_i32(b, function_index);
+            let results = self.call_through_runtime(b, Builtin::CallFunction, func, &args, &ty)?;
+            self.stack.extend(results);
+            return Ok(());
+        }
+        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let table = b.ins().load(PTR, MemFlagsData::trusted(), self.vmctx, self.offsets.functions() as i32);
+        let entry = (function_index - self.info.num_imported_funcs) as i32 * PTR.bytes() as i32;
+        let code = b.ins().load(PTR, MemFlagsData::trusted(), table, entry);
+        let mut call_args = vec![self.vmctx];
+        call_args.extend(args);
+        let call = b.ins().call_indirect(sig, code, &call_args);
+        let results = b.inst_results(call).to_vec();
+        self.propagate_trap(b);
+        self.stack.extend(results);
+        Ok(())
+    }
+
+    /// `call_indirect`: a builtin checks bounds, null and the signature and
+    /// finds the callee: a wasm function's code and vmctx (which may be
+    /// another instance's), called directly, or a host function, called
+    /// through the runtime on an out-of-line path.
+    pub(super) fn call_indirect(&mut self, b: &mut FunctionBuilder<'_>, type_index: u32, table: u32) -> Result<()> {
+        let ty = self.info.types[type_index as usize].clone();
+        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let index = self.pop();
+        let args = self.take(ty.params().len());
+        let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 16, 3));
+        let out = b.ins().stack_addr(PTR, slot, 0);
+        let (t, expected) = (Self::const_i32(b, table), Self::const_i32(b, type_index));
+        self.fallible_builtin(b, Builtin::CallIndirectTarget, &[t, index, expected, out]);
+        let code = b.ins().load(PTR, MemFlagsData::trusted(), out, 0);
+        let context = b.ins().load(PTR, MemFlagsData::trusted(), out, 8);
+
+        let wasm = b.create_block();
+        let host = b.create_block();
+        let done = b.create_block();
+        for r in ty.results() {
+            b.append_block_param(done, clif_type(*r)?);
+        }
+        b.set_cold_block(host);
+        b.ins().brif(code, wasm, &[], host, &[]);
+
+        b.switch_to_block(wasm);
+        let mut call_args = vec![context];
+        call_args.extend(args.iter().copied());
+        let call = b.ins().call_indirect(sig, code, &call_args);
+        let results = b.inst_results(call).to_vec();
+        b.ins().jump(done, &block_args(&results));
+
+        b.switch_to_block(host);
+        let func = b.ins().ireduce(I32, context);
+        let results = self.call_through_runtime(b, Builtin::CallStoreFunction, func, &args, &ty)?;
+        b.ins().jump(done, &block_args(&results));
+
+        b.switch_to_block(done);
+        let results = b.block_params(done).to_vec();
+        self.propagate_trap(b);
+        self.stack.extend(results);
+        Ok(())
+    }
+}
