@@ -12,7 +12,7 @@ pub enum Tier {
     Interp,
     /// Single-pass compiler to machine code (not implemented yet).
     Baseline,
-    /// Optimizing Cranelift JIT (not implemented yet).
+    /// Optimizing JIT: wasm → Cranelift IR → native code.
     Cranelift,
 }
 
@@ -27,16 +27,9 @@ impl Tier {
         }
     }
 
-    /// Whether this tier is complete: it runs everything the engine
-    /// supports, so harnesses (fuzz targets, default executor lists) use it.
+    /// Whether this tier is implemented: `Engine::new` accepts it and the
+    /// harnesses (fuzz targets, default executor lists) use it.
     pub fn is_available(self) -> bool {
-        matches!(self, Tier::Interp)
-    }
-
-    /// Whether `Engine::new` accepts this tier: complete ones, and the
-    /// Cranelift tier while it is being built (it refuses what it cannot
-    /// compile yet with `Error::Unsupported`).
-    pub fn is_usable(self) -> bool {
         matches!(self, Tier::Interp | Tier::Cranelift)
     }
 }

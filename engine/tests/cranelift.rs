@@ -1,6 +1,7 @@
-//! The Cranelift tier through the public API (what it supports so far):
-//! globals and memory, bounds checks at every offset near the end of
-//! memory, after growth, and on many threads at once.
+//! The Cranelift tier through the public API: globals and memory, bounds
+//! checks at every offset near the end of memory, after growth, and on many
+//! threads at once; host functions (direct, indirect, several results,
+//! errors, re-entry, panics); fuel charged as on the interpreter.
 
 use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val};
 

@@ -100,13 +100,11 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
         "interp" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Interp))),
         "wasmi" => Ok(Box::new(WasmiExecutor::new())),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
-        // Partial while issue #4 is open: modules it cannot compile yet are
-        // "not comparable", never divergences.
         "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
         "baseline" => Err(format!("executor `{name}`: that tier is not implemented yet")),
-        other => {
-            Err(format!("unknown executor `{other}` (known: interp, wasmi; for testing the harness: buggy-interp)"))
-        }
+        other => Err(format!(
+            "unknown executor `{other}` (known: interp, cranelift, wasmi; for testing the harness: buggy-interp)"
+        )),
     }
 }
 
@@ -116,6 +114,7 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
 pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, String> {
     match name {
         "interp" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Interp, fuel))),
+        "cranelift" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Cranelift, fuel))),
         "wasmi" => Ok(Box::new(WasmiExecutor::with_fuel(fuel))),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::with_fuel(fuel))),
         other => by_name(other),
@@ -123,4 +122,4 @@ pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, Str
 }
 
 /// Names accepted by [`by_name`] that work in this build.
-pub const AVAILABLE: &[&str] = &["interp", "wasmi"];
+pub const AVAILABLE: &[&str] = &["interp", "cranelift", "wasmi"];
