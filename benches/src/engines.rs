@@ -1,0 +1,134 @@
+//! Every engine the runner measures, behind one small interface: compile a
+//! module, instantiate it, call `run(n) -> i64`.
+
+use anyhow::{Context, Result, anyhow};
+
+/// A compiled module ready to be instantiated and run.
+pub trait Compiled {
+    /// A fresh instance's `run` export.
+    fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>>;
+}
+
+pub struct Runtime {
+    pub name: &'static str,
+    compile: Box<dyn Fn(&[u8]) -> Result<Box<dyn Compiled>>>,
+}
+
+impl Runtime {
+    pub fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>> {
+        (self.compile)(wasm).with_context(|| format!("{} could not compile the module", self.name))
+    }
+}
+
+/// Crucible at `tier`.
+fn crucible(name: &'static str, tier: engine::Tier) -> Runtime {
+    let mut config = engine::Config::new();
+    config.tier(tier);
+    let engine = engine::Engine::new(&config).expect("the tier is available");
+    Runtime {
+        name,
+        compile: Box::new(move |wasm| {
+            let module = engine::Module::new(&engine, wasm)?;
+            Ok(Box::new(CrucibleModule { engine: engine.clone(), module }))
+        }),
+    }
+}
+
+struct CrucibleModule {
+    engine: engine::Engine,
+    module: engine::Module,
+}
+
+impl Compiled for CrucibleModule {
+    fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>> {
+        let mut store = engine::Store::new(&self.engine, ());
+        let instance = engine::Linker::new(&self.engine).instantiate(&mut store, &self.module)?;
+        let run = instance
+            .get_func(&store, "run")
+            .ok_or_else(|| anyhow!("no `run` export"))?
+            .typed::<(), i32, i64>(&store)?;
+        Ok(Box::new(move |n| Ok(run.call(&mut store, n)?)))
+    }
+}
+
+/// wasmtime with one of its back ends. Compilation is single-threaded, as
+/// Crucible's is, so compile times compare like with like.
+fn wasmtime(name: &'static str, configure: impl Fn(&mut wasmtime::Config) -> Result<()>) -> Result<Runtime> {
+    let mut config = wasmtime::Config::new();
+    configure(&mut config)?;
+    let engine = wasmtime::Engine::new(&config).map_err(|e| anyhow!("{name}: {e}"))?;
+    Ok(Runtime {
+        name,
+        compile: Box::new(move |wasm| {
+            let module = wasmtime::Module::new(&engine, wasm).map_err(|e| anyhow!("{e}"))?;
+            Ok(Box::new(WasmtimeModule { engine: engine.clone(), module }))
+        }),
+    })
+}
+
+struct WasmtimeModule {
+    engine: wasmtime::Engine,
+    module: wasmtime::Module,
+}
+
+impl Compiled for WasmtimeModule {
+    fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>> {
+        let mut store = wasmtime::Store::new(&self.engine, ());
+        let instance = wasmtime::Instance::new(&mut store, &self.module, &[]).map_err(|e| anyhow!("{e}"))?;
+        let run = instance.get_typed_func::<i32, i64>(&mut store, "run").map_err(|e| anyhow!("{e}"))?;
+        Ok(Box::new(move |n| run.call(&mut store, n).map_err(|e| anyhow!("{e}"))))
+    }
+}
+
+fn wasmi() -> Runtime {
+    let engine = wasmi::Engine::default();
+    Runtime {
+        name: "wasmi",
+        compile: Box::new(move |wasm| {
+            let module = wasmi::Module::new(&engine, wasm).map_err(|e| anyhow!("{e}"))?;
+            Ok(Box::new(WasmiModule { engine: engine.clone(), module }))
+        }),
+    }
+}
+
+struct WasmiModule {
+    engine: wasmi::Engine,
+    module: wasmi::Module,
+}
+
+impl Compiled for WasmiModule {
+    fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>> {
+        let mut store = wasmi::Store::new(&self.engine, ());
+        let instance = wasmi::Linker::<()>::new(&self.engine)
+            .instantiate_and_start(&mut store, &self.module)
+            .map_err(|e| anyhow!("{e}"))?;
+        let run = instance.get_typed_func::<i32, i64>(&store, "run").map_err(|e| anyhow!("{e}"))?;
+        Ok(Box::new(move |n| run.call(&mut store, n).map_err(|e| anyhow!("{e}"))))
+    }
+}
+
+/// Every engine, Crucible's tiers first.
+pub fn all() -> Result<Vec<Runtime>> {
+    Ok(vec![
+        crucible("crucible-cranelift", engine::Tier::Cranelift),
+        crucible("crucible-interp", engine::Tier::Interp),
+        wasmtime("wasmtime-cranelift", |c| {
+            c.strategy(wasmtime::Strategy::Cranelift);
+            Ok(())
+        })?,
+        wasmtime("wasmtime-winch", |c| {
+            c.strategy(wasmtime::Strategy::Winch);
+            Ok(())
+        })?,
+        wasmtime("wasmtime-pulley", |c| {
+            c.target("pulley64").map_err(|e| anyhow!("{e}"))?;
+            Ok(())
+        })?,
+        wasmi(),
+    ])
+}
+
+/// The peer each of Crucible's tiers is measured against, and the goal
+/// (the largest acceptable ratio ours/peer).
+pub const COMPARISONS: &[(&str, &str, f64)] =
+    &[("crucible-cranelift", "wasmtime-cranelift", 1.15), ("crucible-interp", "wasmi", 1.0)];

@@ -1,0 +1,293 @@
+//! `cargo run --release -p benches`: every kernel on every Crucible tier and
+//! on the peers (wasmtime's Cranelift, Winch and Pulley; wasmi) in one
+//! process and one run; checksums must agree. Prints compile and execution
+//! times and the ratios Crucible/peer against their goals, then the
+//! harness's throughput; writes everything as JSON.
+
+mod engines;
+mod harness;
+mod kernels;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use clap::Parser;
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(about = "Benchmarks: kernels on every tier and peer engine, and the harness's throughput")]
+struct Args {
+    /// Timed runs per kernel and engine (after one warm-up); the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Divide every kernel's argument by this (a quick smoke run).
+    #[arg(long, default_value_t = 1)]
+    scale: i32,
+    /// Functions in the compile-time module.
+    #[arg(long, default_value_t = 5000)]
+    large_functions: u32,
+    /// Seconds of fuzzing per profile for the harness's throughput (0: skip the harness).
+    #[arg(long, default_value_t = 5.0)]
+    harness_seconds: f64,
+    /// Only kernels whose name contains this.
+    #[arg(long)]
+    only: Option<String>,
+    /// Where the JSON results go.
+    #[arg(long, default_value = "target/bench/results.json")]
+    json: PathBuf,
+}
+
+#[derive(Serialize)]
+struct EngineResult {
+    engine: String,
+    compile_ms: f64,
+    exec_ms: f64,
+    exec_ms_runs: Vec<f64>,
+    checksum: i64,
+}
+
+#[derive(Serialize)]
+struct KernelResult {
+    kernel: String,
+    what: String,
+    arg: i32,
+    results: Vec<EngineResult>,
+}
+
+#[derive(Serialize)]
+struct Ratio {
+    kernel: String,
+    ours: String,
+    peer: String,
+    /// ours / peer execution time (compile time for the large module).
+    ratio: f64,
+    goal: f64,
+    met: bool,
+}
+
+#[derive(Serialize)]
+struct Report {
+    date: String,
+    commit: Option<String>,
+    machine: String,
+    runs: usize,
+    kernels: Vec<KernelResult>,
+    large_module: KernelResult,
+    ratios: Vec<Ratio>,
+    harness_throughput: Vec<harness::ProfileThroughput>,
+    time_to_detect: Vec<harness::TimeToDetect>,
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Compiles `wasm` `runs` times (median), then runs `run(arg)` once to warm
+/// up and `runs` times timed, each on the same instance.
+fn measure(runtime: &engines::Runtime, wasm: &[u8], arg: i32, runs: usize) -> Result<EngineResult> {
+    let mut compile_ms = Vec::new();
+    let mut compiled = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        compiled = Some(runtime.compile(wasm)?);
+        compile_ms.push(millis(start.elapsed()));
+    }
+    let compiled = compiled.expect("at least one run");
+    let mut run = compiled.instantiate()?;
+    let checksum = run(arg)?;
+    let mut exec_ms_runs = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let again = run(arg)?;
+        exec_ms_runs.push(millis(start.elapsed()));
+        if again != checksum {
+            bail!("{} returned {again} after {checksum} for the same input", runtime.name);
+        }
+    }
+    let exec_ms = median(&mut exec_ms_runs.clone());
+    Ok(EngineResult {
+        engine: runtime.name.to_string(),
+        compile_ms: median(&mut compile_ms),
+        exec_ms,
+        exec_ms_runs,
+        checksum,
+    })
+}
+
+fn measure_kernel(
+    runtimes: &[engines::Runtime],
+    name: &str,
+    what: &str,
+    wasm: &[u8],
+    arg: i32,
+    runs: usize,
+) -> Result<KernelResult> {
+    let mut results = Vec::new();
+    for runtime in runtimes {
+        eprintln!("  {name} on {}", runtime.name);
+        results.push(measure(runtime, wasm, arg, runs)?);
+    }
+    let first = results[0].checksum;
+    if let Some(odd) = results.iter().find(|r| r.checksum != first) {
+        bail!(
+            "{name}: checksums differ: {} returned {first}, {} returned {}",
+            results[0].engine,
+            odd.engine,
+            odd.checksum
+        );
+    }
+    Ok(KernelResult { kernel: name.to_string(), what: what.to_string(), arg, results })
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{cpu}, {cores} cores, {}-{}", std::env::consts::ARCH, std::env::consts::OS)
+}
+
+fn ratio(kernel: &KernelResult, ours: &str, peer: &str, goal: f64, compile: bool) -> Option<Ratio> {
+    let get = |name: &str| kernel.results.iter().find(|r| r.engine == name);
+    let (a, b) = (get(ours)?, get(peer)?);
+    let ratio = if compile { a.compile_ms / b.compile_ms } else { a.exec_ms / b.exec_ms };
+    Some(Ratio {
+        kernel: kernel.kernel.clone(),
+        ours: ours.to_string(),
+        peer: peer.to_string(),
+        ratio,
+        goal,
+        met: ratio <= goal,
+    })
+}
+
+fn print_table(title: &str, kernels: &[&KernelResult], value: impl Fn(&EngineResult) -> f64) {
+    let Some(first) = kernels.first() else { return };
+    println!("\n{title}");
+    print!("| {:<14} |", "kernel");
+    for r in &first.results {
+        print!(" {:>18} |", r.engine);
+    }
+    println!();
+    print!("|{:-<16}|", "");
+    for _ in &first.results {
+        print!("{:->20}|", ":");
+    }
+    println!();
+    for k in kernels {
+        print!("| {:<14} |", k.kernel);
+        for r in &k.results {
+            print!(" {:>18.2} |", value(r));
+        }
+        println!();
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Ok(false) when a checksum disagreed is impossible (that is an error);
+/// the goals are reported, not enforced: the exit status says whether the
+/// measurement worked.
+fn run(args: Args) -> Result<bool> {
+    if args.runs == 0 || args.scale <= 0 {
+        bail!("--runs and --scale must be positive");
+    }
+    let runtimes = engines::all()?;
+    let mut kernels = Vec::new();
+    eprintln!("kernels ({} timed runs each, after a warm-up):", args.runs);
+    for k in kernels::all(args.scale) {
+        if args.only.as_ref().is_some_and(|only| !k.name.contains(only.as_str())) {
+            continue;
+        }
+        kernels.push(measure_kernel(&runtimes, k.name, k.what, &k.wasm, k.arg, args.runs)?);
+    }
+    let large_wasm = kernels::large_module(args.large_functions);
+    eprintln!("large module: {} functions, {} bytes", args.large_functions, large_wasm.len());
+    let large = measure_kernel(&runtimes, "large_module", "compile time", &large_wasm, 3, args.runs)?;
+
+    let mut ratios = Vec::new();
+    for k in &kernels {
+        for (ours, peer, goal) in engines::COMPARISONS {
+            ratios.extend(ratio(k, ours, peer, *goal, false));
+        }
+    }
+    ratios.extend(ratio(&large, "crucible-cranelift", "wasmtime-cranelift", 1.0, true));
+
+    let all: Vec<&KernelResult> = kernels.iter().collect();
+    print_table("Execution time, ms (median)", &all, |r| r.exec_ms);
+    print_table("Compile time, ms (median)", &[&large], |r| r.compile_ms);
+    println!("\nRatios, Crucible / peer (goal: at most the number given)");
+    for r in &ratios {
+        let what = if r.kernel == "large_module" { "compile" } else { "exec" };
+        println!(
+            "  {:<14} {what:<8} {:<19} / {:<19} {:>6.2}  (goal {:.2}) {}",
+            r.kernel,
+            r.ours,
+            r.peer,
+            r.ratio,
+            r.goal,
+            if r.met { "met" } else { "NOT MET" }
+        );
+    }
+
+    let (throughput, detect) = if args.harness_seconds > 0.0 {
+        eprintln!("harness throughput: {} s per profile", args.harness_seconds);
+        let throughput = harness::throughput(args.harness_seconds);
+        let detect: Vec<_> = ["arith", "default"]
+            .iter()
+            .map(|p| harness::time_to_detect(p, &[1, 2, 3, 4, 5], Duration::from_secs(30)))
+            .collect();
+        println!("\nHarness: differential cases per second per core ({})", oracle::executor::AVAILABLE.join(", "));
+        for t in &throughput {
+            println!("  {:<38} {:>9.0} cases/s/core", t.profile, t.cases_per_second_per_core);
+        }
+        println!("Time to detect the wrong executor (buggy-interp), median of 5 seeds:");
+        for d in &detect {
+            let shown = d.median_seconds.map_or("not within 30 s".to_string(), |s| format!("{:.3} s", s));
+            println!("  {:<38} {shown}", d.profile);
+        }
+        (throughput, detect)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    let report = Report {
+        date: oracle::evidence::now_rfc3339(),
+        commit: oracle::evidence::current_commit(),
+        machine: machine(),
+        runs: args.runs,
+        kernels,
+        large_module: large,
+        ratios,
+        harness_throughput: throughput,
+        time_to_detect: detect,
+    };
+    println!("\nMachine: {}", report.machine);
+    if let Some(dir) = args.json.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&args.json, serde_json::to_string_pretty(&report)?)?;
+    println!("JSON: {}", args.json.display());
+    Ok(true)
+}
