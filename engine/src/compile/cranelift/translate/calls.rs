@@ -146,7 +146,7 @@ impl FuncState<'_> {
                 self.stack.push(r);
             }
             O::MemoryFill { mem } => {
-                self.memory_definition(b, mem)?;
+                self.memory_bounds(mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, mem);
                 self.fallible_builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
@@ -155,13 +155,13 @@ impl FuncState<'_> {
                 if dst_mem != src_mem {
                     return Err(Error::Unsupported("the cranelift tier copies within one memory only".into()));
                 }
-                self.memory_definition(b, dst_mem)?;
+                self.memory_bounds(dst_mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, dst_mem);
                 self.fallible_builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
             }
             O::MemoryInit { data_index, mem } => {
-                self.memory_definition(b, mem)?;
+                self.memory_bounds(mem)?;
                 let args = self.take(3);
                 let (m, seg) = (Self::const_i32(b, mem), Self::const_i32(b, data_index));
                 self.fallible_builtin(b, Builtin::MemoryInit, &[m, seg, args[0], args[1], args[2]]);
@@ -253,6 +253,7 @@ impl FuncState<'_> {
         if function_index < self.info.num_imported_funcs {
             let func = Self::const_i32(b, function_index);
             let results = self.call_through_runtime(b, Builtin::CallFunction, func, &args, &ty)?;
+            self.reload_memory_bounds(b);
             self.stack.extend(results);
             return Ok(());
         }
@@ -265,6 +266,8 @@ impl FuncState<'_> {
         let call = b.ins().call_indirect(sig, code, &call_args);
         let results = b.inst_results(call).to_vec();
         self.propagate_trap(b);
+        // The callee may have grown a memory.
+        self.reload_memory_bounds(b);
         self.stack.extend(results);
         Ok(())
     }
@@ -309,6 +312,8 @@ impl FuncState<'_> {
         b.switch_to_block(done);
         let results = b.block_params(done).to_vec();
         self.propagate_trap(b);
+        // The callee may have grown a memory.
+        self.reload_memory_bounds(b);
         self.stack.extend(results);
         Ok(())
     }

@@ -117,6 +117,11 @@ struct FuncState<'a> {
     skipped: u32,
     /// The fuel region being translated, when fuel is metered.
     fuel: Option<fuel::FuelRegion>,
+    /// Per memory (32-bit ones): variables holding its base address and
+    /// length in bytes, loaded on entry and reloaded after anything that
+    /// may grow it (calls, `memory.grow`), so accesses in between need no
+    /// loads for their bounds check.
+    memory_bounds: Vec<Option<(Variable, Variable)>>,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
@@ -192,7 +197,13 @@ impl Translator {
             offsets: vm::offsets_of(info),
             results,
             fuel: self.fuel.then(fuel::FuelRegion::new),
+            memory_bounds: info
+                .memories
+                .iter()
+                .map(|m| (!m.memory64).then(|| (b.declare_var(vm::POINTER), b.declare_var(vm::POINTER))))
+                .collect(),
         };
+        state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
         state.start_fuel_region(&mut b);
 
@@ -600,15 +611,16 @@ impl FuncState<'_> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(b, memarg, Some(types::I16))?,
             O::I64Store32 { memarg } => self.store(b, memarg, Some(types::I32))?,
             O::MemoryGrow { mem } => {
-                self.memory_definition(b, mem)?;
+                self.memory_bounds(mem)?;
                 let delta = self.pop();
                 let memory = b.ins().iconst(types::I32, i64::from(mem));
                 let old = self.builtin(b, Builtin::MemoryGrow, &[memory, delta])[0];
+                self.reload_memory_bounds(b);
                 self.stack.push(old);
             }
             O::MemorySize { mem } => {
-                let def = self.memory_definition(b, mem)?;
-                let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+                let (_, length) = self.memory_bounds(mem)?;
+                let length = b.use_var(length);
                 let pages = b.ins().ushr_imm_u(length, 16);
                 let v = b.ins().ireduce(types::I32, pages);
                 self.stack.push(v);
@@ -724,12 +736,23 @@ impl FuncState<'_> {
         Ok((b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot), ty))
     }
 
-    fn memory_definition(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<Value> {
-        if self.info.memories[index as usize].memory64 {
-            return Err(Error::Unsupported("the cranelift tier does not handle 64-bit memories yet".into()));
+    /// (Re)loads every memory's base and length into its variables.
+    fn reload_memory_bounds(&mut self, b: &mut FunctionBuilder<'_>) {
+        for (index, vars) in self.memory_bounds.iter().enumerate() {
+            let Some((base, length)) = *vars else { continue };
+            let slot = self.offsets.memory(index as u32) as i32;
+            let def = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot);
+            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 0);
+            b.def_var(base, value);
+            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+            b.def_var(length, value);
         }
-        let slot = self.offsets.memory(index) as i32;
-        Ok(b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot))
+    }
+
+    /// A 32-bit memory's (base, length) variables.
+    fn memory_bounds(&self, index: u32) -> Result<(Variable, Variable)> {
+        self.memory_bounds[index as usize]
+            .ok_or_else(|| Error::Unsupported("the cranelift tier does not handle 64-bit memories yet".into()))
     }
 
     /// The host address of `address + offset` after the bounds check: the
@@ -745,9 +768,8 @@ impl FuncState<'_> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(Error::Unsupported("the cranelift tier does not access GC arrays".into()));
         };
-        let def = self.memory_definition(b, memory)?;
-        let base = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 0);
-        let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+        let (base, length) = self.memory_bounds(memory)?;
+        let (base, length) = (b.use_var(base), b.use_var(length));
         let address = b.ins().uextend(vm::POINTER, address);
         // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
         let end = b.ins().iadd_imm_u(address, (memarg.offset + u64::from(size)) as i64);
