@@ -9,9 +9,12 @@ pub trait Compiled {
     fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>>;
 }
 
+/// Compiles a module for one engine.
+type CompileFn = Box<dyn Fn(&[u8]) -> Result<Box<dyn Compiled>>>;
+
 pub struct Runtime {
     pub name: &'static str,
-    compile: Box<dyn Fn(&[u8]) -> Result<Box<dyn Compiled>>>,
+    compile: CompileFn,
 }
 
 impl Runtime {

@@ -73,7 +73,7 @@ pub fn time_to_detect(profile: &str, seeds: &[u64], limit: Duration) -> TimeToDe
             let mut o = options(profile, &executors, limit.as_secs_f64(), *seed);
             o.stop_on_divergence = true;
             let (stats, wall) = oracle::fuzz::fuzz(&o);
-            (stats.totals.diverged > 0).then(|| wall.as_secs_f64())
+            (stats.totals.diverged > 0).then_some(wall.as_secs_f64())
         })
         .collect();
     let mut found: Vec<f64> = seconds.iter().flatten().copied().collect();

@@ -349,3 +349,48 @@ fn fuel_is_charged_exactly_as_on_the_interpreter() {
         assert_eq!(outcome, Err(TrapCode::OutOfFuel));
     }
 }
+
+#[test]
+fn calls_into_other_instances_follow_the_store_when_it_moves_to_another_thread() {
+    let engine = engine();
+    // The provider's functions need its vmctx primed with the store (for
+    // memory.grow) and the current thread's stack limit (for recursion),
+    // though the host never calls into the provider itself.
+    let provider = Module::new(
+        &engine,
+        r#"(module
+             (table (export "tab") 2 funcref)
+             (memory 1)
+             (func $grow (result i32) (drop (memory.grow (i32.const 1))) (memory.size))
+             (func $deep (result i32) (i32.add (i32.const 1) (call $deep)))
+             (elem (i32.const 0) $grow $deep))"#,
+    )
+    .unwrap();
+    let user = Module::new(
+        &engine,
+        r#"(module
+             (import "p" "tab" (table 2 funcref))
+             (type $nullary (func (result i32)))
+             (func (export "via") (param i32) (result i32) (call_indirect (type $nullary) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let provided = Linker::new(&engine).instantiate(&mut store, &provider).unwrap();
+    let table = provided.get_table(&store, "tab").unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("p", "tab", table);
+    let instance = linker.instantiate(&mut store, &user).unwrap();
+    assert_eq!(call(&mut store, &instance, "via", &[Val::I32(0)]).unwrap(), vec![Val::I32(2)]);
+    let moved = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            let mut store = Box::new(store);
+            let grown = call(&mut store, &instance, "via", &[Val::I32(0)]);
+            let deep = call(&mut store, &instance, "via", &[Val::I32(1)]);
+            (grown, deep)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(moved, (Ok(vec![Val::I32(3)]), Err(TrapCode::StackOverflow)));
+}

@@ -180,7 +180,7 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     let mut values = vec![0u64; args.len().max(results.len())];
     values[..args.len()].copy_from_slice(args);
     // SAFETY: as above; nothing else holds a reference into the store.
-    unsafe { (*store).stack_limit = crate::compile::cranelift::current_stack_limit() };
+    unsafe { (*store).prime_instances(crate::compile::cranelift::current_stack_limit()) };
     // SAFETY: function (instance, def_index) takes `args` and returns
     // `results`, so `values` is large enough; the store's contract holds.
     let trapped = unsafe { crate::compile::cranelift::run_function(store, instance, def_index, &mut values) };

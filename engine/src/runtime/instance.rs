@@ -179,6 +179,15 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         entity.code = code;
         entity.vmctx.set_runtime(inner.trap.as_ptr(), entity.code.as_ptr());
         entity.vmctx.set_instance(instance_index);
+        entity.vmctx.set_function_tables(inner.func_refs_view.as_ptr(), entity.type_ids.as_ptr());
+        entity.vmctx.set_store(inner);
+        entity.vmctx.set_stack_limit(inner.stack_limit);
+        let defined = &entity.funcs[info.num_imported_funcs as usize..];
+        for (code, store_index) in entity.code.iter().zip(defined) {
+            let func_ref = &mut inner.func_refs[*store_index as usize];
+            func_ref.code = *code;
+            func_ref.vmctx = entity.vmctx.as_ptr();
+        }
     }
     inner.instances.push(entity);
     let instance = Instance { store: inner.id, index: instance_index };

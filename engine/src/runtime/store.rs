@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::memory::LinearMemory;
 use super::table::TableData;
-use super::vmctx::{VMBox, VMContext, VMGlobalDefinition};
+use super::vmctx::{VMBox, VMContext, VMFuncRef, VMFuncRefs, VMGlobalDefinition};
 use crate::compile::interp;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -102,6 +102,15 @@ pub(crate) struct StoreInner {
     /// The stack limit of the thread running compiled code, set on entry
     /// (instances entered through `call_indirect` get it from here).
     pub(crate) stack_limit: usize,
+    /// Every function as compiled code calls it, by store index (filled
+    /// for compiling tiers only).
+    pub(crate) func_refs: Vec<VMFuncRef>,
+    /// Where instances' vmctx find `func_refs`, kept in step with it.
+    pub(crate) func_refs_view: VMBox<VMFuncRefs>,
+    /// The (store address, thread stack limit) every instance's vmctx was
+    /// last primed with: refreshed on entry when the store has moved or the
+    /// thread changed, so compiled code may call into any instance directly.
+    pub(crate) primed: (usize, usize),
     /// Calls a host function of this store's `Store<T>` for compiled code,
     /// which knows the store only as a `*mut StoreInner` (see `Store`'s
     /// layout).
@@ -167,8 +176,29 @@ impl StoreInner {
 
     pub(crate) fn push_func(&mut self, ty: FuncType, kind: FuncKind) -> u32 {
         let type_id = self.intern_type(&ty);
+        let index = self.funcs.len();
+        // Wasm functions get their code and vmctx once their instance has them.
+        let vmctx = if matches!(kind, FuncKind::Host(_)) { index as *const u8 } else { std::ptr::null() };
+        self.func_refs.push(VMFuncRef { code: std::ptr::null(), vmctx, type_id });
+        *self.func_refs_view.get_mut() = VMFuncRefs { base: self.func_refs.as_ptr(), len: self.func_refs.len() };
         self.funcs.push(FuncEntity { ty, type_id, kind });
-        self.funcs.len() as u32 - 1
+        index as u32
+    }
+
+    /// Points every instance's vmctx at this store's current address and
+    /// the current thread's stack limit, unless they already are.
+    pub(crate) fn prime_instances(&mut self, stack_limit: usize) {
+        let here = (self as *mut StoreInner as usize, stack_limit);
+        if self.primed == here {
+            return;
+        }
+        let store = self as *mut StoreInner;
+        for instance in &mut self.instances {
+            instance.vmctx.set_store(store);
+            instance.vmctx.set_stack_limit(stack_limit);
+        }
+        self.stack_limit = stack_limit;
+        self.primed = here;
     }
 }
 
@@ -202,6 +232,9 @@ impl<T> Store<T> {
                 nesting: 0,
                 trap: VMBox::new(0),
                 stack_limit: 0,
+                func_refs: Vec::new(),
+                func_refs_view: VMBox::new(VMFuncRefs { base: std::ptr::null(), len: 0 }),
+                primed: (0, 0),
                 host_call: host_call_shim::<T>,
                 pending_trap: None,
                 pending_panic: None,

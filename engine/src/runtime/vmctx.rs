@@ -12,6 +12,8 @@
 //! stack limit                 usize: lowest stack address compiled code may use
 //! store                       *mut StoreInner: for builtins (memory.grow), set on each entry
 //! instance                    usize: this instance's index in the store
+//! function references         *const VMFuncRefs: the store's functions as compiled code calls them
+//! type ids                    *const u32: store-wide type id of each of the module's types
 //! ```
 //!
 //! Imported and defined objects look the same: the slot points at the
@@ -40,6 +42,45 @@ pub struct VMTableDefinition {
     pub base: *mut u64,
     pub current_elements: u64,
 }
+
+// SAFETY: only an address and a length; the elements are reached under the
+// owning store's borrow rules (`&mut` for writes), as for `VMContext`.
+unsafe impl Send for VMTableDefinition {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for VMTableDefinition {}
+
+/// A function as compiled code calls it: a wasm function's code and its
+/// instance's vmctx, or, for a host function, a null `code` and the
+/// function's store index in `vmctx` (the caller then goes through the
+/// runtime). `type_id` is the store-wide id of its signature.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct VMFuncRef {
+    pub code: *const u8,
+    pub vmctx: *const u8,
+    pub type_id: u32,
+}
+
+// SAFETY: only addresses; what they point at is reached under the owning
+// store's borrow rules, as for `VMContext`.
+unsafe impl Send for VMFuncRef {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for VMFuncRef {}
+
+/// The store's function references, indexed by store function index (a
+/// table element `e` names function `e - 1`). Updated in place when the
+/// array moves.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMFuncRefs {
+    pub base: *const VMFuncRef,
+    pub len: usize,
+}
+
+// SAFETY: as for `VMFuncRef`.
+unsafe impl Send for VMFuncRefs {}
+// SAFETY: as for `VMFuncRef`.
+unsafe impl Sync for VMFuncRefs {}
 
 /// An owned, heap-allocated definition that generated code and the runtime
 /// both reach through one raw pointer. Unlike a `Box`, holding it asserts no
@@ -145,9 +186,20 @@ impl VMOffsets {
         self.header() + 4 * SLOT
     }
 
+    /// Where compiled code finds the store's function references
+    /// (`call_indirect` resolves table elements through them).
+    pub fn func_refs(&self) -> u32 {
+        self.header() + 5 * SLOT
+    }
+
+    /// Where compiled code finds its module's store-wide type ids.
+    pub fn type_ids(&self) -> u32 {
+        self.header() + 6 * SLOT
+    }
+
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
-        self.header() + 5 * SLOT
+        self.header() + 7 * SLOT
     }
 }
 
@@ -200,6 +252,14 @@ impl VMContext {
         let (t, f) = (self.offsets.trap_slot(), self.offsets.functions());
         self.slots[(t / SLOT) as usize] = trap as usize;
         self.slots[(f / SLOT) as usize] = functions as usize;
+    }
+
+    /// Points compiled code at the store's function references and at the
+    /// instance's type ids; both must outlive every call into the instance.
+    pub(crate) fn set_function_tables(&mut self, func_refs: *const VMFuncRefs, type_ids: *const u32) {
+        let (f, t) = (self.offsets.func_refs(), self.offsets.type_ids());
+        self.slots[(f / SLOT) as usize] = func_refs as usize;
+        self.slots[(t / SLOT) as usize] = type_ids as usize;
     }
 
     pub(crate) fn set_instance(&mut self, index: u32) {

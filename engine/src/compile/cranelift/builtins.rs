@@ -182,49 +182,6 @@ pub(crate) unsafe extern "C" fn ref_func(store: *mut StoreInner, instance: u32, 
     unsafe { (*store).ref_func(instance, func) }
 }
 
-/// Resolves `call_indirect`: element `index` of the instance's table
-/// `table` must be a function of the instance's type `type_index`. Writes
-/// into `out[0..2]` either its code address and vmctx (a wasm function) or
-/// 0 and its store index (a host function, to be called through
-/// [`call_store_function`]); returns 0 or the number of the trap.
-pub(crate) unsafe extern "C" fn call_indirect_target(
-    store: *mut StoreInner,
-    instance: u32,
-    table: u32,
-    index: u32,
-    type_index: u32,
-    out: *mut usize,
-) -> u32 {
-    // SAFETY: the module's contract.
-    let inner = unsafe { &mut *store };
-    let entity = &inner.instances[instance as usize];
-    let elements = &inner.tables[entity.tables[table as usize] as usize].elements;
-    let Some(&raw) = elements.get(index as usize) else { return trap_number(TrapCode::TableOutOfBounds) };
-    let Some(func) = raw.checked_sub(1) else { return trap_number(TrapCode::UninitializedElement) };
-    let expected = entity.type_ids[type_index as usize];
-    let callee = &inner.funcs[func as usize];
-    if callee.type_id != expected {
-        return trap_number(TrapCode::IndirectCallTypeMismatch);
-    }
-    let (code, vmctx) = match callee.kind {
-        FuncKind::Host(_) => (0, func as usize),
-        FuncKind::Wasm { instance: owner, def_index } => {
-            let limit = inner.stack_limit;
-            let owner = &mut inner.instances[owner as usize];
-            // The callee's instance may never have been entered from the host.
-            owner.vmctx.set_stack_limit(limit);
-            owner.vmctx.set_store(store);
-            (owner.code[def_index as usize] as usize, owner.vmctx.as_ptr() as usize)
-        }
-    };
-    // SAFETY: `out` points at two writable words (module's contract).
-    unsafe {
-        *out = code;
-        *out.add(1) = vmctx;
-    }
-    0
-}
-
 /// Calls the instance's function `func` (an import: a host function or
 /// another instance's wasm function) with arguments in `values`, writing
 /// its results back to it (`values` holds max(params, results) words).

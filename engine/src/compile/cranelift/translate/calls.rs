@@ -9,8 +9,9 @@ use wasmparser::Operator;
 
 use super::{FuncState, block_args, clif_type, wasm_signature};
 use crate::compile::cranelift::{builtins, vm};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
+use crate::runtime::vmctx::VMFuncRef;
 
 const I32: Type = types::I32;
 const I64: Type = types::I64;
@@ -34,7 +35,6 @@ pub(super) enum Builtin {
     TableInit,
     ElemDrop,
     RefFunc,
-    CallIndirectTarget,
     CallFunction,
     CallStoreFunction,
 }
@@ -57,7 +57,6 @@ impl Builtin {
             Builtin::TableInit => f::table_init as *const (),
             Builtin::ElemDrop => f::elem_drop as *const (),
             Builtin::RefFunc => f::ref_func as *const (),
-            Builtin::CallIndirectTarget => f::call_indirect_target as *const (),
             Builtin::CallFunction => f::call_function as *const (),
             Builtin::CallStoreFunction => f::call_store_function as *const (),
         }) as usize
@@ -77,7 +76,6 @@ impl Builtin {
             Builtin::TableGrow => (&[I32, I64, I32], &[I32]),
             Builtin::TableFill => (&[I32, I32, I64, I32], &[I32]),
             Builtin::RefFunc => (&[I32], &[I64]),
-            Builtin::CallIndirectTarget => (&[I32, I32, I32, PTR], &[I32]),
             Builtin::CallFunction | Builtin::CallStoreFunction => (&[I32, PTR], &[I32]),
         }
     }
@@ -272,21 +270,44 @@ impl FuncState<'_> {
         Ok(())
     }
 
-    /// `call_indirect`: a builtin checks bounds, null and the signature and
-    /// finds the callee: a wasm function's code and vmctx (which may be
-    /// another instance's), called directly, or a host function, called
-    /// through the runtime on an out-of-line path.
+    /// `call_indirect`, resolved inline: the table element (bounds and null
+    /// checked) names a store function whose reference (`VMFuncRef`) gives
+    /// its type id (checked against this instance's id for `type_index`),
+    /// its code and vmctx (possibly another instance's). A host function
+    /// has no code and is called through the runtime on an out-of-line path.
     pub(super) fn call_indirect(&mut self, b: &mut FunctionBuilder<'_>, type_index: u32, table: u32) -> Result<()> {
         let ty = self.info.types[type_index as usize].clone();
         let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
         let index = self.pop();
         let args = self.take(ty.params().len());
-        let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 16, 3));
-        let out = b.ins().stack_addr(PTR, slot, 0);
-        let (t, expected) = (Self::const_i32(b, table), Self::const_i32(b, type_index));
-        self.fallible_builtin(b, Builtin::CallIndirectTarget, &[t, index, expected, out]);
-        let code = b.ins().load(PTR, MemFlagsData::trusted(), out, 0);
-        let context = b.ins().load(PTR, MemFlagsData::trusted(), out, 8);
+        let trusted = MemFlagsData::trusted();
+
+        let table_def = b.ins().load(PTR, trusted, self.vmctx, self.offsets.table(table) as i32);
+        let elements = b.ins().load(PTR, trusted, table_def, 0);
+        let count = b.ins().load(I64, trusted, table_def, 8);
+        let index = b.ins().uextend(I64, index);
+        let outside = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, count);
+        self.trap_if(b, outside, TrapCode::TableOutOfBounds);
+        let offset = b.ins().ishl_imm_u(index, 3);
+        let element = b.ins().iadd(elements, offset);
+        let raw = b.ins().load(I64, trusted, element, 0);
+        let null = b.ins().icmp_imm_u(IntCC::Equal, raw, 0);
+        self.trap_if(b, null, TrapCode::UninitializedElement);
+
+        let refs = b.ins().load(PTR, trusted, self.vmctx, self.offsets.func_refs() as i32);
+        let refs = b.ins().load(PTR, trusted, refs, 0);
+        let size = std::mem::size_of::<VMFuncRef>() as i64;
+        let offset = b.ins().imul_imm_s(raw, size);
+        let entry = b.ins().iadd(refs, offset);
+        // `raw` is the function's index plus one.
+        let entry = b.ins().iadd_imm_s(entry, -size);
+        let actual = b.ins().load(I32, trusted, entry, std::mem::offset_of!(VMFuncRef, type_id) as i32);
+        let type_ids = b.ins().load(PTR, trusted, self.vmctx, self.offsets.type_ids() as i32);
+        let expected = b.ins().load(I32, trusted, type_ids, (type_index * 4) as i32);
+        let mismatch = b.ins().icmp(IntCC::NotEqual, actual, expected);
+        self.trap_if(b, mismatch, TrapCode::IndirectCallTypeMismatch);
+        let code = b.ins().load(PTR, trusted, entry, std::mem::offset_of!(VMFuncRef, code) as i32);
+        let context = b.ins().load(PTR, trusted, entry, std::mem::offset_of!(VMFuncRef, vmctx) as i32);
 
         let wasm = b.create_block();
         let host = b.create_block();
