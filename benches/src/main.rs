@@ -20,7 +20,7 @@ use serde::Serialize;
 #[command(about = "Benchmarks: kernels on every tier and peer engine, and the harness's throughput")]
 struct Args {
     /// Timed runs per kernel and engine (after one warm-up); the median is reported.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 7)]
     runs: usize,
     /// Divide every kernel's argument by this (a quick smoke run).
     #[arg(long, default_value_t = 1)]
@@ -89,38 +89,10 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Compiles `wasm` `runs` times (median), then runs `run(arg)` once to warm
-/// up and `runs` times timed, each on the same instance.
-fn measure(runtime: &engines::Runtime, wasm: &[u8], arg: i32, runs: usize) -> Result<EngineResult> {
-    let mut compile_ms = Vec::new();
-    let mut compiled = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        compiled = Some(runtime.compile(wasm)?);
-        compile_ms.push(millis(start.elapsed()));
-    }
-    let compiled = compiled.expect("at least one run");
-    let mut run = compiled.instantiate()?;
-    let checksum = run(arg)?;
-    let mut exec_ms_runs = Vec::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        let again = run(arg)?;
-        exec_ms_runs.push(millis(start.elapsed()));
-        if again != checksum {
-            bail!("{} returned {again} after {checksum} for the same input", runtime.name);
-        }
-    }
-    let exec_ms = median(&mut exec_ms_runs.clone());
-    Ok(EngineResult {
-        engine: runtime.name.to_string(),
-        compile_ms: median(&mut compile_ms),
-        exec_ms,
-        exec_ms_runs,
-        checksum,
-    })
-}
-
+/// Measures one kernel on every engine. Compile times: `runs` compilations
+/// per engine (median). Execution: one instance per engine, a warm-up call,
+/// then `runs` rounds in which every engine runs once in turn, so that a
+/// slow phase of the machine hits all engines alike (median per engine).
 fn measure_kernel(
     runtimes: &[engines::Runtime],
     name: &str,
@@ -129,20 +101,52 @@ fn measure_kernel(
     arg: i32,
     runs: usize,
 ) -> Result<KernelResult> {
-    let mut results = Vec::new();
-    for runtime in runtimes {
+    let mut compile_ms = vec![Vec::new(); runtimes.len()];
+    let mut instances = Vec::new();
+    let mut checksums = Vec::new();
+    for (i, runtime) in runtimes.iter().enumerate() {
         eprintln!("  {name} on {}", runtime.name);
-        results.push(measure(runtime, wasm, arg, runs)?);
+        let mut compiled = None;
+        for _ in 0..runs {
+            let start = Instant::now();
+            compiled = Some(runtime.compile(wasm)?);
+            compile_ms[i].push(millis(start.elapsed()));
+        }
+        let mut run = compiled.expect("at least one run").instantiate()?;
+        checksums.push(run(arg)?);
+        instances.push(run);
     }
-    let first = results[0].checksum;
-    if let Some(odd) = results.iter().find(|r| r.checksum != first) {
+    if let Some(odd) = checksums.iter().position(|c| *c != checksums[0]) {
         bail!(
-            "{name}: checksums differ: {} returned {first}, {} returned {}",
-            results[0].engine,
-            odd.engine,
-            odd.checksum
+            "{name}: checksums differ: {} returned {}, {} returned {}",
+            runtimes[0].name,
+            checksums[0],
+            runtimes[odd].name,
+            checksums[odd]
         );
     }
+    let mut exec_ms = vec![Vec::new(); runtimes.len()];
+    for _ in 0..runs {
+        for (i, run) in instances.iter_mut().enumerate() {
+            let start = Instant::now();
+            let again = run(arg)?;
+            exec_ms[i].push(millis(start.elapsed()));
+            if again != checksums[i] {
+                bail!("{} returned {again} after {} for the same input", runtimes[i].name, checksums[i]);
+            }
+        }
+    }
+    let results = runtimes
+        .iter()
+        .enumerate()
+        .map(|(i, runtime)| EngineResult {
+            engine: runtime.name.to_string(),
+            compile_ms: median(&mut compile_ms[i]),
+            exec_ms: median(&mut exec_ms[i].clone()),
+            exec_ms_runs: exec_ms[i].clone(),
+            checksum: checksums[i],
+        })
+        .collect();
     Ok(KernelResult { kernel: name.to_string(), what: what.to_string(), arg, results })
 }
 
@@ -215,7 +219,7 @@ fn run(args: Args) -> Result<bool> {
     }
     let runtimes = engines::all()?;
     let mut kernels = Vec::new();
-    eprintln!("kernels ({} timed runs each, after a warm-up):", args.runs);
+    eprintln!("kernels ({} timed runs each, after a warm-up, engines interleaved):", args.runs);
     for k in kernels::all(args.scale) {
         if args.only.as_ref().is_some_and(|only| !k.name.contains(only.as_str())) {
             continue;

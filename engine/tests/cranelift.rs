@@ -18,6 +18,9 @@ const MEMORY: &str = r#"(module
   (func (export "load32") (param i32) (result i32) (i32.load offset=0 (local.get 0)))
   (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
   (func (export "load_off") (param i32) (result i32) (i32.load16_s offset=65534 (local.get 0)))
+  ;; One address, a narrow access then a wider one: the second needs its own check.
+  (func (export "narrow_then_wide") (param i32) (result i64)
+    (i64.add (i64.load8_u (local.get 0)) (i64.load (local.get 0))))
   (func (export "store32") (param i32 i32)
     (global.set $count (i64.add (global.get $count) (i64.const 1)))
     (i32.store (local.get 0) (local.get 1)))
@@ -53,7 +56,7 @@ fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
         for at in end - 10..end + 2 {
             let fits = |size: u32| at.checked_add(size).is_some_and(|e| e <= end);
             let expect = |size: u32| if fits(size) { Ok(()) } else { Err(TrapCode::MemoryOutOfBounds) };
-            for (name, size) in [("load8", 1), ("load32", 4), ("load64", 8)] {
+            for (name, size) in [("load8", 1), ("load32", 4), ("load64", 8), ("narrow_then_wide", 8)] {
                 let got = call(&mut store, &instance, name, &[Val::I32(at as i32)]).map(|_| ());
                 assert_eq!(got, expect(size), "{name} at {at} with {pages} pages");
             }

@@ -1,7 +1,7 @@
-// f64 matrix multiply: C = A * B for n x n matrices (n <= 256), the naive
+// f64 matrix multiply: C = A * B for n x n matrices (n <= 384), the naive
 // triple loop in i-k-j order; returns a weighted sum of C, scaled to an
 // integer (wasm floats are deterministic, so every engine agrees exactly).
-#define MAX 256
+#define MAX 384
 static double a[MAX * MAX], b[MAX * MAX], c[MAX * MAX];
 
 long long run(int n) {

@@ -113,6 +113,8 @@ impl FuncState<'_> {
         let ok = b.create_block();
         b.set_cold_block(trapped);
         b.ins().brif(number, trapped, &[], ok, &[]);
+        b.seal_block(trapped);
+        b.seal_block(ok);
         b.switch_to_block(trapped);
         self.trap_with_number(b, number);
         b.switch_to_block(ok);
@@ -317,6 +319,8 @@ impl FuncState<'_> {
         }
         b.set_cold_block(host);
         b.ins().brif(code, wasm, &[], host, &[]);
+        b.seal_block(wasm);
+        b.seal_block(host);
 
         b.switch_to_block(wasm);
         let mut call_args = vec![context];
@@ -330,6 +334,7 @@ impl FuncState<'_> {
         let results = self.call_through_runtime(b, Builtin::CallStoreFunction, func, &args, &ty)?;
         b.ins().jump(done, &block_args(&results));
 
+        b.seal_block(done);
         b.switch_to_block(done);
         let results = b.block_params(done).to_vec();
         self.propagate_trap(b);

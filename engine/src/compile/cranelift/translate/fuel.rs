@@ -52,6 +52,8 @@ impl FuncState<'_> {
         let paid = b.create_block();
         b.set_cold_block(empty);
         b.ins().brif(short, empty, &[], paid, &[]);
+        b.seal_block(empty);
+        b.seal_block(paid);
         b.switch_to_block(empty);
         let zero = b.ins().iconst(types::I64, 0);
         b.ins().store(MemFlagsData::trusted(), zero, store, fuel_offset);

@@ -122,6 +122,11 @@ struct FuncState<'a> {
     /// may grow it (calls, `memory.grow`), so accesses in between need no
     /// loads for their bounds check.
     memory_bounds: Vec<Option<(Variable, Variable)>>,
+    /// Accesses already bounds-checked in the current straight-line code:
+    /// (memory, address value, end of the access past the address). A later
+    /// access through the same address value that ends no further needs no
+    /// check (memories never shrink). Forgotten at every control operator.
+    checked: Vec<(u32, Value, u64)>,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
@@ -202,6 +207,7 @@ impl Translator {
                 .iter()
                 .map(|m| (!m.memory64).then(|| (b.declare_var(vm::POINTER), b.declare_var(vm::POINTER))))
                 .collect(),
+            checked: Vec::new(),
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
@@ -284,6 +290,10 @@ impl FuncState<'_> {
         let ok = b.create_block();
         b.set_cold_block(trap_block);
         b.ins().brif(condition, trap_block, &[], ok, &[]);
+        // Blocks are sealed as soon as all their predecessors exist: the SSA
+        // builder then finds variables' values without block parameters.
+        b.seal_block(trap_block);
+        b.seal_block(ok);
         b.switch_to_block(trap_block);
         self.trap(b, code);
         b.switch_to_block(ok);
@@ -297,6 +307,8 @@ impl FuncState<'_> {
         let ok = b.create_block();
         b.set_cold_block(out);
         b.ins().brif(code, out, &[], ok, &[]);
+        b.seal_block(out);
+        b.seal_block(ok);
         b.switch_to_block(out);
         let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
         b.ins().return_(&zeros);
@@ -418,6 +430,11 @@ impl FuncState<'_> {
             b.ins().jump(frame.next, &block_args(&frame.entry_params));
         }
         self.stack.truncate(frame.height);
+        // Branches to a construct come only from inside it: all are known now.
+        b.seal_block(frame.next);
+        if let Some(header) = frame.header {
+            b.seal_block(header);
+        }
         b.switch_to_block(frame.next);
         self.stack.extend_from_slice(b.block_params(frame.next));
         self.reachable = true;
@@ -452,6 +469,22 @@ impl FuncState<'_> {
         use Operator as O;
         if self.reachable {
             self.count_operator();
+        }
+        if matches!(
+            op,
+            O::Block { .. }
+                | O::Loop { .. }
+                | O::If { .. }
+                | O::Else
+                | O::End
+                | O::Br { .. }
+                | O::BrIf { .. }
+                | O::BrTable { .. }
+                | O::Return
+                | O::Unreachable
+        ) {
+            // Code after a control operator may be reached from elsewhere.
+            self.checked.clear();
         }
         if !self.reachable {
             match op {
@@ -499,6 +532,8 @@ impl FuncState<'_> {
                 let else_block = b.create_block();
                 let frame = self.open(b, FrameKind::If { else_block, has_else: false }, blockty)?;
                 b.ins().brif(condition, then_block, &[], else_block, &[]);
+                b.seal_block(then_block);
+                b.seal_block(else_block);
                 b.switch_to_block(then_block);
                 self.start_fuel_region(b);
                 self.frames.push(frame);
@@ -533,6 +568,7 @@ impl FuncState<'_> {
                 let args = self.top(arity);
                 let fallthrough = b.create_block();
                 b.ins().brif(condition, target, &block_args(&args), fallthrough, &[]);
+                b.seal_block(fallthrough);
                 b.switch_to_block(fallthrough);
                 self.start_fuel_region(b);
             }
@@ -770,11 +806,20 @@ impl FuncState<'_> {
         };
         let (base, length) = self.memory_bounds(memory)?;
         let (base, length) = (b.use_var(base), b.use_var(length));
+        let reach = memarg.offset + u64::from(size);
+        let wasm_address = address;
         let address = b.ins().uextend(vm::POINTER, address);
-        // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
-        let end = b.ins().iadd_imm_u(address, (memarg.offset + u64::from(size)) as i64);
-        let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
-        self.trap_if(b, outside, TrapCode::MemoryOutOfBounds);
+        let known = self.checked.iter().position(|(m, a, _)| *m == memory && *a == wasm_address);
+        if known.is_none_or(|i| self.checked[i].2 < reach) {
+            // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
+            let end = b.ins().iadd_imm_u(address, reach as i64);
+            let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
+            self.trap_if(b, outside, TrapCode::MemoryOutOfBounds);
+            match known {
+                Some(i) => self.checked[i].2 = reach,
+                None => self.checked.push((memory, wasm_address, reach)),
+            }
+        }
         let at = b.ins().iadd(base, address);
         Ok(b.ins().iadd_imm_u(at, memarg.offset as i64))
     }
