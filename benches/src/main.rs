@@ -89,10 +89,10 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Measures one kernel on every engine. Compile times: `runs` compilations
-/// per engine (median). Execution: one instance per engine, a warm-up call,
-/// then `runs` rounds in which every engine runs once in turn, so that a
-/// slow phase of the machine hits all engines alike (median per engine).
+/// Measures one kernel on every engine: `runs` rounds in which every engine
+/// compiles it once in turn, then one instance per engine, a warm-up call
+/// and `runs` rounds in which every engine runs once in turn — so that a
+/// slow phase of the machine hits all engines alike. Medians per engine.
 fn measure_kernel(
     runtimes: &[engines::Runtime],
     name: &str,
@@ -102,16 +102,18 @@ fn measure_kernel(
     runs: usize,
 ) -> Result<KernelResult> {
     let mut compile_ms = vec![Vec::new(); runtimes.len()];
-    let mut instances = Vec::new();
-    let mut checksums = Vec::new();
-    for (i, runtime) in runtimes.iter().enumerate() {
-        eprintln!("  {name} on {}", runtime.name);
-        let mut compiled = None;
-        for _ in 0..runs {
+    let mut compiled: Vec<Option<Box<dyn engines::Compiled>>> = runtimes.iter().map(|_| None).collect();
+    for _ in 0..runs {
+        for (i, runtime) in runtimes.iter().enumerate() {
             let start = Instant::now();
-            compiled = Some(runtime.compile(wasm)?);
+            compiled[i] = Some(runtime.compile(wasm)?);
             compile_ms[i].push(millis(start.elapsed()));
         }
+    }
+    let mut instances = Vec::new();
+    let mut checksums = Vec::new();
+    for (runtime, compiled) in runtimes.iter().zip(compiled) {
+        eprintln!("  {name} on {}", runtime.name);
         let mut run = compiled.expect("at least one run").instantiate()?;
         checksums.push(run(arg)?);
         instances.push(run);

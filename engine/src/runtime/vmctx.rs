@@ -321,11 +321,16 @@ mod tests {
         assert_eq!(o.table(0), 5 * s);
         assert_eq!((o.trap_slot(), o.functions(), o.stack_limit()), (6 * s, 7 * s, 8 * s));
         assert_eq!((o.store(), o.instance()), (9 * s, 10 * s));
-        assert_eq!(o.size(), 11 * s);
+        assert_eq!((o.func_refs(), o.type_ids()), (11 * s, 12 * s));
+        assert_eq!(o.size(), 13 * s);
     }
 
     #[test]
     fn definitions_have_the_documented_layout() {
+        // Compiled code addresses a function reference's fields by these.
+        assert_eq!(std::mem::offset_of!(VMFuncRef, code), 0);
+        assert_eq!(std::mem::offset_of!(VMFuncRef, vmctx), 8);
+        assert_eq!(std::mem::offset_of!(VMFuncRef, type_id), 16);
         assert_eq!(std::mem::size_of::<VMGlobalDefinition>(), 16);
         assert_eq!(std::mem::align_of::<VMGlobalDefinition>(), 16);
         assert_eq!(std::mem::offset_of!(VMMemoryDefinition, base), 0);

@@ -12,6 +12,7 @@ use crate::compile::cranelift::{builtins, vm};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
 use crate::runtime::vmctx::VMFuncRef;
+use cranelift_codegen::ir::BlockArg;
 
 const I32: Type = types::I32;
 const I64: Type = types::I64;
@@ -109,14 +110,10 @@ impl FuncState<'_> {
 
     /// Returns with the trap when `number` (an i32) is not 0.
     fn trap_on_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        let trapped = b.create_block();
+        let exit = self.exits.for_number(b);
         let ok = b.create_block();
-        b.set_cold_block(trapped);
-        b.ins().brif(number, trapped, &[], ok, &[]);
-        b.seal_block(trapped);
+        b.ins().brif(number, exit, &[BlockArg::Value(number)], ok, &[]);
         b.seal_block(ok);
-        b.switch_to_block(trapped);
-        self.trap_with_number(b, number);
         b.switch_to_block(ok);
     }
 

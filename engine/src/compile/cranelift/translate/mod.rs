@@ -127,6 +127,8 @@ struct FuncState<'a> {
     /// access through the same address value that ends no further needs no
     /// check (memories never shrink). Forgotten at every control operator.
     checked: Vec<(u32, Value, u64)>,
+    /// The function's shared trap exits.
+    exits: Exits,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
@@ -208,6 +210,7 @@ impl Translator {
                 .map(|m| (!m.memory64).then(|| (b.declare_var(vm::POINTER), b.declare_var(vm::POINTER))))
                 .collect(),
             checked: Vec::new(),
+            exits: Exits::default(),
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
@@ -222,9 +225,82 @@ impl Translator {
         }
         ops.finish().map_err(Error::from_wasmparser)?;
         state.finish_fuel_region(&mut b);
+        state.fill_exits(&mut b);
         b.seal_all_blocks();
         b.finalize(frontend);
         Ok(())
+    }
+}
+
+/// Cold blocks every trapping point of a function jumps to (one per trap
+/// code, one taking the number as a parameter, one for a callee's trap),
+/// created on first use and filled in when the function is finished: far
+/// fewer blocks and instructions than an exit per trapping point.
+#[derive(Default)]
+struct Exits {
+    by_code: Vec<(TrapCode, ir::Block)>,
+    by_number: Option<ir::Block>,
+    unwind: Option<ir::Block>,
+}
+
+impl Exits {
+    fn cold(b: &mut FunctionBuilder<'_>) -> ir::Block {
+        let block = b.create_block();
+        b.set_cold_block(block);
+        block
+    }
+
+    /// Stores the trap's number and returns.
+    fn for_code(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) -> ir::Block {
+        if let Some((_, block)) = self.by_code.iter().find(|(c, _)| *c == code) {
+            return *block;
+        }
+        let block = Self::cold(b);
+        self.by_code.push((code, block));
+        block
+    }
+
+    /// Stores its i32 parameter as the trap number and returns.
+    fn for_number(&mut self, b: &mut FunctionBuilder<'_>) -> ir::Block {
+        *self.by_number.get_or_insert_with(|| {
+            let block = Self::cold(b);
+            b.append_block_param(block, types::I32);
+            block
+        })
+    }
+
+    /// Returns (the trap is already recorded).
+    fn unwind(&mut self, b: &mut FunctionBuilder<'_>) -> ir::Block {
+        *self.unwind.get_or_insert_with(|| Self::cold(b))
+    }
+}
+
+impl FuncState<'_> {
+    fn fill_exits(&mut self, b: &mut FunctionBuilder<'_>) {
+        let exits = std::mem::take(&mut self.exits);
+        for (code, block) in exits.by_code {
+            b.switch_to_block(block);
+            let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
+            self.store_trap_and_return(b, Some(number));
+        }
+        if let Some(block) = exits.by_number {
+            b.switch_to_block(block);
+            let number = b.block_params(block)[0];
+            self.store_trap_and_return(b, Some(number));
+        }
+        if let Some(block) = exits.unwind {
+            b.switch_to_block(block);
+            self.store_trap_and_return(b, None);
+        }
+    }
+
+    fn store_trap_and_return(&mut self, b: &mut FunctionBuilder<'_>, number: Option<Value>) {
+        if let Some(number) = number {
+            let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
+            b.ins().store(MemFlagsData::trusted(), number, slot, 0);
+        }
+        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
+        b.ins().return_(&zeros);
     }
 }
 
@@ -271,31 +347,18 @@ impl FuncState<'_> {
 
     /// Stores `code` in the trap slot and returns zeroed results.
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
-        self.trap_with_number(b, number);
-    }
-
-    /// Stores the trap number `number` (an i32 value) in the trap slot and
-    /// returns zeroed results.
-    fn trap_with_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
-        b.ins().store(MemFlagsData::trusted(), number, slot, 0);
-        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
-        b.ins().return_(&zeros);
+        let exit = self.exits.for_code(b, code);
+        b.ins().jump(exit, &[]);
     }
 
     /// Traps with `code` when `condition` (an integer) is non-zero.
     fn trap_if(&mut self, b: &mut FunctionBuilder<'_>, condition: Value, code: TrapCode) {
-        let trap_block = b.create_block();
+        let exit = self.exits.for_code(b, code);
         let ok = b.create_block();
-        b.set_cold_block(trap_block);
-        b.ins().brif(condition, trap_block, &[], ok, &[]);
+        b.ins().brif(condition, exit, &[], ok, &[]);
         // Blocks are sealed as soon as all their predecessors exist: the SSA
         // builder then finds variables' values without block parameters.
-        b.seal_block(trap_block);
         b.seal_block(ok);
-        b.switch_to_block(trap_block);
-        self.trap(b, code);
         b.switch_to_block(ok);
     }
 
@@ -303,15 +366,10 @@ impl FuncState<'_> {
     fn propagate_trap(&mut self, b: &mut FunctionBuilder<'_>) {
         let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
         let code = b.ins().load(types::I32, MemFlagsData::trusted(), slot, 0);
-        let out = b.create_block();
+        let exit = self.exits.unwind(b);
         let ok = b.create_block();
-        b.set_cold_block(out);
-        b.ins().brif(code, out, &[], ok, &[]);
-        b.seal_block(out);
+        b.ins().brif(code, exit, &[], ok, &[]);
         b.seal_block(ok);
-        b.switch_to_block(out);
-        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
-        b.ins().return_(&zeros);
         b.switch_to_block(ok);
     }
 
