@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The nightly job, runnable locally: the spec suites on every tier that
 # exists, a bounded differential campaign per proposal profile, a short run
-# of every cargo-fuzz target credited through libfuzzer-evidence, then
-# `tiers report`, the dashboard and `tiers gate` over the evidence.
+# of every cargo-fuzz target credited through libfuzzer-evidence, the
+# benchmarks (BENCH=0 skips them), then `tiers report`, the dashboard and
+# `tiers gate` over the evidence.
 #
 #   scripts/nightly.sh                          # defaults below
 #   FUZZ_SECONDS=600 TARGET_SECONDS=300 scripts/nightly.sh
@@ -54,6 +55,14 @@ for target in $(cargo fuzz list --fuzz-dir fuzz-targets); do
     -- -max_total_time="$TARGET_SECONDS" -max_len=4096 -artifact_prefix="$OUT/" 2>"$OUT/$target.log" || true
   "$bin/crucible" libfuzzer-evidence --log "$OUT/$target.log" --corpus "$corpus" --target "$target"
 done
+
+if [ "${BENCH:-1}" != 0 ]; then
+  echo "== benchmarks: every tier against wasmtime and wasmi ($OUT/bench.json)"
+  # A failure (checksums disagree, an engine cannot run a kernel) is reported
+  # but does not stop the gate.
+  cargo run --release -p benches -- --json "$OUT/bench.json" >"$OUT/bench.txt" 2>&1 \
+    && grep -A40 "^Ratios" "$OUT/bench.txt" || echo "benchmarks failed: see $OUT/bench.txt"
+fi
 
 echo "== tiers and the dashboard"
 "$bin/tiers" report --markdown "$OUT/tiers.md" --json "$OUT/tiers.json"

@@ -302,6 +302,16 @@ fn a_host_panic_unwinds_to_the_embedder_not_through_compiled_code() {
     let payload = outcome.expect_err("the panic reaches the embedder");
     let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
     assert_eq!(message, "host function panicked on purpose");
+    // More panics than the store allows nested entries: each one unwound its
+    // entry's bookkeeping, so the store still takes calls.
+    let nesting = store.engine().config().get_limits().max_host_nesting;
+    for _ in 0..=nesting {
+        let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            call_in(&mut store, &instance, "fail_deep", &[Val::I32(7)])
+        }));
+        assert!(again.is_err());
+    }
+    assert_eq!(call_in(&mut store, &instance, "fail_deep", &[Val::I32(0)]).unwrap(), vec![Val::I32(99)]);
 }
 
 /// Runs `export` of `wat` with `fuel` on `tier`: the outcome and the fuel left.

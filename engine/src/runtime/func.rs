@@ -149,7 +149,21 @@ fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     store.inner.nesting += 1;
-    let outcome = if store.inner.engine.config().tier == crate::Tier::Cranelift {
+    // A host function's panic passes through here to the embedder; the
+    // nesting count must still come down, or the store would refuse calls.
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call_wasm_unnested(store, index, args, results)));
+    store.inner.nesting -= 1;
+    outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn call_wasm_unnested<T: 'static>(
+    store: &mut Store<T>,
+    index: u32,
+    args: &[u64],
+    results: &mut [u64],
+) -> Result<(), Trap> {
+    if store.inner.engine.config().tier == crate::Tier::Cranelift {
         let whole: *mut Store<T> = store;
         // SAFETY: `store` is exclusively borrowed and not used again until
         // the call returns: compiled code, the builtins and host functions
@@ -162,9 +176,7 @@ fn call_wasm<T: 'static>(store: &mut Store<T>, index: u32, args: &[u64], results
         exec.reset();
         store.inner.executions.push(exec);
         outcome
-    };
-    store.inner.nesting -= 1;
-    outcome
+    }
 }
 
 /// Runs a function the Cranelift tier compiled, through its trampoline.
