@@ -1,10 +1,12 @@
-//! `crucible run`: instantiate a module and call one export.
+//! `crucible run`: run a WASI program (`_start`, arguments as its `argv`),
+//! or call one export of any module with arguments parsed by its types.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use engine::wasi::{self, WasiCtx};
 use engine::{Config, Engine, Linker, Module, Store, Tier, Val, ValType};
 
 #[derive(Args)]
@@ -15,14 +17,25 @@ pub struct RunArgs {
     /// Meter execution: trap after this many units of fuel.
     #[arg(long)]
     fuel: Option<u64>,
-    /// The export to call.
+    /// The export to call, with ARGS parsed by its parameter types (default:
+    /// `_start`, the WASI entry point, with ARGS as the program's arguments).
     #[arg(long)]
-    invoke: String,
+    invoke: Option<String>,
+    /// An environment variable for the WASI program (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    env: Vec<(String, String)>,
     /// Module file: binary (.wasm) or text (.wat).
     file: PathBuf,
-    /// Arguments, parsed by the export's parameter types.
-    #[arg(allow_hyphen_values = true)]
+    /// The program's arguments, or the export's (see --invoke).
+    #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
     args: Vec<String>,
+}
+
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
 }
 
 fn parse_arg(text: &str, ty: ValType) -> anyhow::Result<Val> {
@@ -75,33 +88,63 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::new(&config)?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let module = Module::new(&engine, &bytes).with_context(|| format!("cannot load {}", args.file.display()))?;
-    let mut store = Store::new(&engine, ());
+    // Called as a program (`_start`), ARGS are its argv after its own name;
+    // called as a function, they are the function's parameters.
+    let invoke = args.invoke.clone().unwrap_or_else(|| "_start".to_string());
+    let as_program = invoke == "_start";
+    let mut argv = vec![args.file.display().to_string()];
+    if as_program {
+        argv.extend(args.args.iter().cloned());
+    }
+    let mut ctx = WasiCtx::new().args(argv).inherit_stdio();
+    for (key, value) in &args.env {
+        ctx = ctx.env(key, value);
+    }
+    let mut store = Store::new(&engine, ctx);
     if let Some(fuel) = args.fuel {
         store.set_fuel(fuel)?;
     }
-    let linker = Linker::new(&engine);
+    let mut linker = Linker::new(&engine);
+    wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
     let instance = linker.instantiate(&mut store, &module)?;
-    let func = instance
-        .get_func(&store, &args.invoke)
-        .with_context(|| format!("the module exports no function named `{}`", args.invoke))?;
+    let func = instance.get_func(&store, &invoke).with_context(|| {
+        if args.invoke.is_none() {
+            "the module exports no `_start` (not a WASI program): choose a function with --invoke".to_string()
+        } else {
+            format!("the module exports no function named `{invoke}`")
+        }
+    })?;
     let ty = func.ty(&store)?;
-    if ty.params().len() != args.args.len() {
-        bail!("`{}` has type {ty} and takes {} arguments, {} given", args.invoke, ty.params().len(), args.args.len());
+    let params: Vec<Val> = if as_program {
+        Vec::new()
+    } else {
+        if ty.params().len() != args.args.len() {
+            bail!("`{invoke}` has type {ty} and takes {} arguments, {} given", ty.params().len(), args.args.len());
+        }
+        args.args.iter().zip(ty.params()).map(|(a, t)| parse_arg(a, *t)).collect::<anyhow::Result<_>>()?
+    };
+    if ty.params().len() != params.len() {
+        bail!("`{invoke}` has type {ty}: a program's entry point takes no parameters");
     }
-    let params =
-        args.args.iter().zip(ty.params()).map(|(a, t)| parse_arg(a, *t)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    match func.call(&mut store, &params, &mut results) {
+    let outcome = func.call(&mut store, &params, &mut results);
+    // Whatever the program wrote before it ended must reach the terminal.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    match outcome {
         Ok(()) => {
             for r in &results {
                 println!("{}", format_val(r));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(engine::Error::Trap(trap)) => {
-            eprintln!("error: {trap}");
-            Ok(ExitCode::from(1))
-        }
+        Err(engine::Error::Trap(trap)) => match trap.exit_status() {
+            // proc_exit(n): the process exits with n, as a native program would.
+            Some(status) => Ok(ExitCode::from(status as u8)),
+            None => {
+                eprintln!("error: {trap}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Err(e) => Err(e.into()),
     }
 }

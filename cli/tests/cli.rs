@@ -212,3 +212,33 @@ fn settings_list_the_cranelift_flags_for_this_host() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown opt level `fastest`"));
 }
+
+#[test]
+fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tier() {
+    use std::io::Write;
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/tests/wasi/echo.wasm");
+    for tier in ["interp", "cranelift"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crucible"))
+            .args(["run", "--compiler", tier, "--env", "GREETING=hello", program, "x", "--not-an-option"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"quiet\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.starts_with(&format!("arg 0: {program}\narg 1: x\narg 2: --not-an-option\n")),
+            "{tier}: {stdout}"
+        );
+        assert!(stdout.contains("GREETING=hello\nQUIET\n"), "{tier}: {stdout}");
+        // main returned argc (3): proc_exit(3) is the process's status.
+        assert_eq!(out.status.code(), Some(3), "{tier}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let no_start = crucible(&["run", concat!(env!("CARGO_MANIFEST_DIR"), "/examples/add.wat")]);
+    assert_eq!(no_start.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_start.stderr).contains("no `_start`"));
+    let bad_env = crucible(&["run", "--env", "NOEQUALS", program]);
+    assert_eq!(bad_env.status.code(), Some(2));
+}

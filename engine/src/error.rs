@@ -83,16 +83,33 @@ impl fmt::Display for TrapCode {
 pub struct Trap {
     code: TrapCode,
     message: Option<String>,
+    /// Set when a host function ended the program (WASI `proc_exit`).
+    exit_status: Option<i32>,
 }
 
 impl Trap {
     pub fn new(code: TrapCode) -> Self {
-        Trap { code, message: None }
+        Trap { code, message: None, exit_status: None }
+    }
+
+    /// The program asked to exit with `status` (WASI `proc_exit`): not an
+    /// error, but it unwinds the calls like a trap.
+    pub fn exit(status: i32) -> Self {
+        Trap {
+            code: TrapCode::HostError,
+            message: Some(format!("exit with status {status}")),
+            exit_status: Some(status),
+        }
+    }
+
+    /// The status of an exit made with [`Trap::exit`].
+    pub fn exit_status(&self) -> Option<i32> {
+        self.exit_status
     }
 
     /// A trap raised by a host function, carrying its message.
     pub fn host(message: impl Into<String>) -> Self {
-        Trap { code: TrapCode::HostError, message: Some(message.into()) }
+        Trap { code: TrapCode::HostError, message: Some(message.into()), exit_status: None }
     }
 
     pub fn code(&self) -> TrapCode {

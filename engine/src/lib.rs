@@ -28,6 +28,7 @@ mod engine;
 pub mod error;
 pub mod module;
 pub mod runtime;
+pub mod wasi;
 
 pub use config::{Config, Limits, OptLevel, Proposal, Tier};
 pub use engine::Engine;

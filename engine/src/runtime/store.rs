@@ -208,7 +208,7 @@ impl StoreInner {
 #[repr(C)]
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
-    data: T,
+    pub(crate) data: T,
 }
 
 impl<T> Store<T> {
