@@ -21,6 +21,10 @@ pub struct RunArgs {
     /// `_start`, the WASI entry point, with ARGS as the program's arguments).
     #[arg(long)]
     invoke: Option<String>,
+    /// A host directory the WASI program may use, as HOST or HOST::GUEST
+    /// (its name inside the program; default HOST). Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
     /// An environment variable for the WASI program (repeatable).
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     env: Vec<(String, String)>,
@@ -99,6 +103,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut ctx = WasiCtx::new().args(argv).inherit_stdio();
     for (key, value) in &args.env {
         ctx = ctx.env(key, value);
+    }
+    for dir in &args.dirs {
+        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+        ctx = ctx.preopen_dir(host, guest).with_context(|| format!("--dir {dir}: cannot use {host}"))?;
     }
     let mut store = Store::new(&engine, ctx);
     if let Some(fuel) = args.fuel {

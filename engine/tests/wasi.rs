@@ -57,7 +57,7 @@ fn bad_guest_pointers_are_efault_and_unimplemented_calls_enosys() {
     let wat = r#"(module
       (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
-      (import "wasi_unstable" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_unstable" "sock_shutdown" (func $shutdown (param i32 i32) (result i32)))
       (memory (export "memory") 1)
       (func (export "iovec_out_of_bounds") (result i32)
         (i32.store (i32.const 0) (i32.const 65530)) (i32.store (i32.const 4) (i32.const 100))
@@ -65,8 +65,7 @@ fn bad_guest_pointers_are_efault_and_unimplemented_calls_enosys() {
       (func (export "result_out_of_bounds") (result i32) (call $sizes (i32.const 65533) (i32.const 0)))
       (func (export "wrapping_pointer") (result i32) (call $sizes (i32.const -1) (i32.const 0)))
       (func (export "bad_fd") (result i32) (call $write (i32.const 9) (i32.const 0) (i32.const 0) (i32.const 16)))
-      (func (export "open") (result i32)
-        (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0))))"#;
+      (func (export "shutdown") (result i32) (call $shutdown (i32.const 3) (i32.const 0))))"#;
     for tier in TIERS {
         let mut config = Config::new();
         config.tier(tier);
@@ -85,10 +84,79 @@ fn bad_guest_pointers_are_efault_and_unimplemented_calls_enosys() {
             ("result_out_of_bounds", wasi::errno::FAULT),
             ("wrapping_pointer", wasi::errno::FAULT),
             ("bad_fd", wasi::errno::BADF),
-            ("open", wasi::errno::NOSYS),
+            ("shutdown", wasi::errno::NOSYS),
         ];
         for (name, want) in expected {
             assert_eq!(errno(name), i32::from(want), "{name} on {tier}");
         }
+    }
+}
+
+/// A fresh directory holding `sandbox/` (with in.txt and two symlinks
+/// pointing out of it) next to `outside.txt`.
+fn sandbox(name: &str) -> std::path::PathBuf {
+    let base = std::env::temp_dir().join(format!("crucible-wasi-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(base.join("sandbox")).unwrap();
+    std::fs::write(base.join("outside.txt"), "secret").unwrap();
+    std::fs::write(base.join("sandbox/in.txt"), "the quick brown fox jumps over the lazy dog, twice over\n").unwrap();
+    std::os::unix::fs::symlink("../outside.txt", base.join("sandbox/link-up")).unwrap();
+    std::os::unix::fs::symlink(base.join("outside.txt"), base.join("sandbox/link-absolute")).unwrap();
+    base
+}
+
+#[test]
+fn files_are_copied_inside_a_preopen_and_every_escape_is_refused() {
+    for tier in TIERS {
+        let base = sandbox(tier.name());
+        let ctx = WasiCtx::new().preopen_dir(base.join("sandbox"), "/sandbox").unwrap();
+        let (stdout, stderr, status) = run(tier, include_bytes!("wasi/files.wasm"), ctx);
+        assert_eq!(status, 0, "{tier}: {stdout}{stderr}");
+        let notcapable = wasi::errno::NOTCAPABLE;
+        let want = format!(
+            "copied 56 bytes\nrefused /sandbox/../outside.txt: errno {notcapable}\n\
+             refused /sandbox/link-up: errno {notcapable}\nrefused /sandbox/link-absolute: errno {notcapable}\n\
+             refused /sandbox/out/../../outside.txt: errno {notcapable}\n"
+        );
+        assert_eq!(stdout, want, "{tier}");
+        assert_eq!(
+            std::fs::read(base.join("sandbox/out/copy.txt")).unwrap(),
+            std::fs::read(base.join("sandbox/in.txt")).unwrap()
+        );
+        assert_eq!(std::fs::read_to_string(base.join("outside.txt")).unwrap(), "secret");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}
+
+#[test]
+fn path_open_refuses_absolute_paths_and_climbing_out_at_the_host_level() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "/etc/passwd")
+      (data (i32.const 200) "a/../../outside.txt")
+      (data (i32.const 300) "in.txt")
+      (func (export "open") (param i32 i32) (result i32)
+        (call $open (i32.const 3) (i32.const 1) (local.get 0) (local.get 1)
+          (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0))))"#;
+    for tier in TIERS {
+        let base = sandbox(&format!("{}-raw", tier.name()));
+        std::fs::create_dir(base.join("sandbox/a")).unwrap();
+        let mut config = Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let ctx = WasiCtx::new().preopen_dir(base.join("sandbox"), "/sandbox").unwrap();
+        let mut store = Store::new(&engine, ctx);
+        let mut linker = Linker::new(&engine);
+        wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let open = instance.get_func(&store, "open").unwrap().typed::<WasiCtx, (i32, i32), i32>(&store).unwrap();
+        let notcapable = i32::from(wasi::errno::NOTCAPABLE);
+        assert_eq!(open.call(&mut store, (100, 11)).unwrap(), notcapable, "{tier}: absolute");
+        assert_eq!(open.call(&mut store, (200, 19)).unwrap(), notcapable, "{tier}: climbing out");
+        assert_eq!(open.call(&mut store, (300, 6)).unwrap(), 0, "{tier}: inside");
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }
