@@ -148,3 +148,73 @@ pub(super) fn filetype(ty: &std::fs::FileType) -> u8 {
         0
     }
 }
+
+/// A directory's entries as WASI `dirent`s (24-byte header + name), sorted
+/// by name with `.` and `..` first, starting at entry `cookie`.
+pub(super) fn read_dir_entries(dir: &Path, cookie: u64) -> Result<Vec<u8>, u16> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir).map_err(|e| errno_of(&e))?;
+    let mut entries: Vec<(Vec<u8>, u64, u8)> = vec![(b".".to_vec(), meta.ino(), 3), (b"..".to_vec(), 0, 3)];
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| errno_of(&e))? {
+        let entry = entry.map_err(|e| errno_of(&e))?;
+        let meta = entry.metadata().map_err(|e| errno_of(&e))?;
+        names.push((entry.file_name().as_bytes().to_vec(), meta.ino(), filetype(&meta.file_type())));
+    }
+    names.sort();
+    entries.extend(names);
+    let mut out = Vec::new();
+    for (index, (name, ino, ty)) in entries.into_iter().enumerate().skip(cookie as usize) {
+        out.extend_from_slice(&(index as u64 + 1).to_le_bytes());
+        out.extend_from_slice(&ino.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(&[ty, 0, 0, 0]);
+        out.extend_from_slice(&name);
+    }
+    Ok(out)
+}
+
+/// `FileTimes` from a WASI set-times request (`fst_flags`: ATIM 1,
+/// ATIM_NOW 2, MTIM 4, MTIM_NOW 8).
+pub(super) fn file_times(atim: u64, mtim: u64, flags: u32) -> Result<std::fs::FileTimes, u16> {
+    if (flags & 1 != 0 && flags & 2 != 0) || (flags & 4 != 0 && flags & 8 != 0) {
+        return Err(errno::INVAL);
+    }
+    let at = |nanos: u64| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
+    let now = std::time::SystemTime::now();
+    let mut times = std::fs::FileTimes::new();
+    if flags & 1 != 0 {
+        times = times.set_accessed(at(atim));
+    } else if flags & 2 != 0 {
+        times = times.set_accessed(now);
+    }
+    if flags & 4 != 0 {
+        times = times.set_modified(at(mtim));
+    } else if flags & 8 != 0 {
+        times = times.set_modified(now);
+    }
+    Ok(times)
+}
+
+pub(super) fn set_times(path: &Path, times: std::fs::FileTimes) -> Result<(), u16> {
+    let file = File::open(path).map_err(|e| errno_of(&e))?;
+    file.set_times(times).map_err(|e| errno_of(&e))
+}
+
+/// Turns `O_APPEND` on or off for an open file.
+pub(super) fn set_append(file: &File, append: bool) -> Result<(), u16> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: `fd` is a descriptor `file` owns and keeps open for this call;
+    // F_GETFL/F_SETFL only read and set its status flags.
+    let result = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 {
+            flags
+        } else {
+            let flags = if append { flags | libc::O_APPEND } else { flags & !libc::O_APPEND };
+            libc::fcntl(fd, libc::F_SETFL, flags)
+        }
+    };
+    if result < 0 { Err(errno::IO) } else { Ok(()) }
+}

@@ -2,23 +2,22 @@
 //! `wasi_unstable`) for programs run by the engine, on every tier: the
 //! functions are ordinary host functions.
 //!
-//! Implemented so far (issue #11): arguments and environment, clocks,
-//! random bytes, standard input/output/error, preopened directories
-//! (`WasiCtx::preopen_dir`, sandboxed as `fs.rs` describes) with
-//! `path_open`, `fd_read`/`fd_write`/`fd_seek`/`fd_tell`/`fd_close`/
-//! `fd_sync` on files, `fd_fdstat_get`, `fd_filestat_get`,
-//! `path_filestat_get`, `path_create_directory`, `path_remove_directory`,
-//! `path_unlink_file`, `fd_prestat_get`/`fd_prestat_dir_name`, `proc_exit`,
-//! `sched_yield`. Every other preview-1 function is defined
-//! with its signature and answers `ENOSYS`, so any program links and fails
+//! Implemented (issue #11): arguments and environment, clocks, random
+//! bytes, standard input/output/error, preopened directories
+//! (`WasiCtx::preopen_dir`, sandboxed as `fs.rs` describes) with the file
+//! and path functions, `poll_oneoff` (`poll.rs`), `proc_exit`,
+//! `sched_yield`. Sockets and `proc_raise` are defined with their
+//! signatures and answer `ENOSYS`, so any program links and fails
 //! gracefully. A guest pointer outside memory is `EFAULT`, never a host
 //! crash.
 
 mod fs;
 mod guest;
+mod poll;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -521,6 +520,101 @@ fn call<T>(
             let fd = ctx.next_fd();
             ctx.fds.insert(fd, descriptor);
             guest.write_u32(a(8), fd)
+        }
+        "fd_readdir" => {
+            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
+            let (root, relative) = ctx.dir(a(0))?;
+            let listing = fs::read_dir_entries(&root.join(relative), args[3].i64().unwrap_or_default() as u64)?;
+            let n = listing.len().min(a(2) as usize);
+            guest.write(a(1), &listing[..n])?;
+            guest.write_u32(a(4), n as u32)
+        }
+        "path_rename" => {
+            let (guest, ctx) = Guest::of(&mut caller, get)?;
+            let (from, to) = (guest.read(a(1), a(2))?.to_vec(), guest.read(a(4), a(5))?.to_vec());
+            let (from, _) = ctx.path(a(0), &from, false)?;
+            let (to, _) = ctx.path(a(3), &to, false)?;
+            std::fs::rename(from, to).map_err(|e| fs::errno_of(&e))
+        }
+        "path_link" => {
+            let (guest, ctx) = Guest::of(&mut caller, get)?;
+            let (from, to) = (guest.read(a(2), a(3))?.to_vec(), guest.read(a(5), a(6))?.to_vec());
+            let (from, _) = ctx.path(a(0), &from, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
+            let (to, _) = ctx.path(a(4), &to, false)?;
+            std::fs::hard_link(from, to).map_err(|e| fs::errno_of(&e))
+        }
+        "path_symlink" => {
+            let (guest, ctx) = Guest::of(&mut caller, get)?;
+            let (target, link) = (guest.read(a(0), a(1))?.to_vec(), guest.read(a(3), a(4))?.to_vec());
+            // An absolute target could only ever point outside the sandbox.
+            if target.first() == Some(&b'/') {
+                return Err(errno::NOTCAPABLE);
+            }
+            let (link, _) = ctx.path(a(2), &link, false)?;
+            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(&target), link).map_err(|e| fs::errno_of(&e))
+        }
+        "path_readlink" => {
+            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
+            let path = guest.read(a(1), a(2))?.to_vec();
+            let (host, _) = ctx.path(a(0), &path, false)?;
+            let target = std::fs::read_link(host).map_err(|e| fs::errno_of(&e))?;
+            let bytes = target.as_os_str().as_bytes();
+            let n = bytes.len().min(a(4) as usize);
+            guest.write(a(3), &bytes[..n])?;
+            guest.write_u32(a(5), n as u32)
+        }
+        "fd_filestat_set_size" => {
+            let (_, ctx) = Guest::of(&mut caller, get)?;
+            match ctx.fds.get(&a(0)) {
+                Some(Descriptor::File { file, .. }) => {
+                    file.set_len(args[1].i64().unwrap_or_default() as u64).map_err(|e| fs::errno_of(&e))
+                }
+                Some(Descriptor::Dir { .. }) => Err(errno::ISDIR),
+                None => Err(errno::BADF),
+            }
+        }
+        "fd_filestat_set_times" | "path_filestat_set_times" => {
+            let (guest, ctx) = Guest::of(&mut caller, get)?;
+            let (atim, mtim, flags) = if name == "fd_filestat_set_times" {
+                (args[1].i64(), args[2].i64(), a(3))
+            } else {
+                (args[4].i64(), args[5].i64(), a(6))
+            };
+            let times = fs::file_times(atim.unwrap_or_default() as u64, mtim.unwrap_or_default() as u64, flags)?;
+            if name == "fd_filestat_set_times" {
+                match ctx.fds.get(&a(0)) {
+                    Some(Descriptor::File { file, .. }) => file.set_times(times).map_err(|e| fs::errno_of(&e)),
+                    Some(Descriptor::Dir { root, relative, .. }) => fs::set_times(&root.join(relative), times),
+                    None => Err(errno::BADF),
+                }
+            } else {
+                let path = guest.read(a(2), a(3))?.to_vec();
+                let (host, _) = ctx.path(a(0), &path, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
+                fs::set_times(&host, times)
+            }
+        }
+        "fd_fdstat_set_flags" => {
+            let (_, ctx) = Guest::of(&mut caller, get)?;
+            match ctx.fds.get_mut(&a(0)) {
+                Some(Descriptor::File { file, append }) => {
+                    let want = a(1) & FDFLAGS_APPEND != 0;
+                    fs::set_append(file, want)?;
+                    *append = want;
+                    Ok(())
+                }
+                Some(Descriptor::Dir { .. }) => Err(errno::BADF),
+                None if a(0) <= 2 => Ok(()),
+                None => Err(errno::BADF),
+            }
+        }
+        "poll_oneoff" => {
+            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
+            let started = ctx.started;
+            let events = poll::poll_oneoff(&guest, a(0), a(2), started)?;
+            for (i, event) in events.iter().enumerate() {
+                guest.write(a(1) + 32 * i as u32, event)?;
+            }
+            guest.write_u32(a(3), events.len() as u32)
         }
         "path_create_directory" | "path_remove_directory" | "path_unlink_file" => {
             let (guest, ctx) = Guest::of(&mut caller, get)?;
