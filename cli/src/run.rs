@@ -150,6 +150,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             Some(status) => Ok(ExitCode::from(status as u8)),
             None => {
                 eprintln!("error: {trap}");
+                if !trap.backtrace().is_empty() {
+                    eprintln!("wasm backtrace (innermost first):");
+                    for (i, frame) in trap.backtrace().iter().enumerate() {
+                        eprintln!("  {i}: {frame}");
+                    }
+                }
                 Ok(ExitCode::from(1))
             }
         },

@@ -242,3 +242,18 @@ fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tie
     let bad_env = crucible(&["run", "--env", "NOEQUALS", program]);
     assert_eq!(bad_env.status.code(), Some(2));
 }
+
+#[test]
+fn run_reports_a_trap_with_a_named_backtrace_on_every_tier() {
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/tests/wasi/trap.wasm");
+    for tier in ["interp", "cranelift"] {
+        let out = crucible(&["run", "--compiler", tier, program]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{tier}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "start\n");
+        assert!(stderr.contains("integer divide by zero"), "{tier}: {stderr}");
+        let divide = stderr.find("0: divide (function").unwrap_or_else(|| panic!("{tier}: {stderr}"));
+        let compute = stderr.find("1: compute (function").unwrap_or_else(|| panic!("{tier}: {stderr}"));
+        assert!(divide < compute && stderr.contains("main (function"), "{tier}: {stderr}");
+    }
+}

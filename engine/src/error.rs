@@ -85,11 +85,31 @@ pub struct Trap {
     message: Option<String>,
     /// Set when a host function ended the program (WASI `proc_exit`).
     exit_status: Option<i32>,
+    /// The wasm frames the trap unwound, innermost first.
+    backtrace: Vec<FrameInfo>,
+}
+
+/// One wasm frame of a trap's backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The function's index in its module.
+    pub func_index: u32,
+    /// Its name, from the module's name section.
+    pub func_name: Option<String>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.func_name {
+            Some(name) => write!(f, "{name} (function {})", self.func_index),
+            None => write!(f, "function {}", self.func_index),
+        }
+    }
 }
 
 impl Trap {
     pub fn new(code: TrapCode) -> Self {
-        Trap { code, message: None, exit_status: None }
+        Trap { code, message: None, exit_status: None, backtrace: Vec::new() }
     }
 
     /// The program asked to exit with `status` (WASI `proc_exit`): not an
@@ -99,7 +119,22 @@ impl Trap {
             code: TrapCode::HostError,
             message: Some(format!("exit with status {status}")),
             exit_status: Some(status),
+            backtrace: Vec::new(),
         }
+    }
+
+    /// The wasm frames the trap unwound, innermost first (empty when it
+    /// happened outside wasm).
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
+    }
+
+    /// Records the frames the trap unwound, unless an inner call already did.
+    pub(crate) fn with_backtrace(mut self, frames: impl FnOnce() -> Vec<FrameInfo>) -> Self {
+        if self.backtrace.is_empty() {
+            self.backtrace = frames();
+        }
+        self
     }
 
     /// The status of an exit made with [`Trap::exit`].
@@ -109,7 +144,7 @@ impl Trap {
 
     /// A trap raised by a host function, carrying its message.
     pub fn host(message: impl Into<String>) -> Self {
-        Trap { code: TrapCode::HostError, message: Some(message.into()), exit_status: None }
+        Trap { code: TrapCode::HostError, message: Some(message.into()), exit_status: None, backtrace: Vec::new() }
     }
 
     pub fn code(&self) -> TrapCode {

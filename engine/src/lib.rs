@@ -32,7 +32,7 @@ pub mod wasi;
 
 pub use config::{Config, Limits, OptLevel, Proposal, Tier};
 pub use engine::Engine;
-pub use error::{Error, Result, Trap, TrapCode};
+pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};
 pub use module::{Module, ModuleInfo};
 pub use runtime::externals::{Extern, Global, Memory, Table};

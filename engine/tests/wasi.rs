@@ -195,3 +195,41 @@ fn a_compute_program_gives_the_same_checked_output_on_every_tier() {
         assert_eq!((stdout.as_str(), stderr.as_str(), status), (native, "", 0), "{tier}");
     }
 }
+
+#[test]
+fn traps_carry_a_backtrace_with_function_names_on_every_tier() {
+    let wat = r#"(module
+      (import "host" "fail" (func $fail))
+      (func $innermost (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func $middle (param i32) (result i32) (call $innermost (local.get 0)))
+      (func $calls_host (call $fail))
+      (func (export "divide") (param i32) (result i32) (call $middle (local.get 0)))
+      (func (export "host_error") (call $calls_host)))"#;
+    for tier in TIERS {
+        let mut config = Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap(&mut store, "host", "fail", |_: engine::Caller<'_, ()>| -> Result<(), engine::Trap> {
+            Err(engine::Trap::host("no"))
+        });
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let frames = |name: &str, arg: Option<i32>, store: &mut Store<()>| -> Vec<String> {
+            let f = instance.get_func(&*store, name).unwrap();
+            let args: Vec<engine::Val> = arg.into_iter().map(engine::Val::I32).collect();
+            let mut results = vec![engine::Val::I32(0); usize::from(arg.is_some())];
+            let err = f.call(&mut *store, &args, &mut results).unwrap_err();
+            err.trap().unwrap().backtrace().iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(
+            frames("divide", Some(0), &mut store),
+            ["innermost (function 1)", "middle (function 2)", "function 4"],
+            "{tier}"
+        );
+        assert_eq!(frames("host_error", None, &mut store), ["calls_host (function 3)", "function 5"], "{tier}");
+        // A later trap starts a fresh backtrace.
+        assert_eq!(frames("divide", Some(0), &mut store).len(), 3, "{tier}");
+    }
+}

@@ -192,6 +192,8 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     let mut values = vec![0u64; args.len().max(results.len())];
     values[..args.len()].copy_from_slice(args);
     // SAFETY: as above; nothing else holds a reference into the store.
+    let frames_before = unsafe { (*store).trap_frames.len() };
+    // SAFETY: as above; nothing else holds a reference into the store.
     unsafe { (*store).prime_instances(crate::compile::cranelift::current_stack_limit()) };
     // SAFETY: function (instance, def_index) takes `args` and returns
     // `results`, so `values` is large enough; the store's contract holds.
@@ -201,8 +203,10 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     if let Some(panic) = inner.pending_panic.take() {
         std::panic::resume_unwind(panic);
     }
+    let frames = inner.trap_frames.split_off(frames_before);
     if let Some(code) = trapped {
-        return Err(inner.pending_trap.take().unwrap_or_else(|| Trap::new(code)));
+        let trap = inner.pending_trap.take().unwrap_or_else(|| Trap::new(code));
+        return Err(trap.with_backtrace(|| inner.frame_infos(&frames)));
     }
     results.copy_from_slice(&values[..results.len()]);
     Ok(())
@@ -217,7 +221,11 @@ fn run_to_completion<T: 'static>(
 ) -> Result<(), Trap> {
     exec.start(&store.inner, index, args)?;
     loop {
-        match exec.run(&mut store.inner)? {
+        let exit = match exec.run(&mut store.inner) {
+            Ok(exit) => exit,
+            Err(trap) => return Err(trap.with_backtrace(|| store.inner.frame_infos(&exec.backtrace(&store.inner)))),
+        };
+        match exit {
             Exit::Done => {
                 exec.copy_results(results);
                 return Ok(());
@@ -233,7 +241,9 @@ fn run_to_completion<T: 'static>(
                 let base = base as usize;
                 let host_args: Vec<u64> = exec.stack()[base..base + num_params].to_vec();
                 let mut host_results = vec![0u64; num_results];
-                call_host(store, &host, func, &host_args, &mut host_results, Some(instance))?;
+                if let Err(trap) = call_host(store, &host, func, &host_args, &mut host_results, Some(instance)) {
+                    return Err(trap.with_backtrace(|| store.inner.frame_infos(&exec.backtrace(&store.inner))));
+                }
                 exec.stack_mut()[base..base + num_results].copy_from_slice(&host_results);
             }
         }

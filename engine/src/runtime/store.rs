@@ -107,6 +107,9 @@ pub(crate) struct StoreInner {
     pub(crate) func_refs: Vec<VMFuncRef>,
     /// Where instances' vmctx find `func_refs`, kept in step with it.
     pub(crate) func_refs_view: VMBox<VMFuncRefs>,
+    /// Frames compiled code recorded while a trap unwound it, innermost
+    /// first, as (instance, function index).
+    pub(crate) trap_frames: Vec<(u32, u32)>,
     /// The (store address, thread stack limit) every instance's vmctx was
     /// last primed with: refreshed on entry when the store has moved or the
     /// thread changed, so compiled code may call into any instance directly.
@@ -185,6 +188,17 @@ impl StoreInner {
         index as u32
     }
 
+    /// Backtrace entries for (instance, function index) frames.
+    pub(crate) fn frame_infos(&self, frames: &[(u32, u32)]) -> Vec<crate::error::FrameInfo> {
+        frames
+            .iter()
+            .map(|&(instance, func_index)| crate::error::FrameInfo {
+                func_index,
+                func_name: self.instances[instance as usize].module.info().func_names.get(&func_index).cloned(),
+            })
+            .collect()
+    }
+
     /// Points every instance's vmctx at this store's current address and
     /// the current thread's stack limit, unless they already are.
     pub(crate) fn prime_instances(&mut self, stack_limit: usize) {
@@ -235,6 +249,7 @@ impl<T> Store<T> {
                 func_refs: Vec::new(),
                 func_refs_view: VMBox::new(VMFuncRefs { base: std::ptr::null(), len: 0 }),
                 primed: (0, 0),
+                trap_frames: Vec::new(),
                 host_call: host_call_shim::<T>,
                 pending_trap: None,
                 pending_panic: None,

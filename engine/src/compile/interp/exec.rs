@@ -187,6 +187,21 @@ impl Mem {
 }
 
 impl Execution {
+    /// The active frames as (instance, function index), innermost first.
+    pub(crate) fn backtrace(&self, store: &StoreInner) -> Vec<(u32, u32)> {
+        self.frames
+            .iter()
+            .rev()
+            .filter_map(|frame| {
+                let module = &store.instances[frame.instance as usize].module;
+                let crate::compile::CompiledCode::Interp(functions) = &module.inner.code else { return None };
+                let offset = (frame.func as usize).checked_sub(functions.as_ptr() as usize)?;
+                let def_index = offset / std::mem::size_of::<Function>();
+                Some((frame.instance, module.info().num_imported_funcs + def_index as u32))
+            })
+            .collect()
+    }
+
     pub(crate) fn reset(&mut self) {
         self.frames.clear();
     }

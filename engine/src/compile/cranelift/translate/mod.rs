@@ -129,6 +129,8 @@ struct FuncState<'a> {
     checked: Vec<(u32, Value, u64)>,
     /// The function's shared trap exits.
     exits: Exits,
+    /// This function's index in its module (for backtraces).
+    func_index: u32,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
@@ -211,6 +213,7 @@ impl Translator {
                 .collect(),
             checked: Vec::new(),
             exits: Exits::default(),
+            func_index,
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
@@ -299,6 +302,9 @@ impl FuncState<'_> {
             let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
             b.ins().store(MemFlagsData::trusted(), number, slot, 0);
         }
+        // The trap's backtrace gets this frame (cold path: only when trapping).
+        let func = b.ins().iconst(types::I32, i64::from(self.func_index));
+        self.builtin(b, Builtin::RecordFrame, &[func]);
         let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
         b.ins().return_(&zeros);
     }
