@@ -106,6 +106,10 @@ pub(super) fn errno_of(e: &std::io::Error) -> u16 {
         _ => match e.raw_os_error() {
             Some(libc::ELOOP) => errno::LOOP,
             Some(libc::ENOTDIR) => errno::NOTDIR,
+            // Writing through a descriptor opened read-only (or the reverse).
+            Some(libc::EBADF) => errno::BADF,
+            Some(libc::EINVAL) => errno::INVAL,
+            Some(libc::EXDEV) => errno::XDEV,
             _ => errno::IO,
         },
     }

@@ -46,6 +46,7 @@ pub mod errno {
     pub const NOTDIR: u16 = 54;
     pub const NOTEMPTY: u16 = 55;
     pub const SPIPE: u16 = 70;
+    pub const XDEV: u16 = 75;
     /// The path leads outside every directory the program was given.
     pub const NOTCAPABLE: u16 = 76;
 }

@@ -38,5 +38,10 @@ int main(void) {
     attempt("/sandbox/link-up");
     attempt("/sandbox/link-absolute");
     attempt("/sandbox/out/../../outside.txt");
+    // Flags are honoured: a descriptor opened read-only cannot write.
+    int fd = open("/sandbox/in.txt", O_RDONLY);
+    errno = 0;
+    printf("write to read-only: %zd errno %d\n", write(fd, "x", 1), errno);
+    close(fd);
     return 0;
 }
