@@ -107,9 +107,8 @@ pub(crate) struct StoreInner {
     pub(crate) func_refs: Vec<VMFuncRef>,
     /// Where instances' vmctx find `func_refs`, kept in step with it.
     pub(crate) func_refs_view: VMBox<VMFuncRefs>,
-    /// Frames compiled code recorded while a trap unwound it, innermost
-    /// first, as (instance, function index).
-    pub(crate) trap_frames: Vec<(u32, u32)>,
+    /// Frames compiled code recorded while a trap unwound it.
+    pub(crate) trap_frames: VMBox<super::vmctx::VMTrapFrames>,
     /// The (store address, thread stack limit) every instance's vmctx was
     /// last primed with: refreshed on entry when the store has moved or the
     /// thread changed, so compiled code may call into any instance directly.
@@ -249,7 +248,10 @@ impl<T> Store<T> {
                 func_refs: Vec::new(),
                 func_refs_view: VMBox::new(VMFuncRefs { base: std::ptr::null(), len: 0 }),
                 primed: (0, 0),
-                trap_frames: Vec::new(),
+                trap_frames: VMBox::new(super::vmctx::VMTrapFrames {
+                    len: 0,
+                    frames: [0; super::vmctx::VMTrapFrames::FRAMES],
+                }),
                 host_call: host_call_shim::<T>,
                 pending_trap: None,
                 pending_panic: None,

@@ -177,17 +177,6 @@ pub(crate) unsafe extern "C" fn elem_drop(store: *mut StoreInner, instance: u32,
     unsafe { (*store).elem_drop(instance, segment) }
 }
 
-/// Notes that the trap being unwound passed through function `func` of the
-/// instance (for the trap's backtrace).
-pub(crate) unsafe extern "C" fn record_frame(store: *mut StoreInner, instance: u32, func: u32) {
-    // Code run without a store (the `Standalone` test harness) has none.
-    if store.is_null() {
-        return;
-    }
-    // SAFETY: the module's contract.
-    unsafe { (*store).trap_frames.push((instance, func)) }
-}
-
 pub(crate) unsafe extern "C" fn ref_func(store: *mut StoreInner, instance: u32, func: u32) -> u64 {
     // SAFETY: the module's contract.
     unsafe { (*store).ref_func(instance, func) }

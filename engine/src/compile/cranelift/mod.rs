@@ -313,6 +313,9 @@ impl Standalone {
         let mut trap = 0u32;
         let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
         vmctx.set_runtime(&mut trap, self.functions.as_ptr());
+        let mut frames =
+            crate::runtime::vmctx::VMTrapFrames { len: 0, frames: [0; crate::runtime::vmctx::VMTrapFrames::FRAMES] };
+        vmctx.set_trap_frames(&mut frames);
         vmctx.set_stack_limit(vm::stack_limit());
         let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
         // SAFETY: `callee` is function `index` of this module, of type `ty`;

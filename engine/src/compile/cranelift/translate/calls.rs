@@ -36,7 +36,6 @@ pub(super) enum Builtin {
     TableInit,
     ElemDrop,
     RefFunc,
-    RecordFrame,
     CallFunction,
     CallStoreFunction,
 }
@@ -59,7 +58,6 @@ impl Builtin {
             Builtin::TableInit => f::table_init as *const (),
             Builtin::ElemDrop => f::elem_drop as *const (),
             Builtin::RefFunc => f::ref_func as *const (),
-            Builtin::RecordFrame => f::record_frame as *const (),
             Builtin::CallFunction => f::call_function as *const (),
             Builtin::CallStoreFunction => f::call_store_function as *const (),
         }) as usize
@@ -72,7 +70,7 @@ impl Builtin {
             Builtin::MemoryGrow => (&[I32, I32], &[I32]),
             Builtin::MemoryFill | Builtin::MemoryCopy => (&[I32, I32, I32, I32], &[I32]),
             Builtin::MemoryInit | Builtin::TableInit | Builtin::TableCopy => (&[I32, I32, I32, I32, I32], &[I32]),
-            Builtin::DataDrop | Builtin::ElemDrop | Builtin::RecordFrame => (&[I32], &[]),
+            Builtin::DataDrop | Builtin::ElemDrop => (&[I32], &[]),
             Builtin::TableGet => (&[I32, I32, PTR], &[I32]),
             Builtin::TableSet => (&[I32, I32, I64], &[I32]),
             Builtin::TableSize => (&[I32], &[I32]),

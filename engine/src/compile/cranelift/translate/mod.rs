@@ -279,34 +279,61 @@ impl Exits {
 }
 
 impl FuncState<'_> {
+    /// Each exit stores its trap number (the unwinding one has none to
+    /// store) and jumps to one tail that records this frame and returns.
     fn fill_exits(&mut self, b: &mut FunctionBuilder<'_>) {
         let exits = std::mem::take(&mut self.exits);
+        if exits.by_code.is_empty() && exits.by_number.is_none() && exits.unwind.is_none() {
+            return;
+        }
+        let tail = Exits::cold(b);
         for (code, block) in exits.by_code {
             b.switch_to_block(block);
             let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
-            self.store_trap_and_return(b, Some(number));
+            self.store_trap(b, number);
+            b.ins().jump(tail, &[]);
         }
         if let Some(block) = exits.by_number {
             b.switch_to_block(block);
             let number = b.block_params(block)[0];
-            self.store_trap_and_return(b, Some(number));
+            self.store_trap(b, number);
+            b.ins().jump(tail, &[]);
         }
         if let Some(block) = exits.unwind {
             b.switch_to_block(block);
-            self.store_trap_and_return(b, None);
+            b.ins().jump(tail, &[]);
         }
-    }
-
-    fn store_trap_and_return(&mut self, b: &mut FunctionBuilder<'_>, number: Option<Value>) {
-        if let Some(number) = number {
-            let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
-            b.ins().store(MemFlagsData::trusted(), number, slot, 0);
-        }
-        // The trap's backtrace gets this frame (cold path: only when trapping).
-        let func = b.ins().iconst(types::I32, i64::from(self.func_index));
-        self.builtin(b, Builtin::RecordFrame, &[func]);
+        b.seal_block(tail);
+        b.switch_to_block(tail);
+        self.record_frame(b);
         let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
         b.ins().return_(&zeros);
+    }
+
+    /// Appends this frame to the store's trap-frame log (`VMTrapFrames`):
+    /// at index min(len, FRAMES - 1), so a deep unwinding keeps the
+    /// innermost frames and the outermost one, without a branch or a call.
+    fn record_frame(&mut self, b: &mut FunctionBuilder<'_>) {
+        use crate::runtime::vmctx::VMTrapFrames;
+        let trusted = MemFlagsData::trusted();
+        let log = b.ins().load(vm::POINTER, trusted, self.vmctx, self.offsets.trap_frames() as i32);
+        let len = b.ins().load(types::I64, trusted, log, std::mem::offset_of!(VMTrapFrames, len) as i32);
+        let last = b.ins().iconst(types::I64, VMTrapFrames::FRAMES as i64 - 1);
+        let index = b.ins().umin(len, last);
+        let offset = b.ins().ishl_imm_u(index, 3);
+        let slot = b.ins().iadd(log, offset);
+        let instance = b.ins().load(types::I32, trusted, self.vmctx, self.offsets.instance() as i32);
+        let instance = b.ins().uextend(types::I64, instance);
+        let high = b.ins().ishl_imm_u(instance, 32);
+        let frame = b.ins().bor_imm_u(high, i64::from(self.func_index));
+        b.ins().store(trusted, frame, slot, std::mem::offset_of!(VMTrapFrames, frames) as i32);
+        let next = b.ins().iadd_imm_u(len, 1);
+        b.ins().store(trusted, next, log, std::mem::offset_of!(VMTrapFrames, len) as i32);
+    }
+
+    fn store_trap(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
+        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
+        b.ins().store(MemFlagsData::trusted(), number, slot, 0);
     }
 }
 
