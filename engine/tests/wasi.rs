@@ -235,3 +235,46 @@ fn traps_carry_a_backtrace_with_function_names_on_every_tier() {
         assert_eq!(frames("divide", Some(0), &mut store).len(), 3, "{tier}");
     }
 }
+
+#[test]
+fn poll_oneoff_sleeps_on_a_clock_in_both_subscription_layouts() {
+    // One relative 2 ms monotonic-clock subscription with userdata 77, as
+    // preview 1 lays it out (clock at 16) and as wasi_unstable does (an
+    // identifier first: clock at 24); the event goes to 400.
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_unstable" "poll_oneoff" (func $poll_unstable (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "poll") (param $unstable i32) (result i32)
+        (local $clock i32)
+        (memory.fill (i32.const 0) (i32.const 0) (i32.const 512))
+        (i64.store (i32.const 0) (i64.const 77))
+        (local.set $clock (select (i32.const 24) (i32.const 16) (local.get $unstable)))
+        (i32.store (local.get $clock) (i32.const 1))
+        (i64.store (i32.add (local.get $clock) (i32.const 8)) (i64.const 2000000))
+        (if (result i32) (local.get $unstable)
+          (then (call $poll_unstable (i32.const 0) (i32.const 400) (i32.const 1) (i32.const 300)))
+          (else (call $poll (i32.const 0) (i32.const 400) (i32.const 1) (i32.const 300)))))
+      (func (export "events") (result i32) (i32.load (i32.const 300)))
+      (func (export "userdata") (result i64) (i64.load (i32.const 400))))"#;
+    for tier in TIERS {
+        let mut config = Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, WasiCtx::new());
+        let mut linker = Linker::new(&engine);
+        wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let poll = instance.get_func(&store, "poll").unwrap().typed::<WasiCtx, i32, i32>(&store).unwrap();
+        let events = instance.get_func(&store, "events").unwrap().typed::<WasiCtx, (), i32>(&store).unwrap();
+        let userdata = instance.get_func(&store, "userdata").unwrap().typed::<WasiCtx, (), i64>(&store).unwrap();
+        for unstable in [0, 1] {
+            let start = std::time::Instant::now();
+            assert_eq!(poll.call(&mut store, unstable).unwrap(), 0, "{tier}, unstable {unstable}");
+            assert!(start.elapsed() >= std::time::Duration::from_millis(2), "{tier}, unstable {unstable}");
+            assert_eq!(events.call(&mut store, ()).unwrap(), 1);
+            assert_eq!(userdata.call(&mut store, ()).unwrap(), 77);
+        }
+    }
+}

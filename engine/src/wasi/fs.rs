@@ -222,3 +222,51 @@ pub(super) fn set_append(file: &File, append: bool) -> Result<(), u16> {
     };
     if result < 0 { Err(errno::IO) } else { Ok(()) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// root/{file, a/b/, a/back -> ../file, inside -> a/b, up -> .., loop1 <-> loop2}
+    fn tree() -> (PathBuf, PathBuf) {
+        let base = std::env::temp_dir().join(format!("crucible-resolve-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let root = base.join("root");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("file"), "x").unwrap();
+        let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, root.join(at)).unwrap();
+        link("../file", "a/back");
+        link("a/b", "inside");
+        link("..", "up");
+        link("loop2", "loop1");
+        link("loop1", "loop2");
+        (base, std::fs::canonicalize(root).unwrap())
+    }
+
+    #[test]
+    fn paths_resolve_inside_the_root_and_never_out_of_it() {
+        let (base, root) = tree();
+        let here = Path::new("");
+        let ok = |rel: &str, path: &str, follow: bool| resolve(&root, Path::new(rel), path.as_bytes(), follow);
+        assert_eq!(ok("", "file", false), Ok(root.join("file")));
+        assert_eq!(ok("", "./a/../file", false), Ok(root.join("file")));
+        assert_eq!(ok("", "inside/c", false), Ok(root.join("a/b/c")));
+        assert_eq!(ok("", "a/back", true), Ok(root.join("file")));
+        // Not following the last component names the link itself.
+        assert_eq!(ok("", "a/back", false), Ok(root.join("a/back")));
+        assert_eq!(ok("", "up", false), Ok(root.join("up")));
+        assert_eq!(ok("a", "../file", false), Ok(root.join("file")));
+        assert_eq!(ok("a/b", "../../file", false), Ok(root.join("file")));
+        for escape in ["..", "../x", "a/../../x", "/etc/passwd", "up/x", "inside/../../..", "a/b/../../../root"] {
+            assert_eq!(resolve(&root, here, escape.as_bytes(), true), Err(errno::NOTCAPABLE), "{escape}");
+        }
+        assert_eq!(ok("a", "../../x", false), Err(errno::NOTCAPABLE));
+        assert_eq!(ok("", "up", true), Err(errno::NOTCAPABLE));
+        // A trailing slash follows the last link even without the flag.
+        assert_eq!(ok("", "up/", false), Err(errno::NOTCAPABLE));
+        assert_eq!(ok("", "loop1/x", false), Err(errno::LOOP));
+        assert_eq!(ok("", "", false), Err(errno::NOENT));
+        assert_eq!(resolve(&root, here, b"a\0b", false), Err(errno::INVAL));
+        std::fs::remove_dir_all(base).unwrap();
+    }
+}

@@ -611,7 +611,7 @@ fn call<T>(
         "poll_oneoff" => {
             let (mut guest, ctx) = Guest::of(&mut caller, get)?;
             let started = ctx.started;
-            let events = poll::poll_oneoff(&guest, a(0), a(2), started)?;
+            let events = poll::poll_oneoff(&guest, a(0), a(2), started, unstable)?;
             for (i, event) in events.iter().enumerate() {
                 guest.write(a(1) + 32 * i as u32, event)?;
             }

@@ -7,25 +7,34 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::errno;
 use super::guest::Guest;
 
-const SUBSCRIPTION_SIZE: u32 = 48;
 const TAG_CLOCK: u8 = 0;
 const ABSTIME: u16 = 1;
 
 /// The events (32 bytes each) for the `count` subscriptions at `at`.
-pub(super) fn poll_oneoff(guest: &Guest<'_>, at: u32, count: u32, started: Instant) -> Result<Vec<[u8; 32]>, u16> {
+/// `wasi_unstable`'s clock subscriptions carry an extra 64-bit identifier
+/// first (56-byte subscriptions instead of 48).
+pub(super) fn poll_oneoff(
+    guest: &Guest<'_>,
+    at: u32,
+    count: u32,
+    started: Instant,
+    unstable: bool,
+) -> Result<Vec<[u8; 32]>, u16> {
+    let (size, clock) = if unstable { (56u32, 24usize) } else { (48, 16) };
     if count == 0 {
         return Err(errno::INVAL);
     }
     let mut clocks = Vec::new();
     let mut ready = Vec::new();
     for i in 0..count {
-        let sub = guest.read(at.checked_add(i * SUBSCRIPTION_SIZE).ok_or(errno::FAULT)?, SUBSCRIPTION_SIZE)?;
+        let offset = i.checked_mul(size).and_then(|o| at.checked_add(o)).ok_or(errno::FAULT)?;
+        let sub = guest.read(offset, size)?;
         let word = |o: usize| u64::from_le_bytes(sub[o..o + 8].try_into().expect("eight bytes"));
         let (userdata, tag) = (word(0), sub[8]);
         if tag == TAG_CLOCK {
-            let id = u32::from_le_bytes(sub[16..20].try_into().expect("four bytes"));
-            let timeout = word(24);
-            let flags = u16::from_le_bytes(sub[40..42].try_into().expect("two bytes"));
+            let id = u32::from_le_bytes(sub[clock..clock + 4].try_into().expect("four bytes"));
+            let timeout = word(clock + 8);
+            let flags = u16::from_le_bytes(sub[clock + 24..clock + 26].try_into().expect("two bytes"));
             let now = match id {
                 0 => SystemTime::now().duration_since(UNIX_EPOCH).map_err(|_| errno::IO)?.as_nanos() as u64,
                 1..=3 => started.elapsed().as_nanos() as u64,
