@@ -127,8 +127,10 @@ pub(crate) fn current_stack_limit() -> usize {
 ///
 /// # Safety
 /// `store` must point at a live store that nothing else borrows until this
-/// returns, its `stack_limit` set for this thread; the instance must have
-/// been compiled by this tier; `values` must hold max(params, results) words.
+/// returns, its instances primed for this thread and address
+/// (`StoreInner::prime_instances` on entry, or instantiation since); the
+/// instance must have been compiled by this tier; `values` must hold
+/// max(params, results) words.
 pub(crate) unsafe fn run_function(
     store: *mut crate::runtime::store::StoreInner,
     instance: u32,
@@ -138,14 +140,9 @@ pub(crate) unsafe fn run_function(
     // SAFETY: the caller's contract; these borrows end before the call,
     // during which builtins mutate the store through the same pointer.
     let (module, callee, vmctx, trap) = unsafe {
-        let inner = &mut *store;
-        let limit = inner.stack_limit;
-        let trap = inner.trap.as_ptr();
-        let entity = &mut inner.instances[instance as usize];
-        // The instance may never have been entered from the host before.
-        entity.vmctx.set_stack_limit(limit);
-        entity.vmctx.set_store(store);
-        (entity.module.clone(), entity.code[def_index as usize], entity.vmctx.as_ptr(), trap)
+        let inner = &*store;
+        let entity = &inner.instances[instance as usize];
+        (entity.module.clone(), entity.code[def_index as usize], entity.vmctx.as_ptr(), inner.trap.as_ptr())
     };
     let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
         unreachable!("a cranelift engine compiles every module with cranelift")
