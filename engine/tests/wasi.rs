@@ -5,18 +5,24 @@
 use engine::wasi::{self, Output, WasiCtx};
 use engine::{Config, Engine, Linker, Module, Store, Tier};
 
-/// Runs `_start` of `wasm` on `tier`: (stdout, stderr, exit status).
-fn run(tier: Tier, wasm: &[u8], ctx: WasiCtx) -> (String, String, i32) {
+/// `wasm` (binary or text) instantiated on `tier` with WASI over `ctx`.
+fn instantiate(tier: Tier, wasm: impl AsRef<[u8]>, ctx: WasiCtx) -> (Store<WasiCtx>, engine::Instance) {
     let mut config = Config::new();
     config.tier(tier);
     let engine = Engine::new(&config).unwrap();
-    let module = Module::new(&engine, wasm).unwrap();
-    let (stdout, out) = Output::capture();
-    let (stderr, err) = Output::capture();
-    let mut store = Store::new(&engine, ctx.stdout(stdout).stderr(stderr));
+    let module = Module::new(&engine, wasm.as_ref()).unwrap();
+    let mut store = Store::new(&engine, ctx);
     let mut linker = Linker::new(&engine);
     wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
     let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+/// Runs `_start` of `wasm` on `tier`: (stdout, stderr, exit status).
+fn run(tier: Tier, wasm: &[u8], ctx: WasiCtx) -> (String, String, i32) {
+    let (stdout, out) = Output::capture();
+    let (stderr, err) = Output::capture();
+    let (mut store, instance) = instantiate(tier, wasm, ctx.stdout(stdout).stderr(stderr));
     let start = instance.get_func(&store, "_start").unwrap().typed::<WasiCtx, (), ()>(&store).unwrap();
     let status = match start.call(&mut store, ()) {
         Ok(()) => 0,
@@ -67,14 +73,7 @@ fn bad_guest_pointers_are_efault_and_unimplemented_calls_enosys() {
       (func (export "bad_fd") (result i32) (call $write (i32.const 9) (i32.const 0) (i32.const 0) (i32.const 16)))
       (func (export "shutdown") (result i32) (call $shutdown (i32.const 3) (i32.const 0))))"#;
     for tier in TIERS {
-        let mut config = Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config).unwrap();
-        let module = Module::new(&engine, wat).unwrap();
-        let mut store = Store::new(&engine, WasiCtx::new());
-        let mut linker = Linker::new(&engine);
-        wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
-        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(tier, wat, WasiCtx::new());
         let mut errno = |name: &str| {
             let f = instance.get_func(&store, name).unwrap().typed::<WasiCtx, (), i32>(&store).unwrap();
             f.call(&mut store, ()).unwrap()
@@ -145,15 +144,8 @@ fn path_open_refuses_absolute_paths_and_climbing_out_at_the_host_level() {
     for tier in TIERS {
         let base = sandbox(&format!("{}-raw", tier.name()));
         std::fs::create_dir(base.join("sandbox/a")).unwrap();
-        let mut config = Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config).unwrap();
-        let module = Module::new(&engine, wat).unwrap();
         let ctx = WasiCtx::new().preopen_dir(base.join("sandbox"), "/sandbox").unwrap();
-        let mut store = Store::new(&engine, ctx);
-        let mut linker = Linker::new(&engine);
-        wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
-        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(tier, wat, ctx);
         let open = instance.get_func(&store, "open").unwrap().typed::<WasiCtx, (i32, i32), i32>(&store).unwrap();
         let notcapable = i32::from(wasi::errno::NOTCAPABLE);
         assert_eq!(open.call(&mut store, (100, 11)).unwrap(), notcapable, "{tier}: absolute");
@@ -258,14 +250,7 @@ fn poll_oneoff_sleeps_on_a_clock_in_both_subscription_layouts() {
       (func (export "events") (result i32) (i32.load (i32.const 300)))
       (func (export "userdata") (result i64) (i64.load (i32.const 400))))"#;
     for tier in TIERS {
-        let mut config = Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config).unwrap();
-        let module = Module::new(&engine, wat).unwrap();
-        let mut store = Store::new(&engine, WasiCtx::new());
-        let mut linker = Linker::new(&engine);
-        wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
-        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(tier, wat, WasiCtx::new());
         let poll = instance.get_func(&store, "poll").unwrap().typed::<WasiCtx, i32, i32>(&store).unwrap();
         let events = instance.get_func(&store, "events").unwrap().typed::<WasiCtx, (), i32>(&store).unwrap();
         let userdata = instance.get_func(&store, "userdata").unwrap().typed::<WasiCtx, (), i64>(&store).unwrap();
