@@ -263,3 +263,101 @@ fn poll_oneoff_sleeps_on_a_clock_in_both_subscription_layouts() {
         }
     }
 }
+
+#[test]
+fn rights_are_granted_from_the_directory_only_narrowed_and_enforced() {
+    const FD_READ: i64 = 1 << 1;
+    const FD_SEEK: i64 = 1 << 2;
+    const FD_TELL: i64 = 1 << 5;
+    const FD_WRITE: i64 = 1 << 6;
+    const PATH_CREATE_DIRECTORY: i64 = 1 << 9;
+    const PATH_CREATE_FILE: i64 = 1 << 10;
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_seek" (func $seek (param i32 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_set_rights" (func $set_rights (param i32 i64 i64) (result i32)))
+      (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "\2c\01\00\00\01\00\00\00") ;; iovec {300, 1}
+      (data (i32.const 300) "x")
+      (data (i32.const 500) "data")
+      (data (i32.const 520) "new.txt")
+      (data (i32.const 540) "newdir")
+      (func (export "open") (param $path i32) (param $len i32) (param $oflags i32) (param $base i64) (result i32)
+        (call $open (i32.const 3) (i32.const 0) (local.get $path) (local.get $len)
+          (local.get $oflags) (local.get $base) (i64.const 0) (i32.const 0) (i32.const 0)))
+      (func (export "last_fd") (result i32) (i32.load (i32.const 0)))
+      (func (export "write") (param i32) (result i32)
+        (call $write (local.get 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (func (export "read") (param i32) (result i32)
+        (i32.store (i32.const 16) (i32.const 400)) (i32.store (i32.const 20) (i32.const 5))
+        (call $read (local.get 0) (i32.const 16) (i32.const 1) (i32.const 24))
+        (i32.store (i32.const 16) (i32.const 300)) (i32.store (i32.const 20) (i32.const 1)))
+      (func (export "seek") (param i32) (result i32)
+        (call $seek (local.get 0) (i64.const 0) (i32.const 0) (i32.const 32)))
+      (func (export "rights") (param i32) (result i64)
+        (drop (call $fdstat (local.get 0) (i32.const 48))) (i64.load (i32.const 56)))
+      (func (export "set_rights") (param i32 i64 i64) (result i32)
+        (call $set_rights (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "mkdir") (result i32) (call $mkdir (i32.const 3) (i32.const 540) (i32.const 6))))"#;
+    let notcapable = i32::from(wasi::errno::NOTCAPABLE);
+    let badf = i32::from(wasi::errno::BADF);
+    for tier in TIERS {
+        let base = sandbox(&format!("{}-rights", tier.name()));
+        let data = base.join("sandbox/data");
+        std::fs::write(&data, "hello").unwrap();
+        let ctx = WasiCtx::new().preopen_dir(base.join("sandbox"), "/sandbox").unwrap();
+        let (mut store, instance) = instantiate(tier, wat, ctx);
+        macro_rules! call {
+            ($name:literal, $params:ty, $results:ty, $args:expr) => {
+                instance
+                    .get_func(&store, $name)
+                    .unwrap()
+                    .typed::<WasiCtx, $params, $results>(&store)
+                    .unwrap()
+                    .call(&mut store, $args)
+                    .unwrap()
+            };
+        }
+        let memory = instance.get_memory(&store, "memory").unwrap();
+
+        // A descriptor gets what it asked for, and only that.
+        assert_eq!(call!("open", (i32, i32, i32, i64), i32, (500, 4, 0, FD_READ | FD_SEEK | FD_TELL)), 0, "{tier}");
+        let fd = call!("last_fd", (), i32, ());
+        assert_eq!(call!("rights", i32, i64, fd), FD_READ | FD_SEEK | FD_TELL, "{tier}");
+        assert_eq!(call!("write", i32, i32, fd), badf, "{tier}: write without the right");
+        assert_eq!(call!("read", i32, i32, fd), 0, "{tier}");
+        assert_eq!(&memory.data(&store).unwrap()[400..405], b"hello", "{tier}");
+        // Rights can be dropped, never added back.
+        assert_eq!(call!("set_rights", (i32, i64, i64), i32, (fd, FD_READ | FD_WRITE, 0)), notcapable, "{tier}");
+        assert_eq!(call!("set_rights", (i32, i64, i64), i32, (fd, FD_READ, 0)), 0, "{tier}");
+        assert_eq!(call!("seek", i32, i32, fd), notcapable, "{tier}: seek after dropping it");
+        assert_eq!(call!("read", i32, i32, fd), 0, "{tier}: reading is still allowed");
+
+        // With the right, writing works.
+        assert_eq!(call!("open", (i32, i32, i32, i64), i32, (500, 4, 0, FD_READ | FD_WRITE)), 0, "{tier}");
+        let writable = call!("last_fd", (), i32, ());
+        assert_eq!(call!("write", i32, i32, writable), 0, "{tier}");
+        assert_eq!(std::fs::read_to_string(&data).unwrap(), "xello", "{tier}");
+
+        // A narrowed directory can neither create nor hand out more than it may pass on.
+        let dir_rights = call!("rights", i32, i64, 3);
+        let narrowed = dir_rights & !(PATH_CREATE_DIRECTORY | PATH_CREATE_FILE);
+        assert_eq!(call!("set_rights", (i32, i64, i64), i32, (3, narrowed, FD_READ)), 0, "{tier}");
+        assert_eq!(call!("mkdir", (), i32, ()), notcapable, "{tier}");
+        assert!(!base.join("sandbox/newdir").exists(), "{tier}");
+        assert_eq!(call!("open", (i32, i32, i32, i64), i32, (520, 7, 1, FD_WRITE)), notcapable, "{tier}: create");
+        assert!(!base.join("sandbox/new.txt").exists(), "{tier}");
+        assert_eq!(call!("open", (i32, i32, i32, i64), i32, (500, 4, 0, FD_READ | FD_WRITE)), 0, "{tier}");
+        let read_only = call!("last_fd", (), i32, ());
+        assert_eq!(call!("rights", i32, i64, read_only), FD_READ, "{tier}: only what the directory passes on");
+        assert_eq!(call!("write", i32, i32, read_only), badf, "{tier}");
+        assert_eq!(std::fs::read_to_string(&data).unwrap(), "xello", "{tier}");
+        assert_eq!(call!("set_rights", (i32, i64, i64), i32, (3, dir_rights, FD_READ)), notcapable, "{tier}");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}

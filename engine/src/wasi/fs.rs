@@ -1,36 +1,173 @@
-//! Files and preopened directories: the file-descriptor table and the
-//! sandbox that keeps every path inside the preopen it starts from.
+//! The host side of the sandbox: every path a program names is resolved
+//! inside the preopened directory it starts from, and every operation on
+//! it reaches the host through directory descriptors, never a host path.
 //!
-//! Paths are resolved here, one component at a time, against the preopen's
-//! canonical host directory: `..` may not climb above it, absolute paths
-//! are refused, and symbolic links are followed by reading them (never by
-//! the host's own lookup), so a link pointing outside — absolutely or by
-//! `..` — is refused like the path itself (`ENOTCAPABLE`). The final open
-//! uses `O_NOFOLLOW` unless the guest asked to follow. Remaining gap: a
-//! component swapped for a symlink by another process between this
-//! resolution and the open is not detected (no `openat` walk yet).
+//! Resolution (`resolve`) works one component at a time against the
+//! preopen's canonical host directory: `..` may not climb above it,
+//! absolute paths are refused, and symbolic links are followed by reading
+//! them (never by the host's own lookup), so a link pointing outside —
+//! absolutely or by `..` — is refused like the path itself
+//! (`ENOTCAPABLE`). What it yields contains only plain names, which
+//! `locate` then opens one directory at a time from the preopen's own
+//! descriptor with `O_NOFOLLOW`: a component another process swaps for a
+//! symlink between the two steps makes the walk fail instead of leading
+//! out, and a preopen renamed on the host keeps its identity. The last
+//! component is acted on with the `*at` calls relative to that walked
+//! parent, never following a link (resolution already followed it when the
+//! program asked).
 
 use std::collections::VecDeque;
-use std::ffi::OsString;
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use super::errno;
 
-/// An open file descriptor above the standard three.
-pub(super) enum Descriptor {
-    /// A directory: `root` is the canonical host path of the preopen it
-    /// belongs to, `relative` its place under it.
-    Dir {
-        root: PathBuf,
-        relative: PathBuf,
-        preopen_name: Option<String>,
-    },
-    File {
-        file: File,
-        append: bool,
-    },
+/// A preopened directory: its canonical host path (for resolution) and a
+/// descriptor for it (for every operation).
+pub(super) struct Root {
+    pub(super) path: PathBuf,
+    pub(super) dir: File,
+}
+
+impl Root {
+    pub(super) fn open(host: &Path) -> std::io::Result<Root> {
+        let path = std::fs::canonicalize(host)?;
+        if !path.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                format!("{} is not a directory", path.display()),
+            ));
+        }
+        let dir = File::open(&path)?;
+        Ok(Root { path, dir })
+    }
+}
+
+/// A path resolved inside a root: its parent directory, reached by a walk
+/// that followed no link, and its last component there.
+pub(super) struct Located {
+    parent: OwnedFd,
+    name: CString,
+    /// Its place under the root.
+    pub(super) relative: PathBuf,
+}
+
+/// Resolves `path` (relative to directory `relative` under `root`) and
+/// opens its parent directory.
+pub(super) fn locate(root: &Root, relative: &Path, path: &[u8], follow_last: bool) -> Result<Located, u16> {
+    let host = resolve(&root.path, relative, path, follow_last)?;
+    let relative = relative_to(&root.path, &host);
+    walk(root, relative)
+}
+
+fn walk(root: &Root, relative: PathBuf) -> Result<Located, u16> {
+    let mut parts: Vec<&OsStr> = relative.components().map(Component::as_os_str).collect();
+    let name = cstring(parts.pop().unwrap_or(OsStr::new(".")))?;
+    let mut parent = open_at(root.dir.as_fd(), c".", libc::O_PATH | libc::O_DIRECTORY, 0)?;
+    for part in parts {
+        parent = open_at(parent.as_fd(), &cstring(part)?, libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0)?;
+    }
+    Ok(Located { parent, name, relative })
+}
+
+fn cstring(name: &OsStr) -> Result<CString, u16> {
+    CString::new(name.as_bytes()).map_err(|_| errno::INVAL)
+}
+
+fn last_errno() -> u16 {
+    errno_of(&std::io::Error::last_os_error())
+}
+
+fn check(result: libc::c_int) -> Result<(), u16> {
+    if result < 0 { Err(last_errno()) } else { Ok(()) }
+}
+
+fn open_at(dir: BorrowedFd<'_>, name: &CStr, flags: libc::c_int, mode: libc::mode_t) -> Result<OwnedFd, u16> {
+    // SAFETY: `dir` is an open descriptor borrowed for the call and `name`
+    // a NUL-terminated string; openat only reads them.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags | libc::O_CLOEXEC, libc::c_uint::from(mode)) };
+    if fd < 0 {
+        return Err(last_errno());
+    }
+    // SAFETY: openat just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+impl Located {
+    /// Opens it (`O_NOFOLLOW` is always added: resolution followed any
+    /// link the program wanted followed).
+    pub(super) fn open(&self, flags: libc::c_int, mode: libc::mode_t) -> Result<File, u16> {
+        open_at(self.parent.as_fd(), &self.name, flags | libc::O_NOFOLLOW, mode).map(File::from)
+    }
+
+    /// Its metadata (a link's own, when it is one).
+    pub(super) fn metadata(&self) -> Result<std::fs::Metadata, u16> {
+        self.open(libc::O_PATH, 0)?.metadata().map_err(|e| errno_of(&e))
+    }
+
+    pub(super) fn create_dir(&self) -> Result<(), u16> {
+        // SAFETY: a descriptor this value owns and a NUL-terminated name.
+        check(unsafe { libc::mkdirat(self.parent.as_raw_fd(), self.name.as_ptr(), 0o777) })
+    }
+
+    /// Removes a file (or, with `directory`, an empty directory).
+    pub(super) fn remove(&self, directory: bool) -> Result<(), u16> {
+        let flags = if directory { libc::AT_REMOVEDIR } else { 0 };
+        // SAFETY: as in `create_dir`.
+        check(unsafe { libc::unlinkat(self.parent.as_raw_fd(), self.name.as_ptr(), flags) })
+    }
+
+    pub(super) fn rename_to(&self, to: &Located) -> Result<(), u16> {
+        // SAFETY: descriptors owned by `self` and `to`, NUL-terminated names.
+        check(unsafe {
+            libc::renameat(self.parent.as_raw_fd(), self.name.as_ptr(), to.parent.as_raw_fd(), to.name.as_ptr())
+        })
+    }
+
+    pub(super) fn hard_link_to(&self, to: &Located) -> Result<(), u16> {
+        // SAFETY: as in `rename_to`; flags 0 links the entry itself.
+        check(unsafe {
+            libc::linkat(self.parent.as_raw_fd(), self.name.as_ptr(), to.parent.as_raw_fd(), to.name.as_ptr(), 0)
+        })
+    }
+
+    /// Makes this name a symbolic link to `target` (checked by the caller).
+    pub(super) fn symlink(&self, target: &[u8]) -> Result<(), u16> {
+        let target = CString::new(target).map_err(|_| errno::INVAL)?;
+        // SAFETY: NUL-terminated strings and a descriptor this value owns.
+        check(unsafe { libc::symlinkat(target.as_ptr(), self.parent.as_raw_fd(), self.name.as_ptr()) })
+    }
+
+    pub(super) fn read_link(&self) -> Result<Vec<u8>, u16> {
+        let mut buffer = vec![0u8; libc::PATH_MAX as usize];
+        // SAFETY: the buffer is writable for its whole length, which is
+        // what readlinkat is told; the name is NUL-terminated.
+        let n = unsafe {
+            libc::readlinkat(self.parent.as_raw_fd(), self.name.as_ptr(), buffer.as_mut_ptr().cast(), buffer.len())
+        };
+        if n < 0 {
+            return Err(last_errno());
+        }
+        buffer.truncate(n as usize);
+        Ok(buffer)
+    }
+
+    /// Sets its times (`file_times`), not following a link.
+    pub(super) fn set_times(&self, times: &[libc::timespec; 2]) -> Result<(), u16> {
+        // SAFETY: `times` points to the two timespecs utimensat reads.
+        check(unsafe {
+            libc::utimensat(self.parent.as_raw_fd(), self.name.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW)
+        })
+    }
+}
+
+/// Sets an open file's or directory's times.
+pub(super) fn set_file_times(file: &File, times: &[libc::timespec; 2]) -> Result<(), u16> {
+    // SAFETY: `file` keeps the descriptor open; `times` holds two timespecs.
+    check(unsafe { libc::futimens(file.as_raw_fd(), times.as_ptr()) })
 }
 
 const MAX_SYMLINKS: u32 = 32;
@@ -155,16 +292,11 @@ pub(super) fn filetype(ty: &std::fs::FileType) -> u8 {
 
 /// A directory's entries as WASI `dirent`s (24-byte header + name), sorted
 /// by name with `.` and `..` first, starting at entry `cookie`.
-pub(super) fn read_dir_entries(dir: &Path, cookie: u64) -> Result<Vec<u8>, u16> {
+pub(super) fn read_dir_entries(dir: &File, cookie: u64) -> Result<Vec<u8>, u16> {
     use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(dir).map_err(|e| errno_of(&e))?;
+    let meta = dir.metadata().map_err(|e| errno_of(&e))?;
     let mut entries: Vec<(Vec<u8>, u64, u8)> = vec![(b".".to_vec(), meta.ino(), 3), (b"..".to_vec(), 0, 3)];
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| errno_of(&e))? {
-        let entry = entry.map_err(|e| errno_of(&e))?;
-        let meta = entry.metadata().map_err(|e| errno_of(&e))?;
-        names.push((entry.file_name().as_bytes().to_vec(), meta.ino(), filetype(&meta.file_type())));
-    }
+    let mut names = list_dir(dir)?;
     names.sort();
     entries.extend(names);
     let mut out = Vec::new();
@@ -178,31 +310,72 @@ pub(super) fn read_dir_entries(dir: &Path, cookie: u64) -> Result<Vec<u8>, u16> 
     Ok(out)
 }
 
-/// `FileTimes` from a WASI set-times request (`fst_flags`: ATIM 1,
-/// ATIM_NOW 2, MTIM 4, MTIM_NOW 8).
-pub(super) fn file_times(atim: u64, mtim: u64, flags: u32) -> Result<std::fs::FileTimes, u16> {
+/// Name, inode and WASI file type of each entry but `.` and `..`.
+fn list_dir(dir: &File) -> Result<Vec<(Vec<u8>, u64, u8)>, u16> {
+    // A fresh open file description, so the listing starts at the
+    // beginning whatever else read this directory.
+    let fd = open_at(dir.as_fd(), c".", libc::O_RDONLY | libc::O_DIRECTORY, 0)?.into_raw_fd();
+    // SAFETY: `fd` is a directory descriptor we own; on success fdopendir
+    // takes it over (closedir below closes it), on failure we close it.
+    let stream = unsafe { libc::fdopendir(fd) };
+    if stream.is_null() {
+        let error = last_errno();
+        // SAFETY: fdopendir failed, so `fd` is still ours to close.
+        unsafe { libc::close(fd) };
+        return Err(error);
+    }
+    let mut names = Vec::new();
+    let result = loop {
+        // SAFETY: errno is this thread's; cleared to tell the end of the
+        // listing from a failure, as readdir's contract requires.
+        unsafe { *libc::__errno_location() = 0 };
+        // SAFETY: `stream` is open until the closedir below.
+        let entry = unsafe { libc::readdir(stream) };
+        if entry.is_null() {
+            // SAFETY: as above.
+            let error = unsafe { *libc::__errno_location() };
+            break if error == 0 { Ok(()) } else { Err(errno_of(&std::io::Error::from_raw_os_error(error))) };
+        }
+        // SAFETY: a non-null entry stays valid until the next readdir on
+        // this stream; its name is NUL-terminated.
+        let (name, ino, kind) =
+            unsafe { (CStr::from_ptr((*entry).d_name.as_ptr()).to_bytes().to_vec(), (*entry).d_ino, (*entry).d_type) };
+        if name != b"." && name != b".." {
+            names.push((name, ino, dirent_filetype(kind)));
+        }
+    };
+    // SAFETY: `stream` came from fdopendir and is closed exactly once.
+    unsafe { libc::closedir(stream) };
+    result.map(|()| names)
+}
+
+fn dirent_filetype(kind: u8) -> u8 {
+    match kind {
+        libc::DT_BLK => 1,
+        libc::DT_CHR => 2,
+        libc::DT_DIR => 3,
+        libc::DT_REG => 4,
+        libc::DT_SOCK => 6,
+        libc::DT_LNK => 7,
+        _ => 0,
+    }
+}
+
+/// The two timespecs (access, modification) for a WASI set-times request
+/// (`fst_flags`: ATIM 1, ATIM_NOW 2, MTIM 4, MTIM_NOW 8).
+pub(super) fn file_times(atim: u64, mtim: u64, flags: u32) -> Result<[libc::timespec; 2], u16> {
     if (flags & 1 != 0 && flags & 2 != 0) || (flags & 4 != 0 && flags & 8 != 0) {
         return Err(errno::INVAL);
     }
-    let at = |nanos: u64| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos);
-    let now = std::time::SystemTime::now();
-    let mut times = std::fs::FileTimes::new();
-    if flags & 1 != 0 {
-        times = times.set_accessed(at(atim));
-    } else if flags & 2 != 0 {
-        times = times.set_accessed(now);
-    }
-    if flags & 4 != 0 {
-        times = times.set_modified(at(mtim));
-    } else if flags & 8 != 0 {
-        times = times.set_modified(now);
-    }
-    Ok(times)
-}
-
-pub(super) fn set_times(path: &Path, times: std::fs::FileTimes) -> Result<(), u16> {
-    let file = File::open(path).map_err(|e| errno_of(&e))?;
-    file.set_times(times).map_err(|e| errno_of(&e))
+    let time = |nanos: u64, set: bool, now: bool| libc::timespec {
+        tv_sec: if set { (nanos / 1_000_000_000) as libc::time_t } else { 0 },
+        tv_nsec: match (set, now) {
+            (true, _) => (nanos % 1_000_000_000) as libc::c_long,
+            (false, true) => libc::UTIME_NOW,
+            (false, false) => libc::UTIME_OMIT,
+        },
+    };
+    Ok([time(atim, flags & 1 != 0, flags & 2 != 0), time(mtim, flags & 4 != 0, flags & 8 != 0)])
 }
 
 /// Turns `O_APPEND` on or off for an open file.
@@ -267,6 +440,30 @@ mod tests {
         assert_eq!(ok("", "loop1/x", false), Err(errno::LOOP));
         assert_eq!(ok("", "", false), Err(errno::NOENT));
         assert_eq!(resolve(&root, here, b"a\0b", false), Err(errno::INVAL));
+        std::fs::remove_dir_all(base).unwrap();
+    }
+
+    /// Another process swaps a directory the path resolved through for a
+    /// symlink pointing out before the operation: the walk refuses it.
+    #[test]
+    fn a_directory_swapped_for_a_link_after_resolution_is_not_followed() {
+        let base = std::env::temp_dir().join(format!("crucible-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("root/a")).unwrap();
+        std::fs::create_dir_all(base.join("outside")).unwrap();
+        let root = Root::open(&base.join("root")).unwrap();
+        let inside = locate(&root, Path::new(""), b"a/f", false).unwrap();
+        inside.open(libc::O_CREAT | libc::O_WRONLY, 0o666).unwrap();
+        assert!(base.join("root/a/f").exists());
+
+        let resolved = relative_to(&root.path, &resolve(&root.path, Path::new(""), b"a/g", false).unwrap());
+        std::fs::remove_file(base.join("root/a/f")).unwrap();
+        std::fs::remove_dir(base.join("root/a")).unwrap();
+        std::os::unix::fs::symlink("../outside", base.join("root/a")).unwrap();
+        assert!(walk(&root, resolved).is_err());
+        // Resolved afresh, the link is seen and refused as an escape.
+        assert_eq!(locate(&root, Path::new(""), b"a/g", false).err(), Some(errno::NOTCAPABLE));
+        assert_eq!(std::fs::read_dir(base.join("outside")).unwrap().count(), 0);
         std::fs::remove_dir_all(base).unwrap();
     }
 }

@@ -4,24 +4,24 @@
 //!
 //! Implemented (issue #11): arguments and environment, clocks, random
 //! bytes, standard input/output/error, preopened directories
-//! (`WasiCtx::preopen_dir`, sandboxed as `fs.rs` describes) with the file
-//! and path functions, `poll_oneoff` (`poll.rs`), `proc_exit`,
-//! `sched_yield`. Sockets and `proc_raise` are defined with their
-//! signatures and answer `ENOSYS`, so any program links and fails
-//! gracefully. A guest pointer outside memory is `EFAULT`, never a host
-//! crash.
+//! (`WasiCtx::preopen_dir`, sandboxed as `fs.rs` describes) with every
+//! file, directory and path function and WASI's rights (`files.rs`),
+//! `poll_oneoff` (`poll.rs`), `proc_exit`, `sched_yield`. Sockets and
+//! `proc_raise` are defined with their signatures and answer `ENOSYS`, so
+//! any program links and fails gracefully. A guest pointer outside memory
+//! is `EFAULT`, never a host crash.
 
+mod files;
 mod fs;
 mod guest;
 mod poll;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use self::fs::Descriptor;
+use self::files::Descriptor;
 use self::guest::Guest;
 use crate::error::Trap;
 use crate::module::types::{FuncType, ValType};
@@ -111,34 +111,14 @@ impl WasiCtx {
     /// Gives the program the host directory `host` under the name `guest`
     /// (what `--dir HOST::GUEST` does); nothing outside it is reachable.
     pub fn preopen_dir(mut self, host: impl AsRef<std::path::Path>, guest: impl Into<String>) -> std::io::Result<Self> {
-        let root = std::fs::canonicalize(host.as_ref())?;
-        if !root.is_dir() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotADirectory,
-                format!("{} is not a directory", root.display()),
-            ));
-        }
+        let descriptor = Descriptor::preopen(fs::Root::open(host.as_ref())?, guest.into())?;
         let fd = self.next_fd();
-        self.fds.insert(fd, Descriptor::Dir { root, relative: Default::default(), preopen_name: Some(guest.into()) });
+        self.fds.insert(fd, descriptor);
         Ok(self)
     }
 
     fn next_fd(&self) -> u32 {
         (3..).find(|fd| !self.fds.contains_key(fd)).expect("a free descriptor")
-    }
-
-    fn dir(&self, fd: u32) -> Result<(&std::path::Path, &std::path::Path), u16> {
-        match self.fds.get(&fd) {
-            Some(Descriptor::Dir { root, relative, .. }) => Ok((root, relative)),
-            Some(Descriptor::File { .. }) => Err(errno::NOTDIR),
-            None => Err(errno::BADF),
-        }
-    }
-
-    /// The host path of `path` under directory descriptor `fd`, and its root.
-    fn path(&self, fd: u32, path: &[u8], follow: bool) -> Result<(std::path::PathBuf, std::path::PathBuf), u16> {
-        let (root, relative) = self.dir(fd)?;
-        Ok((fs::resolve(root, relative, path, follow)?, root.to_path_buf()))
     }
 
     /// The program's arguments, its name first (`argv`).
@@ -179,13 +159,7 @@ impl WasiCtx {
         let output = match fd {
             1 => &self.stdout,
             2 => &self.stderr,
-            _ => {
-                return match self.fds.get_mut(&fd) {
-                    Some(Descriptor::File { file, .. }) => file.write_all(bytes).map_err(|e| fs::errno_of(&e)),
-                    Some(Descriptor::Dir { .. }) => Err(errno::ISDIR),
-                    None => Err(errno::BADF),
-                };
-            }
+            _ => return self.write_fd(fd, bytes),
         };
         match output {
             Output::Inherit if fd == 1 => std::io::stdout().write_all(bytes).map_err(|_| errno::IO),
@@ -200,16 +174,7 @@ impl WasiCtx {
 
     fn read(&mut self, fd: u32, max: usize) -> Result<Vec<u8>, u16> {
         if fd != 0 {
-            return match self.fds.get_mut(&fd) {
-                Some(Descriptor::File { file, .. }) => {
-                    let mut buffer = vec![0; max];
-                    let n = std::io::Read::read(file, &mut buffer).map_err(|e| fs::errno_of(&e))?;
-                    buffer.truncate(n);
-                    Ok(buffer)
-                }
-                Some(Descriptor::Dir { .. }) => Err(errno::ISDIR),
-                None => Err(errno::BADF),
-            };
+            return self.read_fd(fd, max);
         }
         match &mut self.stdin {
             Input::Inherit => {
@@ -317,6 +282,10 @@ fn call<T>(
     args: &[Val],
 ) -> Result<(), u16> {
     let a = |i| u32_arg(args, i);
+    if (name.starts_with("fd_") && name != "fd_write" && name != "fd_read") || name.starts_with("path_") {
+        let (mut guest, ctx) = Guest::of(&mut caller, get)?;
+        return files::call(name, unstable, &mut guest, ctx, args);
+    }
     match name {
         "args_sizes_get" | "environ_sizes_get" => {
             let (mut guest, ctx) = Guest::of(&mut caller, get)?;
@@ -380,234 +349,6 @@ fn call<T>(
             }
             guest.write_u32(a(3), bytes.len() as u32)
         }
-        "fd_fdstat_get" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let (filetype, flags, rights): (u8, u16, u64) = match a(0) {
-                0 => (FILETYPE_CHARACTER_DEVICE, 0, RIGHT_FD_READ | RIGHT_POLL_FD_READWRITE),
-                1 | 2 => (FILETYPE_CHARACTER_DEVICE, 0, RIGHT_FD_WRITE | RIGHT_POLL_FD_READWRITE),
-                fd => match ctx.fds.get(&fd) {
-                    Some(Descriptor::Dir { .. }) => (3, 0, u64::MAX),
-                    Some(Descriptor::File { append, .. }) => (4, u16::from(*append), u64::MAX),
-                    None => return Err(errno::BADF),
-                },
-            };
-            let mut stat = [0u8; 24];
-            stat[0] = filetype;
-            stat[2..4].copy_from_slice(&flags.to_le_bytes());
-            stat[8..16].copy_from_slice(&rights.to_le_bytes());
-            stat[16..24].copy_from_slice(&rights.to_le_bytes());
-            guest.write(a(1), &stat)
-        }
-        "fd_seek" | "fd_tell" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let (position, out) = if name == "fd_seek" {
-                let delta = args[1].i64().unwrap_or_default();
-                // wasi_unstable numbers `whence` CUR, END, SET; preview 1 SET, CUR, END.
-                let whence = match (a(2), unstable) {
-                    (0, false) | (2, true) => std::io::SeekFrom::Start(delta as u64),
-                    (1, false) | (0, true) => std::io::SeekFrom::Current(delta),
-                    (2, false) | (1, true) => std::io::SeekFrom::End(delta),
-                    _ => return Err(errno::INVAL),
-                };
-                (whence, a(3))
-            } else {
-                (std::io::SeekFrom::Current(0), a(1))
-            };
-            let offset = match ctx.fds.get_mut(&a(0)) {
-                Some(Descriptor::File { file, .. }) => {
-                    std::io::Seek::seek(file, position).map_err(|e| fs::errno_of(&e))?
-                }
-                Some(Descriptor::Dir { .. }) => return Err(errno::ISDIR),
-                None if a(0) <= 2 => return Err(errno::SPIPE),
-                None => return Err(errno::BADF),
-            };
-            guest.write_u64(out, offset)
-        }
-        "fd_close" => {
-            let (_, ctx) = Guest::of(&mut caller, get)?;
-            match a(0) {
-                0..=2 => Ok(()),
-                fd => ctx.fds.remove(&fd).map(drop).ok_or(errno::BADF),
-            }
-        }
-        "fd_sync" | "fd_datasync" => {
-            let (_, ctx) = Guest::of(&mut caller, get)?;
-            match ctx.fds.get(&a(0)) {
-                Some(Descriptor::File { file, .. }) => file.sync_all().map_err(|e| fs::errno_of(&e)),
-                Some(Descriptor::Dir { .. }) => Ok(()),
-                None if a(0) <= 2 => Ok(()),
-                None => Err(errno::BADF),
-            }
-        }
-        "fd_prestat_get" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            match ctx.fds.get(&a(0)) {
-                Some(Descriptor::Dir { preopen_name: Some(name), .. }) => {
-                    let mut prestat = [0u8; 8];
-                    prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
-                    guest.write(a(1), &prestat)
-                }
-                // Also how libc's scan of the preopens at start ends.
-                _ => Err(errno::BADF),
-            }
-        }
-        "fd_prestat_dir_name" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            match ctx.fds.get(&a(0)) {
-                Some(Descriptor::Dir { preopen_name: Some(name), .. }) => {
-                    let bytes = name.as_bytes();
-                    if (a(2) as usize) < bytes.len() {
-                        return Err(errno::INVAL);
-                    }
-                    guest.write(a(1), bytes)
-                }
-                _ => Err(errno::BADF),
-            }
-        }
-        "fd_filestat_get" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let meta = match ctx.fds.get(&a(0)) {
-                Some(Descriptor::File { file, .. }) => file.metadata().map_err(|e| fs::errno_of(&e))?,
-                Some(Descriptor::Dir { root, relative, .. }) => {
-                    std::fs::metadata(root.join(relative)).map_err(|e| fs::errno_of(&e))?
-                }
-                None if a(0) <= 2 => {
-                    let mut stat = [0u8; 64];
-                    stat[16] = FILETYPE_CHARACTER_DEVICE;
-                    return guest.write(a(1), &stat[..if unstable { 56 } else { 64 }]);
-                }
-                None => return Err(errno::BADF),
-            };
-            write_filestat(&mut guest, a(1), &meta, unstable)
-        }
-        "path_filestat_get" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let path = guest.read(a(2), a(3))?.to_vec();
-            let (host, _) = ctx.path(a(0), &path, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
-            let meta = std::fs::symlink_metadata(&host).map_err(|e| fs::errno_of(&e))?;
-            write_filestat(&mut guest, a(4), &meta, unstable)
-        }
-        "path_open" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let path = guest.read(a(2), a(3))?.to_vec();
-            let (oflags, fdflags) = (a(4), a(7));
-            let rights = args[5].i64().unwrap_or_default() as u64;
-            let (host, root) = ctx.path(a(0), &path, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
-            let wants_dir = oflags & OFLAGS_DIRECTORY != 0;
-            let is_dir = std::fs::symlink_metadata(&host).is_ok_and(|m| m.is_dir());
-            let write = rights & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE) != 0;
-            let descriptor = if wants_dir || (is_dir && !write) {
-                if !is_dir {
-                    return Err(if host.exists() { errno::NOTDIR } else { errno::NOENT });
-                }
-                Descriptor::Dir { relative: fs::relative_to(&root, &host), root, preopen_name: None }
-            } else {
-                use std::os::unix::fs::OpenOptionsExt;
-                let append = fdflags & FDFLAGS_APPEND != 0;
-                let mut options = std::fs::OpenOptions::new();
-                options
-                    .read(rights & RIGHT_FD_READ != 0 || !write)
-                    .write(write && !append)
-                    .append(append)
-                    .create(oflags & OFLAGS_CREAT != 0 && oflags & OFLAGS_EXCL == 0)
-                    .create_new(oflags & OFLAGS_CREAT != 0 && oflags & OFLAGS_EXCL != 0)
-                    .truncate(oflags & OFLAGS_TRUNC != 0);
-                if a(1) & LOOKUP_SYMLINK_FOLLOW == 0 {
-                    options.custom_flags(libc::O_NOFOLLOW);
-                }
-                let file = options.open(&host).map_err(|e| fs::errno_of(&e))?;
-                Descriptor::File { file, append }
-            };
-            let fd = ctx.next_fd();
-            ctx.fds.insert(fd, descriptor);
-            guest.write_u32(a(8), fd)
-        }
-        "fd_readdir" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let (root, relative) = ctx.dir(a(0))?;
-            let listing = fs::read_dir_entries(&root.join(relative), args[3].i64().unwrap_or_default() as u64)?;
-            let n = listing.len().min(a(2) as usize);
-            guest.write(a(1), &listing[..n])?;
-            guest.write_u32(a(4), n as u32)
-        }
-        "path_rename" => {
-            let (guest, ctx) = Guest::of(&mut caller, get)?;
-            let (from, to) = (guest.read(a(1), a(2))?.to_vec(), guest.read(a(4), a(5))?.to_vec());
-            let (from, _) = ctx.path(a(0), &from, false)?;
-            let (to, _) = ctx.path(a(3), &to, false)?;
-            std::fs::rename(from, to).map_err(|e| fs::errno_of(&e))
-        }
-        "path_link" => {
-            let (guest, ctx) = Guest::of(&mut caller, get)?;
-            let (from, to) = (guest.read(a(2), a(3))?.to_vec(), guest.read(a(5), a(6))?.to_vec());
-            let (from, _) = ctx.path(a(0), &from, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
-            let (to, _) = ctx.path(a(4), &to, false)?;
-            std::fs::hard_link(from, to).map_err(|e| fs::errno_of(&e))
-        }
-        "path_symlink" => {
-            let (guest, ctx) = Guest::of(&mut caller, get)?;
-            let (target, link) = (guest.read(a(0), a(1))?.to_vec(), guest.read(a(3), a(4))?.to_vec());
-            // An absolute target could only ever point outside the sandbox.
-            if target.first() == Some(&b'/') {
-                return Err(errno::NOTCAPABLE);
-            }
-            let (link, _) = ctx.path(a(2), &link, false)?;
-            std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(&target), link).map_err(|e| fs::errno_of(&e))
-        }
-        "path_readlink" => {
-            let (mut guest, ctx) = Guest::of(&mut caller, get)?;
-            let path = guest.read(a(1), a(2))?.to_vec();
-            let (host, _) = ctx.path(a(0), &path, false)?;
-            let target = std::fs::read_link(host).map_err(|e| fs::errno_of(&e))?;
-            let bytes = target.as_os_str().as_bytes();
-            let n = bytes.len().min(a(4) as usize);
-            guest.write(a(3), &bytes[..n])?;
-            guest.write_u32(a(5), n as u32)
-        }
-        "fd_filestat_set_size" => {
-            let (_, ctx) = Guest::of(&mut caller, get)?;
-            match ctx.fds.get(&a(0)) {
-                Some(Descriptor::File { file, .. }) => {
-                    file.set_len(args[1].i64().unwrap_or_default() as u64).map_err(|e| fs::errno_of(&e))
-                }
-                Some(Descriptor::Dir { .. }) => Err(errno::ISDIR),
-                None => Err(errno::BADF),
-            }
-        }
-        "fd_filestat_set_times" | "path_filestat_set_times" => {
-            let (guest, ctx) = Guest::of(&mut caller, get)?;
-            let (atim, mtim, flags) = if name == "fd_filestat_set_times" {
-                (args[1].i64(), args[2].i64(), a(3))
-            } else {
-                (args[4].i64(), args[5].i64(), a(6))
-            };
-            let times = fs::file_times(atim.unwrap_or_default() as u64, mtim.unwrap_or_default() as u64, flags)?;
-            if name == "fd_filestat_set_times" {
-                match ctx.fds.get(&a(0)) {
-                    Some(Descriptor::File { file, .. }) => file.set_times(times).map_err(|e| fs::errno_of(&e)),
-                    Some(Descriptor::Dir { root, relative, .. }) => fs::set_times(&root.join(relative), times),
-                    None => Err(errno::BADF),
-                }
-            } else {
-                let path = guest.read(a(2), a(3))?.to_vec();
-                let (host, _) = ctx.path(a(0), &path, a(1) & LOOKUP_SYMLINK_FOLLOW != 0)?;
-                fs::set_times(&host, times)
-            }
-        }
-        "fd_fdstat_set_flags" => {
-            let (_, ctx) = Guest::of(&mut caller, get)?;
-            match ctx.fds.get_mut(&a(0)) {
-                Some(Descriptor::File { file, append }) => {
-                    let want = a(1) & FDFLAGS_APPEND != 0;
-                    fs::set_append(file, want)?;
-                    *append = want;
-                    Ok(())
-                }
-                Some(Descriptor::Dir { .. }) => Err(errno::BADF),
-                None if a(0) <= 2 => Ok(()),
-                None => Err(errno::BADF),
-            }
-        }
         "poll_oneoff" => {
             let (mut guest, ctx) = Guest::of(&mut caller, get)?;
             let started = ctx.started;
@@ -617,17 +358,6 @@ fn call<T>(
             }
             guest.write_u32(a(3), events.len() as u32)
         }
-        "path_create_directory" | "path_remove_directory" | "path_unlink_file" => {
-            let (guest, ctx) = Guest::of(&mut caller, get)?;
-            let path = guest.read(a(1), a(2))?.to_vec();
-            let (host, _) = ctx.path(a(0), &path, false)?;
-            match name {
-                "path_create_directory" => std::fs::create_dir(&host),
-                "path_remove_directory" => std::fs::remove_dir(&host),
-                _ => std::fs::remove_file(&host),
-            }
-            .map_err(|e| fs::errno_of(&e))
-        }
         "sched_yield" => {
             std::thread::yield_now();
             Ok(())
@@ -635,19 +365,6 @@ fn call<T>(
         _ => Err(errno::NOSYS),
     }
 }
-
-const FILETYPE_CHARACTER_DEVICE: u8 = 2;
-const RIGHT_FD_READ: u64 = 1 << 1;
-const RIGHT_FD_WRITE: u64 = 1 << 6;
-const RIGHT_FD_ALLOCATE: u64 = 1 << 8;
-const RIGHT_FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
-const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
-const OFLAGS_CREAT: u32 = 1;
-const OFLAGS_DIRECTORY: u32 = 2;
-const OFLAGS_EXCL: u32 = 4;
-const OFLAGS_TRUNC: u32 = 8;
-const FDFLAGS_APPEND: u32 = 1;
-const RIGHT_POLL_FD_READWRITE: u64 = 1 << 27;
 
 enum Clock {
     Realtime,
@@ -660,10 +377,6 @@ fn check_clock(id: u32) -> Result<Clock, u16> {
         1..=3 => Ok(Clock::Monotonic),
         _ => Err(errno::INVAL),
     }
-}
-
-fn write_filestat(guest: &mut Guest<'_>, at: u32, meta: &std::fs::Metadata, unstable: bool) -> Result<(), u16> {
-    if unstable { guest.write(at, &fs::filestat_unstable(meta)) } else { guest.write(at, &fs::filestat(meta)) }
 }
 
 fn env_strings(ctx: &WasiCtx) -> Vec<String> {
