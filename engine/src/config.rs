@@ -235,6 +235,23 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) coverage: bool,
     pub(crate) opt_level: OptLevel,
+    pub(crate) bounds_checks: BoundsChecks,
+}
+
+/// How the Cranelift tier keeps loads and stores inside a linear memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BoundsChecks {
+    /// No code for most accesses: every memory reserves its whole 32-bit
+    /// index space plus a 2 GiB guard, so an access past the end faults on
+    /// an inaccessible page and the signal handler turns the fault into a
+    /// trap. Only accesses whose static offset reaches past the guard are
+    /// checked in code.
+    #[default]
+    GuardPages,
+    /// A compare and a conditional trap before every access (a check is
+    /// skipped only when the same address was already checked as far in
+    /// the same straight-line code).
+    Explicit,
 }
 
 impl Default for Config {
@@ -247,6 +264,7 @@ impl Default for Config {
             consume_fuel: false,
             coverage: false,
             opt_level: OptLevel::default(),
+            bounds_checks: BoundsChecks::default(),
         }
     }
 }
@@ -305,8 +323,6 @@ impl Config {
         self
     }
 
-    /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
-    /// Costs one counter increment per straight-line region entered.
     /// Optimization level of the compiling tiers (ignored by the interpreter).
     pub fn opt_level(&mut self, level: OptLevel) -> &mut Self {
         self.opt_level = level;
@@ -317,6 +333,19 @@ impl Config {
         self.opt_level
     }
 
+    /// How compiled code bounds-checks memory accesses (ignored by the
+    /// interpreter, which always checks).
+    pub fn bounds_checks(&mut self, checks: BoundsChecks) -> &mut Self {
+        self.bounds_checks = checks;
+        self
+    }
+
+    pub fn get_bounds_checks(&self) -> BoundsChecks {
+        self.bounds_checks
+    }
+
+    /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
+    /// Costs one counter increment per straight-line region entered.
     pub fn coverage(&mut self, enable: bool) -> &mut Self {
         self.coverage = enable;
         self

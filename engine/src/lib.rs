@@ -30,7 +30,7 @@ pub mod module;
 pub mod runtime;
 pub mod wasi;
 
-pub use config::{Config, Limits, OptLevel, Proposal, Tier};
+pub use config::{BoundsChecks, Config, Limits, OptLevel, Proposal, Tier};
 pub use engine::Engine;
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};

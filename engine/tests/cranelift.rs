@@ -3,13 +3,21 @@
 //! threads at once; host functions (direct, indirect, several results,
 //! errors, re-entry, panics); fuel charged as on the interpreter.
 
-use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val};
+use engine::{BoundsChecks, Config, Engine, Linker, Module, Store, Tier, TrapCode, Val};
 
 fn engine() -> Engine {
+    engine_with(BoundsChecks::default())
+}
+
+fn engine_with(checks: BoundsChecks) -> Engine {
     let mut config = Config::new();
-    config.tier(Tier::Cranelift);
+    config.tier(Tier::Cranelift).bounds_checks(checks);
     Engine::new(&config).expect("the cranelift tier is usable")
 }
+
+/// Memory tests run with the guard regions and signal handler, and with
+/// explicit checks.
+const BOUNDS_CHECKS: [BoundsChecks; 2] = [BoundsChecks::GuardPages, BoundsChecks::Explicit];
 
 const MEMORY: &str = r#"(module
   (memory (export "mem") 1 4)
@@ -18,6 +26,8 @@ const MEMORY: &str = r#"(module
   (func (export "load32") (param i32) (result i32) (i32.load offset=0 (local.get 0)))
   (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
   (func (export "load_off") (param i32) (result i32) (i32.load16_s offset=65534 (local.get 0)))
+  ;; An offset beyond any guard region: checked in code in every mode.
+  (func (export "load_far") (param i32) (result i32) (i32.load offset=0xfffffff0 (local.get 0)))
   ;; One address, a narrow access then a wider one: the second needs its own check.
   (func (export "narrow_then_wide") (param i32) (result i64)
     (i64.add (i64.load8_u (local.get 0)) (i64.load (local.get 0))))
@@ -47,7 +57,13 @@ fn call(store: &mut Store<()>, instance: &engine::Instance, name: &str, args: &[
 
 #[test]
 fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
-    let engine = engine();
+    for checks in BOUNDS_CHECKS {
+        bounds_are_checked_at_every_offset_near_the_end(checks);
+    }
+}
+
+fn bounds_are_checked_at_every_offset_near_the_end(checks: BoundsChecks) {
+    let engine = engine_with(checks);
     let module = Module::new(&engine, MEMORY).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
@@ -58,7 +74,7 @@ fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
             let expect = |size: u32| if fits(size) { Ok(()) } else { Err(TrapCode::MemoryOutOfBounds) };
             for (name, size) in [("load8", 1), ("load32", 4), ("load64", 8), ("narrow_then_wide", 8)] {
                 let got = call(&mut store, &instance, name, &[Val::I32(at as i32)]).map(|_| ());
-                assert_eq!(got, expect(size), "{name} at {at} with {pages} pages");
+                assert_eq!(got, expect(size), "{name} at {at} with {pages} pages, {checks:?}");
             }
             let got = call(&mut store, &instance, "store32", &[Val::I32(at as i32), Val::I32(7)]).map(|_| ());
             assert_eq!(got, expect(4), "store32 at {at} with {pages} pages");
@@ -73,6 +89,12 @@ fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
         for at in [u32::MAX, u32::MAX - 3, 1 << 31] {
             assert_eq!(call(&mut store, &instance, "load32", &[Val::I32(at as i32)]), Err(TrapCode::MemoryOutOfBounds));
         }
+        for at in [0, 16, u32::MAX] {
+            assert_eq!(
+                call(&mut store, &instance, "load_far", &[Val::I32(at as i32)]),
+                Err(TrapCode::MemoryOutOfBounds)
+            );
+        }
         assert_eq!(call(&mut store, &instance, "size", &[]).unwrap(), vec![Val::I32(pages as i32)]);
         // Growth by the host is seen by compiled code at once.
         instance.get_memory(&store, "mem").unwrap().grow(&mut store, 1).unwrap();
@@ -86,11 +108,12 @@ fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
 
 #[test]
 fn many_threads_run_compiled_code_at_once() {
-    let engine = engine();
-    let module = Module::new(&engine, MEMORY).unwrap();
+    let engines = BOUNDS_CHECKS.map(engine_with);
+    let modules = engines.clone().map(|engine| Module::new(&engine, MEMORY).unwrap());
     let threads: Vec<_> = (0..8)
         .map(|t| {
-            let (engine, module) = (engine.clone(), module.clone());
+            // Half the threads fault on guard pages while the others check.
+            let (engine, module) = (engines[t as usize % 2].clone(), modules[t as usize % 2].clone());
             std::thread::spawn(move || {
                 let mut store = Store::new(&engine, ());
                 let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
@@ -116,7 +139,13 @@ fn many_threads_run_compiled_code_at_once() {
 
 #[test]
 fn memory_grow_in_compiled_code_moves_the_bounds() {
-    let engine = engine();
+    for checks in BOUNDS_CHECKS {
+        memory_grow_moves_the_bounds(checks);
+    }
+}
+
+fn memory_grow_moves_the_bounds(checks: BoundsChecks) {
+    let engine = engine_with(checks);
     let module = Module::new(
         &engine,
         r#"(module (memory (export "mem") 1 3)

@@ -192,7 +192,7 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     let mut values = vec![0u64; args.len().max(results.len())];
     values[..args.len()].copy_from_slice(args);
     // SAFETY: as above; nothing else holds a reference into the store.
-    let frames_before = unsafe { (*store).trap_frames.get().len };
+    let frames_before = unsafe { (*store).trap_pcs.len() };
     // SAFETY: as above; nothing else holds a reference into the store.
     unsafe { (*store).prime_instances(crate::compile::cranelift::current_stack_limit()) };
     // SAFETY: function (instance, def_index) takes `args` and returns
@@ -203,8 +203,9 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     if let Some(panic) = inner.pending_panic.take() {
         std::panic::resume_unwind(panic);
     }
-    let frames = inner.trap_frames.get_mut().take_since(frames_before);
+    let pcs = inner.trap_pcs.split_off(frames_before.min(inner.trap_pcs.len()));
     if let Some(code) = trapped {
+        let frames: Vec<(u32, u32)> = pcs.iter().filter_map(|pc| inner.compiled_frame_at(*pc)).collect();
         let trap = inner.pending_trap.take().unwrap_or_else(|| Trap::new(code));
         return Err(trap.with_backtrace(|| inner.frame_infos(&frames)));
     }

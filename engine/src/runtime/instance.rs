@@ -180,7 +180,6 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         entity.vmctx.set_runtime(inner.trap.as_ptr(), entity.code.as_ptr());
         entity.vmctx.set_instance(instance_index);
         entity.vmctx.set_function_tables(inner.func_refs_view.as_ptr(), entity.type_ids.as_ptr());
-        entity.vmctx.set_trap_frames(inner.trap_frames.as_ptr());
         entity.vmctx.set_store(inner);
         entity.vmctx.set_stack_limit(inner.stack_limit);
         let defined = &entity.funcs[info.num_imported_funcs as usize..];

@@ -34,10 +34,16 @@ unsafe impl Send for LinearMemory {}
 // SAFETY: see `Send`: shared references only read through the mapping.
 unsafe impl Sync for LinearMemory {}
 
-/// Bytes reserved after the largest possible size, so that an access at
-/// `offset + index` just past the end hits unmapped memory rather than a
-/// neighbouring allocation, even for compiled tiers that elide checks.
-const GUARD_BYTES: usize = 2 << 30;
+/// Bytes reserved after the 4 GiB a 32-bit index can reach. Compiled code
+/// (with guard-page bounds checks) adds an unchecked 32-bit index to the
+/// base and a static offset below this, so every such access lands inside
+/// the reservation: in the accessible part or in inaccessible pages that
+/// fault (and trap), never in a neighbouring allocation.
+pub const GUARD_BYTES: usize = 2 << 30;
+
+/// The whole 32-bit index space, reserved for every memory whatever its
+/// maximum (address space only: nothing is committed).
+const INDEX_SPACE: usize = 1 << 32;
 
 impl LinearMemory {
     /// `limit_bytes` is the engine's cap on any memory's size.
@@ -54,7 +60,7 @@ impl LinearMemory {
                 ty.limits.min
             )));
         }
-        let reserved = (max_pages * WASM_PAGE_SIZE) as usize + GUARD_BYTES;
+        let reserved = INDEX_SPACE.max((max_pages * WASM_PAGE_SIZE) as usize) + GUARD_BYTES;
         // SAFETY: an anonymous private mapping at an address the kernel picks;
         // no existing memory is affected. PROT_NONE + NORESERVE commits nothing.
         let base = unsafe {

@@ -107,8 +107,9 @@ pub(crate) struct StoreInner {
     pub(crate) func_refs: Vec<VMFuncRef>,
     /// Where instances' vmctx find `func_refs`, kept in step with it.
     pub(crate) func_refs_view: VMBox<VMFuncRefs>,
-    /// Frames compiled code recorded while a trap unwound it.
-    pub(crate) trap_frames: VMBox<super::vmctx::VMTrapFrames>,
+    /// Program counters of the compiled frames traps unwound, innermost
+    /// first (nested entries append theirs before their callers').
+    pub(crate) trap_pcs: Vec<usize>,
     /// The (store address, thread stack limit) every instance's vmctx was
     /// last primed with: refreshed on entry when the store has moved or the
     /// thread changed, so compiled code may call into any instance directly.
@@ -198,6 +199,15 @@ impl StoreInner {
             .collect()
     }
 
+    /// The (instance, function index) whose compiled code holds `pc`.
+    pub(crate) fn compiled_frame_at(&self, pc: usize) -> Option<(u32, u32)> {
+        self.instances.iter().enumerate().find_map(|(i, instance)| {
+            let crate::compile::CompiledCode::Cranelift(compiled) = &instance.module.inner.code else { return None };
+            let def_index = compiled.function_at(pc)?;
+            Some((i as u32, instance.module.info().num_imported_funcs + def_index))
+        })
+    }
+
     /// Points every instance's vmctx at this store's current address and
     /// the current thread's stack limit, unless they already are.
     pub(crate) fn prime_instances(&mut self, stack_limit: usize) {
@@ -248,10 +258,7 @@ impl<T> Store<T> {
                 func_refs: Vec::new(),
                 func_refs_view: VMBox::new(VMFuncRefs { base: std::ptr::null(), len: 0 }),
                 primed: (0, 0),
-                trap_frames: VMBox::new(super::vmctx::VMTrapFrames {
-                    len: 0,
-                    frames: [0; super::vmctx::VMTrapFrames::FRAMES],
-                }),
+                trap_pcs: Vec::new(),
                 host_call: host_call_shim::<T>,
                 pending_trap: None,
                 pending_panic: None,

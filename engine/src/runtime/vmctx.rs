@@ -14,7 +14,6 @@
 //! instance                    usize: this instance's index in the store
 //! function references         *const VMFuncRefs: the store's functions as compiled code calls them
 //! type ids                    *const u32: store-wide type id of each of the module's types
-//! trap frames                 *mut VMTrapFrames: where unwinding code records its frames
 //! ```
 //!
 //! Imported and defined objects look the same: the slot points at the
@@ -67,32 +66,6 @@ pub struct VMFuncRef {
 unsafe impl Send for VMFuncRef {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for VMFuncRef {}
-
-/// The frames a trap unwound in compiled code, innermost first, each
-/// `(instance << 32) | function index`, written by the functions' trap exits
-/// without calling out (a call would make every function a non-leaf). Only
-/// the first `FRAMES - 1` frames and the last one are kept: later ones
-/// overwrite the final slot.
-#[repr(C)]
-#[derive(Debug)]
-pub struct VMTrapFrames {
-    /// Frames written so far (may exceed `FRAMES`).
-    pub len: u64,
-    pub frames: [u64; VMTrapFrames::FRAMES],
-}
-
-impl VMTrapFrames {
-    pub const FRAMES: usize = 64;
-
-    /// (instance, function index) of the frames written since `from`.
-    pub(crate) fn take_since(&mut self, from: u64) -> Vec<(u32, u32)> {
-        let end = (self.len as usize).min(Self::FRAMES);
-        let start = (from as usize).min(end);
-        let frames = self.frames[start..end].iter().map(|f| ((f >> 32) as u32, *f as u32)).collect();
-        self.len = from;
-        frames
-    }
-}
 
 /// The store's function references, indexed by store function index (a
 /// table element `e` names function `e - 1`). Updated in place when the
@@ -224,14 +197,9 @@ impl VMOffsets {
         self.header() + 6 * SLOT
     }
 
-    /// Where compiled code finds the store's trap-frame log.
-    pub fn trap_frames(&self) -> u32 {
-        self.header() + 7 * SLOT
-    }
-
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
-        self.header() + 8 * SLOT
+        self.header() + 7 * SLOT
     }
 }
 
@@ -294,12 +262,6 @@ impl VMContext {
         self.slots[(t / SLOT) as usize] = type_ids as usize;
     }
 
-    /// Points compiled code at the store's trap-frame log.
-    pub(crate) fn set_trap_frames(&mut self, log: *mut VMTrapFrames) {
-        let at = self.offsets.trap_frames();
-        self.slots[(at / SLOT) as usize] = log as usize;
-    }
-
     pub(crate) fn set_instance(&mut self, index: u32) {
         let at = self.offsets.instance();
         self.slots[(at / SLOT) as usize] = index as usize;
@@ -360,8 +322,7 @@ mod tests {
         assert_eq!((o.trap_slot(), o.functions(), o.stack_limit()), (6 * s, 7 * s, 8 * s));
         assert_eq!((o.store(), o.instance()), (9 * s, 10 * s));
         assert_eq!((o.func_refs(), o.type_ids()), (11 * s, 12 * s));
-        assert_eq!(o.trap_frames(), 13 * s);
-        assert_eq!(o.size(), 14 * s);
+        assert_eq!(o.size(), 13 * s);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! Every builtin gets the store (from the vmctx, set on each entry) and the
 //! calling instance's index; the ones that can trap return 0 or the trap's
-//! number, which the calling code stores in the trap slot before returning.
+//! number, which they also leave in the store's trap slot: the calling
+//! code then executes a trap instruction and the entry reads the slot.
 //! No builtin may unwind into generated code: a panic inside one (a host
 //! function's, typically) is caught, parked in the store and resumed once
 //! control is back in Rust at the host → wasm entry.
@@ -27,8 +28,8 @@ use crate::runtime::store::{FuncKind, StoreInner};
 /// # Safety
 /// See the module docs.
 unsafe fn guarded(store: *mut StoreInner, body: impl FnOnce(*mut StoreInner) -> Result<(), TrapCode>) -> u32 {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| body(store))) {
-        Ok(Ok(())) => 0,
+    let number = match std::panic::catch_unwind(AssertUnwindSafe(|| body(store))) {
+        Ok(Ok(())) => return 0,
         Ok(Err(code)) => trap_number(code),
         Err(panic) => {
             // SAFETY: the body has returned, so no borrow of the store it
@@ -36,7 +37,11 @@ unsafe fn guarded(store: *mut StoreInner, body: impl FnOnce(*mut StoreInner) -> 
             unsafe { (*store).pending_panic = Some(panic) };
             trap_number(TrapCode::HostError)
         }
-    }
+    };
+    // The calling code traps next; the entry reads the number from here.
+    // SAFETY: as above.
+    unsafe { *(*store).trap.as_ptr() = number };
+    number
 }
 
 /// `memory.grow`: the old size in pages, or -1 (as u32) when it cannot grow.

@@ -19,6 +19,8 @@ fn shared_flags(opt: OptLevel) -> Result<settings::Flags> {
     // Functions with more results than return registers (multi-value)
     // return the rest through a hidden area the caller provides.
     set(&mut b, "enable_multi_ret_implicit_sret", "true")?;
+    // Traps are found by the signal handler walking frame pointers.
+    set(&mut b, "preserve_frame_pointers", "true")?;
     // The IR is checked in debug builds (tests), not in release builds.
     set(&mut b, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
     Ok(settings::Flags::new(b))

@@ -7,7 +7,13 @@
 //! Layout: [`isa`] (host target and flags), [`translate`] (function bodies;
 //! `translate::calls` for calls and builtin-backed operators), [`vm`] (what
 //! compiled code reaches through its vmctx), `builtins` (runtime functions
-//! compiled code calls), `code_memory` (W^X placement). All functions of a
+//! compiled code calls), `code_memory` (W^X placement), `signals` (traps:
+//! every trap is a fault at a registered trap site that the signal handler
+//! turns into a return to the host → wasm entry, with the wasm frames found
+//! by walking frame pointers). Memory accesses are bounds-checked by the
+//! memories' guard regions by default (`BoundsChecks::GuardPages`: no code
+//! for accesses with static offsets below 2 GiB) or by an explicit compare
+//! and conditional trap (`BoundsChecks::Explicit`). All functions of a
 //! module are compiled into one buffer; calls go through a table of code
 //! pointers and builtins are called at addresses embedded as constants, so
 //! nothing needs relocating.
@@ -22,6 +28,7 @@
 mod builtins;
 mod code_memory;
 pub mod isa;
+mod signals;
 mod translate;
 mod vm;
 
@@ -50,12 +57,18 @@ pub(crate) struct ModuleCompiler {
     code: Vec<u8>,
     /// Offset of each defined function in `code`.
     offsets: Vec<usize>,
+    /// (start, end) of each defined function in `code`.
+    ranges: Vec<(u32, u32)>,
+    /// (offset in `code`, code) of every trap site of the functions.
+    traps: Vec<(u32, ir::TrapCode)>,
 }
 
 /// A compiled module: its code, where each function starts, and a
 /// host → wasm trampoline per function type.
 #[derive(Debug)]
 pub(crate) struct CompiledModule {
+    /// Declared before `memory`: the code is unregistered before unmapping.
+    registration: signals::Registration,
     memory: CodeMemory,
     offsets: Vec<usize>,
     trampolines: HashMap<FuncType, usize>,
@@ -70,9 +83,15 @@ impl CompiledModule {
         self.offsets.iter().map(|o| self.memory.at(*o)).collect()
     }
 
+    /// The defined function whose code holds `pc`.
+    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
+        self.registration.info().function_at(pc).map(|i| i as u32)
+    }
+
     /// Calls compiled function `callee` (of type `ty`) with `vmctx`;
     /// `values` holds the arguments and receives the results (32-bit ones
-    /// zero-extended). Returns the trap, if one happened.
+    /// zero-extended). Returns the trap, if one happened, with the program
+    /// counters of the wasm frames it unwound (innermost first).
     ///
     /// # Safety
     /// `callee` must be a function of this module of type `ty`; `vmctx` must
@@ -86,21 +105,19 @@ impl CompiledModule {
         vmctx: *const u8,
         trap: *mut u32,
         values: &mut [u64],
-    ) -> Option<crate::error::TrapCode> {
+    ) -> Result<(), (crate::error::TrapCode, Vec<usize>)> {
         let trampoline = self.memory.at(self.trampolines[ty]);
         // SAFETY: `trap` is the live trap slot (caller's contract).
         unsafe { *trap = 0 };
-        // SAFETY: the trampoline was compiled for (callee, vmctx, values) with
-        // the platform's C calling convention and for exactly `ty`; the rest
-        // is the caller's contract.
-        unsafe {
-            let entry: extern "C" fn(*const u8, *const u8, *mut u64) = std::mem::transmute(trampoline);
-            entry(callee, vmctx, values.as_mut_ptr());
-        }
-        // SAFETY: as above. The slot is cleared again: a host function that
-        // called this and caught the trap must not leave it set for the
-        // compiled code it returns to.
-        let trapped = vm::trap_from_number(unsafe { std::mem::replace(&mut *trap, 0) });
+        // SAFETY: the trampoline was compiled for (callee, vmctx, values)
+        // with the platform's C calling convention and for exactly `ty`, and
+        // is part of this module's registered code; the rest is the
+        // caller's contract.
+        let outcome = unsafe { signals::call(trampoline, callee, vmctx, values.as_mut_ptr()) };
+        // SAFETY: as above. The slot (where a failing builtin put its trap's
+        // number) is cleared again: a host function that called this and
+        // caught the trap must not leave it set for the code it returns to.
+        let raised = unsafe { std::mem::replace(&mut *trap, 0) };
         // Compiled code leaves the upper half of a 32-bit result undefined;
         // the rest of the engine keeps 32-bit values zero-extended.
         for (v, t) in values.iter_mut().zip(ty.results()) {
@@ -108,7 +125,7 @@ impl CompiledModule {
                 *v &= 0xffff_ffff;
             }
         }
-        trapped
+        outcome.map_err(|trapped| (vm::trap_code_of(trapped.code, raised), trapped.pcs))
     }
 }
 
@@ -123,7 +140,9 @@ pub(crate) fn current_stack_limit() -> usize {
 }
 
 /// Runs defined function `def_index` of store instance `instance` with
-/// `values` (arguments in, results out); returns the trap, if any.
+/// `values` (arguments in, results out); returns the trap, if any, after
+/// appending the program counters of the frames it unwound to the store's
+/// `trap_pcs`.
 ///
 /// # Safety
 /// `store` must point at a live store that nothing else borrows until this
@@ -152,20 +171,29 @@ pub(crate) unsafe fn run_function(
     // type `ty`; the vmctx belongs to its instance and points at the store's
     // trap slot, the thread's stack limit and the store; `values` is sized
     // by the caller.
-    unsafe { compiled.call(callee, ty, vmctx, trap, values) }
+    let (code, pcs) = unsafe { compiled.call(callee, ty, vmctx, trap, values) }.err()?;
+    // SAFETY: the call has returned; nothing else borrows the store.
+    unsafe { (*store).trap_pcs.extend(pcs) };
+    Some(code)
 }
 
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
         let isa = isa::host_isa(config.opt_level)?;
-        let translator =
-            translate::Translator::new(isa.default_call_conv(), isa.frontend_config(), config.consume_fuel);
+        let translator = translate::Translator::new(
+            isa.default_call_conv(),
+            isa.frontend_config(),
+            config.consume_fuel,
+            config.bounds_checks == crate::config::BoundsChecks::GuardPages,
+        );
         Ok(ModuleCompiler {
             isa,
             translator,
             context: cranelift_codegen::Context::new(),
             code: Vec::new(),
             offsets: Vec::new(),
+            ranges: Vec::new(),
+            traps: Vec::new(),
         })
     }
 
@@ -184,10 +212,11 @@ impl ModuleCompiler {
                 "cranelift emitted a relocation (a libcall) this tier cannot link yet".into(),
             ));
         }
-        let bytes = compiled.code_buffer().to_vec();
         let offset = self.code.len().next_multiple_of(FUNCTION_ALIGN);
+        self.traps.extend(compiled.buffer.traps().iter().map(|t| (offset as u32 + t.offset, t.code)));
+        let bytes = compiled.code_buffer();
         self.code.resize(offset, 0);
-        self.code.extend_from_slice(&bytes);
+        self.code.extend_from_slice(bytes);
         self.context.clear();
         Ok(offset)
     }
@@ -205,6 +234,7 @@ impl ModuleCompiler {
         self.translator.translate(info, index, validator, body, &mut self.context.func)?;
         let offset = self.emit()?;
         self.offsets.push(offset);
+        self.ranges.push((offset as u32, self.code.len() as u32));
         Ok(())
     }
 
@@ -253,8 +283,19 @@ impl ModuleCompiler {
                 slot.insert(offset);
             }
         }
+        if self.code.len() > u32::MAX as usize {
+            return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
+        }
+        self.traps.sort_by_key(|(offset, _)| *offset);
         let memory = CodeMemory::new(&self.code)?;
-        Ok(CompiledModule { memory, offsets: self.offsets, trampolines })
+        let start = memory.at(0) as usize;
+        let registration = signals::register(signals::CodeInfo {
+            start,
+            end: start + self.code.len(),
+            functions: self.ranges,
+            traps: self.traps,
+        });
+        Ok(CompiledModule { registration, memory, offsets: self.offsets, trampolines })
     }
 }
 
@@ -310,16 +351,13 @@ impl Standalone {
         let mut trap = 0u32;
         let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
         vmctx.set_runtime(&mut trap, self.functions.as_ptr());
-        let mut frames =
-            crate::runtime::vmctx::VMTrapFrames { len: 0, frames: [0; crate::runtime::vmctx::VMTrapFrames::FRAMES] };
-        vmctx.set_trap_frames(&mut frames);
         vmctx.set_stack_limit(vm::stack_limit());
         let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
         // SAFETY: `callee` is function `index` of this module, of type `ty`;
         // the vmctx (no memories, globals or tables, as checked in `new`)
         // points at `trap` and this thread's stack limit; `values` is sized
         // for both arguments and results.
-        if let Some(code) = unsafe { self.compiled.call(callee, ty, vmctx.as_ptr(), &mut trap, &mut values) } {
+        if let Err((code, _)) = unsafe { self.compiled.call(callee, ty, vmctx.as_ptr(), &mut trap, &mut values) } {
             return Err(Error::Trap(crate::error::Trap::new(code)));
         }
         values.truncate(ty.results().len());

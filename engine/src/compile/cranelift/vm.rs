@@ -1,7 +1,7 @@
 //! What compiled code reaches through its vmctx argument: the instance's
 //! `VMContext` (layout in `runtime/vmctx.rs`, offsets from `VMOffsets`).
 
-use cranelift_codegen::ir::{Type, types};
+use cranelift_codegen::ir::{self, Type, types};
 
 use crate::error::TrapCode;
 use crate::module::ModuleInfo;
@@ -28,6 +28,29 @@ pub(crate) fn trap_number(code: TrapCode) -> u32 {
 
 pub(crate) fn trap_from_number(n: u32) -> Option<TrapCode> {
     n.checked_sub(1).and_then(|i| TrapCode::ALL.get(i as usize).copied())
+}
+
+/// The Cranelift trap code of a trap site raising `code`.
+pub(crate) fn clif_trap(code: TrapCode) -> ir::TrapCode {
+    ir::TrapCode::unwrap_user(trap_number(code) as u8)
+}
+
+/// The trap site after a builtin that failed: the trap's number is in the
+/// store's trap slot.
+pub(crate) const RAISED_BY_BUILTIN: ir::TrapCode = ir::TrapCode::unwrap_user(250);
+
+/// The trap a fault at a site of Cranelift code `code` means; `raised` is
+/// the trap slot's content (for `RAISED_BY_BUILTIN`).
+pub(crate) fn trap_code_of(code: ir::TrapCode, raised: u32) -> TrapCode {
+    match code {
+        ir::TrapCode::HEAP_OUT_OF_BOUNDS => TrapCode::MemoryOutOfBounds,
+        ir::TrapCode::STACK_OVERFLOW => TrapCode::StackOverflow,
+        ir::TrapCode::INTEGER_OVERFLOW => TrapCode::IntegerOverflow,
+        ir::TrapCode::INTEGER_DIVISION_BY_ZERO => TrapCode::IntegerDivisionByZero,
+        ir::TrapCode::BAD_CONVERSION_TO_INTEGER => TrapCode::BadConversionToInteger,
+        RAISED_BY_BUILTIN => trap_from_number(raised).unwrap_or(TrapCode::HostError),
+        user => trap_from_number(u32::from(user.as_raw().get())).unwrap_or(TrapCode::HostError),
+    }
 }
 
 /// Bytes of stack kept free below the limit for the host's own needs

@@ -12,7 +12,6 @@ use crate::compile::cranelift::{builtins, vm};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
 use crate::runtime::vmctx::VMFuncRef;
-use cranelift_codegen::ir::BlockArg;
 
 const I32: Type = types::I32;
 const I64: Type = types::I64;
@@ -108,13 +107,10 @@ impl FuncState<'_> {
         self.trap_on_number(b, number);
     }
 
-    /// Returns with the trap when `number` (an i32) is not 0.
+    /// Traps when `number` (an i32) is not 0: the builtin that returned it
+    /// left the trap's number in the trap slot.
     fn trap_on_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        let exit = self.exits.for_number(b);
-        let ok = b.create_block();
-        b.ins().brif(number, exit, &[BlockArg::Value(number)], ok, &[]);
-        b.seal_block(ok);
-        b.switch_to_block(ok);
+        b.ins().trapnz(number, super::vm::RAISED_BY_BUILTIN);
     }
 
     fn take(&mut self, n: usize) -> Vec<Value> {
@@ -262,7 +258,6 @@ impl FuncState<'_> {
         call_args.extend(args);
         let call = b.ins().call_indirect(sig, code, &call_args);
         let results = b.inst_results(call).to_vec();
-        self.propagate_trap(b);
         // The callee may have grown a memory.
         self.reload_memory_bounds(b);
         self.stack.extend(results);
@@ -334,7 +329,6 @@ impl FuncState<'_> {
         b.seal_block(done);
         b.switch_to_block(done);
         let results = b.block_params(done).to_vec();
-        self.propagate_trap(b);
         // The callee may have grown a memory.
         self.reload_memory_bounds(b);
         self.stack.extend(results);

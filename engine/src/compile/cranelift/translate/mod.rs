@@ -103,6 +103,8 @@ pub(crate) struct Translator {
     frontend: TargetFrontendConfig,
     /// Whether compiled code meters fuel.
     fuel: bool,
+    /// Whether memories' guard regions stand in for bounds checks.
+    guard_pages: bool,
 }
 
 struct FuncState<'a> {
@@ -122,23 +124,26 @@ struct FuncState<'a> {
     /// may grow it (calls, `memory.grow`), so accesses in between need no
     /// loads for their bounds check.
     memory_bounds: Vec<Option<(Variable, Variable)>>,
+    /// Whether memories' guard regions stand in for bounds checks.
+    guard_pages: bool,
     /// Accesses already bounds-checked in the current straight-line code:
     /// (memory, address value, end of the access past the address). A later
     /// access through the same address value that ends no further needs no
     /// check (memories never shrink). Forgotten at every control operator.
     checked: Vec<(u32, Value, u64)>,
-    /// The function's shared trap exits.
-    exits: Exits,
-    /// This function's index in its module (for backtraces).
-    func_index: u32,
     vmctx: Value,
     offsets: vm::VMOffsets,
     results: Vec<Type>,
 }
 
 impl Translator {
-    pub(crate) fn new(call_conv: CallConv, frontend: TargetFrontendConfig, fuel: bool) -> Translator {
-        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend, fuel }
+    pub(crate) fn new(
+        call_conv: CallConv,
+        frontend: TargetFrontendConfig,
+        fuel: bool,
+        guard_pages: bool,
+    ) -> Translator {
+        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend, fuel, guard_pages }
     }
 
     /// Translates `body` (defined function `func_index`) into `func`.
@@ -212,8 +217,7 @@ impl Translator {
                 .map(|m| (!m.memory64).then(|| (b.declare_var(vm::POINTER), b.declare_var(vm::POINTER))))
                 .collect(),
             checked: Vec::new(),
-            exits: Exits::default(),
-            func_index,
+            guard_pages: self.guard_pages,
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
@@ -228,112 +232,9 @@ impl Translator {
         }
         ops.finish().map_err(Error::from_wasmparser)?;
         state.finish_fuel_region(&mut b);
-        state.fill_exits(&mut b);
         b.seal_all_blocks();
         b.finalize(frontend);
         Ok(())
-    }
-}
-
-/// Cold blocks every trapping point of a function jumps to (one per trap
-/// code, one taking the number as a parameter, one for a callee's trap),
-/// created on first use and filled in when the function is finished: far
-/// fewer blocks and instructions than an exit per trapping point.
-#[derive(Default)]
-struct Exits {
-    by_code: Vec<(TrapCode, ir::Block)>,
-    by_number: Option<ir::Block>,
-    unwind: Option<ir::Block>,
-}
-
-impl Exits {
-    fn cold(b: &mut FunctionBuilder<'_>) -> ir::Block {
-        let block = b.create_block();
-        b.set_cold_block(block);
-        block
-    }
-
-    /// Stores the trap's number and returns.
-    fn for_code(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) -> ir::Block {
-        if let Some((_, block)) = self.by_code.iter().find(|(c, _)| *c == code) {
-            return *block;
-        }
-        let block = Self::cold(b);
-        self.by_code.push((code, block));
-        block
-    }
-
-    /// Stores its i32 parameter as the trap number and returns.
-    fn for_number(&mut self, b: &mut FunctionBuilder<'_>) -> ir::Block {
-        *self.by_number.get_or_insert_with(|| {
-            let block = Self::cold(b);
-            b.append_block_param(block, types::I32);
-            block
-        })
-    }
-
-    /// Returns (the trap is already recorded).
-    fn unwind(&mut self, b: &mut FunctionBuilder<'_>) -> ir::Block {
-        *self.unwind.get_or_insert_with(|| Self::cold(b))
-    }
-}
-
-impl FuncState<'_> {
-    /// Each exit stores its trap number (the unwinding one has none to
-    /// store) and jumps to one tail that records this frame and returns.
-    fn fill_exits(&mut self, b: &mut FunctionBuilder<'_>) {
-        let exits = std::mem::take(&mut self.exits);
-        if exits.by_code.is_empty() && exits.by_number.is_none() && exits.unwind.is_none() {
-            return;
-        }
-        let tail = Exits::cold(b);
-        for (code, block) in exits.by_code {
-            b.switch_to_block(block);
-            let number = b.ins().iconst(types::I32, i64::from(vm::trap_number(code)));
-            self.store_trap(b, number);
-            b.ins().jump(tail, &[]);
-        }
-        if let Some(block) = exits.by_number {
-            b.switch_to_block(block);
-            let number = b.block_params(block)[0];
-            self.store_trap(b, number);
-            b.ins().jump(tail, &[]);
-        }
-        if let Some(block) = exits.unwind {
-            b.switch_to_block(block);
-            b.ins().jump(tail, &[]);
-        }
-        b.seal_block(tail);
-        b.switch_to_block(tail);
-        self.record_frame(b);
-        let zeros: Vec<Value> = self.results.clone().into_iter().map(|t| zero_of(b, t)).collect();
-        b.ins().return_(&zeros);
-    }
-
-    /// Appends this frame to the store's trap-frame log (`VMTrapFrames`):
-    /// at index min(len, FRAMES - 1), so a deep unwinding keeps the
-    /// innermost frames and the outermost one, without a branch or a call.
-    fn record_frame(&mut self, b: &mut FunctionBuilder<'_>) {
-        use crate::runtime::vmctx::VMTrapFrames;
-        let trusted = MemFlagsData::trusted();
-        let log = b.ins().load(vm::POINTER, trusted, self.vmctx, self.offsets.trap_frames() as i32);
-        let len = b.ins().load(types::I64, trusted, log, std::mem::offset_of!(VMTrapFrames, len) as i32);
-        let last = b.ins().iconst(types::I64, VMTrapFrames::FRAMES as i64 - 1);
-        let index = b.ins().umin(len, last);
-        let offset = b.ins().ishl_imm_u(index, 3);
-        let slot = b.ins().iadd(log, offset);
-        let instance = b.ins().load(types::I32, trusted, self.vmctx, self.offsets.instance() as i32);
-        let instance = b.ins().uextend(types::I64, instance);
-        let high = b.ins().ishl_imm_u(instance, 32);
-        let frame = b.ins().bor_imm_u(high, i64::from(self.func_index));
-        b.ins().store(trusted, frame, slot, std::mem::offset_of!(VMTrapFrames, frames) as i32);
-        let next = b.ins().iadd_imm_u(len, 1);
-        b.ins().store(trusted, next, log, std::mem::offset_of!(VMTrapFrames, len) as i32);
-    }
-
-    fn store_trap(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
-        b.ins().store(MemFlagsData::trusted(), number, slot, 0);
     }
 }
 
@@ -378,32 +279,14 @@ impl FuncState<'_> {
         })
     }
 
-    /// Stores `code` in the trap slot and returns zeroed results.
+    /// Traps with `code` (a `ud2` the signal handler recognises).
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let exit = self.exits.for_code(b, code);
-        b.ins().jump(exit, &[]);
+        b.ins().trap(vm::clif_trap(code));
     }
 
     /// Traps with `code` when `condition` (an integer) is non-zero.
     fn trap_if(&mut self, b: &mut FunctionBuilder<'_>, condition: Value, code: TrapCode) {
-        let exit = self.exits.for_code(b, code);
-        let ok = b.create_block();
-        b.ins().brif(condition, exit, &[], ok, &[]);
-        // Blocks are sealed as soon as all their predecessors exist: the SSA
-        // builder then finds variables' values without block parameters.
-        b.seal_block(ok);
-        b.switch_to_block(ok);
-    }
-
-    /// Returns at once when a callee trapped (the trap slot is set).
-    fn propagate_trap(&mut self, b: &mut FunctionBuilder<'_>) {
-        let slot = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, self.offsets.trap_slot() as i32);
-        let code = b.ins().load(types::I32, MemFlagsData::trusted(), slot, 0);
-        let exit = self.exits.unwind(b);
-        let ok = b.create_block();
-        b.ins().brif(code, exit, &[], ok, &[]);
-        b.seal_block(ok);
-        b.switch_to_block(ok);
+        b.ins().trapnz(condition, vm::clif_trap(code));
     }
 
     /// Deep recursion must trap before the host stack runs out.
@@ -883,8 +766,10 @@ impl FuncState<'_> {
     }
 
     /// The host address of `address + offset` after the bounds check: the
-    /// access of `size` bytes must end within the memory's current length
-    /// (explicit check; no guard pages or signal handler involved).
+    /// access of `size` bytes must end within the memory's current length.
+    /// With guard pages, an access ending within the guard region needs no
+    /// check: past the length it faults, and the load or store (a trap
+    /// site, `HEAP_OUT_OF_BOUNDS`) becomes the trap.
     fn checked_address(
         &mut self,
         b: &mut FunctionBuilder<'_>,
@@ -900,8 +785,9 @@ impl FuncState<'_> {
         let reach = memarg.offset + u64::from(size);
         let wasm_address = address;
         let address = b.ins().uextend(vm::POINTER, address);
+        let guarded = self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64;
         let known = self.checked.iter().position(|(m, a, _)| *m == memory && *a == wasm_address);
-        if known.is_none_or(|i| self.checked[i].2 < reach) {
+        if !guarded && known.is_none_or(|i| self.checked[i].2 < reach) {
             // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
             let end = b.ins().iadd_imm_u(address, reach as i64);
             let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
