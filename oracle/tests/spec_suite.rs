@@ -55,21 +55,41 @@ fn spec_suite_passes_on(tier: Tier) {
     assert!(outdated <= 11, "{outdated} directives excused as out of date");
 }
 
+/// The core suite's directives that fail on `tier` with `configure`'s
+/// setting on top of the suite's proposals.
+fn core_suite_failures(tier: Tier, configure: impl Fn(&mut engine::Config)) -> Vec<String> {
+    let suite = oracle::spec::suites_for(tier).into_iter().find(|s| s.dir == "wasm-v2").unwrap();
+    let mut config = engine::Config::new();
+    config.tier(tier).proposals(&suite.enabled);
+    configure(&mut config);
+    let mut failures = Vec::new();
+    for (name, text) in oracle::spec::files_of(&suite.dir) {
+        let report = oracle::spec::run_file(&config, &name, text);
+        for r in report.results {
+            if let oracle::wast::Status::Failed(why) = r.status {
+                failures.push(format!("{name}:{} {why}", r.line));
+            }
+        }
+    }
+    failures
+}
+
 #[test]
 fn fuel_metering_never_changes_spec_results() {
     for tier in [Tier::Interp, Tier::Cranelift] {
-        let suite = oracle::spec::suites_for(tier).into_iter().find(|s| s.dir == "wasm-v2").unwrap();
-        let mut config = engine::Config::new();
-        config.tier(tier).proposals(&suite.enabled).consume_fuel(true);
-        let mut failures = Vec::new();
-        for (name, text) in oracle::spec::files_of(&suite.dir) {
-            let report = oracle::spec::run_file(&config, &name, text);
-            for r in report.results {
-                if let oracle::wast::Status::Failed(why) = r.status {
-                    failures.push(format!("{name}:{} {why}", r.line));
-                }
-            }
-        }
+        let failures = core_suite_failures(tier, |config| {
+            config.consume_fuel(true);
+        });
         assert!(failures.is_empty(), "with fuel metering on {tier}:\n{}", failures.join("\n"));
     }
+}
+
+/// The default (guard pages and the signal handler) runs in the tests
+/// above; explicit checks must give the same results.
+#[test]
+fn explicit_bounds_checks_pass_the_core_suite_too() {
+    let failures = core_suite_failures(Tier::Cranelift, |config| {
+        config.bounds_checks(engine::BoundsChecks::Explicit);
+    });
+    assert!(failures.is_empty(), "with explicit bounds checks:\n{}", failures.join("\n"));
 }

@@ -20,6 +20,20 @@ impl CrucibleExecutor {
         CrucibleExecutor::with_config(tier.name(), &config)
     }
 
+    /// The Cranelift tier with explicit bounds checks instead of guard pages
+    /// (`cranelift-explicit`), optionally with `fuel` per instance.
+    pub fn cranelift_explicit(fuel: Option<u64>) -> CrucibleExecutor {
+        let mut config = Config::new();
+        config
+            .tier(Tier::Cranelift)
+            .coverage(true)
+            .bounds_checks(engine::BoundsChecks::Explicit)
+            .consume_fuel(fuel.is_some());
+        let mut executor = CrucibleExecutor::with_config("cranelift-explicit", &config);
+        executor.fuel = fuel;
+        executor
+    }
+
     /// An executor under a custom configuration (e.g. limits in tests).
     pub fn with_config(name: &str, config: &Config) -> CrucibleExecutor {
         let engine = Engine::new(config).expect("executor configurations are valid");

@@ -101,9 +101,10 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
         "wasmi" => Ok(Box::new(WasmiExecutor::new())),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
         "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
+        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::cranelift_explicit(None))),
         "baseline" => Err(format!("executor `{name}`: that tier is not implemented yet")),
         other => Err(format!(
-            "unknown executor `{other}` (known: interp, cranelift, wasmi; for testing the harness: buggy-interp)"
+            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, wasmi; for testing the harness: buggy-interp)"
         )),
     }
 }
@@ -115,11 +116,14 @@ pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, Str
     match name {
         "interp" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Interp, fuel))),
         "cranelift" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Cranelift, fuel))),
+        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::cranelift_explicit(Some(fuel)))),
         "wasmi" => Ok(Box::new(WasmiExecutor::with_fuel(fuel))),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::with_fuel(fuel))),
         other => by_name(other),
     }
 }
 
-/// Names accepted by [`by_name`] that work in this build.
+/// Names accepted by [`by_name`] that work in this build and every run
+/// compares (`cranelift-explicit` is the same tier with explicit bounds
+/// checks: name it to fuzz that mode too).
 pub const AVAILABLE: &[&str] = &["interp", "cranelift", "wasmi"];
