@@ -436,3 +436,37 @@ fn calls_into_other_instances_follow_the_store_when_it_moves_to_another_thread()
         .unwrap();
     assert_eq!(moved, (Ok(vec![Val::I32(3)]), Err(TrapCode::StackOverflow)));
 }
+
+/// The trap handler only claims faults at compiled code's trap sites: a
+/// fault in host code is still a crash (the previous handler, then the
+/// default action, get it), in a child process running this same test.
+#[test]
+fn a_fault_outside_wasm_still_crashes_the_process() {
+    const CHILD: &str = "CRUCIBLE_HOST_FAULT_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let engine = engine();
+        let module = Module::new(&engine, MEMORY).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        // The handler is installed and has just handled a wasm trap.
+        assert_eq!(call(&mut store, &instance, "load32", &[Val::I32(-1)]), Err(TrapCode::MemoryOutOfBounds));
+        // SAFETY: maps one inaccessible page and writes to it on purpose:
+        // the process must die of SIGSEGV here.
+        unsafe {
+            let page =
+                libc::mmap(std::ptr::null_mut(), 4096, libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
+            assert_ne!(page, libc::MAP_FAILED);
+            std::ptr::write_volatile(page.cast::<u8>(), 1);
+        }
+        unreachable!("the write to an inaccessible page returned");
+    }
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["a_fault_outside_wasm_still_crashes_the_process", "--exact", "--nocapture"])
+        .env(CHILD, "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGSEGV), "{status:?}");
+}

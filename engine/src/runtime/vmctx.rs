@@ -7,7 +7,7 @@
 //! [ memory 0 .. memory M )   *mut VMMemoryDefinition   (base, length)
 //! [ global 0 .. global G )   *mut VMGlobalDefinition   (16 bytes, low word first)
 //! [ table 0  .. table T  )   *mut VMTableDefinition    (base, current_elements)
-//! trap slot                   *mut u32: 0, or the number of the trap that happened
+//! trap slot                   *mut u32: 0, or the number of the trap a failing builtin raised
 //! functions                   *const *const u8: code of each defined function (compiled tiers)
 //! stack limit                 usize: lowest stack address compiled code may use
 //! store                       *mut StoreInner: for builtins (memory.grow), set on each entry
