@@ -6,6 +6,7 @@
 
 pub mod cranelift;
 pub mod interp;
+pub(crate) mod native;
 
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
@@ -26,6 +27,33 @@ pub(crate) enum Compiler {
 
 /// An operator's name: wasmparser's variant name, without its immediates
 /// (`I32Add`, `MemoryFill`, …). Coverage is reported by these names.
+/// Runs defined function `def_index` of store instance `instance` on the
+/// compiling tier that compiled it; `values` holds the arguments and
+/// receives the results. Returns the trap, if any (its frames appended to
+/// the store's `trap_pcs`).
+///
+/// # Safety
+/// As [`cranelift::run_function`].
+pub(crate) unsafe fn run_function(
+    store: *mut crate::runtime::store::StoreInner,
+    instance: u32,
+    def_index: u32,
+    values: &mut [u64],
+) -> Option<crate::error::TrapCode> {
+    // SAFETY: the caller's contract.
+    unsafe { cranelift::run_function(store, instance, def_index, values) }
+}
+
+impl CompiledCode {
+    /// The defined function whose compiled code holds `pc`.
+    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
+        match self {
+            CompiledCode::Cranelift(compiled) => compiled.function_at(pc),
+            CompiledCode::Interp(_) => None,
+        }
+    }
+}
+
 pub fn opcode_name(op: &wasmparser::Operator<'_>) -> String {
     let debug = format!("{op:?}");
     debug.split([' ', '{', '(']).next().unwrap_or_default().to_string()

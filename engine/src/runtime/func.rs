@@ -194,10 +194,10 @@ unsafe fn call_compiled(store: *mut StoreInner, index: u32, args: &[u64], result
     // SAFETY: as above; nothing else holds a reference into the store.
     let frames_before = unsafe { (*store).trap_pcs.len() };
     // SAFETY: as above; nothing else holds a reference into the store.
-    unsafe { (*store).prime_instances(crate::compile::cranelift::current_stack_limit()) };
+    unsafe { (*store).prime_instances(crate::compile::native::current_stack_limit()) };
     // SAFETY: function (instance, def_index) takes `args` and returns
     // `results`, so `values` is large enough; the store's contract holds.
-    let trapped = unsafe { crate::compile::cranelift::run_function(store, instance, def_index, &mut values) };
+    let trapped = unsafe { crate::compile::run_function(store, instance, def_index, &mut values) };
     // SAFETY: the call has returned; the store is ours again.
     let inner = unsafe { &mut *store };
     if let Some(panic) = inner.pending_panic.take() {

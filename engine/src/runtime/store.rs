@@ -202,8 +202,7 @@ impl StoreInner {
     /// The (instance, function index) whose compiled code holds `pc`.
     pub(crate) fn compiled_frame_at(&self, pc: usize) -> Option<(u32, u32)> {
         self.instances.iter().enumerate().find_map(|(i, instance)| {
-            let crate::compile::CompiledCode::Cranelift(compiled) = &instance.module.inner.code else { return None };
-            let def_index = compiled.function_at(pc)?;
+            let def_index = instance.module.inner.code.function_at(pc)?;
             Some((i as u32, instance.module.info().num_imported_funcs + def_index))
         })
     }

@@ -6,11 +6,12 @@
 //!
 //! Layout: [`isa`] (host target and flags), [`translate`] (function bodies;
 //! `translate::calls` for calls and builtin-backed operators), [`vm`] (what
-//! compiled code reaches through its vmctx), `builtins` (runtime functions
-//! compiled code calls), `code_memory` (W^X placement), `signals` (traps:
-//! every trap is a fault at a registered trap site that the signal handler
-//! turns into a return to the host → wasm entry, with the wasm frames found
-//! by walking frame pointers). Memory accesses are bounds-checked by the
+//! compiled code reaches through its vmctx); shared with the baseline tier
+//! in `compile::native`: the builtins (runtime functions compiled code
+//! calls), W^X code memory and the traps (every trap is a fault at a
+//! registered trap site that the signal handler turns into a return to the
+//! host → wasm entry, with the wasm frames found by walking frame
+//! pointers). Memory accesses are bounds-checked by the
 //! memories' guard regions by default (`BoundsChecks::GuardPages`: no code
 //! for accesses with static offsets below 2 GiB) or by an explicit compare
 //! and conditional trap (`BoundsChecks::Explicit`). All functions of a
@@ -25,10 +26,7 @@
 //! host panic is caught before it can unwind through generated frames and
 //! resumed at the host → wasm entry.
 
-mod builtins;
-mod code_memory;
 pub mod isa;
-mod signals;
 mod translate;
 mod vm;
 
@@ -40,7 +38,8 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
-use self::code_memory::CodeMemory;
+use crate::compile::native::code_memory::CodeMemory;
+use crate::compile::native::{self, signals};
 use crate::config::{Config, OptLevel, Proposal, Tier};
 use crate::error::{Error, Result};
 use crate::module::types::FuncType;
@@ -125,18 +124,8 @@ impl CompiledModule {
                 *v &= 0xffff_ffff;
             }
         }
-        outcome.map_err(|trapped| (vm::trap_code_of(trapped.code, raised), trapped.pcs))
+        outcome.map_err(|trapped| (native::trap_code_of(trapped.code, raised), trapped.pcs))
     }
-}
-
-/// The stack limit compiled code must respect on the current thread.
-pub(crate) fn current_stack_limit() -> usize {
-    thread_local! {
-        // Reading the thread's stack bounds can mean parsing /proc (main
-        // thread): do it once per thread, not on every call into wasm.
-        static LIMIT: usize = vm::stack_limit();
-    }
-    LIMIT.with(|limit| *limit)
 }
 
 /// Runs defined function `def_index` of store instance `instance` with
@@ -351,7 +340,7 @@ impl Standalone {
         let mut trap = 0u32;
         let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
         vmctx.set_runtime(&mut trap, self.functions.as_ptr());
-        vmctx.set_stack_limit(vm::stack_limit());
+        vmctx.set_stack_limit(native::stack_limit());
         let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
         // SAFETY: `callee` is function `index` of this module, of type `ty`;
         // the vmctx (no memories, globals or tables, as checked in `new`)

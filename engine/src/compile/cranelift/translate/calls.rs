@@ -8,7 +8,8 @@ use cranelift_frontend::FunctionBuilder;
 use wasmparser::Operator;
 
 use super::{FuncState, block_args, clif_type, wasm_signature};
-use crate::compile::cranelift::{builtins, vm};
+use crate::compile::cranelift::vm;
+use crate::compile::native::builtins;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
 use crate::runtime::vmctx::VMFuncRef;
@@ -110,7 +111,7 @@ impl FuncState<'_> {
     /// Traps when `number` (an i32) is not 0: the builtin that returned it
     /// left the trap's number in the trap slot.
     fn trap_on_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        b.ins().trapnz(number, super::vm::RAISED_BY_BUILTIN);
+        b.ins().trapnz(number, crate::compile::native::RAISED_BY_BUILTIN);
     }
 
     fn take(&mut self, n: usize) -> Vec<Value> {

@@ -281,12 +281,12 @@ impl FuncState<'_> {
 
     /// Traps with `code` (a `ud2` the signal handler recognises).
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        b.ins().trap(vm::clif_trap(code));
+        b.ins().trap(crate::compile::native::site_code(code));
     }
 
     /// Traps with `code` when `condition` (an integer) is non-zero.
     fn trap_if(&mut self, b: &mut FunctionBuilder<'_>, condition: Value, code: TrapCode) {
-        b.ins().trapnz(condition, vm::clif_trap(code));
+        b.ins().trapnz(condition, crate::compile::native::site_code(code));
     }
 
     /// Deep recursion must trap before the host stack runs out.

@@ -18,7 +18,7 @@
 
 use std::panic::AssertUnwindSafe;
 
-use super::vm::trap_number;
+use super::trap_number;
 use crate::error::TrapCode;
 use crate::runtime::store::{FuncKind, StoreInner};
 
@@ -227,7 +227,7 @@ pub(crate) unsafe extern "C" fn call_store_function(
                 FuncKind::Wasm { instance: owner, def_index } => {
                     let words = callee.ty.params().len().max(callee.ty.results().len());
                     let values = std::slice::from_raw_parts_mut(values, words);
-                    super::run_function(s, owner, def_index, values).map_or(Ok(()), Err)
+                    crate::compile::run_function(s, owner, def_index, values).map_or(Ok(()), Err)
                 }
             }
         })

@@ -1,0 +1,91 @@
+//! What the compiling tiers (Cranelift and baseline) share: executable
+//! memory (`code_memory`), the trap machinery (`signals`: trap sites,
+//! the signal handler, the host → wasm entry), the runtime functions
+//! compiled code calls (`builtins`), and how traps are numbered.
+//!
+//! Trap sites are identified by one byte, Cranelift's trap-code encoding:
+//! Cranelift's reserved codes (heap out of bounds, stack overflow, integer
+//! overflow, division by zero, bad conversion) and "user" codes `n` for the
+//! engine's trap number `n` (`trap_number`), plus `RAISED_BY_BUILTIN`: the
+//! site after a builtin that failed, whose trap number is in the store's
+//! trap slot.
+
+pub(crate) mod builtins;
+pub(crate) mod code_memory;
+pub(crate) mod signals;
+
+use cranelift_codegen::ir::TrapCode as ClifTrap;
+
+use crate::error::TrapCode;
+
+/// The number a trap is stored as in the trap slot (never 0).
+pub(crate) fn trap_number(code: TrapCode) -> u32 {
+    TrapCode::ALL.iter().position(|c| *c == code).expect("every trap code is listed") as u32 + 1
+}
+
+pub(crate) fn trap_from_number(n: u32) -> Option<TrapCode> {
+    n.checked_sub(1).and_then(|i| TrapCode::ALL.get(i as usize).copied())
+}
+
+/// The trap-site code of a site raising `code`.
+pub(crate) fn site_code(code: TrapCode) -> ClifTrap {
+    ClifTrap::unwrap_user(trap_number(code) as u8)
+}
+
+/// The trap site after a builtin that failed: the trap's number is in the
+/// store's trap slot.
+pub(crate) const RAISED_BY_BUILTIN: ClifTrap = ClifTrap::unwrap_user(250);
+
+/// The trap a fault at a site of code `code` means; `raised` is the trap
+/// slot's content (for `RAISED_BY_BUILTIN`).
+pub(crate) fn trap_code_of(code: ClifTrap, raised: u32) -> TrapCode {
+    match code {
+        ClifTrap::HEAP_OUT_OF_BOUNDS => TrapCode::MemoryOutOfBounds,
+        ClifTrap::STACK_OVERFLOW => TrapCode::StackOverflow,
+        ClifTrap::INTEGER_OVERFLOW => TrapCode::IntegerOverflow,
+        ClifTrap::INTEGER_DIVISION_BY_ZERO => TrapCode::IntegerDivisionByZero,
+        ClifTrap::BAD_CONVERSION_TO_INTEGER => TrapCode::BadConversionToInteger,
+        RAISED_BY_BUILTIN => trap_from_number(raised).unwrap_or(TrapCode::HostError),
+        user => trap_from_number(u32::from(user.as_raw().get())).unwrap_or(TrapCode::HostError),
+    }
+}
+
+/// Bytes of stack kept free below the limit for the host's own needs
+/// (trampolines, a host call's frames).
+const STACK_RESERVE: usize = 256 << 10;
+
+/// The lowest address this thread's wasm may push to.
+pub(crate) fn stack_limit() -> usize {
+    // A real stack slot (a `&0u8` literal would be promoted to a static).
+    let marker = 0u8;
+    let here = std::hint::black_box(&marker) as *const u8 as usize;
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: attr is initialized by pthread_getattr_np before use and
+        // destroyed after; the out-pointers point at live locals.
+        unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+                let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                let mut size: libc::size_t = 0;
+                let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+                libc::pthread_attr_destroy(&mut attr);
+                if ok && (addr as usize) < here {
+                    return addr as usize + STACK_RESERVE;
+                }
+            }
+        }
+    }
+    // Elsewhere: assume the platform's smallest common thread stack.
+    here.saturating_sub(512 << 10)
+}
+
+/// The stack limit compiled code must respect on the current thread.
+pub(crate) fn current_stack_limit() -> usize {
+    thread_local! {
+        // Reading the thread's stack bounds can mean parsing /proc (main
+        // thread): do it once per thread, not on every call into wasm.
+        static LIMIT: usize = stack_limit();
+    }
+    LIMIT.with(|limit| *limit)
+}
