@@ -4,6 +4,7 @@
 //! `FuncValidator`, so validation and translation happen in one pass and a
 //! tier never sees an invalid operator.
 
+pub(crate) mod baseline;
 pub mod cranelift;
 pub mod interp;
 pub(crate) mod native;
@@ -18,11 +19,13 @@ use crate::module::ModuleInfo;
 pub(crate) enum CompiledCode {
     Interp(Vec<interp::Function>),
     Cranelift(cranelift::CompiledModule),
+    Baseline(baseline::CompiledModule),
 }
 
 pub(crate) enum Compiler {
     Interp { fuel: bool, coverage: bool, functions: Vec<interp::Function>, scratch: interp::TranslatorScratch },
     Cranelift(Box<cranelift::ModuleCompiler>),
+    Baseline(Box<baseline::ModuleCompiler>),
 }
 
 /// An operator's name: wasmparser's variant name, without its immediates
@@ -33,15 +36,40 @@ pub(crate) enum Compiler {
 /// the store's `trap_pcs`).
 ///
 /// # Safety
-/// As [`cranelift::run_function`].
+/// `store` must point at a live store that nothing else borrows until this
+/// returns, its instances primed for this thread and address
+/// (`StoreInner::prime_instances` on entry, or instantiation since); the
+/// instance must have been compiled by a compiling tier; `values` must hold
+/// max(params, results) words.
 pub(crate) unsafe fn run_function(
     store: *mut crate::runtime::store::StoreInner,
     instance: u32,
     def_index: u32,
     values: &mut [u64],
 ) -> Option<crate::error::TrapCode> {
-    // SAFETY: the caller's contract.
-    unsafe { cranelift::run_function(store, instance, def_index, values) }
+    // SAFETY: the caller's contract; these borrows end before the call,
+    // during which builtins mutate the store through the same pointer.
+    let (module, callee, vmctx, trap) = unsafe {
+        let inner = &*store;
+        let entity = &inner.instances[instance as usize];
+        (entity.module.clone(), entity.code[def_index as usize], entity.vmctx.as_ptr(), inner.trap.as_ptr())
+    };
+    let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
+    // SAFETY: `callee` is defined function `def_index` of this module, of
+    // type `ty`, compiled by the tier whose `call` runs it; the vmctx
+    // belongs to its instance and points at the store's trap slot, the
+    // thread's stack limit and the store; `values` is sized by the caller.
+    let outcome = unsafe {
+        match &module.inner.code {
+            CompiledCode::Cranelift(compiled) => compiled.call(callee, ty, vmctx, trap, values),
+            CompiledCode::Baseline(compiled) => compiled.call(callee, ty, vmctx, trap, values),
+            CompiledCode::Interp(_) => unreachable!("interpreted modules are not run through compiled entries"),
+        }
+    };
+    let (code, pcs) = outcome.err()?;
+    // SAFETY: the call has returned; nothing else borrows the store.
+    unsafe { (*store).trap_pcs.extend(pcs) };
+    Some(code)
 }
 
 impl CompiledCode {
@@ -49,6 +77,7 @@ impl CompiledCode {
     pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
         match self {
             CompiledCode::Cranelift(compiled) => compiled.function_at(pc),
+            CompiledCode::Baseline(compiled) => compiled.function_at(pc),
             CompiledCode::Interp(_) => None,
         }
     }
@@ -64,7 +93,8 @@ impl Compiler {
         Ok(match config.tier {
             Tier::Cranelift => Compiler::Cranelift(Box::new(cranelift::ModuleCompiler::new(config)?)),
             // `Engine::new` refuses tiers that are not available.
-            Tier::Interp | Tier::Baseline => Compiler::Interp {
+            Tier::Baseline => Compiler::Baseline(Box::new(baseline::ModuleCompiler::new(config)?)),
+            Tier::Interp => Compiler::Interp {
                 fuel: config.consume_fuel,
                 coverage: config.coverage,
                 functions: Vec::new(),
@@ -85,6 +115,7 @@ impl Compiler {
                 Ok(())
             }
             Compiler::Cranelift(compiler) => compiler.compile_function(info, validator, body),
+            Compiler::Baseline(compiler) => compiler.compile_function(info, validator, body),
         }
     }
 
@@ -92,6 +123,7 @@ impl Compiler {
         Ok(match self {
             Compiler::Interp { functions, .. } => CompiledCode::Interp(functions),
             Compiler::Cranelift(compiler) => CompiledCode::Cranelift(compiler.finish(info)?),
+            Compiler::Baseline(compiler) => CompiledCode::Baseline(compiler.finish(info)?),
         })
     }
 }

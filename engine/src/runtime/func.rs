@@ -163,7 +163,7 @@ fn call_wasm_unnested<T: 'static>(
     args: &[u64],
     results: &mut [u64],
 ) -> Result<(), Trap> {
-    if store.inner.engine.config().tier == crate::Tier::Cranelift {
+    if matches!(store.inner.engine.config().tier, crate::Tier::Cranelift | crate::Tier::Baseline) {
         let whole: *mut Store<T> = store;
         // SAFETY: `store` is exclusively borrowed and not used again until
         // the call returns: compiled code, the builtins and host functions

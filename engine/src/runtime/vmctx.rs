@@ -197,6 +197,15 @@ impl VMOffsets {
         self.header() + 6 * SLOT
     }
 
+    /// The layout of instances of `info`.
+    pub(crate) fn of_module(info: &crate::module::ModuleInfo) -> VMOffsets {
+        VMOffsets {
+            num_memories: info.memories.len() as u32,
+            num_globals: info.globals.len() as u32,
+            num_tables: info.tables.len() as u32,
+        }
+    }
+
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
         self.header() + 7 * SLOT

@@ -128,44 +128,6 @@ impl CompiledModule {
     }
 }
 
-/// Runs defined function `def_index` of store instance `instance` with
-/// `values` (arguments in, results out); returns the trap, if any, after
-/// appending the program counters of the frames it unwound to the store's
-/// `trap_pcs`.
-///
-/// # Safety
-/// `store` must point at a live store that nothing else borrows until this
-/// returns, its instances primed for this thread and address
-/// (`StoreInner::prime_instances` on entry, or instantiation since); the
-/// instance must have been compiled by this tier; `values` must hold
-/// max(params, results) words.
-pub(crate) unsafe fn run_function(
-    store: *mut crate::runtime::store::StoreInner,
-    instance: u32,
-    def_index: u32,
-    values: &mut [u64],
-) -> Option<crate::error::TrapCode> {
-    // SAFETY: the caller's contract; these borrows end before the call,
-    // during which builtins mutate the store through the same pointer.
-    let (module, callee, vmctx, trap) = unsafe {
-        let inner = &*store;
-        let entity = &inner.instances[instance as usize];
-        (entity.module.clone(), entity.code[def_index as usize], entity.vmctx.as_ptr(), inner.trap.as_ptr())
-    };
-    let crate::compile::CompiledCode::Cranelift(compiled) = &module.inner.code else {
-        unreachable!("a cranelift engine compiles every module with cranelift")
-    };
-    let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
-    // SAFETY: `callee` is defined function `def_index` of this module, of
-    // type `ty`; the vmctx belongs to its instance and points at the store's
-    // trap slot, the thread's stack limit and the store; `values` is sized
-    // by the caller.
-    let (code, pcs) = unsafe { compiled.call(callee, ty, vmctx, trap, values) }.err()?;
-    // SAFETY: the call has returned; nothing else borrows the store.
-    unsafe { (*store).trap_pcs.extend(pcs) };
-    Some(code)
-}
-
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
         let isa = isa::host_isa(config.opt_level)?;

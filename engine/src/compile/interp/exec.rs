@@ -50,7 +50,9 @@ fn function_ptr(store: &StoreInner, instance: u32, def_index: u32) -> *const Fun
     match &store.instances[instance as usize].module.inner.code {
         CompiledCode::Interp(functions) => &functions[def_index as usize],
         // An engine runs one tier: interpreter code only meets interpreter code.
-        CompiledCode::Cranelift(_) => unreachable!("the interpreter never runs cranelift-compiled modules"),
+        CompiledCode::Cranelift(_) | CompiledCode::Baseline(_) => {
+            unreachable!("the interpreter never runs compiled modules")
+        }
     }
 }
 

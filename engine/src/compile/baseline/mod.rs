@@ -1,0 +1,174 @@
+//! The baseline tier (issue #10, in progress): one pass over each
+//! function's operators straight to x86-64 machine code, no IR.
+//!
+//! Assembler: `dynasmrt`. Its `dynasm!` templates are encoded when the
+//! engine is built, so emitting an instruction at run time is appending
+//! pre-encoded bytes and patching immediates and displacements — the
+//! cheapest emission there is, which is this tier's point. (iced-x86's
+//! builder encodes every instruction at run time.)
+//!
+//! Calling convention: every function is `extern "sysv64" fn(vmctx, values)`
+//! where `values` points at its arguments, and receives its results, one
+//! 8-byte slot each. Operand-stack slots live at the bottom of the frame
+//! (`rsp`-relative, growing upwards), so a call passes the address of its
+//! first argument's slot and finds the results in the same slots: a call
+//! moves nothing. The same shape as the host → wasm entry, so one tiny stub
+//! per module serves as the trampoline. Traps, builtins and code memory are
+//! the Cranelift tier's (`compile::native`): the same trap sites and signal
+//! handler, the same runtime functions.
+//!
+//! Values: v1 keeps every operand in its stack slot (an operation loads its
+//! operands into scratch registers, computes, stores the result); keeping
+//! values in registers across operations is the next step.
+//!
+//! Coverage today: integer operators, locals, globals, every load and store
+//! (floats as bits), memory.size/grow, all control flow, direct calls
+//! (imported functions through the `call_function` builtin), select,
+//! reinterpretations and float constants. Not yet (a module using them is
+//! refused with `Error::Unsupported`): float arithmetic, comparisons and
+//! conversions, call_indirect, tables, bulk memory, reference types, fuel.
+
+mod translate;
+
+use cranelift_codegen::ir::TrapCode as ClifTrap;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{DynasmApi, VecAssembler, dynasm};
+use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
+
+use crate::compile::native::code_memory::CodeMemory;
+use crate::compile::native::{self, signals};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::module::ModuleInfo;
+use crate::module::types::FuncType;
+
+/// Where the module's shared entry stub starts.
+const ENTRY_STUB: usize = 0;
+
+pub(crate) struct ModuleCompiler {
+    ops: VecAssembler<X64Relocation>,
+    offsets: Vec<usize>,
+    ranges: Vec<(u32, u32)>,
+    traps: Vec<(u32, ClifTrap)>,
+    patches: Vec<translate::Patch>,
+    guard_pages: bool,
+}
+
+impl ModuleCompiler {
+    pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
+        if config.consume_fuel {
+            return Err(Error::Unsupported("the baseline tier does not meter fuel yet".into()));
+        }
+        let mut ops = VecAssembler::new(0);
+        // The entry stub: (callee, vmctx, values) → callee(vmctx, values).
+        dynasm!(ops
+            ; .arch x64
+            ; mov rax, rdi
+            ; mov rdi, rsi
+            ; mov rsi, rdx
+            ; jmp rax
+        );
+        Ok(ModuleCompiler {
+            ops,
+            offsets: Vec::new(),
+            ranges: Vec::new(),
+            traps: Vec::new(),
+            patches: Vec::new(),
+            guard_pages: config.bounds_checks == crate::config::BoundsChecks::GuardPages,
+        })
+    }
+
+    pub(crate) fn compile_function(
+        &mut self,
+        info: &ModuleInfo,
+        validator: FuncValidator<ValidatorResources>,
+        body: FunctionBody<'_>,
+    ) -> Result<()> {
+        let index = info.num_imported_funcs + self.offsets.len() as u32;
+        // Functions start 16-byte aligned.
+        while !self.ops.offset().0.is_multiple_of(16) {
+            dynasm!(self.ops ; .arch x64 ; nop);
+        }
+        let start = self.ops.offset().0;
+        translate::translate(
+            &mut self.ops,
+            &mut self.traps,
+            &mut self.patches,
+            info,
+            index,
+            validator,
+            body,
+            self.guard_pages,
+        )?;
+        self.offsets.push(start);
+        self.ranges.push((start as u32, self.ops.offset().0 as u32));
+        Ok(())
+    }
+
+    pub(crate) fn finish(self, _info: &ModuleInfo) -> Result<CompiledModule> {
+        let mut code =
+            self.ops.finalize().map_err(|e| Error::Unsupported(format!("baseline assembly failed: {e:?}")))?;
+        for (at, value) in self.patches {
+            code[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        }
+        if code.len() > u32::MAX as usize {
+            return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
+        }
+        let mut traps = self.traps;
+        traps.sort_by_key(|(offset, _)| *offset);
+        let memory = CodeMemory::new(&code)?;
+        let start = memory.at(0) as usize;
+        let registration =
+            signals::register(signals::CodeInfo { start, end: start + code.len(), functions: self.ranges, traps });
+        Ok(CompiledModule { registration, memory, offsets: self.offsets })
+    }
+}
+
+/// A module compiled by the baseline tier.
+#[derive(Debug)]
+pub(crate) struct CompiledModule {
+    /// Declared before `memory`: the code is unregistered before unmapping.
+    registration: signals::Registration,
+    memory: CodeMemory,
+    offsets: Vec<usize>,
+}
+
+impl CompiledModule {
+    pub(crate) fn function_pointers(&self) -> Box<[*const u8]> {
+        self.offsets.iter().map(|o| self.memory.at(*o)).collect()
+    }
+
+    /// The defined function whose code holds `pc`.
+    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
+        self.registration.info().function_at(pc).map(|i| i as u32)
+    }
+
+    /// Calls `callee` (of type `ty`) with `vmctx` and `values`; the trap, if
+    /// any, with its frames' program counters.
+    ///
+    /// # Safety
+    /// As `cranelift::CompiledModule::call`.
+    pub(crate) unsafe fn call(
+        &self,
+        callee: *const u8,
+        ty: &FuncType,
+        vmctx: *const u8,
+        trap: *mut u32,
+        values: &mut [u64],
+    ) -> Result<(), (crate::error::TrapCode, Vec<usize>)> {
+        // SAFETY: `trap` is the live trap slot (caller's contract).
+        unsafe { *trap = 0 };
+        // SAFETY: the entry stub passes (vmctx, values) to `callee`, a
+        // function of this module compiled for `ty` with the baseline
+        // convention; `values` holds max(params, results) slots.
+        let outcome = unsafe { signals::call(self.memory.at(ENTRY_STUB), callee, vmctx, values.as_mut_ptr()) };
+        // SAFETY: as above; cleared for the caller (see the Cranelift tier).
+        let raised = unsafe { std::mem::replace(&mut *trap, 0) };
+        for (v, t) in values.iter_mut().zip(ty.results()) {
+            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
+                *v &= 0xffff_ffff;
+            }
+        }
+        outcome.map_err(|trapped| (native::trap_code_of(trapped.code, raised), trapped.pcs))
+    }
+}

@@ -1,0 +1,683 @@
+//! One pass over a function body, straight to x86-64 (see the module docs
+//! for the calling convention and the frame).
+//!
+//! Frame (from the top): return address, saved rbp (the frame pointer the
+//! trap handler walks), saved r15 (vmctx), r14 (memory 0's base), r13 (the
+//! caller's values), r12, rbx; then, from the top down, the stash (an `if`'s
+//! parameters kept for its `else`), and from `rsp` up the locals and the
+//! operand stack, one 8-byte slot per value, an i32 in its low half. The
+//! frame's size is known at the end of the body and patched into the
+//! prologue's `sub rsp`.
+
+use cranelift_codegen::ir::TrapCode as ClifTrap;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
+
+use crate::compile::native::{self, builtins};
+use crate::error::{Error, Result, TrapCode};
+use crate::module::ModuleInfo;
+use crate::module::types::ValType;
+use crate::runtime::vmctx::VMOffsets;
+
+type Asm = VecAssembler<X64Relocation>;
+
+/// Bytes pushed after rbp: r15, r14, r13, r12, rbx.
+const SAVED: i32 = 40;
+
+/// Where the prologue's frame size goes, once known: (offset of the
+/// 32-bit immediate, value).
+pub(super) type Patch = (usize, i32);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Function,
+    Block,
+    Loop,
+    If,
+}
+
+struct Frame {
+    kind: Kind,
+    /// Where a branch to this frame goes (a loop's header, else the end).
+    target: DynamicLabel,
+    end: DynamicLabel,
+    /// An `if`'s else branch, until it is placed.
+    else_label: Option<DynamicLabel>,
+    /// Operand-stack depth below the frame's parameters.
+    height: u32,
+    params: u32,
+    results: u32,
+    /// Where its parameters are stashed (an `if` with parameters).
+    stash: Option<u32>,
+    reachable_before: bool,
+}
+
+struct Translator<'a> {
+    ops: &'a mut Asm,
+    traps: &'a mut Vec<(u32, ClifTrap)>,
+    info: &'a ModuleInfo,
+    offsets: VMOffsets,
+    locals: u32,
+    depth: u32,
+    max_depth: u32,
+    stash: u32,
+    max_stash: u32,
+    frames: Vec<Frame>,
+    reachable: bool,
+    /// Constructs opened in unreachable code (skipped to their `end`).
+    skipped: u32,
+    guard_pages: bool,
+}
+
+fn unsupported(op: &Operator<'_>) -> Error {
+    Error::Unsupported(format!("the baseline tier does not compile `{}` yet", crate::compile::opcode_name(op)))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn translate(
+    ops: &mut Asm,
+    traps: &mut Vec<(u32, ClifTrap)>,
+    patches: &mut Vec<Patch>,
+    info: &ModuleInfo,
+    func_index: u32,
+    mut validator: FuncValidator<ValidatorResources>,
+    body: FunctionBody<'_>,
+    guard_pages: bool,
+) -> Result<()> {
+    let ty = info.func_type(func_index).clone();
+    let mut local_types: Vec<ValType> = ty.params().to_vec();
+    let mut reader = body.get_locals_reader().map_err(Error::from_wasmparser)?;
+    for _ in 0..reader.get_count() {
+        let offset = reader.original_position();
+        let (count, local) = reader.read().map_err(Error::from_wasmparser)?;
+        validator.define_locals(offset, count, local).map_err(Error::from_wasmparser)?;
+        let local = crate::module::val_type_of(local)?;
+        if local_types.len() + count as usize > 1 << 20 {
+            return Err(Error::Unsupported("the baseline tier compiles at most 2^20 locals".into()));
+        }
+        local_types.extend(std::iter::repeat_n(local, count as usize));
+    }
+    let mut t = Translator {
+        ops,
+        traps,
+        info,
+        offsets: VMOffsets::of_module(info),
+        locals: local_types.len() as u32,
+        depth: 0,
+        max_depth: 0,
+        stash: 0,
+        max_stash: 0,
+        frames: Vec::new(),
+        reachable: true,
+        skipped: 0,
+        guard_pages,
+    };
+    let frame_size_at = t.prologue(ty.params().len() as u32);
+    let end = t.ops.new_dynamic_label();
+    t.frames.push(Frame {
+        kind: Kind::Function,
+        target: end,
+        end,
+        else_label: None,
+        height: 0,
+        params: 0,
+        results: ty.results().len() as u32,
+        stash: None,
+        reachable_before: true,
+    });
+    t.bump(ty.results().len() as u32);
+    let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(Error::from_wasmparser)?;
+        validator.op(offset, &op).map_err(Error::from_wasmparser)?;
+        t.operator(&op)?;
+    }
+    reader.finish().map_err(Error::from_wasmparser)?;
+    let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
+    let mut frame = slots * 8;
+    // rsp is 8 mod 16 after the pushes; calls need it 0 mod 16.
+    if frame % 16 == 0 {
+        frame += 8;
+    }
+    let frame = i32::try_from(frame).map_err(|_| Error::Unsupported("a function frame over 2 GiB".into()))?;
+    patches.push((frame_size_at, frame));
+    Ok(())
+}
+
+impl Translator<'_> {
+    /// Byte offset from rsp of operand-stack slot `index`.
+    fn slot(&self, index: u32) -> i32 {
+        8 * (self.locals + index) as i32
+    }
+
+    fn local(&self, index: u32) -> i32 {
+        8 * index as i32
+    }
+
+    /// Offset from rbp of stash slot `index`.
+    fn stashed(index: u32) -> i32 {
+        -SAVED - 8 - 8 * index as i32
+    }
+
+    fn bump(&mut self, depth: u32) {
+        self.max_depth = self.max_depth.max(depth);
+    }
+
+    /// Pops the top slot, returning its offset.
+    fn pop(&mut self) -> i32 {
+        self.depth -= 1;
+        self.slot(self.depth)
+    }
+
+    /// Pushes a slot, returning its offset.
+    fn push(&mut self) -> i32 {
+        self.depth += 1;
+        self.bump(self.depth);
+        self.slot(self.depth - 1)
+    }
+
+    /// Records a trap site at the next instruction.
+    fn site(&mut self, code: ClifTrap) {
+        self.traps.push((self.ops.offset().0 as u32, code));
+    }
+
+    fn trap(&mut self, code: TrapCode) {
+        self.site(native::site_code(code));
+        dynasm!(self.ops ; .arch x64 ; ud2);
+    }
+
+    /// Emits the prologue; returns where the frame size is to be patched.
+    fn prologue(&mut self, params: u32) -> usize {
+        dynasm!(self.ops
+            ; .arch x64
+            ; push rbp
+            ; mov rbp, rsp
+            ; push r15
+            ; push r14
+            ; push r13
+            ; push r12
+            ; push rbx
+            ; mov r15, rdi
+            ; mov r13, rsi
+            ; sub rsp, DWORD 0x7fff_fff0
+        );
+        let patch = self.ops.offset().0 - 4;
+        let limit = self.offsets.stack_limit() as i32;
+        let ok = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; cmp rsp, [r15 + limit] ; jae =>ok);
+        self.trap(TrapCode::StackOverflow);
+        dynasm!(self.ops ; .arch x64 ; =>ok);
+        if !self.info.memories.is_empty() {
+            let memory = self.offsets.memory(0) as i32;
+            dynasm!(self.ops ; .arch x64 ; mov r14, [r15 + memory] ; mov r14, [r14]);
+        }
+        for i in 0..params {
+            let (from, to) = (8 * i as i32, self.local(i));
+            dynasm!(self.ops ; .arch x64 ; mov rax, [r13 + from] ; mov [rsp + to], rax);
+        }
+        let zeroed = self.locals - params;
+        if zeroed > 8 {
+            let first = self.local(params);
+            dynasm!(self.ops
+                ; .arch x64
+                ; lea rdi, [rsp + first]
+                ; mov ecx, zeroed as i32
+                ; xor eax, eax
+                ; rep stosq
+            );
+        } else {
+            for i in params..self.locals {
+                let at = self.local(i);
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + at], 0);
+            }
+        }
+        patch
+    }
+
+    fn epilogue(&mut self) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rsp, [rbp - SAVED]
+            ; pop rbx
+            ; pop r12
+            ; pop r13
+            ; pop r14
+            ; pop r15
+            ; pop rbp
+            ; ret
+        );
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.info.types[index as usize];
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        }
+    }
+
+    /// Copies the top `count` values down to operand slot `to`.
+    fn move_top(&mut self, count: u32, to: u32) {
+        let from = self.depth - count;
+        if from == to {
+            return;
+        }
+        for i in 0..count {
+            let (src, dst) = (self.slot(from + i), self.slot(to + i));
+            dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + src] ; mov [rsp + dst], rcx);
+        }
+    }
+
+    /// A branch to the frame `relative` levels out: values moved, jump.
+    fn branch(&mut self, relative: u32) {
+        let frame = &self.frames[self.frames.len() - 1 - relative as usize];
+        let arity = if frame.kind == Kind::Loop { frame.params } else { frame.results };
+        let (height, target) = (frame.height, frame.target);
+        self.move_top(arity, height);
+        dynasm!(self.ops ; .arch x64 ; jmp =>target);
+    }
+
+    fn branch_needs_moves(&self, relative: u32) -> bool {
+        let frame = &self.frames[self.frames.len() - 1 - relative as usize];
+        let arity = if frame.kind == Kind::Loop { frame.params } else { frame.results };
+        arity > 0 && self.depth - arity != frame.height
+    }
+
+    fn open(&mut self, kind: Kind, ty: BlockType) {
+        let (params, results) = self.block_arity(ty);
+        let end = self.ops.new_dynamic_label();
+        let target = if kind == Kind::Loop { self.ops.new_dynamic_label() } else { end };
+        if kind == Kind::Loop {
+            dynasm!(self.ops ; .arch x64 ; =>target);
+        }
+        let height = self.depth - params;
+        self.bump(height + results.max(params));
+        self.frames.push(Frame {
+            kind,
+            target,
+            end,
+            else_label: None,
+            height,
+            params,
+            results,
+            stash: None,
+            reachable_before: self.reachable,
+        });
+    }
+
+    fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        if !self.reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.skipped += 1;
+                    return Ok(());
+                }
+                Operator::Else if self.skipped == 0 => {}
+                Operator::End if self.skipped == 0 => {}
+                Operator::End => {
+                    self.skipped -= 1;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            }
+        }
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.trap(TrapCode::Unreachable);
+                self.reachable = false;
+            }
+            Operator::Block { blockty } => self.open(Kind::Block, blockty),
+            Operator::Loop { blockty } => self.open(Kind::Loop, blockty),
+            Operator::If { blockty } => {
+                let condition = self.pop();
+                let else_label = self.ops.new_dynamic_label();
+                dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>else_label);
+                self.open(Kind::If, blockty);
+                let frame = self.frames.last_mut().expect("just opened");
+                frame.else_label = Some(else_label);
+                let (height, params) = (frame.height, frame.params);
+                if params > 0 {
+                    let base = self.stash;
+                    self.stash += params;
+                    self.max_stash = self.max_stash.max(self.stash);
+                    self.frames.last_mut().expect("just opened").stash = Some(base);
+                    for i in 0..params {
+                        let (src, dst) = (self.slot(height + i), Self::stashed(base + i));
+                        dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + src] ; mov [rbp + dst], rcx);
+                    }
+                }
+            }
+            Operator::Else => {
+                let reachable = self.reachable;
+                let frame = self.frames.last_mut().expect("validated: else closes an if");
+                let (end, height, params, stash, before) =
+                    (frame.end, frame.height, frame.params, frame.stash, frame.reachable_before);
+                let else_label = frame.else_label.take().expect("validated: one else per if");
+                if reachable {
+                    dynasm!(self.ops ; .arch x64 ; jmp =>end);
+                }
+                dynasm!(self.ops ; .arch x64 ; =>else_label);
+                self.depth = height + params;
+                if let Some(base) = stash {
+                    for i in 0..params {
+                        let (src, dst) = (Self::stashed(base + i), self.slot(height + i));
+                        dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + src] ; mov [rsp + dst], rcx);
+                    }
+                }
+                self.reachable = before;
+            }
+            Operator::End => {
+                let frame = self.frames.pop().expect("validated: end closes a frame");
+                if let Some(else_label) = frame.else_label {
+                    // An if without else: its parameters are its results.
+                    dynasm!(self.ops ; .arch x64 ; =>else_label);
+                }
+                if frame.stash.is_some() {
+                    self.stash -= frame.params;
+                }
+                dynasm!(self.ops ; .arch x64 ; =>frame.end);
+                self.depth = frame.height + frame.results;
+                self.reachable = frame.reachable_before;
+                if frame.kind == Kind::Function {
+                    for i in 0..frame.results {
+                        let (src, dst) = (self.slot(i), 8 * i as i32);
+                        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [r13 + dst], rax);
+                    }
+                    self.epilogue();
+                }
+            }
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => {
+                let condition = self.pop();
+                if self.branch_needs_moves(relative_depth) {
+                    let skip = self.ops.new_dynamic_label();
+                    dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>skip);
+                    self.branch(relative_depth);
+                    dynasm!(self.ops ; .arch x64 ; =>skip);
+                } else {
+                    let target = self.frames[self.frames.len() - 1 - relative_depth as usize].target;
+                    dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; jne =>target);
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                let index = self.pop();
+                dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + index]);
+                let mut stubs = Vec::new();
+                for (i, target) in targets.targets().enumerate() {
+                    let target = target.map_err(Error::from_wasmparser)?;
+                    let stub = self.ops.new_dynamic_label();
+                    dynasm!(self.ops ; .arch x64 ; cmp eax, i as i32 ; je =>stub);
+                    stubs.push((stub, target));
+                }
+                self.branch(targets.default());
+                for (stub, target) in stubs {
+                    dynasm!(self.ops ; .arch x64 ; =>stub);
+                    self.branch(target);
+                }
+                self.reachable = false;
+            }
+            Operator::Return => {
+                self.branch(self.frames.len() as u32 - 1);
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => self.call(function_index),
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let condition = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                self.push();
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; mov rax, [rsp + a]
+                    ; mov rcx, [rsp + b]
+                    ; cmp DWORD [rsp + condition], 0
+                    ; cmove rax, rcx
+                    ; mov [rsp + a], rax
+                );
+            }
+            Operator::LocalGet { local_index } => {
+                let (from, to) = (self.local(local_index), self.push());
+                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
+            }
+            Operator::LocalSet { local_index } => {
+                let (from, to) = (self.pop(), self.local(local_index));
+                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
+            }
+            Operator::LocalTee { local_index } => {
+                let (from, to) = (self.slot(self.depth - 1), self.local(local_index));
+                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
+            }
+            Operator::GlobalGet { global_index } => {
+                let (global, to) = (self.offsets.global(global_index) as i32, self.push());
+                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov rax, [rax] ; mov [rsp + to], rax);
+            }
+            Operator::GlobalSet { global_index } => {
+                let (global, from) = (self.offsets.global(global_index) as i32, self.pop());
+                // Globals hold 32-bit values zero-extended.
+                if matches!(self.info.globals[global_index as usize].content, ValType::I32 | ValType::F32) {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + from]);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from]);
+                }
+                dynasm!(self.ops ; .arch x64 ; mov rcx, [r15 + global] ; mov [rcx], rax);
+            }
+            Operator::I32Const { value } => {
+                let to = self.push();
+                dynasm!(self.ops ; .arch x64 ; mov DWORD [rsp + to], value);
+            }
+            Operator::F32Const { value } => {
+                let to = self.push();
+                dynasm!(self.ops ; .arch x64 ; mov DWORD [rsp + to], value.bits() as i32);
+            }
+            Operator::I64Const { value } => self.const64(value),
+            Operator::F64Const { value } => self.const64(value.bits() as i64),
+            Operator::MemorySize { mem } => {
+                let (memory, to) = (self.offsets.memory(mem) as i32, self.push());
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; mov rax, [r15 + memory]
+                    ; mov rax, [rax + 8]
+                    ; shr rax, 16
+                    ; mov [rsp + to], eax
+                );
+            }
+            Operator::MemoryGrow { mem } => {
+                let delta = self.slot(self.depth - 1);
+                let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
+                let grow = builtins::memory_grow as *const () as i64;
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; mov rdi, [r15 + store]
+                    ; mov esi, [r15 + instance]
+                    ; mov edx, mem as i32
+                    ; mov ecx, [rsp + delta]
+                    ; mov rax, QWORD grow
+                    ; call rax
+                    ; mov [rsp + delta], eax
+                );
+            }
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } => self.load(memarg, Load::U32)?,
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => self.load(memarg, Load::U64)?,
+            Operator::I32Load8S { memarg } => self.load(memarg, Load::S8To32)?,
+            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => self.load(memarg, Load::U8)?,
+            Operator::I32Load16S { memarg } => self.load(memarg, Load::S16To32)?,
+            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => self.load(memarg, Load::U16)?,
+            Operator::I64Load8S { memarg } => self.load(memarg, Load::S8To64)?,
+            Operator::I64Load16S { memarg } => self.load(memarg, Load::S16To64)?,
+            Operator::I64Load32S { memarg } => self.load(memarg, Load::S32To64)?,
+            Operator::I64Load32U { memarg } => self.load(memarg, Load::U32)?,
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => {
+                self.store(memarg, 4)?
+            }
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => self.store(memarg, 8)?,
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => self.store(memarg, 1)?,
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => self.store(memarg, 2)?,
+            // Same bits, other type; an i32's slot keeps its low half.
+            Operator::I32WrapI64
+            | Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+            _ => return self.integer(op),
+        }
+        Ok(())
+    }
+
+    fn const64(&mut self, value: i64) {
+        let to = self.push();
+        if let Ok(small) = i32::try_from(value) {
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + to], small);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD value ; mov [rsp + to], rax);
+        }
+    }
+
+    fn call(&mut self, function_index: u32) {
+        let ty = self.info.func_type(function_index);
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let first = self.depth - params;
+        self.bump(first + params.max(results));
+        let values = self.slot(first);
+        if function_index < self.info.num_imported_funcs {
+            let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
+            let call = builtins::call_function as *const () as i64;
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rdi, [r15 + store]
+                ; mov esi, [r15 + instance]
+                ; mov edx, function_index as i32
+                ; lea rcx, [rsp + values]
+                ; mov rax, QWORD call
+                ; call rax
+            );
+            self.trap_if_raised();
+        } else {
+            let functions = self.offsets.functions() as i32;
+            let entry = 8 * (function_index - self.info.num_imported_funcs) as i32;
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rdi, r15
+                ; lea rsi, [rsp + values]
+                ; mov rax, [r15 + functions]
+                ; call QWORD [rax + entry]
+            );
+        }
+        self.depth = first + results;
+    }
+
+    /// After a builtin that answers 0 or a trap number (in eax).
+    fn trap_if_raised(&mut self) {
+        let ok = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; test eax, eax ; jz =>ok);
+        self.site(native::RAISED_BY_BUILTIN);
+        dynasm!(self.ops ; .arch x64 ; ud2 ; =>ok);
+    }
+
+    /// Pops the address and leaves the memory's base in r11 and the
+    /// address (plus the offset, when it is not a displacement) in rax;
+    /// returns the displacement.
+    fn address(&mut self, memarg: MemArg, size: u32) -> Result<i32> {
+        let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
+            return Err(Error::Unsupported("the baseline tier does not access GC arrays".into()));
+        };
+        let index = self.pop();
+        if memory == 0 {
+            dynasm!(self.ops ; .arch x64 ; mov r11, r14);
+        } else {
+            let at = self.offsets.memory(memory) as i32;
+            dynasm!(self.ops ; .arch x64 ; mov r11, [r15 + at] ; mov r11, [r11]);
+        }
+        dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + index]);
+        let reach = memarg.offset + u64::from(size);
+        if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
+            return Ok(memarg.offset as i32);
+        }
+        // address < 2^32 and offset < 2^32 (32-bit memories): no wrap.
+        let (offset, definition) = (memarg.offset as i64, self.offsets.memory(memory) as i32);
+        let ok = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rcx, QWORD offset
+            ; add rax, rcx
+            ; lea rcx, [rax + size as i32]
+            ; mov rdx, [r15 + definition]
+            ; cmp rcx, [rdx + 8]
+            ; jbe =>ok
+        );
+        self.trap(TrapCode::MemoryOutOfBounds);
+        dynasm!(self.ops ; .arch x64 ; =>ok);
+        Ok(0)
+    }
+
+    fn load(&mut self, memarg: MemArg, kind: Load) -> Result<()> {
+        let d = self.address(memarg, kind.size())?;
+        self.site(ClifTrap::HEAP_OUT_OF_BOUNDS);
+        match kind {
+            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx ecx, BYTE [r11 + rax + d]),
+            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx ecx, BYTE [r11 + rax + d]),
+            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx rcx, BYTE [r11 + rax + d]),
+            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx ecx, WORD [r11 + rax + d]),
+            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx ecx, WORD [r11 + rax + d]),
+            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx rcx, WORD [r11 + rax + d]),
+            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r11 + rax + d]),
+            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd rcx, DWORD [r11 + rax + d]),
+            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [r11 + rax + d]),
+        }
+        let to = self.push();
+        dynasm!(self.ops ; .arch x64 ; mov [rsp + to], rcx);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, size: u32) -> Result<()> {
+        let value = self.pop();
+        // In r10: `address` uses rax, rcx, rdx and r11.
+        dynasm!(self.ops ; .arch x64 ; mov r10, [rsp + value]);
+        let d = self.address(memarg, size)?;
+        self.site(ClifTrap::HEAP_OUT_OF_BOUNDS);
+        match size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r11 + rax + d], r10b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r11 + rax + d], r10w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r11 + rax + d], r10d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r11 + rax + d], r10),
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Load {
+    U8,
+    S8To32,
+    S8To64,
+    U16,
+    S16To32,
+    S16To64,
+    U32,
+    S32To64,
+    U64,
+}
+
+impl Load {
+    fn size(self) -> u32 {
+        match self {
+            Load::U8 | Load::S8To32 | Load::S8To64 => 1,
+            Load::U16 | Load::S16To32 | Load::S16To64 => 2,
+            Load::U32 | Load::S32To64 => 4,
+            Load::U64 => 8,
+        }
+    }
+}
+
+mod integer;

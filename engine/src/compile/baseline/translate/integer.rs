@@ -1,0 +1,282 @@
+//! Integer operators: each loads its operands from their slots into rax
+//! (and rcx), computes, and stores the result in the first operand's slot.
+
+use dynasmrt::{DynasmApi, DynasmLabelApi, dynasm};
+use wasmparser::Operator;
+
+use super::{Translator, unsupported};
+use crate::error::{Result, TrapCode};
+
+/// A comparison's condition.
+#[derive(Clone, Copy)]
+enum Cc {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+#[derive(Clone, Copy)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+}
+
+#[derive(Clone, Copy)]
+enum Shift {
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+#[derive(Clone, Copy)]
+enum Bits {
+    Clz,
+    Ctz,
+    Popcnt,
+}
+
+impl Translator<'_> {
+    pub(super) fn integer(&mut self, op: &Operator<'_>) -> Result<()> {
+        use Operator as O;
+        match *op {
+            O::I32Eqz => self.eqz(false),
+            O::I64Eqz => self.eqz(true),
+            O::I32Eq => self.compare(false, Cc::Eq),
+            O::I32Ne => self.compare(false, Cc::Ne),
+            O::I32LtS => self.compare(false, Cc::LtS),
+            O::I32LtU => self.compare(false, Cc::LtU),
+            O::I32GtS => self.compare(false, Cc::GtS),
+            O::I32GtU => self.compare(false, Cc::GtU),
+            O::I32LeS => self.compare(false, Cc::LeS),
+            O::I32LeU => self.compare(false, Cc::LeU),
+            O::I32GeS => self.compare(false, Cc::GeS),
+            O::I32GeU => self.compare(false, Cc::GeU),
+            O::I64Eq => self.compare(true, Cc::Eq),
+            O::I64Ne => self.compare(true, Cc::Ne),
+            O::I64LtS => self.compare(true, Cc::LtS),
+            O::I64LtU => self.compare(true, Cc::LtU),
+            O::I64GtS => self.compare(true, Cc::GtS),
+            O::I64GtU => self.compare(true, Cc::GtU),
+            O::I64LeS => self.compare(true, Cc::LeS),
+            O::I64LeU => self.compare(true, Cc::LeU),
+            O::I64GeS => self.compare(true, Cc::GeS),
+            O::I64GeU => self.compare(true, Cc::GeU),
+            O::I32Add => self.arith(false, Arith::Add),
+            O::I32Sub => self.arith(false, Arith::Sub),
+            O::I32Mul => self.arith(false, Arith::Mul),
+            O::I32And => self.arith(false, Arith::And),
+            O::I32Or => self.arith(false, Arith::Or),
+            O::I32Xor => self.arith(false, Arith::Xor),
+            O::I64Add => self.arith(true, Arith::Add),
+            O::I64Sub => self.arith(true, Arith::Sub),
+            O::I64Mul => self.arith(true, Arith::Mul),
+            O::I64And => self.arith(true, Arith::And),
+            O::I64Or => self.arith(true, Arith::Or),
+            O::I64Xor => self.arith(true, Arith::Xor),
+            O::I32Shl => self.shift(false, Shift::Shl),
+            O::I32ShrS => self.shift(false, Shift::ShrS),
+            O::I32ShrU => self.shift(false, Shift::ShrU),
+            O::I32Rotl => self.shift(false, Shift::Rotl),
+            O::I32Rotr => self.shift(false, Shift::Rotr),
+            O::I64Shl => self.shift(true, Shift::Shl),
+            O::I64ShrS => self.shift(true, Shift::ShrS),
+            O::I64ShrU => self.shift(true, Shift::ShrU),
+            O::I64Rotl => self.shift(true, Shift::Rotl),
+            O::I64Rotr => self.shift(true, Shift::Rotr),
+            O::I32DivS => self.divide(false, true, false),
+            O::I32DivU => self.divide(false, false, false),
+            O::I32RemS => self.divide(false, true, true),
+            O::I32RemU => self.divide(false, false, true),
+            O::I64DivS => self.divide(true, true, false),
+            O::I64DivU => self.divide(true, false, false),
+            O::I64RemS => self.divide(true, true, true),
+            O::I64RemU => self.divide(true, false, true),
+            O::I32Clz => return self.bits(false, Bits::Clz),
+            O::I32Ctz => return self.bits(false, Bits::Ctz),
+            O::I32Popcnt => return self.bits(false, Bits::Popcnt),
+            O::I64Clz => return self.bits(true, Bits::Clz),
+            O::I64Ctz => return self.bits(true, Bits::Ctz),
+            O::I64Popcnt => return self.bits(true, Bits::Popcnt),
+            O::I32Extend8S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx eax, BYTE [rsp + at])),
+            O::I32Extend16S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx eax, WORD [rsp + at])),
+            O::I64Extend8S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx rax, BYTE [rsp + at])),
+            O::I64Extend16S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx rax, WORD [rsp + at])),
+            O::I64Extend32S | O::I64ExtendI32S => {
+                self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsxd rax, DWORD [rsp + at]))
+            }
+            O::I64ExtendI32U => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; mov eax, DWORD [rsp + at])),
+            _ => return Err(unsupported(op)),
+        }
+        Ok(())
+    }
+
+    /// Replaces the top value by what `load` leaves in rax (all 64 bits).
+    fn extend(&mut self, load: impl FnOnce(&mut Self, i32)) {
+        let at = self.slot(self.depth - 1);
+        load(self, at);
+        dynasm!(self.ops ; .arch x64 ; mov [rsp + at], rax);
+    }
+
+    fn eqz(&mut self, wide: bool) {
+        let at = self.slot(self.depth - 1);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; cmp QWORD [rsp + at], 0);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + at], 0);
+        }
+        dynasm!(self.ops ; .arch x64 ; sete al ; movzx eax, al ; mov [rsp + at], rax);
+    }
+
+    fn compare(&mut self, wide: bool, cc: Cc) {
+        let b = self.pop();
+        let a = self.slot(self.depth - 1);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + a] ; cmp rax, [rsp + b]);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + a] ; cmp eax, [rsp + b]);
+        }
+        match cc {
+            Cc::Eq => dynasm!(self.ops ; .arch x64 ; sete al),
+            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
+            Cc::LtS => dynasm!(self.ops ; .arch x64 ; setl al),
+            Cc::LtU => dynasm!(self.ops ; .arch x64 ; setb al),
+            Cc::GtS => dynasm!(self.ops ; .arch x64 ; setg al),
+            Cc::GtU => dynasm!(self.ops ; .arch x64 ; seta al),
+            Cc::LeS => dynasm!(self.ops ; .arch x64 ; setle al),
+            Cc::LeU => dynasm!(self.ops ; .arch x64 ; setbe al),
+            Cc::GeS => dynasm!(self.ops ; .arch x64 ; setge al),
+            Cc::GeU => dynasm!(self.ops ; .arch x64 ; setae al),
+        }
+        dynasm!(self.ops ; .arch x64 ; movzx eax, al ; mov [rsp + a], rax);
+    }
+
+    fn arith(&mut self, wide: bool, op: Arith) {
+        let b = self.pop();
+        let a = self.slot(self.depth - 1);
+        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + a]);
+        match (wide, op) {
+            (false, Arith::Add) => dynasm!(self.ops ; .arch x64 ; add eax, [rsp + b]),
+            (false, Arith::Sub) => dynasm!(self.ops ; .arch x64 ; sub eax, [rsp + b]),
+            (false, Arith::Mul) => dynasm!(self.ops ; .arch x64 ; imul eax, [rsp + b]),
+            (false, Arith::And) => dynasm!(self.ops ; .arch x64 ; and eax, [rsp + b]),
+            (false, Arith::Or) => dynasm!(self.ops ; .arch x64 ; or eax, [rsp + b]),
+            (false, Arith::Xor) => dynasm!(self.ops ; .arch x64 ; xor eax, [rsp + b]),
+            (true, Arith::Add) => dynasm!(self.ops ; .arch x64 ; add rax, [rsp + b]),
+            (true, Arith::Sub) => dynasm!(self.ops ; .arch x64 ; sub rax, [rsp + b]),
+            (true, Arith::Mul) => dynasm!(self.ops ; .arch x64 ; imul rax, [rsp + b]),
+            (true, Arith::And) => dynasm!(self.ops ; .arch x64 ; and rax, [rsp + b]),
+            (true, Arith::Or) => dynasm!(self.ops ; .arch x64 ; or rax, [rsp + b]),
+            (true, Arith::Xor) => dynasm!(self.ops ; .arch x64 ; xor rax, [rsp + b]),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rax);
+    }
+
+    /// x86 masks shift counts by the operand width, as wasm does.
+    fn shift(&mut self, wide: bool, op: Shift) {
+        let b = self.pop();
+        let a = self.slot(self.depth - 1);
+        dynasm!(self.ops ; .arch x64 ; mov ecx, [rsp + b] ; mov rax, [rsp + a]);
+        match (wide, op) {
+            (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl eax, cl),
+            (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar eax, cl),
+            (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr eax, cl),
+            (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol eax, cl),
+            (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror eax, cl),
+            (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
+            (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
+            (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
+            (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol rax, cl),
+            (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror rax, cl),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rax);
+    }
+
+    /// Division and remainder with wasm's traps checked first (x86 would
+    /// raise #DE for both); `rem_s` by -1 is 0 without dividing.
+    fn divide(&mut self, wide: bool, signed: bool, remainder: bool) {
+        let b = self.pop();
+        let a = self.slot(self.depth - 1);
+        let nonzero = self.ops.new_dynamic_label();
+        let done = self.ops.new_dynamic_label();
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + b] ; mov rax, [rsp + a] ; test rcx, rcx ; jnz =>nonzero);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov ecx, [rsp + b] ; mov eax, [rsp + a] ; test ecx, ecx ; jnz =>nonzero);
+        }
+        self.trap(TrapCode::IntegerDivisionByZero);
+        dynasm!(self.ops ; .arch x64 ; =>nonzero);
+        if signed {
+            let divide = self.ops.new_dynamic_label();
+            if wide {
+                dynasm!(self.ops ; .arch x64 ; cmp rcx, -1 ; jne =>divide);
+            } else {
+                dynasm!(self.ops ; .arch x64 ; cmp ecx, -1 ; jne =>divide);
+            }
+            if remainder {
+                dynasm!(self.ops ; .arch x64 ; xor edx, edx ; jmp =>done);
+            } else {
+                let fine = self.ops.new_dynamic_label();
+                if wide {
+                    dynasm!(self.ops ; .arch x64 ; mov rdx, QWORD i64::MIN ; cmp rax, rdx ; jne =>divide);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; cmp eax, i32::MIN ; jne =>fine);
+                }
+                self.trap(TrapCode::IntegerOverflow);
+                dynasm!(self.ops ; .arch x64 ; =>fine);
+            }
+            dynasm!(self.ops ; .arch x64 ; =>divide);
+            if wide {
+                dynasm!(self.ops ; .arch x64 ; cqo ; idiv rcx);
+            } else {
+                dynasm!(self.ops ; .arch x64 ; cdq ; idiv ecx);
+            }
+        } else if wide {
+            dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div rcx);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div ecx);
+        }
+        dynasm!(self.ops ; .arch x64 ; =>done);
+        if remainder {
+            dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rdx);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rax);
+        }
+    }
+
+    fn bits(&mut self, wide: bool, op: Bits) -> Result<()> {
+        let feature = match op {
+            Bits::Clz => std::arch::is_x86_feature_detected!("lzcnt"),
+            Bits::Ctz => std::arch::is_x86_feature_detected!("bmi1"),
+            Bits::Popcnt => std::arch::is_x86_feature_detected!("popcnt"),
+        };
+        if !feature {
+            return Err(crate::error::Error::Unsupported(
+                "the baseline tier needs lzcnt, tzcnt and popcnt (x86-64-v3)".into(),
+            ));
+        }
+        let at = self.slot(self.depth - 1);
+        match (wide, op) {
+            (false, Bits::Clz) => dynasm!(self.ops ; .arch x64 ; lzcnt eax, DWORD [rsp + at]),
+            (false, Bits::Ctz) => dynasm!(self.ops ; .arch x64 ; tzcnt eax, DWORD [rsp + at]),
+            (false, Bits::Popcnt) => dynasm!(self.ops ; .arch x64 ; popcnt eax, DWORD [rsp + at]),
+            (true, Bits::Clz) => dynasm!(self.ops ; .arch x64 ; lzcnt rax, QWORD [rsp + at]),
+            (true, Bits::Ctz) => dynasm!(self.ops ; .arch x64 ; tzcnt rax, QWORD [rsp + at]),
+            (true, Bits::Popcnt) => dynasm!(self.ops ; .arch x64 ; popcnt rax, QWORD [rsp + at]),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov [rsp + at], rax);
+        Ok(())
+    }
+}

@@ -1,0 +1,184 @@
+//! The baseline tier (in progress) against the interpreter: the same
+//! results and traps on hand-written modules covering what it compiles
+//! today, and the same checksums on the integer benchmark kernels.
+
+use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val, ValType};
+
+fn engine(tier: Tier) -> Engine {
+    let mut config = Config::new();
+    config.tier(tier).incomplete_tiers(true);
+    Engine::new(&config).unwrap()
+}
+
+/// An instance of `wasm` on `tier`, with a host import `host.triple`.
+fn instantiate(tier: Tier, wasm: &[u8]) -> (Store<()>, engine::Instance) {
+    let engine = engine(tier);
+    let module = Module::new(&engine, wasm).unwrap_or_else(|e| panic!("{tier}: {e}"));
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let ty = engine::FuncType::new(vec![ValType::I32], vec![ValType::I32]);
+    linker.func_new(&mut store, "host", "triple", ty, |_, args, results| {
+        results[0] = Val::I32(args[0].i32().unwrap().wrapping_mul(3));
+        Ok(())
+    });
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+fn call(store: &mut Store<()>, instance: &engine::Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    let f = instance.get_func(&*store, name).unwrap();
+    let ty = f.ty(&*store).unwrap();
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    match f.call(&mut *store, args, &mut results) {
+        Ok(()) => Ok(results),
+        Err(engine::Error::Trap(t)) => Err(t.code()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// One instance of a module per tier, called in lockstep.
+struct Both {
+    interp: (Store<()>, engine::Instance),
+    baseline: (Store<()>, engine::Instance),
+}
+
+impl Both {
+    fn new(wasm: &[u8]) -> Both {
+        Both { interp: instantiate(Tier::Interp, wasm), baseline: instantiate(Tier::Baseline, wasm) }
+    }
+
+    /// Calls `name` on both; they must agree.
+    fn call(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+        let want = call(&mut self.interp.0, &self.interp.1, name, args);
+        let got = call(&mut self.baseline.0, &self.baseline.1, name, args);
+        assert_eq!(got, want, "{name}{args:?}");
+        got
+    }
+}
+
+const PROGRAM: &str = r#"(module
+  (import "host" "triple" (func $triple (param i32) (result i32)))
+  (memory (export "mem") 1 2)
+  (global $g (mut i64) (i64.const -5))
+  (data (i32.const 16) "\01\02\03\04\05\06\07\08\f0\f1\f2\f3")
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "arith32") (param i32 i32) (result i32)
+    (i32.xor
+      (i32.add (i32.mul (local.get 0) (local.get 1)) (i32.sub (local.get 0) (local.get 1)))
+      (i32.or (i32.and (i32.shl (local.get 0) (local.get 1)) (i32.shr_s (local.get 0) (local.get 1)))
+              (i32.rotl (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)))))
+  (func (export "arith64") (param i64 i64) (result i64)
+    (i64.xor
+      (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.rotr (local.get 0) (local.get 1)))
+      (i64.add (i64.clz (local.get 0)) (i64.add (i64.ctz (local.get 1)) (i64.popcnt (local.get 0))))))
+  (func (export "bits32") (param i32) (result i32)
+    (i32.add (i32.clz (local.get 0)) (i32.add (i32.mul (i32.ctz (local.get 0)) (i32.const 64))
+      (i32.mul (i32.popcnt (local.get 0)) (i32.const 4096)))))
+  (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "div_u") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func (export "rem_s") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u") (param i32 i32) (result i32) (i32.rem_u (local.get 0) (local.get 1)))
+  (func (export "div_s64") (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "rem_s64") (param i64 i64) (result i64) (i64.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u64") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1)))
+  (func (export "compare") (param i64 i64) (result i32)
+    (i32.or (i32.or (i32.or (i64.lt_s (local.get 0) (local.get 1)) (i32.shl (i64.lt_u (local.get 0) (local.get 1)) (i32.const 1)))
+                    (i32.or (i32.shl (i64.ge_s (local.get 0) (local.get 1)) (i32.const 2)) (i32.shl (i64.gt_u (local.get 0) (local.get 1)) (i32.const 3))))
+            (i32.or (i32.shl (i64.eq (local.get 0) (local.get 1)) (i32.const 4)) (i32.shl (i64.eqz (local.get 0)) (i32.const 5)))))
+  (func (export "extend") (param i32) (result i64)
+    (i64.add (i64.add (i64.extend_i32_s (local.get 0)) (i64.extend_i32_u (local.get 0)))
+             (i64.add (i64.extend8_s (i64.extend_i32_u (local.get 0))) (i64.extend_i32_s (i32.extend16_s (local.get 0))))))
+  (func (export "loads") (param i32) (result i64)
+    (i64.add (i64.add (i64.load8_s (local.get 0)) (i64.load16_u offset=1 (local.get 0)))
+             (i64.add (i64.extend_i32_s (i32.load8_s offset=2 (local.get 0))) (i64.load32_s (local.get 0)))))
+  (func (export "store_load") (param i32 i64) (result i64)
+    (i64.store offset=3 (local.get 0) (local.get 1))
+    (i32.store8 (local.get 0) (i32.const 0x1ff))
+    (i64.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "global") (param i64) (result i64)
+    (global.set $g (i64.add (global.get $g) (local.get 0))) (global.get $g))
+  (func (export "switch") (param i32) (result i32)
+    (block $d (block $c (block $b (block $a (br_table $a $b $c $d (local.get 0)))
+      (return (i32.const 10))) (return (i32.const 20))) (return (i32.const 30))) (i32.const 40))
+  (func (export "loop_sum") (param i32) (result i64) (local i64)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get 0)))
+      (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $next)))
+    (local.get 1))
+  (func (export "select") (param i32 i64 i64) (result i64) (select (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "host") (param i32) (result i32) (i32.add (call $triple (local.get 0)) (i32.const 1)))
+  (func (export "branch_values") (param i32) (result i32)
+    (block (result i32)
+      (i32.const 7)
+      (br_if 0 (i32.const 100) (local.get 0))
+      (drop)
+      (drop)
+      (i32.const 200)))
+  (func (export "unreachable") (unreachable))
+  (func $deep (export "deep") (param i32) (result i32) (i32.add (call $deep (local.get 0)) (i32.const 1))))"#;
+
+#[test]
+fn integer_memory_control_and_call_operators_match_the_interpreter() {
+    let wasm = wat::parse_str(PROGRAM).unwrap();
+    let mut both = Both::new(&wasm);
+    let ints = [0i32, 1, -1, 2, 7, 31, 32, 33, i32::MIN, i32::MAX, 0x1234_5678, -100];
+    let longs = [0i64, 1, -1, 63, 64, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0, -100_000];
+    assert_eq!(both.call("fib", &[Val::I32(20)]).unwrap(), vec![Val::I32(6765)]);
+    for a in ints {
+        for b in ints {
+            for name in ["arith32", "div_s", "div_u", "rem_s", "rem_u"] {
+                both.call(name, &[Val::I32(a), Val::I32(b)]).ok();
+            }
+        }
+        for name in ["bits32", "extend", "switch", "host", "branch_values"] {
+            both.call(name, &[Val::I32(a)]).ok();
+        }
+    }
+    for a in longs {
+        for b in longs {
+            for name in ["arith64", "div_s64", "rem_s64", "rem_u64", "compare"] {
+                both.call(name, &[Val::I64(a), Val::I64(b)]).ok();
+            }
+        }
+        both.call("select", &[Val::I32(a as i32), Val::I64(a), Val::I64(!a)]).unwrap();
+        both.call("global", &[Val::I64(a)]).unwrap();
+    }
+    assert_eq!(both.call("div_s", &[Val::I32(1), Val::I32(0)]), Err(TrapCode::IntegerDivisionByZero));
+    assert_eq!(both.call("div_s", &[Val::I32(i32::MIN), Val::I32(-1)]), Err(TrapCode::IntegerOverflow));
+    assert_eq!(both.call("rem_s", &[Val::I32(i32::MIN), Val::I32(-1)]), Ok(vec![Val::I32(0)]));
+    assert_eq!(both.call("loop_sum", &[Val::I32(1000)]), Ok(vec![Val::I64(500_500)]));
+    for at in [0, 16, 17, 65530, 65532, 65533, 65536, -1] {
+        both.call("loads", &[Val::I32(at)]).ok();
+        both.call("store_load", &[Val::I32(at), Val::I64(0x0102_0304_0506_0708)]).ok();
+    }
+    assert_eq!(both.call("loads", &[Val::I32(65533)]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(both.call("size", &[]), Ok(vec![Val::I32(1)]));
+    assert_eq!(both.call("grow", &[Val::I32(1)]), Ok(vec![Val::I32(1)]));
+    assert_eq!(both.call("grow", &[Val::I32(5)]), Ok(vec![Val::I32(-1)]));
+    assert_eq!(both.call("unreachable", &[]), Err(TrapCode::Unreachable));
+    let (mut store, instance) = instantiate(Tier::Baseline, &wasm);
+    assert_eq!(call(&mut store, &instance, "deep", &[Val::I32(0)]), Err(TrapCode::StackOverflow));
+    // The store is still usable after the overflow.
+    assert_eq!(call(&mut store, &instance, "fib", &[Val::I32(10)]), Ok(vec![Val::I32(55)]));
+}
+
+/// The integer benchmark kernels (C compiled to wasm) give the
+/// interpreter's checksums.
+#[test]
+fn integer_kernels_give_the_interpreters_checksums() {
+    let kernels = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/kernels");
+    for (name, n) in [("sieve.wasm", 1), ("hash.wasm", 10), ("interp_loop.wasm", 20_000), ("fib.wat", 15)] {
+        let path = format!("{kernels}/{name}");
+        let bytes = std::fs::read(&path).unwrap();
+        let wasm = wat::parse_bytes(&bytes).unwrap().into_owned();
+        Both::new(&wasm).call("run", &[Val::I32(n)]).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+}
