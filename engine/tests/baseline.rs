@@ -1,6 +1,6 @@
 //! The baseline tier (in progress) against the interpreter: the same
 //! results and traps on hand-written modules covering what it compiles
-//! today, and the same checksums on the integer benchmark kernels.
+//! today, and the same checksums on the benchmark kernels.
 
 use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val, ValType};
 
@@ -122,11 +122,33 @@ const PROGRAM: &str = r#"(module
       (drop)
       (drop)
       (i32.const 200)))
+  ;; The else branch needs the parameters the then branch consumed (a bug
+  ;; once: they were stashed only on the then path).
+  (func (export "if_params") (param i32) (result i32)
+    (i32.const 1) (i32.const 2)
+    (if (param i32 i32) (result i32) (local.get 0)
+      (then (i32.add))
+      (else (i32.sub))))
+  (func (export "floats") (param f64 f32) (result f64)
+    (f64.add
+      (f64.mul (f64.sqrt (f64.abs (local.get 0))) (f64.promote_f32 (f32.neg (local.get 1))))
+      (f64.add (f64.min (local.get 0) (f64.const -0.0)) (f64.max (f64.nearest (local.get 0)) (f64.floor (local.get 0))))))
+  (func (export "truncate") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "truncate_u64") (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+  (func (export "convert_u64") (param i64) (result f32) (f32.convert_i64_u (local.get 0)))
+  (func (export "fcompare") (param f32 f32) (result i32)
+    (i32.or (i32.or (f32.lt (local.get 0) (local.get 1)) (i32.shl (f32.ge (local.get 0) (local.get 1)) (i32.const 1)))
+            (i32.or (i32.shl (f32.eq (local.get 0) (local.get 1)) (i32.const 2)) (i32.shl (f32.ne (local.get 0) (local.get 1)) (i32.const 3)))))
+  (table 2 funcref)
+  (elem (i32.const 0) $fib)
+  (type $i32_i32 (func (param i32) (result i32)))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $i32_i32) (local.get 0) (local.get 1)))
   (func (export "unreachable") (unreachable))
   (func $deep (export "deep") (param i32) (result i32) (i32.add (call $deep (local.get 0)) (i32.const 1))))"#;
 
 #[test]
-fn integer_memory_control_and_call_operators_match_the_interpreter() {
+fn operators_calls_and_traps_match_the_interpreter() {
     let wasm = wat::parse_str(PROGRAM).unwrap();
     let mut both = Both::new(&wasm);
     let ints = [0i32, 1, -1, 2, 7, 31, 32, 33, i32::MIN, i32::MAX, 0x1234_5678, -100];
@@ -164,18 +186,61 @@ fn integer_memory_control_and_call_operators_match_the_interpreter() {
     assert_eq!(both.call("grow", &[Val::I32(1)]), Ok(vec![Val::I32(1)]));
     assert_eq!(both.call("grow", &[Val::I32(5)]), Ok(vec![Val::I32(-1)]));
     assert_eq!(both.call("unreachable", &[]), Err(TrapCode::Unreachable));
+    assert_eq!(both.call("if_params", &[Val::I32(0)]), Ok(vec![Val::I32(-1)]));
+    assert_eq!(both.call("if_params", &[Val::I32(1)]), Ok(vec![Val::I32(3)]));
+    assert_eq!(both.call("indirect", &[Val::I32(12), Val::I32(0)]), Ok(vec![Val::I32(144)]));
+    assert_eq!(both.call("indirect", &[Val::I32(12), Val::I32(1)]), Err(TrapCode::UninitializedElement));
+    assert_eq!(both.call("indirect", &[Val::I32(12), Val::I32(2)]), Err(TrapCode::TableOutOfBounds));
+    let doubles = [
+        0.0,
+        -0.0,
+        1.5,
+        -2.5,
+        2.5,
+        1e300,
+        -1e-300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        2147483647.9,
+        -2147483648.9,
+        4294967296.0,
+        1.8446744073709552e19,
+        9.3e18,
+    ];
+    for x in doubles {
+        for y in [0.0f32, -0.0, 3.25, -7.5, f32::INFINITY] {
+            both.call("floats", &[Val::F64(x.to_bits()), Val::F32(y.to_bits())]).unwrap();
+            both.call("fcompare", &[Val::F32((x as f32).to_bits()), Val::F32(y.to_bits())]).unwrap();
+        }
+        both.call("truncate", &[Val::F64(x.to_bits())]).ok();
+        both.call("truncate_u64", &[Val::F64(x.to_bits())]).ok();
+    }
+    both.call("fcompare", &[Val::F32(f32::NAN.to_bits()), Val::F32(1f32.to_bits())]).unwrap();
+    assert_eq!(both.call("truncate", &[Val::F64(f64::NAN.to_bits())]), Err(TrapCode::BadConversionToInteger));
+    assert_eq!(both.call("truncate", &[Val::F64(2147483648.0f64.to_bits())]), Err(TrapCode::IntegerOverflow));
+    for x in [0i64, 1, -1, i64::MAX, i64::MIN, 0x7fff_ffff_ffff_fc00, -0x400] {
+        both.call("convert_u64", &[Val::I64(x)]).unwrap();
+    }
     let (mut store, instance) = instantiate(Tier::Baseline, &wasm);
     assert_eq!(call(&mut store, &instance, "deep", &[Val::I32(0)]), Err(TrapCode::StackOverflow));
     // The store is still usable after the overflow.
     assert_eq!(call(&mut store, &instance, "fib", &[Val::I32(10)]), Ok(vec![Val::I32(55)]));
 }
 
-/// The integer benchmark kernels (C compiled to wasm) give the
+/// The benchmark kernels (C compiled to wasm, and WAT) give the
 /// interpreter's checksums.
 #[test]
-fn integer_kernels_give_the_interpreters_checksums() {
+fn kernels_give_the_interpreters_checksums() {
     let kernels = concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/kernels");
-    for (name, n) in [("sieve.wasm", 1), ("hash.wasm", 10), ("interp_loop.wasm", 20_000), ("fib.wat", 15)] {
+    for (name, n) in [
+        ("sieve.wasm", 1),
+        ("hash.wasm", 10),
+        ("interp_loop.wasm", 20_000),
+        ("fib.wat", 15),
+        ("matmul.wasm", 24),
+        ("nbody.wasm", 1_000),
+        ("call_indirect.wat", 1_000),
+    ] {
         let path = format!("{kernels}/{name}");
         let bytes = std::fs::read(&path).unwrap();
         let wasm = wat::parse_bytes(&bytes).unwrap().into_owned();

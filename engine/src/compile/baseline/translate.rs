@@ -337,11 +337,12 @@ impl Translator<'_> {
             Operator::If { blockty } => {
                 let condition = self.pop();
                 let else_label = self.ops.new_dynamic_label();
-                dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>else_label);
                 self.open(Kind::If, blockty);
                 let frame = self.frames.last_mut().expect("just opened");
                 frame.else_label = Some(else_label);
                 let (height, params) = (frame.height, frame.params);
+                // Stashed before branching: the else branch restores them
+                // from here (the then branch may overwrite their slots).
                 if params > 0 {
                     let base = self.stash;
                     self.stash += params;
@@ -352,6 +353,7 @@ impl Translator<'_> {
                         dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + src] ; mov [rbp + dst], rcx);
                     }
                 }
+                dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>else_label);
             }
             Operator::Else => {
                 let reachable = self.reachable;
@@ -430,6 +432,7 @@ impl Translator<'_> {
                 self.reachable = false;
             }
             Operator::Call { function_index } => self.call(function_index),
+            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
             Operator::Drop => {
                 self.pop();
             }
@@ -577,6 +580,91 @@ impl Translator<'_> {
         self.depth = first + results;
     }
 
+    /// `call_indirect`: the table element (bounds and null checked) names a
+    /// store function whose `VMFuncRef` gives its type id (checked against
+    /// this instance's id for `type_index`), its code and vmctx (maybe
+    /// another instance's); a host function has no code and is called
+    /// through the `call_store_function` builtin.
+    fn call_indirect(&mut self, type_index: u32, table: u32) {
+        use crate::runtime::vmctx::VMFuncRef;
+        let ty = &self.info.types[type_index as usize];
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let index = self.pop();
+        let first = self.depth - params;
+        self.bump(first + params.max(results));
+        let values = self.slot(first);
+        let size = std::mem::size_of::<VMFuncRef>() as i32;
+        let (code, context, type_id) = (
+            std::mem::offset_of!(VMFuncRef, code) as i32,
+            std::mem::offset_of!(VMFuncRef, vmctx) as i32,
+            std::mem::offset_of!(VMFuncRef, type_id) as i32,
+        );
+        let table = self.offsets.table(table) as i32;
+        let (func_refs, type_ids) = (self.offsets.func_refs() as i32, self.offsets.type_ids() as i32);
+        let expected = 4 * type_index as i32;
+        let (inside, present, matches, host, done) = (
+            self.ops.new_dynamic_label(),
+            self.ops.new_dynamic_label(),
+            self.ops.new_dynamic_label(),
+            self.ops.new_dynamic_label(),
+            self.ops.new_dynamic_label(),
+        );
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, [rsp + index]
+            ; mov rcx, [r15 + table]
+            ; cmp rax, [rcx + 8]
+            ; jb =>inside
+        );
+        self.trap(TrapCode::TableOutOfBounds);
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>inside
+            ; mov rcx, [rcx]
+            ; mov rax, [rcx + rax * 8]
+            ; test rax, rax
+            ; jnz =>present
+        );
+        self.trap(TrapCode::UninitializedElement);
+        // The element is the function's store index plus one.
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>present
+            ; imul rax, rax, size
+            ; mov rcx, [r15 + func_refs]
+            ; mov rcx, [rcx]
+            ; lea rax, [rcx + rax - size]
+            ; mov edx, [rax + type_id]
+            ; mov rcx, [r15 + type_ids]
+            ; cmp edx, [rcx + expected]
+            ; je =>matches
+        );
+        self.trap(TrapCode::IndirectCallTypeMismatch);
+        let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
+        let call = builtins::call_store_function as *const () as i64;
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>matches
+            ; mov rcx, [rax + code]
+            ; test rcx, rcx
+            ; jz =>host
+            ; mov rdi, [rax + context]
+            ; lea rsi, [rsp + values]
+            ; call rcx
+            ; jmp =>done
+            ; =>host
+            ; mov edx, [rax + context]
+            ; mov rdi, [r15 + store]
+            ; mov esi, [r15 + instance]
+            ; lea rcx, [rsp + values]
+            ; mov rax, QWORD call
+            ; call rax
+        );
+        self.trap_if_raised();
+        dynasm!(self.ops ; .arch x64 ; =>done);
+        self.depth = first + results;
+    }
+
     /// After a builtin that answers 0 or a trap number (in eax).
     fn trap_if_raised(&mut self) {
         let ok = self.ops.new_dynamic_label();
@@ -680,4 +768,5 @@ impl Load {
     }
 }
 
+mod float;
 mod integer;

@@ -4,7 +4,7 @@
 use dynasmrt::{DynasmApi, DynasmLabelApi, dynasm};
 use wasmparser::Operator;
 
-use super::{Translator, unsupported};
+use super::Translator;
 use crate::error::{Result, TrapCode};
 
 /// A comparison's condition.
@@ -118,7 +118,7 @@ impl Translator<'_> {
                 self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsxd rax, DWORD [rsp + at]))
             }
             O::I64ExtendI32U => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; mov eax, DWORD [rsp + at])),
-            _ => return Err(unsupported(op)),
+            _ => return self.float(op),
         }
         Ok(())
     }
