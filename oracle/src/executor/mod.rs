@@ -102,9 +102,9 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
         "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
         "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
         "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::cranelift_explicit(None))),
-        "baseline" => Err(format!("executor `{name}`: that tier is not implemented yet")),
+        "baseline" => Ok(Box::new(CrucibleExecutor::baseline())),
         other => Err(format!(
-            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, wasmi; for testing the harness: buggy-interp)"
+            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline (in progress), wasmi; for testing the harness: buggy-interp)"
         )),
     }
 }
