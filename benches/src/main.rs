@@ -84,9 +84,10 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// NaN for no values (an engine that could not run the kernel).
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Measures one kernel on every engine: `runs` rounds in which every engine
@@ -103,8 +104,22 @@ fn measure_kernel(
 ) -> Result<KernelResult> {
     let mut compile_ms = vec![Vec::new(); runtimes.len()];
     let mut compiled: Vec<Option<Box<dyn engines::Compiled>>> = runtimes.iter().map(|_| None).collect();
+    // A tier still being built may not compile every kernel: it gets n/a.
+    let usable: Vec<bool> = runtimes
+        .iter()
+        .map(|runtime| match runtime.compile(wasm) {
+            Err(e) if ["unsupported", "support is not enabled"].iter().any(|why| format!("{e:#}").contains(why)) => {
+                eprintln!("  {name} on {}: n/a ({e:#})", runtime.name);
+                false
+            }
+            _ => true,
+        })
+        .collect();
     for _ in 0..runs {
         for (i, runtime) in runtimes.iter().enumerate() {
+            if !usable[i] {
+                continue;
+            }
             let start = Instant::now();
             compiled[i] = Some(runtime.compile(wasm)?);
             compile_ms[i].push(millis(start.elapsed()));
@@ -113,16 +128,22 @@ fn measure_kernel(
     let mut instances = Vec::new();
     let mut checksums = Vec::new();
     for (runtime, compiled) in runtimes.iter().zip(compiled) {
+        let Some(compiled) = compiled else {
+            checksums.push(None);
+            instances.push(None);
+            continue;
+        };
         eprintln!("  {name} on {}", runtime.name);
-        let mut run = compiled.expect("at least one run").instantiate()?;
-        checksums.push(run(arg)?);
-        instances.push(run);
+        let mut run = compiled.instantiate()?;
+        checksums.push(Some(run(arg)?));
+        instances.push(Some(run));
     }
-    if let Some(odd) = checksums.iter().position(|c| *c != checksums[0]) {
+    let first = checksums.iter().flatten().next().copied();
+    if let Some(odd) = checksums.iter().position(|c| c.is_some_and(|c| Some(c) != first)) {
         bail!(
-            "{name}: checksums differ: {} returned {}, {} returned {}",
+            "{name}: checksums differ: {} returned {:?}, {} returned {:?}",
             runtimes[0].name,
-            checksums[0],
+            first,
             runtimes[odd].name,
             checksums[odd]
         );
@@ -130,11 +151,12 @@ fn measure_kernel(
     let mut exec_ms = vec![Vec::new(); runtimes.len()];
     for _ in 0..runs {
         for (i, run) in instances.iter_mut().enumerate() {
+            let Some(run) = run else { continue };
             let start = Instant::now();
             let again = run(arg)?;
             exec_ms[i].push(millis(start.elapsed()));
-            if again != checksums[i] {
-                bail!("{} returned {again} after {} for the same input", runtimes[i].name, checksums[i]);
+            if Some(again) != checksums[i] {
+                bail!("{} returned {again} after {:?} for the same input", runtimes[i].name, checksums[i]);
             }
         }
     }
@@ -146,7 +168,7 @@ fn measure_kernel(
             compile_ms: median(&mut compile_ms[i]),
             exec_ms: median(&mut exec_ms[i].clone()),
             exec_ms_runs: exec_ms[i].clone(),
-            checksum: checksums[i],
+            checksum: checksums[i].unwrap_or_default(),
         })
         .collect();
     Ok(KernelResult { kernel: name.to_string(), what: what.to_string(), arg, results })
@@ -169,6 +191,9 @@ fn ratio(kernel: &KernelResult, ours: &str, peer: &str, goal: f64, compile: bool
     let get = |name: &str| kernel.results.iter().find(|r| r.engine == name);
     let (a, b) = (get(ours)?, get(peer)?);
     let ratio = if compile { a.compile_ms / b.compile_ms } else { a.exec_ms / b.exec_ms };
+    if ratio.is_nan() {
+        return None;
+    }
     Some(Ratio {
         kernel: kernel.kernel.clone(),
         ours: ours.to_string(),
@@ -195,7 +220,12 @@ fn print_table(title: &str, kernels: &[&KernelResult], value: impl Fn(&EngineRes
     for k in kernels {
         print!("| {:<14} |", k.kernel);
         for r in &k.results {
-            print!(" {:>18.2} |", value(r));
+            let v = value(r);
+            if v.is_nan() {
+                print!(" {:>18} |", "n/a");
+            } else {
+                print!(" {v:>18.2} |");
+            }
         }
         println!();
     }
@@ -239,6 +269,10 @@ fn run(args: Args) -> Result<bool> {
         }
     }
     ratios.extend(ratio(&large, "crucible-cranelift", "wasmtime-cranelift", 1.0, true));
+    // The baseline tier: at least 5x faster to compile than our Cranelift
+    // tier, faster than Winch.
+    ratios.extend(ratio(&large, "crucible-baseline", "crucible-cranelift", 0.2, true));
+    ratios.extend(ratio(&large, "crucible-baseline", "wasmtime-winch", 1.0, true));
 
     let all: Vec<&KernelResult> = kernels.iter().collect();
     print_table("Execution time, ms (median)", &all, |r| r.exec_ms);
