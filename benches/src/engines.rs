@@ -26,8 +26,7 @@ impl Runtime {
 /// Crucible at `tier`.
 fn crucible(name: &'static str, tier: engine::Tier) -> Runtime {
     let mut config = engine::Config::new();
-    // The baseline tier is measured while it is built (#10).
-    config.tier(tier).incomplete_tiers(true);
+    config.tier(tier);
     let engine = engine::Engine::new(&config).expect("the tier is available");
     Runtime {
         name,

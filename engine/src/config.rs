@@ -10,7 +10,7 @@ pub enum Tier {
     /// Compact internal bytecode executed by a dispatch loop.
     #[default]
     Interp,
-    /// Single-pass compiler to machine code (not implemented yet).
+    /// Single-pass compiler to machine code.
     Baseline,
     /// Optimizing JIT: wasm → Cranelift IR → native code.
     Cranelift,
@@ -30,7 +30,7 @@ impl Tier {
     /// Whether this tier is implemented: `Engine::new` accepts it and the
     /// harnesses (fuzz targets, default executor lists) use it.
     pub fn is_available(self) -> bool {
-        matches!(self, Tier::Interp | Tier::Cranelift)
+        matches!(self, Tier::Interp | Tier::Cranelift | Tier::Baseline)
     }
 }
 
@@ -148,7 +148,7 @@ impl Proposal {
     /// Whether the given tier executes this proposal's instructions.
     pub fn supported_by(self, tier: Tier) -> bool {
         match tier {
-            Tier::Interp | Tier::Cranelift => matches!(
+            Tier::Interp | Tier::Cranelift | Tier::Baseline => matches!(
                 self,
                 Proposal::MutableGlobal
                     | Proposal::SignExtension
@@ -157,11 +157,6 @@ impl Proposal {
                     | Proposal::BulkMemory
                     | Proposal::ReferenceTypes
                     | Proposal::ExtendedConst
-            ),
-            // Growing with the tier (#10): what it compiles today.
-            Tier::Baseline => matches!(
-                self,
-                Proposal::MutableGlobal | Proposal::SignExtension | Proposal::MultiValue | Proposal::ExtendedConst
             ),
         }
     }
@@ -240,7 +235,6 @@ pub struct Config {
     pub(crate) coverage: bool,
     pub(crate) opt_level: OptLevel,
     pub(crate) bounds_checks: BoundsChecks,
-    pub(crate) incomplete_tiers: bool,
 }
 
 /// How the Cranelift tier keeps loads and stores inside a linear memory.
@@ -270,7 +264,6 @@ impl Default for Config {
             coverage: false,
             opt_level: OptLevel::default(),
             bounds_checks: BoundsChecks::default(),
-            incomplete_tiers: false,
         }
     }
 }
@@ -348,15 +341,6 @@ impl Config {
 
     pub fn get_bounds_checks(&self) -> BoundsChecks {
         self.bounds_checks
-    }
-
-    /// Lets `Engine::new` accept a tier that is still being built (the
-    /// baseline tier): for its own tests and for trying it out; modules it
-    /// cannot compile yet fail with `Error::Unsupported`.
-    #[doc(hidden)]
-    pub fn incomplete_tiers(&mut self, allow: bool) -> &mut Self {
-        self.incomplete_tiers = allow;
-        self
     }
 
     /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).

@@ -6,7 +6,7 @@ use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val, ValType
 
 fn engine(tier: Tier) -> Engine {
     let mut config = Config::new();
-    config.tier(tier).incomplete_tiers(true);
+    config.tier(tier);
     Engine::new(&config).unwrap()
 }
 

@@ -386,6 +386,8 @@ fn fuel_is_charged_exactly_as_on_the_interpreter() {
             let interp = with_fuel(Tier::Interp, wat, "run", arg, fuel);
             let cranelift = with_fuel(Tier::Cranelift, wat, "run", arg, fuel);
             assert_eq!(cranelift, interp, "collatz({arg}) with {fuel} fuel");
+            let baseline = with_fuel(Tier::Baseline, wat, "run", arg, fuel);
+            assert_eq!(baseline, interp, "collatz({arg}) with {fuel} fuel on the baseline tier");
         }
         let (outcome, _) = with_fuel(Tier::Cranelift, wat, "run", arg, needed - 1);
         assert_eq!(outcome, Err(TrapCode::OutOfFuel));

@@ -1,7 +1,7 @@
-//! Runs the pinned official spec suite on the interpreter and on the
-//! Cranelift tier, writes the evidence to `<workspace>/evidence/`, and
-//! requires every directive that is not skipped (SIMD) or known to be out of
-//! date to pass on both.
+//! Runs the pinned official spec suite on the interpreter, the Cranelift
+//! tier and the baseline tier, writes the evidence to
+//! `<workspace>/evidence/`, and requires every directive that is not
+//! skipped (SIMD) or known to be out of date to pass on each.
 
 use std::path::Path;
 
@@ -16,6 +16,11 @@ fn spec_suite_passes_on_the_interpreter() {
 #[test]
 fn spec_suite_passes_on_the_cranelift_tier() {
     spec_suite_passes_on(Tier::Cranelift);
+}
+
+#[test]
+fn spec_suite_passes_on_the_baseline_tier() {
+    spec_suite_passes_on(Tier::Baseline);
 }
 
 fn spec_suite_passes_on(tier: Tier) {
@@ -76,7 +81,7 @@ fn core_suite_failures(tier: Tier, configure: impl Fn(&mut engine::Config)) -> V
 
 #[test]
 fn fuel_metering_never_changes_spec_results() {
-    for tier in [Tier::Interp, Tier::Cranelift] {
+    for tier in Tier::ALL {
         let failures = core_suite_failures(tier, |config| {
             config.consume_fuel(true);
         });
@@ -88,8 +93,10 @@ fn fuel_metering_never_changes_spec_results() {
 /// above; explicit checks must give the same results.
 #[test]
 fn explicit_bounds_checks_pass_the_core_suite_too() {
-    let failures = core_suite_failures(Tier::Cranelift, |config| {
-        config.bounds_checks(engine::BoundsChecks::Explicit);
-    });
-    assert!(failures.is_empty(), "with explicit bounds checks:\n{}", failures.join("\n"));
+    for tier in [Tier::Cranelift, Tier::Baseline] {
+        let failures = core_suite_failures(tier, |config| {
+            config.bounds_checks(engine::BoundsChecks::Explicit);
+        });
+        assert!(failures.is_empty(), "with explicit bounds checks on {tier}:\n{}", failures.join("\n"));
+    }
 }

@@ -34,15 +34,6 @@ impl CrucibleExecutor {
         executor
     }
 
-    /// The baseline tier while it is being built (#10): opt-in by name,
-    /// not in [`super::AVAILABLE`]; generated modules are narrowed to the
-    /// proposals it compiles.
-    pub fn baseline() -> CrucibleExecutor {
-        let mut config = Config::new();
-        config.tier(Tier::Baseline).coverage(true).incomplete_tiers(true);
-        CrucibleExecutor::with_config("baseline", &config)
-    }
-
     /// An executor under a custom configuration (e.g. limits in tests).
     pub fn with_config(name: &str, config: &Config) -> CrucibleExecutor {
         let engine = Engine::new(config).expect("executor configurations are valid");

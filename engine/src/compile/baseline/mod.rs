@@ -52,13 +52,11 @@ pub(crate) struct ModuleCompiler {
     traps: Vec<(u32, ClifTrap)>,
     patches: Vec<translate::Patch>,
     guard_pages: bool,
+    fuel: bool,
 }
 
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
-        if config.consume_fuel {
-            return Err(Error::Unsupported("the baseline tier does not meter fuel yet".into()));
-        }
         let mut ops = VecAssembler::new(0);
         // The entry stub: (callee, vmctx, values) → callee(vmctx, values).
         dynasm!(ops
@@ -75,6 +73,7 @@ impl ModuleCompiler {
             traps: Vec::new(),
             patches: Vec::new(),
             guard_pages: config.bounds_checks == crate::config::BoundsChecks::GuardPages,
+            fuel: config.consume_fuel,
         })
     }
 
@@ -99,6 +98,7 @@ impl ModuleCompiler {
             validator,
             body,
             self.guard_pages,
+            self.fuel,
         )?;
         self.offsets.push(start);
         self.ranges.push((start as u32, self.ops.offset().0 as u32));

@@ -68,6 +68,11 @@ struct Translator<'a> {
     /// Constructs opened in unreachable code (skipped to their `end`).
     skipped: u32,
     guard_pages: bool,
+    /// The fuel region being translated (when fuel is metered): where its
+    /// charge is to be patched in, and its operator count.
+    fuel: Option<(Option<usize>, u32)>,
+    /// Charges to patch once the function is done.
+    charges: Vec<Patch>,
 }
 
 fn unsupported(op: &Operator<'_>) -> Error {
@@ -84,6 +89,7 @@ pub(super) fn translate(
     mut validator: FuncValidator<ValidatorResources>,
     body: FunctionBody<'_>,
     guard_pages: bool,
+    fuel: bool,
 ) -> Result<()> {
     let ty = info.func_type(func_index).clone();
     let mut local_types: Vec<ValType> = ty.params().to_vec();
@@ -112,6 +118,8 @@ pub(super) fn translate(
         reachable: true,
         skipped: 0,
         guard_pages,
+        fuel: fuel.then_some((None, 0)),
+        charges: Vec::new(),
     };
     let frame_size_at = t.prologue(ty.params().len() as u32);
     let end = t.ops.new_dynamic_label();
@@ -127,6 +135,7 @@ pub(super) fn translate(
         reachable_before: true,
     });
     t.bump(ty.results().len() as u32);
+    t.start_fuel_region();
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
     while !reader.eof() {
         let offset = reader.original_position();
@@ -135,6 +144,8 @@ pub(super) fn translate(
         t.operator(&op)?;
     }
     reader.finish().map_err(Error::from_wasmparser)?;
+    t.finish_fuel_region();
+    patches.append(&mut t.charges);
     let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
     let mut frame = slots * 8;
     // rsp is 8 mod 16 after the pushes; calls need it 0 mod 16.
@@ -311,6 +322,11 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        if self.reachable
+            && let Some((_, count)) = &mut self.fuel
+        {
+            *count = count.saturating_add(1);
+        }
         if !self.reachable {
             match op {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
@@ -333,7 +349,11 @@ impl Translator<'_> {
                 self.reachable = false;
             }
             Operator::Block { blockty } => self.open(Kind::Block, blockty),
-            Operator::Loop { blockty } => self.open(Kind::Loop, blockty),
+            Operator::Loop { blockty } => {
+                self.open(Kind::Loop, blockty);
+                // Branches back to the loop pay for the next iteration.
+                self.start_fuel_region();
+            }
             Operator::If { blockty } => {
                 let condition = self.pop();
                 let else_label = self.ops.new_dynamic_label();
@@ -354,6 +374,7 @@ impl Translator<'_> {
                     }
                 }
                 dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>else_label);
+                self.start_fuel_region();
             }
             Operator::Else => {
                 let reachable = self.reachable;
@@ -373,6 +394,7 @@ impl Translator<'_> {
                     }
                 }
                 self.reachable = before;
+                self.start_fuel_region();
             }
             Operator::End => {
                 let frame = self.frames.pop().expect("validated: end closes a frame");
@@ -386,7 +408,9 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; =>frame.end);
                 self.depth = frame.height + frame.results;
                 self.reachable = frame.reachable_before;
-                if frame.kind == Kind::Function {
+                if frame.kind != Kind::Function {
+                    self.start_fuel_region();
+                } else {
                     for i in 0..frame.results {
                         let (src, dst) = (self.slot(i), 8 * i as i32);
                         dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [r13 + dst], rax);
@@ -409,6 +433,7 @@ impl Translator<'_> {
                     let target = self.frames[self.frames.len() - 1 - relative_depth as usize].target;
                     dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; jne =>target);
                 }
+                self.start_fuel_region();
             }
             Operator::BrTable { ref targets } => {
                 let index = self.pop();
@@ -533,9 +558,45 @@ impl Translator<'_> {
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
             | Operator::F64ReinterpretI64 => {}
+            _ if self.runtime_operator(op)? => {}
             _ => return self.integer(op),
         }
         Ok(())
+    }
+
+    /// Fuel, charged exactly as the interpreter charges it (see the
+    /// Cranelift tier's `fuel.rs`): regions start at function entry, loop
+    /// headers, both arms of an `if`, after `end` and after `br_if`; each
+    /// charges on entry one unit per reachable operator it contains, and
+    /// one that cannot be paid empties the fuel and traps with `OutOfFuel`.
+    fn start_fuel_region(&mut self) {
+        if self.fuel.is_none() {
+            return;
+        }
+        self.finish_fuel_region();
+        let fuel = (self.offsets.store() as i32, std::mem::offset_of!(crate::runtime::store::StoreInner, fuel) as i32);
+        let paid = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, [r15 + fuel.0]
+            ; mov rcx, [rax + fuel.1]
+            ; sub rcx, DWORD 0x7fff_fff0
+        );
+        let charge = self.ops.offset().0 - 4;
+        dynasm!(self.ops ; .arch x64 ; jae =>paid ; mov QWORD [rax + fuel.1], 0);
+        self.trap(TrapCode::OutOfFuel);
+        dynasm!(self.ops ; .arch x64 ; =>paid ; mov [rax + fuel.1], rcx);
+        self.fuel = Some((Some(charge), 0));
+    }
+
+    /// Patches the current region's operator count into its charge.
+    fn finish_fuel_region(&mut self) {
+        if let Some((charge, count)) = &mut self.fuel
+            && let Some(at) = charge.take()
+        {
+            self.charges.push((at, i32::try_from(*count).unwrap_or(i32::MAX)));
+            *count = 0;
+        }
     }
 
     fn const64(&mut self, value: i64) {
@@ -666,7 +727,7 @@ impl Translator<'_> {
     }
 
     /// After a builtin that answers 0 or a trap number (in eax).
-    fn trap_if_raised(&mut self) {
+    pub(super) fn trap_if_raised(&mut self) {
         let ok = self.ops.new_dynamic_label();
         dynasm!(self.ops ; .arch x64 ; test eax, eax ; jz =>ok);
         self.site(native::RAISED_BY_BUILTIN);
@@ -770,3 +831,4 @@ impl Load {
 
 mod float;
 mod integer;
+mod runtime;

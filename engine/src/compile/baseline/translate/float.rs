@@ -143,6 +143,14 @@ impl Translator<'_> {
             O::I64TruncF32U => self.truncate(false, Int::U64),
             O::I64TruncF64S => self.truncate(true, Int::I64),
             O::I64TruncF64U => self.truncate(true, Int::U64),
+            O::I32TruncSatF32S => self.truncate_saturating(false, Int::I32),
+            O::I32TruncSatF32U => self.truncate_saturating(false, Int::U32),
+            O::I32TruncSatF64S => self.truncate_saturating(true, Int::I32),
+            O::I32TruncSatF64U => self.truncate_saturating(true, Int::U32),
+            O::I64TruncSatF32S => self.truncate_saturating(false, Int::I64),
+            O::I64TruncSatF32U => self.truncate_saturating(false, Int::U64),
+            O::I64TruncSatF64S => self.truncate_saturating(true, Int::I64),
+            O::I64TruncSatF64U => self.truncate_saturating(true, Int::U64),
             _ => return Err(unsupported(op)),
         }
         Ok(())
@@ -311,45 +319,44 @@ impl Translator<'_> {
         self.store_xmm0(wide, at);
     }
 
-    /// Trapping float → integer: NaN traps as a bad conversion, a value
-    /// outside (lo, hi) as an overflow; compared as f64 (a promoted f32 is
-    /// exact).
-    fn truncate(&mut self, wide: bool, to: Int) {
+    /// Loads the top float into xmm0 as an f64 (a promoted f32 is exact)
+    /// and returns the exclusive bounds (lo, hi) of values that fit `to`.
+    fn truncation_operand(&mut self, wide: bool, to: Int) -> (i32, f64, f64) {
         let at = self.slot(self.depth - 1);
         if wide {
             dynasm!(self.ops ; .arch x64 ; movsd xmm0, QWORD [rsp + at]);
         } else {
             dynasm!(self.ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rsp + at]);
         }
-        let (lo, hi): (f64, f64) = match to {
+        let (lo, hi) = match to {
             Int::I32 => (-2_147_483_649.0, 2_147_483_648.0),
             Int::U32 => (-1.0, 4_294_967_296.0),
             Int::I64 => (-9_223_372_036_854_777_856.0, 9_223_372_036_854_775_808.0),
             Int::U64 => (-1.0, 18_446_744_073_709_551_616.0),
         };
-        let (ordered, above_lo, below_hi) =
-            (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
-        dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm0 ; jnp =>ordered);
-        self.trap(TrapCode::BadConversionToInteger);
+        (at, lo, hi)
+    }
+
+    /// Jumps to `nan`, `low` or `high` unless lo < xmm0 < hi.
+    fn check_range(&mut self, lo: f64, hi: f64, labels: [dynasmrt::DynamicLabel; 3]) {
+        let [nan, low, high] = labels;
         dynasm!(self.ops
             ; .arch x64
-            ; =>ordered
+            ; ucomisd xmm0, xmm0
+            ; jp =>nan
             ; mov rax, QWORD lo.to_bits() as i64
             ; movq xmm1, rax
             ; ucomisd xmm0, xmm1
-            ; ja =>above_lo
-        );
-        self.trap(TrapCode::IntegerOverflow);
-        dynasm!(self.ops
-            ; .arch x64
-            ; =>above_lo
+            ; jbe =>low
             ; mov rax, QWORD hi.to_bits() as i64
             ; movq xmm1, rax
             ; ucomisd xmm1, xmm0
-            ; ja =>below_hi
+            ; jbe =>high
         );
-        self.trap(TrapCode::IntegerOverflow);
-        dynasm!(self.ops ; .arch x64 ; =>below_hi);
+    }
+
+    /// Converts xmm0 (in range) to `to` and stores it in slot `at`.
+    fn convert_in_range(&mut self, to: Int, at: i32) {
         match to {
             Int::I32 => dynasm!(self.ops ; .arch x64 ; cvttsd2si eax, xmm0 ; mov [rsp + at], rax),
             Int::U32 | Int::I64 => dynasm!(self.ops ; .arch x64 ; cvttsd2si rax, xmm0 ; mov [rsp + at], rax),
@@ -374,5 +381,51 @@ impl Translator<'_> {
                 );
             }
         }
+    }
+
+    /// Trapping float → integer: NaN traps as a bad conversion, a value
+    /// out of range as an overflow.
+    fn truncate(&mut self, wide: bool, to: Int) {
+        let (at, lo, hi) = self.truncation_operand(wide, to);
+        let labels = [self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label()];
+        let fits = self.ops.new_dynamic_label();
+        self.check_range(lo, hi, labels);
+        self.convert_in_range(to, at);
+        dynasm!(self.ops ; .arch x64 ; jmp =>fits ; =>labels[0]);
+        self.trap(TrapCode::BadConversionToInteger);
+        dynasm!(self.ops ; .arch x64 ; =>labels[1] ; =>labels[2]);
+        self.trap(TrapCode::IntegerOverflow);
+        dynasm!(self.ops ; .arch x64 ; =>fits);
+    }
+
+    /// Saturating float → integer: NaN is 0, out of range the nearest
+    /// bound.
+    fn truncate_saturating(&mut self, wide: bool, to: Int) {
+        let (at, lo, hi) = self.truncation_operand(wide, to);
+        let labels = [self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label()];
+        let done = self.ops.new_dynamic_label();
+        self.check_range(lo, hi, labels);
+        self.convert_in_range(to, at);
+        let (min, max): (i64, i64) = match to {
+            Int::I32 => (i64::from(i32::MIN as u32), i64::from(i32::MAX)),
+            Int::U32 => (0, i64::from(u32::MAX)),
+            Int::I64 => (i64::MIN, i64::MAX),
+            Int::U64 => (0, -1),
+        };
+        dynasm!(self.ops
+            ; .arch x64
+            ; jmp =>done
+            ; =>labels[0]
+            ; mov QWORD [rsp + at], 0
+            ; jmp =>done
+            ; =>labels[1]
+            ; mov rax, QWORD min
+            ; mov [rsp + at], rax
+            ; jmp =>done
+            ; =>labels[2]
+            ; mov rax, QWORD max
+            ; mov [rsp + at], rax
+            ; =>done
+        );
     }
 }
