@@ -59,6 +59,8 @@ struct Translator<'a> {
     info: &'a ModuleInfo,
     offsets: VMOffsets,
     locals: u32,
+    /// Where each operand-stack entry's value is (`registers.rs`).
+    stack: Vec<registers::Value>,
     depth: u32,
     max_depth: u32,
     stash: u32,
@@ -110,6 +112,7 @@ pub(super) fn translate(
         info,
         offsets: VMOffsets::of_module(info),
         locals: local_types.len() as u32,
+        stack: Vec::new(),
         depth: 0,
         max_depth: 0,
         stash: 0,
@@ -176,17 +179,25 @@ impl Translator<'_> {
         self.max_depth = self.max_depth.max(depth);
     }
 
-    /// Pops the top slot, returning its offset.
+    /// Pops the top slot, returning its offset (the stack is flushed).
     fn pop(&mut self) -> i32 {
+        debug_assert_eq!(self.stack.last(), Some(&registers::Value::Slot));
+        self.stack.pop();
         self.depth -= 1;
         self.slot(self.depth)
     }
 
     /// Pushes a slot, returning its offset.
     fn push(&mut self) -> i32 {
-        self.depth += 1;
-        self.bump(self.depth);
+        self.push_value(registers::Value::Slot);
         self.slot(self.depth - 1)
+    }
+
+    /// Sets the depth after control flow or a call (the stack is flushed:
+    /// every entry is in its slot).
+    fn reset_depth(&mut self, depth: u32) {
+        self.depth = depth;
+        self.stack.resize(depth as usize, registers::Value::Slot);
     }
 
     /// Records a trap site at the next instruction.
@@ -327,6 +338,9 @@ impl Translator<'_> {
         {
             *count = count.saturating_add(1);
         }
+        if self.reachable && self.register_operator(op)? {
+            return Ok(());
+        }
         if !self.reachable {
             match op {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
@@ -342,6 +356,7 @@ impl Translator<'_> {
                 _ => return Ok(()),
             }
         }
+        self.flush();
         match *op {
             Operator::Nop => {}
             Operator::Unreachable => {
@@ -386,7 +401,7 @@ impl Translator<'_> {
                     dynasm!(self.ops ; .arch x64 ; jmp =>end);
                 }
                 dynasm!(self.ops ; .arch x64 ; =>else_label);
-                self.depth = height + params;
+                self.reset_depth(height + params);
                 if let Some(base) = stash {
                     for i in 0..params {
                         let (src, dst) = (Self::stashed(base + i), self.slot(height + i));
@@ -406,7 +421,7 @@ impl Translator<'_> {
                     self.stash -= frame.params;
                 }
                 dynasm!(self.ops ; .arch x64 ; =>frame.end);
-                self.depth = frame.height + frame.results;
+                self.reset_depth(frame.height + frame.results);
                 self.reachable = frame.reachable_before;
                 if frame.kind != Kind::Function {
                     self.start_fuel_region();
@@ -458,9 +473,6 @@ impl Translator<'_> {
             }
             Operator::Call { function_index } => self.call(function_index),
             Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
-            Operator::Drop => {
-                self.pop();
-            }
             Operator::Select | Operator::TypedSelect { .. } => {
                 let condition = self.pop();
                 let b = self.pop();
@@ -474,18 +486,6 @@ impl Translator<'_> {
                     ; cmove rax, rcx
                     ; mov [rsp + a], rax
                 );
-            }
-            Operator::LocalGet { local_index } => {
-                let (from, to) = (self.local(local_index), self.push());
-                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
-            }
-            Operator::LocalSet { local_index } => {
-                let (from, to) = (self.pop(), self.local(local_index));
-                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
-            }
-            Operator::LocalTee { local_index } => {
-                let (from, to) = (self.slot(self.depth - 1), self.local(local_index));
-                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from] ; mov [rsp + to], rax);
             }
             Operator::GlobalGet { global_index } => {
                 let (global, to) = (self.offsets.global(global_index) as i32, self.push());
@@ -501,16 +501,6 @@ impl Translator<'_> {
                 }
                 dynasm!(self.ops ; .arch x64 ; mov rcx, [r15 + global] ; mov [rcx], rax);
             }
-            Operator::I32Const { value } => {
-                let to = self.push();
-                dynasm!(self.ops ; .arch x64 ; mov DWORD [rsp + to], value);
-            }
-            Operator::F32Const { value } => {
-                let to = self.push();
-                dynasm!(self.ops ; .arch x64 ; mov DWORD [rsp + to], value.bits() as i32);
-            }
-            Operator::I64Const { value } => self.const64(value),
-            Operator::F64Const { value } => self.const64(value.bits() as i64),
             Operator::MemorySize { mem } => {
                 let (memory, to) = (self.offsets.memory(mem) as i32, self.push());
                 dynasm!(self.ops
@@ -536,22 +526,6 @@ impl Translator<'_> {
                     ; mov [rsp + delta], eax
                 );
             }
-            Operator::I32Load { memarg } | Operator::F32Load { memarg } => self.load(memarg, Load::U32)?,
-            Operator::I64Load { memarg } | Operator::F64Load { memarg } => self.load(memarg, Load::U64)?,
-            Operator::I32Load8S { memarg } => self.load(memarg, Load::S8To32)?,
-            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => self.load(memarg, Load::U8)?,
-            Operator::I32Load16S { memarg } => self.load(memarg, Load::S16To32)?,
-            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => self.load(memarg, Load::U16)?,
-            Operator::I64Load8S { memarg } => self.load(memarg, Load::S8To64)?,
-            Operator::I64Load16S { memarg } => self.load(memarg, Load::S16To64)?,
-            Operator::I64Load32S { memarg } => self.load(memarg, Load::S32To64)?,
-            Operator::I64Load32U { memarg } => self.load(memarg, Load::U32)?,
-            Operator::I32Store { memarg } | Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => {
-                self.store(memarg, 4)?
-            }
-            Operator::I64Store { memarg } | Operator::F64Store { memarg } => self.store(memarg, 8)?,
-            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => self.store(memarg, 1)?,
-            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => self.store(memarg, 2)?,
             // Same bits, other type; an i32's slot keeps its low half.
             Operator::I32WrapI64
             | Operator::I32ReinterpretF32
@@ -599,15 +573,6 @@ impl Translator<'_> {
         }
     }
 
-    fn const64(&mut self, value: i64) {
-        let to = self.push();
-        if let Ok(small) = i32::try_from(value) {
-            dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + to], small);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD value ; mov [rsp + to], rax);
-        }
-    }
-
     fn call(&mut self, function_index: u32) {
         let ty = self.info.func_type(function_index);
         let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
@@ -638,7 +603,7 @@ impl Translator<'_> {
                 ; call QWORD [rax + entry]
             );
         }
-        self.depth = first + results;
+        self.reset_depth(first + results);
     }
 
     /// `call_indirect`: the table element (bounds and null checked) names a
@@ -723,7 +688,7 @@ impl Translator<'_> {
         );
         self.trap_if_raised();
         dynasm!(self.ops ; .arch x64 ; =>done);
-        self.depth = first + results;
+        self.reset_depth(first + results);
     }
 
     /// After a builtin that answers 0 or a trap number (in eax).
@@ -734,21 +699,19 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; ud2 ; =>ok);
     }
 
-    /// Pops the address and leaves the memory's base in r11 and the
+    /// With the address in eax: leaves the memory's base in r11 and the
     /// address (plus the offset, when it is not a displacement) in rax;
     /// returns the displacement.
     fn address(&mut self, memarg: MemArg, size: u32) -> Result<i32> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(Error::Unsupported("the baseline tier does not access GC arrays".into()));
         };
-        let index = self.pop();
         if memory == 0 {
             dynasm!(self.ops ; .arch x64 ; mov r11, r14);
         } else {
             let at = self.offsets.memory(memory) as i32;
             dynasm!(self.ops ; .arch x64 ; mov r11, [r15 + at] ; mov r11, [r11]);
         }
-        dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + index]);
         let reach = memarg.offset + u64::from(size);
         if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
             return Ok(memarg.offset as i32);
@@ -768,40 +731,6 @@ impl Translator<'_> {
         self.trap(TrapCode::MemoryOutOfBounds);
         dynasm!(self.ops ; .arch x64 ; =>ok);
         Ok(0)
-    }
-
-    fn load(&mut self, memarg: MemArg, kind: Load) -> Result<()> {
-        let d = self.address(memarg, kind.size())?;
-        self.site(ClifTrap::HEAP_OUT_OF_BOUNDS);
-        match kind {
-            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx ecx, BYTE [r11 + rax + d]),
-            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx ecx, BYTE [r11 + rax + d]),
-            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx rcx, BYTE [r11 + rax + d]),
-            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx ecx, WORD [r11 + rax + d]),
-            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx ecx, WORD [r11 + rax + d]),
-            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx rcx, WORD [r11 + rax + d]),
-            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r11 + rax + d]),
-            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd rcx, DWORD [r11 + rax + d]),
-            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [r11 + rax + d]),
-        }
-        let to = self.push();
-        dynasm!(self.ops ; .arch x64 ; mov [rsp + to], rcx);
-        Ok(())
-    }
-
-    fn store(&mut self, memarg: MemArg, size: u32) -> Result<()> {
-        let value = self.pop();
-        // In r10: `address` uses rax, rcx, rdx and r11.
-        dynasm!(self.ops ; .arch x64 ; mov r10, [rsp + value]);
-        let d = self.address(memarg, size)?;
-        self.site(ClifTrap::HEAP_OUT_OF_BOUNDS);
-        match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r11 + rax + d], r10b),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r11 + rax + d], r10w),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r11 + rax + d], r10d),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r11 + rax + d], r10),
-        }
-        Ok(())
     }
 }
 
@@ -831,4 +760,5 @@ impl Load {
 
 mod float;
 mod integer;
+mod registers;
 mod runtime;

@@ -1,36 +1,12 @@
-//! Integer operators: each loads its operands from their slots into rax
-//! (and rcx), computes, and stores the result in the first operand's slot.
+//! Integer operators on slots (the common ones are in `registers.rs`):
+//! each loads its operands from their slots into rax (and rcx), computes,
+//! and stores the result in the first operand's slot.
 
 use dynasmrt::{DynasmApi, DynasmLabelApi, dynasm};
 use wasmparser::Operator;
 
 use super::Translator;
 use crate::error::{Result, TrapCode};
-
-/// A comparison's condition.
-#[derive(Clone, Copy)]
-enum Cc {
-    Eq,
-    Ne,
-    LtS,
-    LtU,
-    GtS,
-    GtU,
-    LeS,
-    LeU,
-    GeS,
-    GeU,
-}
-
-#[derive(Clone, Copy)]
-enum Arith {
-    Add,
-    Sub,
-    Mul,
-    And,
-    Or,
-    Xor,
-}
 
 #[derive(Clone, Copy)]
 enum Shift {
@@ -52,40 +28,6 @@ impl Translator<'_> {
     pub(super) fn integer(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator as O;
         match *op {
-            O::I32Eqz => self.eqz(false),
-            O::I64Eqz => self.eqz(true),
-            O::I32Eq => self.compare(false, Cc::Eq),
-            O::I32Ne => self.compare(false, Cc::Ne),
-            O::I32LtS => self.compare(false, Cc::LtS),
-            O::I32LtU => self.compare(false, Cc::LtU),
-            O::I32GtS => self.compare(false, Cc::GtS),
-            O::I32GtU => self.compare(false, Cc::GtU),
-            O::I32LeS => self.compare(false, Cc::LeS),
-            O::I32LeU => self.compare(false, Cc::LeU),
-            O::I32GeS => self.compare(false, Cc::GeS),
-            O::I32GeU => self.compare(false, Cc::GeU),
-            O::I64Eq => self.compare(true, Cc::Eq),
-            O::I64Ne => self.compare(true, Cc::Ne),
-            O::I64LtS => self.compare(true, Cc::LtS),
-            O::I64LtU => self.compare(true, Cc::LtU),
-            O::I64GtS => self.compare(true, Cc::GtS),
-            O::I64GtU => self.compare(true, Cc::GtU),
-            O::I64LeS => self.compare(true, Cc::LeS),
-            O::I64LeU => self.compare(true, Cc::LeU),
-            O::I64GeS => self.compare(true, Cc::GeS),
-            O::I64GeU => self.compare(true, Cc::GeU),
-            O::I32Add => self.arith(false, Arith::Add),
-            O::I32Sub => self.arith(false, Arith::Sub),
-            O::I32Mul => self.arith(false, Arith::Mul),
-            O::I32And => self.arith(false, Arith::And),
-            O::I32Or => self.arith(false, Arith::Or),
-            O::I32Xor => self.arith(false, Arith::Xor),
-            O::I64Add => self.arith(true, Arith::Add),
-            O::I64Sub => self.arith(true, Arith::Sub),
-            O::I64Mul => self.arith(true, Arith::Mul),
-            O::I64And => self.arith(true, Arith::And),
-            O::I64Or => self.arith(true, Arith::Or),
-            O::I64Xor => self.arith(true, Arith::Xor),
             O::I32Shl => self.shift(false, Shift::Shl),
             O::I32ShrS => self.shift(false, Shift::ShrS),
             O::I32ShrU => self.shift(false, Shift::ShrU),
@@ -128,60 +70,6 @@ impl Translator<'_> {
         let at = self.slot(self.depth - 1);
         load(self, at);
         dynasm!(self.ops ; .arch x64 ; mov [rsp + at], rax);
-    }
-
-    fn eqz(&mut self, wide: bool) {
-        let at = self.slot(self.depth - 1);
-        if wide {
-            dynasm!(self.ops ; .arch x64 ; cmp QWORD [rsp + at], 0);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + at], 0);
-        }
-        dynasm!(self.ops ; .arch x64 ; sete al ; movzx eax, al ; mov [rsp + at], rax);
-    }
-
-    fn compare(&mut self, wide: bool, cc: Cc) {
-        let b = self.pop();
-        let a = self.slot(self.depth - 1);
-        if wide {
-            dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + a] ; cmp rax, [rsp + b]);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + a] ; cmp eax, [rsp + b]);
-        }
-        match cc {
-            Cc::Eq => dynasm!(self.ops ; .arch x64 ; sete al),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
-            Cc::LtS => dynasm!(self.ops ; .arch x64 ; setl al),
-            Cc::LtU => dynasm!(self.ops ; .arch x64 ; setb al),
-            Cc::GtS => dynasm!(self.ops ; .arch x64 ; setg al),
-            Cc::GtU => dynasm!(self.ops ; .arch x64 ; seta al),
-            Cc::LeS => dynasm!(self.ops ; .arch x64 ; setle al),
-            Cc::LeU => dynasm!(self.ops ; .arch x64 ; setbe al),
-            Cc::GeS => dynasm!(self.ops ; .arch x64 ; setge al),
-            Cc::GeU => dynasm!(self.ops ; .arch x64 ; setae al),
-        }
-        dynasm!(self.ops ; .arch x64 ; movzx eax, al ; mov [rsp + a], rax);
-    }
-
-    fn arith(&mut self, wide: bool, op: Arith) {
-        let b = self.pop();
-        let a = self.slot(self.depth - 1);
-        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + a]);
-        match (wide, op) {
-            (false, Arith::Add) => dynasm!(self.ops ; .arch x64 ; add eax, [rsp + b]),
-            (false, Arith::Sub) => dynasm!(self.ops ; .arch x64 ; sub eax, [rsp + b]),
-            (false, Arith::Mul) => dynasm!(self.ops ; .arch x64 ; imul eax, [rsp + b]),
-            (false, Arith::And) => dynasm!(self.ops ; .arch x64 ; and eax, [rsp + b]),
-            (false, Arith::Or) => dynasm!(self.ops ; .arch x64 ; or eax, [rsp + b]),
-            (false, Arith::Xor) => dynasm!(self.ops ; .arch x64 ; xor eax, [rsp + b]),
-            (true, Arith::Add) => dynasm!(self.ops ; .arch x64 ; add rax, [rsp + b]),
-            (true, Arith::Sub) => dynasm!(self.ops ; .arch x64 ; sub rax, [rsp + b]),
-            (true, Arith::Mul) => dynasm!(self.ops ; .arch x64 ; imul rax, [rsp + b]),
-            (true, Arith::And) => dynasm!(self.ops ; .arch x64 ; and rax, [rsp + b]),
-            (true, Arith::Or) => dynasm!(self.ops ; .arch x64 ; or rax, [rsp + b]),
-            (true, Arith::Xor) => dynasm!(self.ops ; .arch x64 ; xor rax, [rsp + b]),
-        }
-        dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rax);
     }
 
     /// x86 masks shift counts by the operand width, as wasm does.

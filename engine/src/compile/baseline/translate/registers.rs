@@ -1,0 +1,355 @@
+//! Values in registers: the operators that dominate straight-line code
+//! (locals, constants, integer arithmetic and comparisons, loads and
+//! stores) work on a value stack whose entries may be still in a local, a
+//! constant, or in a register, instead of going through their slots. Every
+//! other operator first flushes the stack (every entry to its slot), so at
+//! control flow, calls and labels the frame is in its canonical state.
+
+use dynasmrt::{DynasmApi, dynasm};
+use wasmparser::{MemArg, Operator};
+
+use super::{Load, Translator};
+use crate::error::Result;
+
+/// Where an operand-stack entry's value is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Value {
+    /// In its own slot (the canonical place).
+    Slot,
+    /// In a register of `POOL`.
+    Reg(u8),
+    /// Still in local `n` (which is not written while this entry lives).
+    Local(u32),
+    /// A constant (an i32 or f32 sign-extended from its 32 bits).
+    Const(i64),
+}
+
+/// A value as an instruction operand.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Operand {
+    Reg(u8),
+    /// At this offset from rsp.
+    Mem(i32),
+    Imm(i64),
+}
+
+/// Registers values may live in: rbx, r12 (callee-saved), rsi, rdi, r8, r9
+/// (calls and builtins flush first). Scratch: rax, rcx, rdx, r10, r11.
+const POOL: [u8; 6] = [3, 12, 6, 7, 8, 9];
+
+#[derive(Clone, Copy)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+}
+
+#[derive(Clone, Copy)]
+enum Cc {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+/// `$op reg, operand` for a 32-bit (`Rd`) or 64-bit (`Rq`) register.
+macro_rules! with_operand {
+    ($t:expr, $op:ident, $wide:expr, $r:expr, $b:expr) => {
+        match ($wide, $b) {
+            (false, Operand::Reg(s)) => dynasm!($t.ops ; .arch x64 ; $op Rd($r), Rd(s)),
+            (false, Operand::Mem(m)) => dynasm!($t.ops ; .arch x64 ; $op Rd($r), DWORD [rsp + m]),
+            (false, Operand::Imm(v)) => dynasm!($t.ops ; .arch x64 ; $op Rd($r), v as i32),
+            (true, Operand::Reg(s)) => dynasm!($t.ops ; .arch x64 ; $op Rq($r), Rq(s)),
+            (true, Operand::Mem(m)) => dynasm!($t.ops ; .arch x64 ; $op Rq($r), QWORD [rsp + m]),
+            (true, Operand::Imm(v)) => {
+                if let Ok(small) = i32::try_from(v) {
+                    dynasm!($t.ops ; .arch x64 ; $op Rq($r), small)
+                } else {
+                    dynasm!($t.ops ; .arch x64 ; mov r10, QWORD v ; $op Rq($r), r10)
+                }
+            }
+        }
+    };
+}
+
+impl Translator<'_> {
+    /// Operators done on the value stack; `Ok(false)` when `op` is not one
+    /// (the caller flushes and takes the slot path).
+    pub(super) fn register_operator(&mut self, op: &Operator<'_>) -> Result<bool> {
+        use Operator as O;
+        match *op {
+            O::LocalGet { local_index } => self.push_value(Value::Local(local_index)),
+            O::LocalSet { local_index } => self.set_local(local_index, false),
+            O::LocalTee { local_index } => self.set_local(local_index, true),
+            O::I32Const { value } => self.push_value(Value::Const(i64::from(value))),
+            O::I64Const { value } => self.push_value(Value::Const(value)),
+            O::F32Const { value } => self.push_value(Value::Const(i64::from(value.bits() as i32))),
+            O::F64Const { value } => self.push_value(Value::Const(value.bits() as i64)),
+            O::Drop => {
+                self.pop_operand();
+            }
+            O::I32Add => self.arith(false, Arith::Add),
+            O::I32Sub => self.arith(false, Arith::Sub),
+            O::I32Mul => self.arith(false, Arith::Mul),
+            O::I32And => self.arith(false, Arith::And),
+            O::I32Or => self.arith(false, Arith::Or),
+            O::I32Xor => self.arith(false, Arith::Xor),
+            O::I64Add => self.arith(true, Arith::Add),
+            O::I64Sub => self.arith(true, Arith::Sub),
+            O::I64Mul => self.arith(true, Arith::Mul),
+            O::I64And => self.arith(true, Arith::And),
+            O::I64Or => self.arith(true, Arith::Or),
+            O::I64Xor => self.arith(true, Arith::Xor),
+            O::I32Eqz => self.eqz(false),
+            O::I64Eqz => self.eqz(true),
+            O::I32Eq => self.compare(false, Cc::Eq),
+            O::I32Ne => self.compare(false, Cc::Ne),
+            O::I32LtS => self.compare(false, Cc::LtS),
+            O::I32LtU => self.compare(false, Cc::LtU),
+            O::I32GtS => self.compare(false, Cc::GtS),
+            O::I32GtU => self.compare(false, Cc::GtU),
+            O::I32LeS => self.compare(false, Cc::LeS),
+            O::I32LeU => self.compare(false, Cc::LeU),
+            O::I32GeS => self.compare(false, Cc::GeS),
+            O::I32GeU => self.compare(false, Cc::GeU),
+            O::I64Eq => self.compare(true, Cc::Eq),
+            O::I64Ne => self.compare(true, Cc::Ne),
+            O::I64LtS => self.compare(true, Cc::LtS),
+            O::I64LtU => self.compare(true, Cc::LtU),
+            O::I64GtS => self.compare(true, Cc::GtS),
+            O::I64GtU => self.compare(true, Cc::GtU),
+            O::I64LeS => self.compare(true, Cc::LeS),
+            O::I64LeU => self.compare(true, Cc::LeU),
+            O::I64GeS => self.compare(true, Cc::GeS),
+            O::I64GeU => self.compare(true, Cc::GeU),
+            O::I32Load { memarg } | O::F32Load { memarg } => self.load(memarg, Load::U32)?,
+            O::I64Load { memarg } | O::F64Load { memarg } => self.load(memarg, Load::U64)?,
+            O::I32Load8S { memarg } => self.load(memarg, Load::S8To32)?,
+            O::I32Load8U { memarg } | O::I64Load8U { memarg } => self.load(memarg, Load::U8)?,
+            O::I32Load16S { memarg } => self.load(memarg, Load::S16To32)?,
+            O::I32Load16U { memarg } | O::I64Load16U { memarg } => self.load(memarg, Load::U16)?,
+            O::I64Load8S { memarg } => self.load(memarg, Load::S8To64)?,
+            O::I64Load16S { memarg } => self.load(memarg, Load::S16To64)?,
+            O::I64Load32S { memarg } => self.load(memarg, Load::S32To64)?,
+            O::I64Load32U { memarg } => self.load(memarg, Load::U32)?,
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self.store(memarg, 4)?,
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8)?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1)?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    pub(super) fn push_value(&mut self, value: Value) {
+        self.stack.push(value);
+        self.depth += 1;
+        self.bump(self.depth);
+    }
+
+    /// Pops the top entry as an operand (its register, if any, is free
+    /// again once the caller has used it).
+    fn pop_operand(&mut self) -> Operand {
+        let value = self.stack.pop().expect("validated: the stack is not empty");
+        self.depth -= 1;
+        match value {
+            Value::Slot => Operand::Mem(self.slot(self.depth)),
+            Value::Reg(r) => Operand::Reg(r),
+            Value::Local(n) => Operand::Mem(self.local(n)),
+            Value::Const(v) => Operand::Imm(v),
+        }
+    }
+
+    /// Moves every entry not in its slot there.
+    pub(super) fn flush(&mut self) {
+        for i in 0..self.stack.len() {
+            self.materialize(i);
+        }
+    }
+
+    fn materialize(&mut self, i: usize) {
+        let operand = match self.stack[i] {
+            Value::Slot => return,
+            Value::Reg(r) => Operand::Reg(r),
+            Value::Local(n) => Operand::Mem(self.local(n)),
+            Value::Const(v) => Operand::Imm(v),
+        };
+        let at = self.slot(i as u32);
+        self.store64(operand, at);
+        self.stack[i] = Value::Slot;
+    }
+
+    /// Writes all 64 bits of `operand` to [rsp + at].
+    fn store64(&mut self, operand: Operand, at: i32) {
+        match operand {
+            Operand::Reg(r) => dynasm!(self.ops ; .arch x64 ; mov [rsp + at], Rq(r)),
+            Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + m] ; mov [rsp + at], rax),
+            Operand::Imm(v) => {
+                if let Ok(small) = i32::try_from(v) {
+                    dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + at], small);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; mov [rsp + at], rax);
+                }
+            }
+        }
+    }
+
+    /// Loads `operand` into register `r` (all 64 bits, or the low 32
+    /// zero-extended).
+    fn load_into(&mut self, r: u8, wide: bool, operand: Operand) {
+        match (wide, operand) {
+            (_, Operand::Reg(s)) if s == r => {}
+            (false, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), Rd(s)),
+            (false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsp + m]),
+            (false, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), v as i32),
+            (true, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), Rq(s)),
+            (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsp + m]),
+            (true, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD v),
+        }
+    }
+
+    /// A free register of the pool, not one of `avoid`'s; when all are
+    /// taken, the deepest entry holding one is moved to its slot.
+    fn alloc(&mut self, avoid: &[Operand]) -> u8 {
+        let taken = |stack: &[Value], r: u8| stack.contains(&Value::Reg(r)) || avoid.contains(&Operand::Reg(r));
+        if let Some(r) = POOL.into_iter().find(|r| !taken(&self.stack, *r)) {
+            return r;
+        }
+        let deepest = self
+            .stack
+            .iter()
+            .position(|v| matches!(v, Value::Reg(r) if !avoid.contains(&Operand::Reg(*r))))
+            .expect("six pool registers, at most two avoided");
+        let Value::Reg(r) = self.stack[deepest] else { unreachable!("found a register entry") };
+        self.materialize(deepest);
+        r
+    }
+
+    fn set_local(&mut self, index: u32, tee: bool) {
+        let value = self.pop_operand();
+        // Entries still reading the local's old value get it first.
+        for i in 0..self.stack.len() {
+            if self.stack[i] == Value::Local(index) {
+                self.materialize(i);
+            }
+        }
+        let at = self.local(index);
+        if value != Operand::Mem(at) {
+            self.store64(value, at);
+        }
+        if tee {
+            self.push_value(Value::Local(index));
+        }
+    }
+
+    fn arith(&mut self, wide: bool, op: Arith) {
+        let b = self.pop_operand();
+        let a = self.pop_operand();
+        let r = match a {
+            Operand::Reg(r) => r,
+            _ => {
+                let r = self.alloc(&[b]);
+                self.load_into(r, wide, a);
+                r
+            }
+        };
+        match op {
+            Arith::Add => with_operand!(self, add, wide, r, b),
+            Arith::Sub => with_operand!(self, sub, wide, r, b),
+            Arith::And => with_operand!(self, and, wide, r, b),
+            Arith::Or => with_operand!(self, or, wide, r, b),
+            Arith::Xor => with_operand!(self, xor, wide, r, b),
+            // No two-operand immediate form: a constant goes through r10.
+            Arith::Mul => match (wide, b) {
+                (false, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; imul Rd(r), Rd(s)),
+                (false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; imul Rd(r), DWORD [rsp + m]),
+                (true, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; imul Rq(r), Rq(s)),
+                (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; imul Rq(r), QWORD [rsp + m]),
+                (_, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov r10, QWORD v ; imul Rq(r), r10),
+            },
+        }
+        self.push_value(Value::Reg(r));
+    }
+
+    fn eqz(&mut self, wide: bool) {
+        let a = self.pop_operand();
+        self.load_into(0, wide, a);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; test rax, rax);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; test eax, eax);
+        }
+        let r = self.alloc(&[]);
+        dynasm!(self.ops ; .arch x64 ; sete al ; movzx Rd(r), al);
+        self.push_value(Value::Reg(r));
+    }
+
+    fn compare(&mut self, wide: bool, cc: Cc) {
+        let b = self.pop_operand();
+        let a = self.pop_operand();
+        self.load_into(0, wide, a);
+        with_operand!(self, cmp, wide, 0, b);
+        match cc {
+            Cc::Eq => dynasm!(self.ops ; .arch x64 ; sete al),
+            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
+            Cc::LtS => dynasm!(self.ops ; .arch x64 ; setl al),
+            Cc::LtU => dynasm!(self.ops ; .arch x64 ; setb al),
+            Cc::GtS => dynasm!(self.ops ; .arch x64 ; setg al),
+            Cc::GtU => dynasm!(self.ops ; .arch x64 ; seta al),
+            Cc::LeS => dynasm!(self.ops ; .arch x64 ; setle al),
+            Cc::LeU => dynasm!(self.ops ; .arch x64 ; setbe al),
+            Cc::GeS => dynasm!(self.ops ; .arch x64 ; setge al),
+            Cc::GeU => dynasm!(self.ops ; .arch x64 ; setae al),
+        }
+        let r = self.alloc(&[]);
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
+        self.push_value(Value::Reg(r));
+    }
+
+    fn load(&mut self, memarg: MemArg, kind: Load) -> Result<()> {
+        let address = self.pop_operand();
+        let r = self.alloc(&[address]);
+        self.load_into(0, false, address);
+        let d = self.address(memarg, kind.size())?;
+        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        match kind {
+            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [r11 + rax + d]),
+            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [r11 + rax + d]),
+            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [r11 + rax + d]),
+            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [r11 + rax + d]),
+            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), WORD [r11 + rax + d]),
+            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [r11 + rax + d]),
+            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [r11 + rax + d]),
+            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [r11 + rax + d]),
+            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [r11 + rax + d]),
+        }
+        self.push_value(Value::Reg(r));
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, size: u32) -> Result<()> {
+        let value = self.pop_operand();
+        let address = self.pop_operand();
+        // r10 and rax: `address` uses rax, rcx, rdx and r11 only.
+        self.load_into(10, true, value);
+        self.load_into(0, false, address);
+        let d = self.address(memarg, size)?;
+        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        match size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r11 + rax + d], r10b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r11 + rax + d], r10w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r11 + rax + d], r10d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r11 + rax + d], r10),
+        }
+        Ok(())
+    }
+}
