@@ -5,6 +5,10 @@
 //! other operator first flushes the stack (every entry to its slot), so at
 //! control flow, calls and labels the frame is in its canonical state.
 
+// dynasm's dynamic registers (`Rq(r)`) convert their index with `.into()`,
+// which clippy flags for the `u8` we already pass.
+#![allow(clippy::useless_conversion)]
+
 use dynasmrt::{DynasmApi, dynasm};
 use wasmparser::{MemArg, Operator};
 
