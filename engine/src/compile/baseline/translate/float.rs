@@ -1,6 +1,7 @@
-//! Float operators with SSE (SSE4.1 for rounding): operands are loaded
-//! from their slots into xmm0/xmm1, the result stored back into the first
-//! operand's slot. Sign operations work on the bits in place.
+//! Float operators with SSE (SSE4.1 for rounding) on slots (arithmetic and
+//! comparisons are in `registers.rs`): operands are loaded from their
+//! slots into xmm0/xmm1, the result stored back into the first operand's
+//! slot. Sign operations work on the bits in place.
 
 use dynasmrt::{DynasmApi, DynasmLabelApi, dynasm};
 use wasmparser::Operator;
@@ -9,15 +10,7 @@ use super::{Translator, unsupported};
 use crate::error::{Error, Result, TrapCode};
 
 #[derive(Clone, Copy)]
-enum Arith {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-#[derive(Clone, Copy)]
-enum Cmp {
+pub(super) enum Cmp {
     Eq,
     Ne,
     Lt,
@@ -39,14 +32,6 @@ impl Translator<'_> {
     pub(super) fn float(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator as O;
         match *op {
-            O::F32Add => self.farith(false, Arith::Add),
-            O::F32Sub => self.farith(false, Arith::Sub),
-            O::F32Mul => self.farith(false, Arith::Mul),
-            O::F32Div => self.farith(false, Arith::Div),
-            O::F64Add => self.farith(true, Arith::Add),
-            O::F64Sub => self.farith(true, Arith::Sub),
-            O::F64Mul => self.farith(true, Arith::Mul),
-            O::F64Div => self.farith(true, Arith::Div),
             O::F32Min => self.min_max(false, true),
             O::F32Max => self.min_max(false, false),
             O::F64Min => self.min_max(true, true),
@@ -104,18 +89,6 @@ impl Translator<'_> {
                     ; mov [rsp + a], rax
                 );
             }
-            O::F32Eq => self.fcompare(false, Cmp::Eq),
-            O::F32Ne => self.fcompare(false, Cmp::Ne),
-            O::F32Lt => self.fcompare(false, Cmp::Lt),
-            O::F32Gt => self.fcompare(false, Cmp::Gt),
-            O::F32Le => self.fcompare(false, Cmp::Le),
-            O::F32Ge => self.fcompare(false, Cmp::Ge),
-            O::F64Eq => self.fcompare(true, Cmp::Eq),
-            O::F64Ne => self.fcompare(true, Cmp::Ne),
-            O::F64Lt => self.fcompare(true, Cmp::Lt),
-            O::F64Gt => self.fcompare(true, Cmp::Gt),
-            O::F64Le => self.fcompare(true, Cmp::Le),
-            O::F64Ge => self.fcompare(true, Cmp::Ge),
             O::F32DemoteF64 => self.unary(false, |t, at| dynasm!(t.ops ; .arch x64 ; cvtsd2ss xmm0, QWORD [rsp + at])),
             O::F64PromoteF32 => self.unary(true, |t, at| dynasm!(t.ops ; .arch x64 ; cvtss2sd xmm0, DWORD [rsp + at])),
             O::F32ConvertI32S => {
@@ -172,29 +145,6 @@ impl Translator<'_> {
         self.store_xmm0(wide, at);
     }
 
-    fn farith(&mut self, wide: bool, op: Arith) {
-        let b = self.pop();
-        let a = self.slot(self.depth - 1);
-        if wide {
-            dynasm!(self.ops ; .arch x64 ; movsd xmm0, QWORD [rsp + a]);
-            match op {
-                Arith::Add => dynasm!(self.ops ; .arch x64 ; addsd xmm0, QWORD [rsp + b]),
-                Arith::Sub => dynasm!(self.ops ; .arch x64 ; subsd xmm0, QWORD [rsp + b]),
-                Arith::Mul => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, QWORD [rsp + b]),
-                Arith::Div => dynasm!(self.ops ; .arch x64 ; divsd xmm0, QWORD [rsp + b]),
-            }
-        } else {
-            dynasm!(self.ops ; .arch x64 ; movss xmm0, DWORD [rsp + a]);
-            match op {
-                Arith::Add => dynasm!(self.ops ; .arch x64 ; addss xmm0, DWORD [rsp + b]),
-                Arith::Sub => dynasm!(self.ops ; .arch x64 ; subss xmm0, DWORD [rsp + b]),
-                Arith::Mul => dynasm!(self.ops ; .arch x64 ; mulss xmm0, DWORD [rsp + b]),
-                Arith::Div => dynasm!(self.ops ; .arch x64 ; divss xmm0, DWORD [rsp + b]),
-            }
-        }
-        self.store_xmm0(wide, a);
-    }
-
     /// Loads the two top floats into xmm0 (first) and xmm1 (second).
     fn load_pair(&mut self, wide: bool) -> i32 {
         let b = self.pop();
@@ -246,9 +196,9 @@ impl Translator<'_> {
         self.store_xmm0(wide, a);
     }
 
-    /// Unordered operands make every comparison false but `ne`.
-    fn fcompare(&mut self, wide: bool, cmp: Cmp) {
-        let a = self.load_pair(wide);
+    /// Compares xmm0 with xmm1 into al (0 or 1); unordered operands make
+    /// every comparison false but `ne`.
+    pub(super) fn float_condition(&mut self, wide: bool, cmp: Cmp) {
         match cmp {
             Cmp::Eq => {
                 self.ucomi(wide, false);
@@ -275,7 +225,6 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; setae al);
             }
         }
-        dynasm!(self.ops ; .arch x64 ; movzx eax, al ; mov [rsp + a], rax);
     }
 
     fn round(&mut self, wide: bool, mode: i8) -> Result<()> {

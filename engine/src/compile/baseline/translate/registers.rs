@@ -12,6 +12,7 @@
 use dynasmrt::{DynasmApi, dynasm};
 use wasmparser::{MemArg, Operator};
 
+use super::float::Cmp;
 use super::{Load, Translator};
 use crate::error::Result;
 
@@ -49,6 +50,14 @@ enum Arith {
     And,
     Or,
     Xor,
+}
+
+#[derive(Clone, Copy)]
+enum FloatArith {
+    Add,
+    Sub,
+    Mul,
+    Div,
 }
 
 #[derive(Clone, Copy)]
@@ -149,9 +158,80 @@ impl Translator<'_> {
             O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8)?,
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1)?,
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2)?,
+            O::F32Add => self.float_arith(false, FloatArith::Add),
+            O::F32Sub => self.float_arith(false, FloatArith::Sub),
+            O::F32Mul => self.float_arith(false, FloatArith::Mul),
+            O::F32Div => self.float_arith(false, FloatArith::Div),
+            O::F64Add => self.float_arith(true, FloatArith::Add),
+            O::F64Sub => self.float_arith(true, FloatArith::Sub),
+            O::F64Mul => self.float_arith(true, FloatArith::Mul),
+            O::F64Div => self.float_arith(true, FloatArith::Div),
+            O::F32Eq => self.float_compare(false, Cmp::Eq),
+            O::F32Ne => self.float_compare(false, Cmp::Ne),
+            O::F32Lt => self.float_compare(false, Cmp::Lt),
+            O::F32Gt => self.float_compare(false, Cmp::Gt),
+            O::F32Le => self.float_compare(false, Cmp::Le),
+            O::F32Ge => self.float_compare(false, Cmp::Ge),
+            O::F64Eq => self.float_compare(true, Cmp::Eq),
+            O::F64Ne => self.float_compare(true, Cmp::Ne),
+            O::F64Lt => self.float_compare(true, Cmp::Lt),
+            O::F64Gt => self.float_compare(true, Cmp::Gt),
+            O::F64Le => self.float_compare(true, Cmp::Le),
+            O::F64Ge => self.float_compare(true, Cmp::Ge),
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Loads a float operand into xmm0 (`second`: xmm1).
+    fn load_xmm(&mut self, wide: bool, second: bool, operand: Operand) {
+        match (wide, second, operand) {
+            (false, false, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movd xmm0, Rd(r)),
+            (false, true, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movd xmm1, Rd(r)),
+            (true, false, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movq xmm0, Rq(r)),
+            (true, true, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movq xmm1, Rq(r)),
+            (false, false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movss xmm0, DWORD [rsp + m]),
+            (false, true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movss xmm1, DWORD [rsp + m]),
+            (true, false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movsd xmm0, QWORD [rsp + m]),
+            (true, true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movsd xmm1, QWORD [rsp + m]),
+            (_, false, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; movq xmm0, rax),
+            (_, true, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; movq xmm1, rax),
+        }
+    }
+
+    fn float_arith(&mut self, wide: bool, op: FloatArith) {
+        let b = self.pop_operand();
+        let a = self.pop_operand();
+        self.load_xmm(wide, false, a);
+        self.load_xmm(wide, true, b);
+        match (wide, op) {
+            (false, FloatArith::Add) => dynasm!(self.ops ; .arch x64 ; addss xmm0, xmm1),
+            (false, FloatArith::Sub) => dynasm!(self.ops ; .arch x64 ; subss xmm0, xmm1),
+            (false, FloatArith::Mul) => dynasm!(self.ops ; .arch x64 ; mulss xmm0, xmm1),
+            (false, FloatArith::Div) => dynasm!(self.ops ; .arch x64 ; divss xmm0, xmm1),
+            (true, FloatArith::Add) => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
+            (true, FloatArith::Sub) => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
+            (true, FloatArith::Mul) => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
+            (true, FloatArith::Div) => dynasm!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
+        }
+        let r = self.alloc(&[]);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; movq Rq(r), xmm0);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; movd Rd(r), xmm0);
+        }
+        self.push_value(Value::Reg(r));
+    }
+
+    fn float_compare(&mut self, wide: bool, cmp: Cmp) {
+        let b = self.pop_operand();
+        let a = self.pop_operand();
+        self.load_xmm(wide, false, a);
+        self.load_xmm(wide, true, b);
+        self.float_condition(wide, cmp);
+        let r = self.alloc(&[]);
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
+        self.push_value(Value::Reg(r));
     }
 
     pub(super) fn push_value(&mut self, value: Value) {
