@@ -487,20 +487,6 @@ impl Translator<'_> {
                     ; mov [rsp + a], rax
                 );
             }
-            Operator::GlobalGet { global_index } => {
-                let (global, to) = (self.offsets.global(global_index) as i32, self.push());
-                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov rax, [rax] ; mov [rsp + to], rax);
-            }
-            Operator::GlobalSet { global_index } => {
-                let (global, from) = (self.offsets.global(global_index) as i32, self.pop());
-                // Globals hold 32-bit values zero-extended.
-                if matches!(self.info.globals[global_index as usize].content, ValType::I32 | ValType::F32) {
-                    dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + from]);
-                } else {
-                    dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + from]);
-                }
-                dynasm!(self.ops ; .arch x64 ; mov rcx, [r15 + global] ; mov [rcx], rax);
-            }
             Operator::MemorySize { mem } => {
                 let (memory, to) = (self.offsets.memory(mem) as i32, self.push());
                 dynasm!(self.ops
@@ -526,12 +512,6 @@ impl Translator<'_> {
                     ; mov [rsp + delta], eax
                 );
             }
-            // Same bits, other type; an i32's slot keeps its low half.
-            Operator::I32WrapI64
-            | Operator::I32ReinterpretF32
-            | Operator::F32ReinterpretI32
-            | Operator::I64ReinterpretF64
-            | Operator::F64ReinterpretI64 => {}
             _ if self.runtime_operator(op)? => {}
             _ => return self.integer(op),
         }

@@ -9,15 +9,6 @@ use super::Translator;
 use crate::error::{Result, TrapCode};
 
 #[derive(Clone, Copy)]
-enum Shift {
-    Shl,
-    ShrS,
-    ShrU,
-    Rotl,
-    Rotr,
-}
-
-#[derive(Clone, Copy)]
 enum Bits {
     Clz,
     Ctz,
@@ -28,16 +19,6 @@ impl Translator<'_> {
     pub(super) fn integer(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator as O;
         match *op {
-            O::I32Shl => self.shift(false, Shift::Shl),
-            O::I32ShrS => self.shift(false, Shift::ShrS),
-            O::I32ShrU => self.shift(false, Shift::ShrU),
-            O::I32Rotl => self.shift(false, Shift::Rotl),
-            O::I32Rotr => self.shift(false, Shift::Rotr),
-            O::I64Shl => self.shift(true, Shift::Shl),
-            O::I64ShrS => self.shift(true, Shift::ShrS),
-            O::I64ShrU => self.shift(true, Shift::ShrU),
-            O::I64Rotl => self.shift(true, Shift::Rotl),
-            O::I64Rotr => self.shift(true, Shift::Rotr),
             O::I32DivS => self.divide(false, true, false),
             O::I32DivU => self.divide(false, false, false),
             O::I32RemS => self.divide(false, true, true),
@@ -56,10 +37,7 @@ impl Translator<'_> {
             O::I32Extend16S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx eax, WORD [rsp + at])),
             O::I64Extend8S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx rax, BYTE [rsp + at])),
             O::I64Extend16S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsx rax, WORD [rsp + at])),
-            O::I64Extend32S | O::I64ExtendI32S => {
-                self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsxd rax, DWORD [rsp + at]))
-            }
-            O::I64ExtendI32U => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; mov eax, DWORD [rsp + at])),
+            O::I64Extend32S => self.extend(|t, at| dynasm!(t.ops ; .arch x64 ; movsxd rax, DWORD [rsp + at])),
             _ => return self.float(op),
         }
         Ok(())
@@ -70,26 +48,6 @@ impl Translator<'_> {
         let at = self.slot(self.depth - 1);
         load(self, at);
         dynasm!(self.ops ; .arch x64 ; mov [rsp + at], rax);
-    }
-
-    /// x86 masks shift counts by the operand width, as wasm does.
-    fn shift(&mut self, wide: bool, op: Shift) {
-        let b = self.pop();
-        let a = self.slot(self.depth - 1);
-        dynasm!(self.ops ; .arch x64 ; mov ecx, [rsp + b] ; mov rax, [rsp + a]);
-        match (wide, op) {
-            (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl eax, cl),
-            (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar eax, cl),
-            (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr eax, cl),
-            (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol eax, cl),
-            (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror eax, cl),
-            (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
-            (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
-            (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
-            (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol rax, cl),
-            (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror rax, cl),
-        }
-        dynasm!(self.ops ; .arch x64 ; mov [rsp + a], rax);
     }
 
     /// Division and remainder with wasm's traps checked first (x86 would

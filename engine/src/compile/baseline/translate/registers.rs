@@ -53,6 +53,15 @@ enum Arith {
 }
 
 #[derive(Clone, Copy)]
+enum Shift {
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+#[derive(Clone, Copy)]
 enum FloatArith {
     Add,
     Sub,
@@ -158,6 +167,56 @@ impl Translator<'_> {
             O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8)?,
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1)?,
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2)?,
+            // Same bits, other type: an i32's register or slot keeps it in
+            // its low half, a constant in its low 32 bits.
+            O::I32WrapI64
+            | O::I32ReinterpretF32
+            | O::F32ReinterpretI32
+            | O::I64ReinterpretF64
+            | O::F64ReinterpretI64 => {}
+            O::I64ExtendI32U => {
+                let a = self.pop_operand();
+                let r = self.alloc(&[a]);
+                self.load_into(r, false, a);
+                self.push_value(Value::Reg(r));
+            }
+            O::I64ExtendI32S => {
+                let a = self.pop_operand();
+                let r = self.alloc(&[a]);
+                match a {
+                    Operand::Reg(s) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), Rd(s)),
+                    Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [rsp + m]),
+                    Operand::Imm(v) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD i64::from(v as i32)),
+                }
+                self.push_value(Value::Reg(r));
+            }
+            O::I32Shl => self.shift(false, Shift::Shl),
+            O::I32ShrS => self.shift(false, Shift::ShrS),
+            O::I32ShrU => self.shift(false, Shift::ShrU),
+            O::I32Rotl => self.shift(false, Shift::Rotl),
+            O::I32Rotr => self.shift(false, Shift::Rotr),
+            O::I64Shl => self.shift(true, Shift::Shl),
+            O::I64ShrS => self.shift(true, Shift::ShrS),
+            O::I64ShrU => self.shift(true, Shift::ShrU),
+            O::I64Rotl => self.shift(true, Shift::Rotl),
+            O::I64Rotr => self.shift(true, Shift::Rotr),
+            O::GlobalGet { global_index } => {
+                let global = self.offsets.global(global_index) as i32;
+                let r = self.alloc(&[]);
+                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov Rq(r), [rax]);
+                self.push_value(Value::Reg(r));
+            }
+            O::GlobalSet { global_index } => {
+                let global = self.offsets.global(global_index) as i32;
+                let value = self.pop_operand();
+                // Globals hold 32-bit values zero-extended.
+                let narrow = matches!(
+                    self.info.globals[global_index as usize].content,
+                    crate::module::types::ValType::I32 | crate::module::types::ValType::F32
+                );
+                self.load_into(10, !narrow, value);
+                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov [rax], r10);
+            }
             O::F32Add => self.float_arith(false, FloatArith::Add),
             O::F32Sub => self.float_arith(false, FloatArith::Sub),
             O::F32Mul => self.float_arith(false, FloatArith::Mul),
@@ -360,6 +419,34 @@ impl Translator<'_> {
                 (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; imul Rq(r), QWORD [rsp + m]),
                 (_, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov r10, QWORD v ; imul Rq(r), r10),
             },
+        }
+        self.push_value(Value::Reg(r));
+    }
+
+    /// x86 masks shift counts by the operand width, as wasm does.
+    fn shift(&mut self, wide: bool, op: Shift) {
+        let count = self.pop_operand();
+        let a = self.pop_operand();
+        let r = match a {
+            Operand::Reg(r) => r,
+            _ => {
+                let r = self.alloc(&[count]);
+                self.load_into(r, wide, a);
+                r
+            }
+        };
+        self.load_into(1, false, count);
+        match (wide, op) {
+            (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), cl),
+            (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rd(r), cl),
+            (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rd(r), cl),
+            (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rd(r), cl),
+            (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rd(r), cl),
+            (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rq(r), cl),
+            (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rq(r), cl),
+            (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rq(r), cl),
+            (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rq(r), cl),
+            (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rq(r), cl),
         }
         self.push_value(Value::Reg(r));
     }
