@@ -356,6 +356,12 @@ impl Translator<'_> {
                 _ => return Ok(()),
             }
         }
+        if matches!(op, Operator::If { .. } | Operator::BrIf { .. } | Operator::BrTable { .. }) {
+            // The condition (or index) goes straight to r10d, not through
+            // its slot; flushing the rest leaves r10 alone.
+            let selector = self.pop_operand();
+            self.load_into(10, false, selector);
+        }
         self.flush();
         match *op {
             Operator::Nop => {}
@@ -370,7 +376,6 @@ impl Translator<'_> {
                 self.start_fuel_region();
             }
             Operator::If { blockty } => {
-                let condition = self.pop();
                 let else_label = self.ops.new_dynamic_label();
                 self.open(Kind::If, blockty);
                 let frame = self.frames.last_mut().expect("just opened");
@@ -388,7 +393,7 @@ impl Translator<'_> {
                         dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + src] ; mov [rbp + dst], rcx);
                     }
                 }
-                dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>else_label);
+                dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; je =>else_label);
                 self.start_fuel_region();
             }
             Operator::Else => {
@@ -438,21 +443,19 @@ impl Translator<'_> {
                 self.reachable = false;
             }
             Operator::BrIf { relative_depth } => {
-                let condition = self.pop();
                 if self.branch_needs_moves(relative_depth) {
                     let skip = self.ops.new_dynamic_label();
-                    dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; je =>skip);
+                    dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; je =>skip);
                     self.branch(relative_depth);
                     dynasm!(self.ops ; .arch x64 ; =>skip);
                 } else {
                     let target = self.frames[self.frames.len() - 1 - relative_depth as usize].target;
-                    dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + condition], 0 ; jne =>target);
+                    dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; jne =>target);
                 }
                 self.start_fuel_region();
             }
             Operator::BrTable { ref targets } => {
-                let index = self.pop();
-                dynasm!(self.ops ; .arch x64 ; mov eax, [rsp + index]);
+                dynasm!(self.ops ; .arch x64 ; mov eax, r10d);
                 let mut stubs = Vec::new();
                 for (i, target) in targets.targets().enumerate() {
                     let target = target.map_err(Error::from_wasmparser)?;

@@ -36,8 +36,6 @@ impl Translator<'_> {
             O::F32Max => self.min_max(false, false),
             O::F64Min => self.min_max(true, true),
             O::F64Max => self.min_max(true, false),
-            O::F32Sqrt => self.unary(false, |t, at| dynasm!(t.ops ; .arch x64 ; sqrtss xmm0, DWORD [rsp + at])),
-            O::F64Sqrt => self.unary(true, |t, at| dynasm!(t.ops ; .arch x64 ; sqrtsd xmm0, QWORD [rsp + at])),
             O::F32Nearest => self.round(false, 0)?,
             O::F32Floor => self.round(false, 1)?,
             O::F32Ceil => self.round(false, 2)?,
@@ -46,22 +44,6 @@ impl Translator<'_> {
             O::F64Floor => self.round(true, 1)?,
             O::F64Ceil => self.round(true, 2)?,
             O::F64Trunc => self.round(true, 3)?,
-            O::F32Abs => {
-                let at = self.slot(self.depth - 1);
-                dynasm!(self.ops ; .arch x64 ; and DWORD [rsp + at], 0x7fff_ffff);
-            }
-            O::F32Neg => {
-                let at = self.slot(self.depth - 1);
-                dynasm!(self.ops ; .arch x64 ; xor DWORD [rsp + at], i32::MIN);
-            }
-            O::F64Abs => {
-                let at = self.slot(self.depth - 1);
-                dynasm!(self.ops ; .arch x64 ; btr QWORD [rsp + at], 63);
-            }
-            O::F64Neg => {
-                let at = self.slot(self.depth - 1);
-                dynasm!(self.ops ; .arch x64 ; btc QWORD [rsp + at], 63);
-            }
             O::F32Copysign => {
                 let b = self.pop();
                 let a = self.slot(self.depth - 1);

@@ -31,7 +31,7 @@ pub(super) enum Value {
 
 /// A value as an instruction operand.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Operand {
+pub(super) enum Operand {
     Reg(u8),
     /// At this offset from rsp.
     Mem(i32),
@@ -217,6 +217,31 @@ impl Translator<'_> {
                 self.load_into(10, !narrow, value);
                 dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov [rax], r10);
             }
+            O::F32Sqrt | O::F64Sqrt => {
+                let wide = matches!(op, O::F64Sqrt);
+                let a = self.pop_operand();
+                self.load_xmm(wide, false, a);
+                if wide {
+                    dynasm!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0);
+                }
+                self.push_xmm0(wide);
+            }
+            // Sign operations on the bits.
+            O::F32Neg | O::F32Abs | O::F64Neg | O::F64Abs => {
+                let wide = matches!(op, O::F64Neg | O::F64Abs);
+                let a = self.pop_operand();
+                let r = self.alloc(&[a]);
+                self.load_into(r, wide, a);
+                match op {
+                    O::F32Neg => dynasm!(self.ops ; .arch x64 ; btc Rd(r), 31),
+                    O::F32Abs => dynasm!(self.ops ; .arch x64 ; btr Rd(r), 31),
+                    O::F64Neg => dynasm!(self.ops ; .arch x64 ; btc Rq(r), 63),
+                    _ => dynasm!(self.ops ; .arch x64 ; btr Rq(r), 63),
+                }
+                self.push_value(Value::Reg(r));
+            }
             O::F32Add => self.float_arith(false, FloatArith::Add),
             O::F32Sub => self.float_arith(false, FloatArith::Sub),
             O::F32Mul => self.float_arith(false, FloatArith::Mul),
@@ -273,6 +298,11 @@ impl Translator<'_> {
             (true, FloatArith::Mul) => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
             (true, FloatArith::Div) => dynasm!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
         }
+        self.push_xmm0(wide);
+    }
+
+    /// Pushes the float in xmm0 (in a pool register).
+    fn push_xmm0(&mut self, wide: bool) {
         let r = self.alloc(&[]);
         if wide {
             dynasm!(self.ops ; .arch x64 ; movq Rq(r), xmm0);
@@ -301,7 +331,7 @@ impl Translator<'_> {
 
     /// Pops the top entry as an operand (its register, if any, is free
     /// again once the caller has used it).
-    fn pop_operand(&mut self) -> Operand {
+    pub(super) fn pop_operand(&mut self) -> Operand {
         let value = self.stack.pop().expect("validated: the stack is not empty");
         self.depth -= 1;
         match value {
@@ -348,7 +378,7 @@ impl Translator<'_> {
 
     /// Loads `operand` into register `r` (all 64 bits, or the low 32
     /// zero-extended).
-    fn load_into(&mut self, r: u8, wide: bool, operand: Operand) {
+    pub(super) fn load_into(&mut self, r: u8, wide: bool, operand: Operand) {
         match (wide, operand) {
             (_, Operand::Reg(s)) if s == r => {}
             (false, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), Rd(s)),
