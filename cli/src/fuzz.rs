@@ -19,7 +19,7 @@ pub struct FuzzArgs {
     #[arg(long, default_value = "default")]
     profile: String,
     /// Comma-separated executors; the first is the one others are compared to.
-    #[arg(long, default_value = "interp,cranelift,wasmi", value_delimiter = ',')]
+    #[arg(long, default_value = "interp,cranelift,baseline,wasmi", value_delimiter = ',')]
     executors: Vec<String>,
     /// Worker threads (default: all cores).
     #[arg(long)]

@@ -125,7 +125,6 @@ pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, Str
 }
 
 /// Names accepted by [`by_name`] that work in this build and every run
-/// compares (`cranelift-explicit` is the same tier with explicit bounds
-/// checks: name it to fuzz that mode too; `baseline` joins once its
-/// longer campaigns are clean — name it meanwhile).
-pub const AVAILABLE: &[&str] = &["interp", "cranelift", "wasmi"];
+/// compares (`cranelift-explicit` is the Cranelift tier with explicit
+/// bounds checks: name it to fuzz that mode too).
+pub const AVAILABLE: &[&str] = &["interp", "cranelift", "baseline", "wasmi"];
