@@ -217,7 +217,7 @@ fn settings_list_the_cranelift_flags_for_this_host() {
 fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tier() {
     use std::io::Write;
     let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/tests/wasi/echo.wasm");
-    for tier in ["interp", "cranelift"] {
+    for tier in ["interp", "cranelift", "baseline"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_crucible"))
             .args(["run", "--compiler", tier, "--env", "GREETING=hello", program, "x", "--not-an-option"])
             .stdin(std::process::Stdio::piped())
@@ -246,7 +246,7 @@ fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tie
 #[test]
 fn run_reports_a_trap_with_a_named_backtrace_on_every_tier() {
     let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/tests/wasi/trap.wasm");
-    for tier in ["interp", "cranelift"] {
+    for tier in ["interp", "cranelift", "baseline"] {
         let out = crucible(&["run", "--compiler", tier, program]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{tier}: {stderr}");

@@ -33,7 +33,7 @@ fn run(tier: Tier, wasm: &[u8], ctx: WasiCtx) -> (String, String, i32) {
     (text(out), text(err), status)
 }
 
-const TIERS: [Tier; 2] = [Tier::Interp, Tier::Cranelift];
+const TIERS: [Tier; 3] = [Tier::Interp, Tier::Cranelift, Tier::Baseline];
 
 #[test]
 fn hello_world_prints_and_exits_zero_on_every_tier() {
