@@ -156,19 +156,9 @@ impl CompiledModule {
         trap: *mut u32,
         values: &mut [u64],
     ) -> Result<(), (crate::error::TrapCode, Vec<usize>)> {
-        // SAFETY: `trap` is the live trap slot (caller's contract).
-        unsafe { *trap = 0 };
         // SAFETY: the entry stub passes (vmctx, values) to `callee`, a
         // function of this module compiled for `ty` with the baseline
-        // convention; `values` holds max(params, results) slots.
-        let outcome = unsafe { signals::call(self.memory.at(ENTRY_STUB), callee, vmctx, values.as_mut_ptr()) };
-        // SAFETY: as above; cleared for the caller (see the Cranelift tier).
-        let raised = unsafe { std::mem::replace(&mut *trap, 0) };
-        for (v, t) in values.iter_mut().zip(ty.results()) {
-            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
-                *v &= 0xffff_ffff;
-            }
-        }
-        outcome.map_err(|trapped| (native::trap_code_of(trapped.code, raised), trapped.pcs))
+        // convention; the rest is the caller's contract.
+        unsafe { native::call(self.memory.at(ENTRY_STUB), callee, ty, vmctx, trap, values) }
     }
 }

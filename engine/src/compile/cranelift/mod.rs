@@ -106,25 +106,11 @@ impl CompiledModule {
         values: &mut [u64],
     ) -> Result<(), (crate::error::TrapCode, Vec<usize>)> {
         let trampoline = self.memory.at(self.trampolines[ty]);
-        // SAFETY: `trap` is the live trap slot (caller's contract).
-        unsafe { *trap = 0 };
         // SAFETY: the trampoline was compiled for (callee, vmctx, values)
         // with the platform's C calling convention and for exactly `ty`, and
         // is part of this module's registered code; the rest is the
         // caller's contract.
-        let outcome = unsafe { signals::call(trampoline, callee, vmctx, values.as_mut_ptr()) };
-        // SAFETY: as above. The slot (where a failing builtin put its trap's
-        // number) is cleared again: a host function that called this and
-        // caught the trap must not leave it set for the code it returns to.
-        let raised = unsafe { std::mem::replace(&mut *trap, 0) };
-        // Compiled code leaves the upper half of a 32-bit result undefined;
-        // the rest of the engine keeps 32-bit values zero-extended.
-        for (v, t) in values.iter_mut().zip(ty.results()) {
-            if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
-                *v &= 0xffff_ffff;
-            }
-        }
-        outcome.map_err(|trapped| (native::trap_code_of(trapped.code, raised), trapped.pcs))
+        unsafe { native::call(trampoline, callee, ty, vmctx, trap, values) }
     }
 }
 

@@ -50,6 +50,43 @@ pub(crate) fn trap_code_of(code: ClifTrap, raised: u32) -> TrapCode {
     }
 }
 
+/// Calls compiled function `callee` (of type `ty`) through `trampoline`
+/// with `vmctx`; `values` holds the arguments and receives the results
+/// (32-bit ones zero-extended). Returns the trap, if one happened, with the
+/// program counters of the wasm frames it unwound (innermost first).
+///
+/// # Safety
+/// `trampoline` must be registered code calling `callee` with (vmctx,
+/// values) as its tier's convention wants; `callee` a function of type
+/// `ty`; `vmctx` a live instance vmctx of its module whose trap slot points
+/// at `trap`, with its stack limit set for this thread; `values` must hold
+/// max(params, results) slots.
+pub(crate) unsafe fn call(
+    trampoline: *const u8,
+    callee: *const u8,
+    ty: &crate::module::types::FuncType,
+    vmctx: *const u8,
+    trap: *mut u32,
+    values: &mut [u64],
+) -> Result<(), (TrapCode, Vec<usize>)> {
+    // SAFETY: `trap` is the live trap slot (caller's contract).
+    unsafe { *trap = 0 };
+    // SAFETY: the caller's contract.
+    let outcome = unsafe { signals::call(trampoline, callee, vmctx, values.as_mut_ptr()) };
+    // SAFETY: as above. The slot (where a failing builtin put its trap's
+    // number) is cleared again: a host function that called this and
+    // caught the trap must not leave it set for the code it returns to.
+    let raised = unsafe { std::mem::replace(&mut *trap, 0) };
+    // Compiled code leaves the upper half of a 32-bit result undefined;
+    // the rest of the engine keeps 32-bit values zero-extended.
+    for (v, t) in values.iter_mut().zip(ty.results()) {
+        if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
+            *v &= 0xffff_ffff;
+        }
+    }
+    outcome.map_err(|trapped| (trap_code_of(trapped.code, raised), trapped.pcs))
+}
+
 /// Bytes of stack kept free below the limit for the host's own needs
 /// (trampolines, a host call's frames).
 const STACK_RESERVE: usize = 256 << 10;
