@@ -76,8 +76,8 @@ impl CompiledCode {
     /// The defined function whose compiled code holds `pc`.
     pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
         match self {
-            CompiledCode::Cranelift(compiled) => compiled.function_at(pc),
-            CompiledCode::Baseline(compiled) => compiled.function_at(pc),
+            CompiledCode::Cranelift(compiled) => compiled.code.function_at(pc),
+            CompiledCode::Baseline(compiled) => compiled.code.function_at(pc),
             CompiledCode::Interp(_) => None,
         }
     }

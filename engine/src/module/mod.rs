@@ -210,8 +210,8 @@ impl Module {
     /// this module.
     pub(crate) fn compiled_function_pointers(&self) -> Option<Box<[*const u8]>> {
         match &self.inner.code {
-            CompiledCode::Cranelift(compiled) => Some(compiled.function_pointers()),
-            CompiledCode::Baseline(compiled) => Some(compiled.function_pointers()),
+            CompiledCode::Cranelift(compiled) => Some(compiled.code.function_pointers()),
+            CompiledCode::Baseline(compiled) => Some(compiled.code.function_pointers()),
             CompiledCode::Interp(_) => None,
         }
     }

@@ -35,8 +35,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynasmApi, VecAssembler, dynasm};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
-use crate::compile::native::code_memory::CodeMemory;
-use crate::compile::native::{self, signals};
+use crate::compile::native::{self, LoadedCode};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
@@ -111,38 +110,17 @@ impl ModuleCompiler {
         for (at, value) in self.patches {
             code[at..at + 4].copy_from_slice(&value.to_le_bytes());
         }
-        if code.len() > u32::MAX as usize {
-            return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
-        }
-        let mut traps = self.traps;
-        traps.sort_by_key(|(offset, _)| *offset);
-        let memory = CodeMemory::new(&code)?;
-        let start = memory.at(0) as usize;
-        let registration =
-            signals::register(signals::CodeInfo { start, end: start + code.len(), functions: self.ranges, traps });
-        Ok(CompiledModule { registration, memory, offsets: self.offsets })
+        Ok(CompiledModule { code: LoadedCode::new(&code, self.offsets, self.ranges, self.traps)? })
     }
 }
 
 /// A module compiled by the baseline tier.
 #[derive(Debug)]
 pub(crate) struct CompiledModule {
-    /// Declared before `memory`: the code is unregistered before unmapping.
-    registration: signals::Registration,
-    memory: CodeMemory,
-    offsets: Vec<usize>,
+    pub(crate) code: LoadedCode,
 }
 
 impl CompiledModule {
-    pub(crate) fn function_pointers(&self) -> Box<[*const u8]> {
-        self.offsets.iter().map(|o| self.memory.at(*o)).collect()
-    }
-
-    /// The defined function whose code holds `pc`.
-    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
-        self.registration.info().function_at(pc).map(|i| i as u32)
-    }
-
     /// Calls `callee` (of type `ty`) with `vmctx` and `values`; the trap, if
     /// any, with its frames' program counters.
     ///
@@ -159,6 +137,6 @@ impl CompiledModule {
         // SAFETY: the entry stub passes (vmctx, values) to `callee`, a
         // function of this module compiled for `ty` with the baseline
         // convention; the rest is the caller's contract.
-        unsafe { native::call(self.memory.at(ENTRY_STUB), callee, ty, vmctx, trap, values) }
+        unsafe { native::call(self.code.at(ENTRY_STUB), callee, ty, vmctx, trap, values) }
     }
 }

@@ -38,8 +38,7 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
-use crate::compile::native::code_memory::CodeMemory;
-use crate::compile::native::{self, signals};
+use crate::compile::native::{self, LoadedCode};
 use crate::config::{Config, OptLevel, Proposal, Tier};
 use crate::error::{Error, Result};
 use crate::module::types::FuncType;
@@ -66,10 +65,7 @@ pub(crate) struct ModuleCompiler {
 /// host → wasm trampoline per function type.
 #[derive(Debug)]
 pub(crate) struct CompiledModule {
-    /// Declared before `memory`: the code is unregistered before unmapping.
-    registration: signals::Registration,
-    memory: CodeMemory,
-    offsets: Vec<usize>,
+    pub(crate) code: LoadedCode,
     trampolines: HashMap<FuncType, usize>,
 }
 
@@ -78,15 +74,6 @@ fn codegen_error(e: impl std::fmt::Debug) -> Error {
 }
 
 impl CompiledModule {
-    pub(crate) fn function_pointers(&self) -> Box<[*const u8]> {
-        self.offsets.iter().map(|o| self.memory.at(*o)).collect()
-    }
-
-    /// The defined function whose code holds `pc`.
-    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
-        self.registration.info().function_at(pc).map(|i| i as u32)
-    }
-
     /// Calls compiled function `callee` (of type `ty`) with `vmctx`;
     /// `values` holds the arguments and receives the results (32-bit ones
     /// zero-extended). Returns the trap, if one happened, with the program
@@ -105,7 +92,7 @@ impl CompiledModule {
         trap: *mut u32,
         values: &mut [u64],
     ) -> Result<(), (crate::error::TrapCode, Vec<usize>)> {
-        let trampoline = self.memory.at(self.trampolines[ty]);
+        let trampoline = self.code.at(self.trampolines[ty]);
         // SAFETY: the trampoline was compiled for (callee, vmctx, values)
         // with the platform's C calling convention and for exactly `ty`, and
         // is part of this module's registered code; the rest is the
@@ -220,19 +207,8 @@ impl ModuleCompiler {
                 slot.insert(offset);
             }
         }
-        if self.code.len() > u32::MAX as usize {
-            return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
-        }
-        self.traps.sort_by_key(|(offset, _)| *offset);
-        let memory = CodeMemory::new(&self.code)?;
-        let start = memory.at(0) as usize;
-        let registration = signals::register(signals::CodeInfo {
-            start,
-            end: start + self.code.len(),
-            functions: self.ranges,
-            traps: self.traps,
-        });
-        Ok(CompiledModule { registration, memory, offsets: self.offsets, trampolines })
+        let code = LoadedCode::new(&self.code, self.offsets, self.ranges, self.traps)?;
+        Ok(CompiledModule { code, trampolines })
     }
 }
 
@@ -270,7 +246,7 @@ impl Standalone {
         {
             return Err(Error::Unsupported("a standalone module has no imports, memories, tables or globals".into()));
         }
-        let functions = compiled.offsets.iter().map(|o| compiled.memory.at(*o)).collect();
+        let functions = compiled.code.function_pointers();
         Ok(Standalone { info, compiled, functions })
     }
 

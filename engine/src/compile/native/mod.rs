@@ -16,7 +16,52 @@ pub(crate) mod signals;
 
 use cranelift_codegen::ir::TrapCode as ClifTrap;
 
-use crate::error::TrapCode;
+use crate::error::{Error, Result, TrapCode};
+
+/// A compiled module's machine code: placed in executable memory and
+/// registered with the trap handler (function ranges, trap sites).
+#[derive(Debug)]
+pub(crate) struct LoadedCode {
+    /// Declared before `memory`: the code is unregistered before unmapping.
+    registration: signals::Registration,
+    memory: code_memory::CodeMemory,
+    /// Where each defined function starts.
+    offsets: Vec<usize>,
+}
+
+impl LoadedCode {
+    /// Places `code`, whose defined functions start at `offsets` and span
+    /// `functions` (start, end), with trap sites `traps` (in any order).
+    pub(crate) fn new(
+        code: &[u8],
+        offsets: Vec<usize>,
+        functions: Vec<(u32, u32)>,
+        mut traps: Vec<(u32, ClifTrap)>,
+    ) -> Result<LoadedCode> {
+        if code.len() > u32::MAX as usize {
+            return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
+        }
+        traps.sort_by_key(|(offset, _)| *offset);
+        let memory = code_memory::CodeMemory::new(code)?;
+        let start = memory.at(0) as usize;
+        let registration = signals::register(signals::CodeInfo { start, end: start + code.len(), functions, traps });
+        Ok(LoadedCode { registration, memory, offsets })
+    }
+
+    /// The address of byte `offset` of the code.
+    pub(crate) fn at(&self, offset: usize) -> *const u8 {
+        self.memory.at(offset)
+    }
+
+    pub(crate) fn function_pointers(&self) -> Box<[*const u8]> {
+        self.offsets.iter().map(|o| self.memory.at(*o)).collect()
+    }
+
+    /// The defined function whose code holds `pc`.
+    pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
+        self.registration.info().function_at(pc).map(|i| i as u32)
+    }
+}
 
 /// The number a trap is stored as in the trap slot (never 0).
 pub(crate) fn trap_number(code: TrapCode) -> u32 {
