@@ -500,21 +500,6 @@ impl Translator<'_> {
                     ; mov [rsp + to], eax
                 );
             }
-            Operator::MemoryGrow { mem } => {
-                let delta = self.slot(self.depth - 1);
-                let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
-                let grow = builtins::memory_grow as *const () as i64;
-                dynasm!(self.ops
-                    ; .arch x64
-                    ; mov rdi, [r15 + store]
-                    ; mov esi, [r15 + instance]
-                    ; mov edx, mem as i32
-                    ; mov ecx, [rsp + delta]
-                    ; mov rax, QWORD grow
-                    ; call rax
-                    ; mov [rsp + delta], eax
-                );
-            }
             _ if self.runtime_operator(op)? => {}
             _ => return self.integer(op),
         }
@@ -563,18 +548,7 @@ impl Translator<'_> {
         self.bump(first + params.max(results));
         let values = self.slot(first);
         if function_index < self.info.num_imported_funcs {
-            let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
-            let call = builtins::call_function as *const () as i64;
-            dynasm!(self.ops
-                ; .arch x64
-                ; mov rdi, [r15 + store]
-                ; mov esi, [r15 + instance]
-                ; mov edx, function_index as i32
-                ; lea rcx, [rsp + values]
-                ; mov rax, QWORD call
-                ; call rax
-            );
-            self.trap_if_raised();
+            self.call_imported(function_index, values);
         } else {
             let functions = self.offsets.functions() as i32;
             let entry = 8 * (function_index - self.info.num_imported_funcs) as i32;

@@ -40,6 +40,11 @@ impl Translator<'_> {
                 let to = self.push();
                 dynasm!(self.ops ; .arch x64 ; mov [rsp + to], rax);
             }
+            O::MemoryGrow { mem } => {
+                let delta = self.slot(self.depth - 1);
+                self.builtin(builtins::memory_grow as *const (), &[Arg::Imm(mem), Arg::Slot32(delta)]);
+                dynasm!(self.ops ; .arch x64 ; mov [rsp + delta], eax);
+            }
             O::MemoryFill { mem } => {
                 let (dst, value, len) = self.pop3();
                 let args = [Arg::Imm(mem), Arg::Slot32(dst), Arg::Slot32(value), Arg::Slot32(len)];
@@ -104,6 +109,12 @@ impl Translator<'_> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Calls imported function `function` with the arguments (and for the
+    /// results) at slot offset `values`, through the runtime.
+    pub(super) fn call_imported(&mut self, function: u32, values: i32) {
+        self.fallible(builtins::call_function as *const (), &[Arg::Imm(function), Arg::Address(values)]);
     }
 
     /// Pops three slots: (deepest, middle, top).
