@@ -140,6 +140,12 @@ impl Descriptor {
 }
 
 impl WasiCtx {
+    /// Whether `fd` is one of the standard three (not replaced by
+    /// `fd_renumber`): those are not in the descriptor table.
+    fn is_stdio(&self, fd: u32) -> bool {
+        fd <= 2 && !self.fds.contains_key(&fd)
+    }
+
     fn descriptor(&mut self, fd: u32, right: u64) -> Result<&mut Descriptor, u16> {
         let descriptor = self.fds.get_mut(&fd).ok_or(errno::BADF)?;
         descriptor.require(right)?;
@@ -255,7 +261,7 @@ pub(super) fn call(
             } else {
                 (SeekFrom::Current(0), a(1), rights::FD_TELL)
             };
-            if a(0) <= 2 && !ctx.fds.contains_key(&a(0)) {
+            if ctx.is_stdio(a(0)) {
                 return Err(errno::SPIPE);
             }
             let file = ctx.descriptor(a(0), 0)?.file(right)?;
@@ -275,7 +281,7 @@ pub(super) fn call(
             Ok(())
         }
         "fd_sync" | "fd_datasync" => {
-            if a(0) <= 2 && !ctx.fds.contains_key(&a(0)) {
+            if ctx.is_stdio(a(0)) {
                 return Ok(());
             }
             let right = if name == "fd_sync" { rights::FD_SYNC } else { rights::FD_DATASYNC };
@@ -334,7 +340,7 @@ pub(super) fn call(
             }
         }
         "fd_filestat_get" => {
-            if a(0) <= 2 && !ctx.fds.contains_key(&a(0)) {
+            if ctx.is_stdio(a(0)) {
                 let mut stat = [0u8; 64];
                 stat[16] = FILETYPE_CHARACTER_DEVICE;
                 return guest.write(a(1), &stat[..if unstable { 56 } else { 64 }]);
@@ -352,7 +358,7 @@ pub(super) fn call(
             fs::set_file_times(&ctx.descriptor(a(0), rights::FD_FILESTAT_SET_TIMES)?.handle, &times)
         }
         "fd_fdstat_set_flags" => {
-            if a(0) <= 2 && !ctx.fds.contains_key(&a(0)) {
+            if ctx.is_stdio(a(0)) {
                 return Ok(());
             }
             let descriptor = ctx.descriptor(a(0), rights::FD_FDSTAT_SET_FLAGS)?;
