@@ -1,4 +1,4 @@
-//! The baseline tier (issue #10, in progress): one pass over each
+//! The baseline tier: one pass over each
 //! function's operators straight to x86-64 machine code, no IR.
 //!
 //! Assembler: `dynasmrt`. Its `dynasm!` templates are encoded when the
@@ -17,16 +17,15 @@
 //! the Cranelift tier's (`compile::native`): the same trap sites and signal
 //! handler, the same runtime functions.
 //!
-//! Values: v1 keeps every operand in its stack slot (an operation loads its
-//! operands into scratch registers, computes, stores the result); keeping
-//! values in registers across operations is the next step.
+//! Values: operands stay in registers (general-purpose, or xmm for floats),
+//! as constants or in their locals while straight-line code allows
+//! (`translate/registers.rs`), and the most used locals live in registers
+//! for the whole function (`translate/locals.rs`).
 //!
-//! Coverage today: integer operators, locals, globals, every load and store
-//! (floats as bits), memory.size/grow, all control flow, direct calls
-//! (imported functions through the `call_function` builtin), select,
-//! reinterpretations and float constants. Not yet (a module using them is
-//! refused with `Error::Unsupported`): float arithmetic, comparisons and
-//! conversions, call_indirect, tables, bulk memory, reference types, fuel.
+//! Coverage: the interpreter's (every MVP operator, sign extension,
+//! saturating conversions, multi-value, bulk memory, reference types, fuel);
+//! operators needing lzcnt/tzcnt/popcnt or SSE4.1 rounding are refused with
+//! `Error::Unsupported` on CPUs without them.
 
 mod translate;
 

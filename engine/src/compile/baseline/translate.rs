@@ -2,12 +2,19 @@
 //! for the calling convention and the frame).
 //!
 //! Frame (from the top): return address, saved rbp (the frame pointer the
-//! trap handler walks), saved r15 (vmctx), r14 (memory 0's base), r13 (the
-//! caller's values), r12, rbx; then, from the top down, the stash (an `if`'s
-//! parameters kept for its `else`), and from `rsp` up the locals and the
-//! operand stack, one 8-byte slot per value, an i32 in its low half. The
-//! frame's size is known at the end of the body and patched into the
-//! prologue's `sub rsp`.
+//! trap handler walks), the caller's r15, r14, r13, r12, rbx (we use r15 for
+//! the vmctx, r14 for memory 0's base, the others for values), the pointer
+//! to the caller's values (our arguments and results); then, from the top
+//! down, the stash (an `if`'s parameters kept for its `else`), and from
+//! `rsp` up the locals and the operand stack, one 8-byte slot per value, a
+//! 32-bit value in its low half (the high half is not read). The frame's
+//! size is known at the end of the body and patched into the prologue's
+//! `sub rsp`. Locals may live in registers instead (`locals.rs`).
+
+// dynasm's dynamic registers (`Rq(r)`) convert their index with `.into()`,
+// which clippy flags for the `u8` we already pass (here and in the
+// submodules).
+#![allow(clippy::useless_conversion)]
 
 use cranelift_codegen::ir::TrapCode as ClifTrap;
 use dynasmrt::x64::X64Relocation;
@@ -22,8 +29,10 @@ use crate::runtime::vmctx::VMOffsets;
 
 type Asm = VecAssembler<X64Relocation>;
 
-/// Bytes pushed after rbp: r15, r14, r13, r12, rbx.
-const SAVED: i32 = 40;
+/// Bytes of callee-saved registers pushed after rbp: r15, r14, r13, r12, rbx.
+const PUSHED: i32 = 40;
+/// Below them: the values pointer, at rbp - SAVED.
+const SAVED: i32 = PUSHED + 8;
 
 /// Where the prologue's frame size goes, once known: (offset of the
 /// 32-bit immediate, value).
@@ -59,6 +68,14 @@ struct Translator<'a> {
     info: &'a ModuleInfo,
     offsets: VMOffsets,
     locals: u32,
+    /// Where each local lives (`locals.rs`).
+    homes: Vec<locals::Home>,
+    /// Registers for operand-stack values (those not homes of locals).
+    gpr_pool: Vec<u8>,
+    xmm_pool: Vec<u8>,
+    /// (local, register) of the locals living in xmm registers: spilled to
+    /// their slots around calls.
+    xmm_homes: Vec<(u32, u8)>,
     /// Where each operand-stack entry's value is (`registers.rs`).
     stack: Vec<registers::Value>,
     depth: u32,
@@ -106,12 +123,17 @@ pub(super) fn translate(
         }
         local_types.extend(std::iter::repeat_n(local, count as usize));
     }
+    let assignment = locals::assign(&body, &local_types);
     let mut t = Translator {
         ops,
         traps,
         info,
         offsets: VMOffsets::of_module(info),
         locals: local_types.len() as u32,
+        homes: assignment.homes,
+        gpr_pool: assignment.gpr_pool,
+        xmm_pool: assignment.xmm_pool,
+        xmm_homes: assignment.xmm_homes,
         stack: Vec::new(),
         depth: 0,
         max_depth: 0,
@@ -151,8 +173,8 @@ pub(super) fn translate(
     patches.append(&mut t.charges);
     let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
     let mut frame = slots * 8;
-    // rsp is 8 mod 16 after the pushes; calls need it 0 mod 16.
-    if frame % 16 == 0 {
+    // rsp is 0 mod 16 after the pushes; calls need it so.
+    if frame % 16 != 0 {
         frame += 8;
     }
     let frame = i32::try_from(frame).map_err(|_| Error::Unsupported("a function frame over 2 GiB".into()))?;
@@ -221,8 +243,8 @@ impl Translator<'_> {
             ; push r13
             ; push r12
             ; push rbx
+            ; push rsi
             ; mov r15, rdi
-            ; mov r13, rsi
             ; sub rsp, DWORD 0x7fff_fff0
         );
         let patch = self.ops.offset().0 - 4;
@@ -237,7 +259,18 @@ impl Translator<'_> {
         }
         for i in 0..params {
             let (from, to) = (8 * i as i32, self.local(i));
-            dynasm!(self.ops ; .arch x64 ; mov rax, [r13 + from] ; mov [rsp + to], rax);
+            match self.homes[i as usize] {
+                locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + from] ; mov [rsp + to], rax),
+                locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + from]),
+                locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + from]),
+            }
+        }
+        for i in params..self.locals {
+            match self.homes[i as usize] {
+                locals::Home::Slot => {}
+                locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; xor Rd(r), Rd(r)),
+                locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; xorps Rx(x), Rx(x)),
+            }
         }
         let zeroed = self.locals - params;
         if zeroed > 8 {
@@ -261,7 +294,7 @@ impl Translator<'_> {
     fn epilogue(&mut self) {
         dynasm!(self.ops
             ; .arch x64
-            ; lea rsp, [rbp - SAVED]
+            ; lea rsp, [rbp - PUSHED]
             ; pop rbx
             ; pop r12
             ; pop r13
@@ -431,9 +464,12 @@ impl Translator<'_> {
                 if frame.kind != Kind::Function {
                     self.start_fuel_region();
                 } else {
+                    if frame.results > 0 {
+                        dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
+                    }
                     for i in 0..frame.results {
                         let (src, dst) = (self.slot(i), 8 * i as i32);
-                        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [r13 + dst], rax);
+                        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [rcx + dst], rax);
                     }
                     self.epilogue();
                 }
@@ -552,6 +588,7 @@ impl Translator<'_> {
         } else {
             let functions = self.offsets.functions() as i32;
             let entry = 8 * (function_index - self.info.num_imported_funcs) as i32;
+            self.spill_xmm_homes();
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rdi, r15
@@ -559,6 +596,7 @@ impl Translator<'_> {
                 ; mov rax, [r15 + functions]
                 ; call QWORD [rax + entry]
             );
+            self.reload_xmm_homes();
         }
         self.reset_depth(first + results);
     }
@@ -585,6 +623,7 @@ impl Translator<'_> {
         let table = self.offsets.table(table) as i32;
         let (func_refs, type_ids) = (self.offsets.func_refs() as i32, self.offsets.type_ids() as i32);
         let expected = 4 * type_index as i32;
+        self.spill_xmm_homes();
         let (inside, present, matches, host, done) = (
             self.ops.new_dynamic_label(),
             self.ops.new_dynamic_label(),
@@ -645,6 +684,7 @@ impl Translator<'_> {
         );
         self.trap_if_raised();
         dynasm!(self.ops ; .arch x64 ; =>done);
+        self.reload_xmm_homes();
         self.reset_depth(first + results);
     }
 
@@ -656,22 +696,23 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; ud2 ; =>ok);
     }
 
-    /// With the address in eax: leaves the memory's base in r11 and the
-    /// address (plus the offset, when it is not a displacement) in rax;
-    /// returns the displacement.
-    fn address(&mut self, memarg: MemArg, size: u32) -> Result<i32> {
+    /// With the address in eax: leaves the address (plus the offset, when
+    /// it is not a displacement) in rax; returns the register holding the
+    /// memory's base (r14 for memory 0, else r11) and the displacement.
+    fn address(&mut self, memarg: MemArg, size: u32) -> Result<(u8, i32)> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(Error::Unsupported("the baseline tier does not access GC arrays".into()));
         };
-        if memory == 0 {
-            dynasm!(self.ops ; .arch x64 ; mov r11, r14);
+        let base = if memory == 0 {
+            14
         } else {
             let at = self.offsets.memory(memory) as i32;
             dynasm!(self.ops ; .arch x64 ; mov r11, [r15 + at] ; mov r11, [r11]);
-        }
+            11
+        };
         let reach = memarg.offset + u64::from(size);
         if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
-            return Ok(memarg.offset as i32);
+            return Ok((base, memarg.offset as i32));
         }
         // address < 2^32 and offset < 2^32 (32-bit memories): no wrap.
         let (offset, definition) = (memarg.offset as i64, self.offsets.memory(memory) as i32);
@@ -687,7 +728,7 @@ impl Translator<'_> {
         );
         self.trap(TrapCode::MemoryOutOfBounds);
         dynasm!(self.ops ; .arch x64 ; =>ok);
-        Ok(0)
+        Ok((base, 0))
     }
 }
 
@@ -717,5 +758,6 @@ impl Load {
 
 mod float;
 mod integer;
+mod locals;
 mod registers;
 mod runtime;

@@ -1,18 +1,21 @@
 //! Values in registers: the operators that dominate straight-line code
-//! (locals, constants, integer arithmetic and comparisons, loads and
-//! stores) work on a value stack whose entries may be still in a local, a
-//! constant, or in a register, instead of going through their slots. Every
-//! other operator first flushes the stack (every entry to its slot), so at
-//! control flow, calls and labels the frame is in its canonical state.
-
-// dynasm's dynamic registers (`Rq(r)`) convert their index with `.into()`,
-// which clippy flags for the `u8` we already pass.
-#![allow(clippy::useless_conversion)]
+//! (locals, constants, integer and float arithmetic and comparisons, loads
+//! and stores) work on a value stack whose entries may be still in a local
+//! (wherever it lives, `locals.rs`), a constant, or in a register (a
+//! general-purpose one, or an xmm one for floats), instead of going through
+//! their slots. Every other operator first flushes the stack (every entry
+//! to its slot), so at control flow, calls and labels the operand stack is
+//! in its canonical state.
+//!
+//! Integer-typed entries are never in xmm registers (a float's bits
+//! reinterpreted as an integer move to a general-purpose register);
+//! float-typed ones may be in either.
 
 use dynasmrt::{DynasmApi, dynasm};
 use wasmparser::{MemArg, Operator};
 
 use super::float::Cmp;
+use super::locals::Home;
 use super::{Load, Translator};
 use crate::error::Result;
 
@@ -21,8 +24,10 @@ use crate::error::Result;
 pub(super) enum Value {
     /// In its own slot (the canonical place).
     Slot,
-    /// In a register of `POOL`.
+    /// In a general-purpose register of the pool.
     Reg(u8),
+    /// In an xmm register of the pool.
+    Xmm(u8),
     /// Still in local `n` (which is not written while this entry lives).
     Local(u32),
     /// A constant (an i32 or f32 sign-extended from its 32 bits).
@@ -33,14 +38,16 @@ pub(super) enum Value {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Operand {
     Reg(u8),
+    Xmm(u8),
     /// At this offset from rsp.
     Mem(i32),
     Imm(i64),
 }
 
-/// Registers values may live in: rbx, r12 (callee-saved), rsi, rdi, r8, r9
-/// (calls and builtins flush first). Scratch: rax, rcx, rdx, r10, r11.
-const POOL: [u8; 6] = [3, 12, 6, 7, 8, 9];
+// The pools (registers for values) are what `locals.rs` leaves: rbx, r12,
+// r13, rsi, rdi, r8, r9 and xmm2–xmm15 but the locals' homes (calls and
+// builtins flush the stack first). Scratch: rax, rcx, rdx, r10, r11, xmm0,
+// xmm1.
 
 #[derive(Clone, Copy)]
 enum Arith {
@@ -99,6 +106,10 @@ macro_rules! with_operand {
                     dynasm!($t.ops ; .arch x64 ; mov r10, QWORD v ; $op Rq($r), r10)
                 }
             }
+            // Not produced for integer operands (see the module docs); kept
+            // correct all the same.
+            (false, Operand::Xmm(x)) => dynasm!($t.ops ; .arch x64 ; movd r10d, Rx(x) ; $op Rd($r), r10d),
+            (true, Operand::Xmm(x)) => dynasm!($t.ops ; .arch x64 ; movq r10, Rx(x) ; $op Rq($r), r10),
         }
     };
 }
@@ -153,8 +164,10 @@ impl Translator<'_> {
             O::I64LeU => self.compare(true, Cc::LeU),
             O::I64GeS => self.compare(true, Cc::GeS),
             O::I64GeU => self.compare(true, Cc::GeU),
-            O::I32Load { memarg } | O::F32Load { memarg } => self.load(memarg, Load::U32)?,
-            O::I64Load { memarg } | O::F64Load { memarg } => self.load(memarg, Load::U64)?,
+            O::I32Load { memarg } => self.load(memarg, Load::U32)?,
+            O::I64Load { memarg } => self.load(memarg, Load::U64)?,
+            O::F32Load { memarg } => self.load_float(memarg, false)?,
+            O::F64Load { memarg } => self.load_float(memarg, true)?,
             O::I32Load8S { memarg } => self.load(memarg, Load::S8To32)?,
             O::I32Load8U { memarg } | O::I64Load8U { memarg } => self.load(memarg, Load::U8)?,
             O::I32Load16S { memarg } => self.load(memarg, Load::S16To32)?,
@@ -163,17 +176,25 @@ impl Translator<'_> {
             O::I64Load16S { memarg } => self.load(memarg, Load::S16To64)?,
             O::I64Load32S { memarg } => self.load(memarg, Load::S32To64)?,
             O::I64Load32U { memarg } => self.load(memarg, Load::U32)?,
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self.store(memarg, 4)?,
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8)?,
+            O::I32Store { memarg } | O::I64Store32 { memarg } => self.store(memarg, 4)?,
+            O::I64Store { memarg } => self.store(memarg, 8)?,
+            O::F32Store { memarg } => self.store_float(memarg, false)?,
+            O::F64Store { memarg } => self.store_float(memarg, true)?,
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1)?,
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2)?,
             // Same bits, other type: an i32's register or slot keeps it in
             // its low half, a constant in its low 32 bits.
-            O::I32WrapI64
-            | O::I32ReinterpretF32
-            | O::F32ReinterpretI32
-            | O::I64ReinterpretF64
-            | O::F64ReinterpretI64 => {}
+            O::I32WrapI64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => {}
+            // Integers are not kept in xmm registers.
+            O::I32ReinterpretF32 | O::I64ReinterpretF64 => {
+                let wide = matches!(op, O::I64ReinterpretF64);
+                if let Operand::Xmm(_) = self.peek_operand() {
+                    let a = self.pop_operand();
+                    let r = self.alloc(&[]);
+                    self.load_into(r, wide, a);
+                    self.push_value(Value::Reg(r));
+                }
+            }
             O::I64ExtendI32U => {
                 let a = self.pop_operand();
                 let r = self.alloc(&[a]);
@@ -187,6 +208,7 @@ impl Translator<'_> {
                     Operand::Reg(s) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), Rd(s)),
                     Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [rsp + m]),
                     Operand::Imm(v) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD i64::from(v as i32)),
+                    Operand::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movd eax, Rx(x) ; movsxd Rq(r), eax),
                 }
                 self.push_value(Value::Reg(r));
             }
@@ -220,13 +242,13 @@ impl Translator<'_> {
             O::F32Sqrt | O::F64Sqrt => {
                 let wide = matches!(op, O::F64Sqrt);
                 let a = self.pop_operand();
-                self.load_xmm(wide, false, a);
+                let x = self.owned_xmm(wide, a, &[]);
                 if wide {
-                    dynasm!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0);
+                    dynasm!(self.ops ; .arch x64 ; sqrtsd Rx(x), Rx(x));
                 } else {
-                    dynasm!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0);
+                    dynasm!(self.ops ; .arch x64 ; sqrtss Rx(x), Rx(x));
                 }
-                self.push_xmm0(wide);
+                self.push_value(Value::Xmm(x));
             }
             // Sign operations on the bits.
             O::F32Neg | O::F32Abs | O::F64Neg | O::F64Abs => {
@@ -267,56 +289,71 @@ impl Translator<'_> {
         Ok(true)
     }
 
-    /// Loads a float operand into xmm0 (`second`: xmm1).
-    fn load_xmm(&mut self, wide: bool, second: bool, operand: Operand) {
-        match (wide, second, operand) {
-            (false, false, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movd xmm0, Rd(r)),
-            (false, true, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movd xmm1, Rd(r)),
-            (true, false, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movq xmm0, Rq(r)),
-            (true, true, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movq xmm1, Rq(r)),
-            (false, false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movss xmm0, DWORD [rsp + m]),
-            (false, true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movss xmm1, DWORD [rsp + m]),
-            (true, false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movsd xmm0, QWORD [rsp + m]),
-            (true, true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movsd xmm1, QWORD [rsp + m]),
-            (_, false, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; movq xmm0, rax),
-            (_, true, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; movq xmm1, rax),
+    /// Loads a float operand into xmm register `x` (its low 32 or 64 bits).
+    fn load_xmm(&mut self, x: u8, wide: bool, operand: Operand) {
+        match (wide, operand) {
+            (_, Operand::Xmm(s)) if s == x => {}
+            (_, Operand::Xmm(s)) => dynasm!(self.ops ; .arch x64 ; movaps Rx(x), Rx(s)),
+            (false, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movd Rx(x), Rd(r)),
+            (true, Operand::Reg(r)) => dynasm!(self.ops ; .arch x64 ; movq Rx(x), Rq(r)),
+            (false, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [rsp + m]),
+            (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + m]),
+            (_, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; movq Rx(x), rax),
+        }
+    }
+
+    /// `operand` in an xmm register of the pool the caller may overwrite:
+    /// its own if it has one, else a fresh one (not one of `avoid`'s).
+    fn owned_xmm(&mut self, wide: bool, operand: Operand, avoid: &[Operand]) -> u8 {
+        match operand {
+            Operand::Xmm(x) if self.xmm_pool.contains(&x) => x,
+            _ => {
+                let x = self.alloc_xmm(avoid);
+                self.load_xmm(x, wide, operand);
+                x
+            }
         }
     }
 
     fn float_arith(&mut self, wide: bool, op: FloatArith) {
         let b = self.pop_operand();
         let a = self.pop_operand();
-        self.load_xmm(wide, false, a);
-        self.load_xmm(wide, true, b);
+        let x = self.owned_xmm(wide, a, &[b]);
+        // The second operand from an xmm register or memory as it is.
+        let b = match b {
+            Operand::Reg(_) | Operand::Imm(_) => {
+                self.load_xmm(1, wide, b);
+                Operand::Xmm(1)
+            }
+            _ => b,
+        };
+        macro_rules! emit {
+            ($op:ident, $size:ident) => {
+                match b {
+                    Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; $op Rx(x), $size [rsp + m]),
+                    Operand::Xmm(s) => dynasm!(self.ops ; .arch x64 ; $op Rx(x), Rx(s)),
+                    _ => unreachable!("moved to xmm1 above"),
+                }
+            };
+        }
         match (wide, op) {
-            (false, FloatArith::Add) => dynasm!(self.ops ; .arch x64 ; addss xmm0, xmm1),
-            (false, FloatArith::Sub) => dynasm!(self.ops ; .arch x64 ; subss xmm0, xmm1),
-            (false, FloatArith::Mul) => dynasm!(self.ops ; .arch x64 ; mulss xmm0, xmm1),
-            (false, FloatArith::Div) => dynasm!(self.ops ; .arch x64 ; divss xmm0, xmm1),
-            (true, FloatArith::Add) => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
-            (true, FloatArith::Sub) => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
-            (true, FloatArith::Mul) => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
-            (true, FloatArith::Div) => dynasm!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
+            (false, FloatArith::Add) => emit!(addss, DWORD),
+            (false, FloatArith::Sub) => emit!(subss, DWORD),
+            (false, FloatArith::Mul) => emit!(mulss, DWORD),
+            (false, FloatArith::Div) => emit!(divss, DWORD),
+            (true, FloatArith::Add) => emit!(addsd, QWORD),
+            (true, FloatArith::Sub) => emit!(subsd, QWORD),
+            (true, FloatArith::Mul) => emit!(mulsd, QWORD),
+            (true, FloatArith::Div) => emit!(divsd, QWORD),
         }
-        self.push_xmm0(wide);
-    }
-
-    /// Pushes the float in xmm0 (in a pool register).
-    fn push_xmm0(&mut self, wide: bool) {
-        let r = self.alloc(&[]);
-        if wide {
-            dynasm!(self.ops ; .arch x64 ; movq Rq(r), xmm0);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; movd Rd(r), xmm0);
-        }
-        self.push_value(Value::Reg(r));
+        self.push_value(Value::Xmm(x));
     }
 
     fn float_compare(&mut self, wide: bool, cmp: Cmp) {
         let b = self.pop_operand();
         let a = self.pop_operand();
-        self.load_xmm(wide, false, a);
-        self.load_xmm(wide, true, b);
+        self.load_xmm(0, wide, a);
+        self.load_xmm(1, wide, b);
         self.float_condition(wide, cmp);
         let r = self.alloc(&[]);
         dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
@@ -332,13 +369,48 @@ impl Translator<'_> {
     /// Pops the top entry as an operand (its register, if any, is free
     /// again once the caller has used it).
     pub(super) fn pop_operand(&mut self) -> Operand {
-        let value = self.stack.pop().expect("validated: the stack is not empty");
+        let operand = self.peek_operand();
+        self.stack.pop();
         self.depth -= 1;
-        match value {
-            Value::Slot => Operand::Mem(self.slot(self.depth)),
+        operand
+    }
+
+    /// The top entry as an operand, left on the stack.
+    fn peek_operand(&self) -> Operand {
+        match *self.stack.last().expect("validated: the stack is not empty") {
+            Value::Slot => Operand::Mem(self.slot(self.depth - 1)),
             Value::Reg(r) => Operand::Reg(r),
-            Value::Local(n) => Operand::Mem(self.local(n)),
+            Value::Xmm(x) => Operand::Xmm(x),
+            Value::Local(n) => self.local_operand(n),
             Value::Const(v) => Operand::Imm(v),
+        }
+    }
+
+    /// Local `n` where it lives.
+    fn local_operand(&self, n: u32) -> Operand {
+        match self.homes[n as usize] {
+            Home::Slot => Operand::Mem(self.local(n)),
+            Home::Gpr(r) => Operand::Reg(r),
+            Home::Xmm(x) => Operand::Xmm(x),
+        }
+    }
+
+    /// Before a call: the locals living in xmm registers (caller-saved) to
+    /// their slots.
+    pub(super) fn spill_xmm_homes(&mut self) {
+        for i in 0..self.xmm_homes.len() {
+            let (local, x) = self.xmm_homes[i];
+            let at = self.local(local);
+            dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + at], Rx(x));
+        }
+    }
+
+    /// After a call: back from their slots.
+    pub(super) fn reload_xmm_homes(&mut self) {
+        for i in 0..self.xmm_homes.len() {
+            let (local, x) = self.xmm_homes[i];
+            let at = self.local(local);
+            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + at]);
         }
     }
 
@@ -353,7 +425,8 @@ impl Translator<'_> {
         let operand = match self.stack[i] {
             Value::Slot => return,
             Value::Reg(r) => Operand::Reg(r),
-            Value::Local(n) => Operand::Mem(self.local(n)),
+            Value::Xmm(x) => Operand::Xmm(x),
+            Value::Local(n) => self.local_operand(n),
             Value::Const(v) => Operand::Imm(v),
         };
         let at = self.slot(i as u32);
@@ -365,6 +438,7 @@ impl Translator<'_> {
     fn store64(&mut self, operand: Operand, at: i32) {
         match operand {
             Operand::Reg(r) => dynasm!(self.ops ; .arch x64 ; mov [rsp + at], Rq(r)),
+            Operand::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + at], Rx(x)),
             Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + m] ; mov [rsp + at], rax),
             Operand::Imm(v) => {
                 if let Ok(small) = i32::try_from(v) {
@@ -387,6 +461,8 @@ impl Translator<'_> {
             (true, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), Rq(s)),
             (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsp + m]),
             (true, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD v),
+            (false, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movd Rd(r), Rx(x)),
+            (true, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movq Rq(r), Rx(x)),
         }
     }
 
@@ -394,17 +470,33 @@ impl Translator<'_> {
     /// taken, the deepest entry holding one is moved to its slot.
     fn alloc(&mut self, avoid: &[Operand]) -> u8 {
         let taken = |stack: &[Value], r: u8| stack.contains(&Value::Reg(r)) || avoid.contains(&Operand::Reg(r));
-        if let Some(r) = POOL.into_iter().find(|r| !taken(&self.stack, *r)) {
+        if let Some(&r) = self.gpr_pool.iter().find(|r| !taken(&self.stack, **r)) {
             return r;
         }
         let deepest = self
             .stack
             .iter()
             .position(|v| matches!(v, Value::Reg(r) if !avoid.contains(&Operand::Reg(*r))))
-            .expect("six pool registers, at most two avoided");
+            .expect("at least four pool registers, at most two avoided");
         let Value::Reg(r) = self.stack[deepest] else { unreachable!("found a register entry") };
         self.materialize(deepest);
         r
+    }
+
+    /// The same for an xmm register.
+    fn alloc_xmm(&mut self, avoid: &[Operand]) -> u8 {
+        let taken = |stack: &[Value], x: u8| stack.contains(&Value::Xmm(x)) || avoid.contains(&Operand::Xmm(x));
+        if let Some(&x) = self.xmm_pool.iter().find(|x| !taken(&self.stack, **x)) {
+            return x;
+        }
+        let deepest = self
+            .stack
+            .iter()
+            .position(|v| matches!(v, Value::Xmm(x) if !avoid.contains(&Operand::Xmm(*x))))
+            .expect("at least six pool registers, at most two avoided");
+        let Value::Xmm(x) = self.stack[deepest] else { unreachable!("found an xmm entry") };
+        self.materialize(deepest);
+        x
     }
 
     fn set_local(&mut self, index: u32, tee: bool) {
@@ -415,9 +507,13 @@ impl Translator<'_> {
                 self.materialize(i);
             }
         }
-        let at = self.local(index);
-        if value != Operand::Mem(at) {
-            self.store64(value, at);
+        let home = self.local_operand(index);
+        match home {
+            _ if value == home => {}
+            Operand::Mem(at) => self.store64(value, at),
+            Operand::Reg(r) => self.load_into(r, true, value),
+            Operand::Xmm(x) => self.load_xmm(x, true, value),
+            Operand::Imm(_) => unreachable!("locals are not constants"),
         }
         if tee {
             self.push_value(Value::Local(index));
@@ -428,7 +524,7 @@ impl Translator<'_> {
         let b = self.pop_operand();
         let a = self.pop_operand();
         let r = match a {
-            Operand::Reg(r) => r,
+            Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
             _ => {
                 let r = self.alloc(&[b]);
                 self.load_into(r, wide, a);
@@ -448,6 +544,8 @@ impl Translator<'_> {
                 (true, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; imul Rq(r), Rq(s)),
                 (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; imul Rq(r), QWORD [rsp + m]),
                 (_, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov r10, QWORD v ; imul Rq(r), r10),
+                (false, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movd r10d, Rx(x) ; imul Rd(r), r10d),
+                (true, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movq r10, Rx(x) ; imul Rq(r), r10),
             },
         }
         self.push_value(Value::Reg(r));
@@ -458,7 +556,7 @@ impl Translator<'_> {
         let count = self.pop_operand();
         let a = self.pop_operand();
         let r = match a {
-            Operand::Reg(r) => r,
+            Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
             _ => {
                 let r = self.alloc(&[count]);
                 self.load_into(r, wide, a);
@@ -520,20 +618,55 @@ impl Translator<'_> {
         let address = self.pop_operand();
         let r = self.alloc(&[address]);
         self.load_into(0, false, address);
-        let d = self.address(memarg, kind.size())?;
+        let (base, d) = self.address(memarg, kind.size())?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         match kind {
-            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [r11 + rax + d]),
-            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [r11 + rax + d]),
-            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [r11 + rax + d]),
-            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [r11 + rax + d]),
-            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), WORD [r11 + rax + d]),
-            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [r11 + rax + d]),
-            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [r11 + rax + d]),
-            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [r11 + rax + d]),
-            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [r11 + rax + d]),
+            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + rax + d]),
+            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [Rq(base) + rax + d]),
+            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [Rq(base) + rax + d]),
+            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [Rq(base) + rax + d]),
+            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), WORD [Rq(base) + rax + d]),
+            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [Rq(base) + rax + d]),
+            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [Rq(base) + rax + d]),
+            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [Rq(base) + rax + d]),
+            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [Rq(base) + rax + d]),
         }
         self.push_value(Value::Reg(r));
+        Ok(())
+    }
+
+    fn load_float(&mut self, memarg: MemArg, wide: bool) -> Result<()> {
+        let address = self.pop_operand();
+        let x = self.alloc_xmm(&[]);
+        self.load_into(0, false, address);
+        let (base, d) = self.address(memarg, if wide { 8 } else { 4 })?;
+        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + rax + d]);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [Rq(base) + rax + d]);
+        }
+        self.push_value(Value::Xmm(x));
+        Ok(())
+    }
+
+    /// A float in an xmm register is stored from there; any other the way
+    /// an integer is.
+    fn store_float(&mut self, memarg: MemArg, wide: bool) -> Result<()> {
+        let size = if wide { 8 } else { 4 };
+        let Operand::Xmm(x) = self.peek_operand() else {
+            return self.store(memarg, size);
+        };
+        self.pop_operand();
+        let address = self.pop_operand();
+        self.load_into(0, false, address);
+        let (base, d) = self.address(memarg, size)?;
+        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        if wide {
+            dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + rax + d], Rx(x));
+        } else {
+            dynasm!(self.ops ; .arch x64 ; movss DWORD [Rq(base) + rax + d], Rx(x));
+        }
         Ok(())
     }
 
@@ -543,13 +676,13 @@ impl Translator<'_> {
         // r10 and rax: `address` uses rax, rcx, rdx and r11 only.
         self.load_into(10, true, value);
         self.load_into(0, false, address);
-        let d = self.address(memarg, size)?;
+        let (base, d) = self.address(memarg, size)?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r11 + rax + d], r10b),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r11 + rax + d], r10w),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r11 + rax + d], r10d),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r11 + rax + d], r10),
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + rax + d], r10b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + rax + d], r10w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + rax + d], r10d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + rax + d], r10),
         }
         Ok(())
     }

@@ -143,6 +143,7 @@ impl Translator<'_> {
         }
         let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
         let address = function as i64;
+        self.spill_xmm_homes();
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r15 + store] ; mov esi, [r15 + instance]);
         if args.len() > 4 {
             // The stack stays 16-byte aligned: 16 bytes for the one argument.
@@ -157,6 +158,7 @@ impl Translator<'_> {
         } else {
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD address ; call rax);
         }
+        self.reload_xmm_homes();
     }
 
     /// Argument `i` (after store and instance) into its register: rdx, rcx,

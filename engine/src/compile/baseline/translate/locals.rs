@@ -1,0 +1,128 @@
+//! Which locals live in registers for the whole function.
+//!
+//! A quick scan of the body (before the one translating pass) weighs every
+//! local by its uses, each counting 4x more per enclosing loop; the
+//! heaviest integer locals get a callee-saved register (saved by every
+//! prologue anyway, so they survive calls for free) and the heaviest float
+//! locals an xmm register (caller-saved: written to their slots around
+//! every call, so a float local gets one only when its uses outweigh the
+//! calls around it). A local's home never changes within the function, so
+//! every label sees every local in the same place and control flow needs
+//! nothing special.
+
+use wasmparser::{FunctionBody, Operator};
+
+use crate::module::types::ValType;
+
+/// Where a local lives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Home {
+    /// Its slot at the bottom of the frame.
+    Slot,
+    /// A general-purpose register (callee-saved).
+    Gpr(u8),
+    /// An xmm register (spilled around calls).
+    Xmm(u8),
+}
+
+/// General-purpose registers for values: the callee-saved rbx, r12, r13
+/// (homes first) and the caller-saved rsi, rdi, r8, r9.
+const GPRS: [u8; 7] = [3, 12, 13, 6, 7, 8, 9];
+const GPR_HOMES: usize = 3;
+/// xmm registers for values (xmm0, xmm1 are scratch): homes from xmm8 up.
+const XMMS: [u8; 14] = [8, 9, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7];
+const XMM_HOMES: usize = 8;
+/// Functions with more locals than this keep them all in slots (the scan's
+/// weights would cost more than they could save).
+const MAX_SCANNED_LOCALS: usize = 4096;
+
+pub(super) struct Assignment {
+    pub(super) homes: Vec<Home>,
+    /// Registers left for operand-stack values.
+    pub(super) gpr_pool: Vec<u8>,
+    pub(super) xmm_pool: Vec<u8>,
+    /// (local, register) of the locals in xmm registers.
+    pub(super) xmm_homes: Vec<(u32, u8)>,
+}
+
+impl Assignment {
+    fn all_in_slots(locals: usize) -> Assignment {
+        Assignment {
+            homes: vec![Home::Slot; locals],
+            gpr_pool: GPRS.to_vec(),
+            xmm_pool: XMMS.to_vec(),
+            xmm_homes: Vec::new(),
+        }
+    }
+}
+
+fn weight(loop_depth: u32) -> u64 {
+    1 << (2 * loop_depth.min(5))
+}
+
+/// Chooses the homes of the locals (of types `types`) of `body`. A body
+/// that does not parse gets slots only; the translating pass reports it.
+pub(super) fn assign(body: &FunctionBody<'_>, types: &[ValType]) -> Assignment {
+    if types.len() > MAX_SCANNED_LOCALS {
+        return Assignment::all_in_slots(types.len());
+    }
+    let mut uses = vec![0u64; types.len()];
+    let mut calls = 0u64;
+    let (mut open, mut loop_depth) = (Vec::new(), 0u32);
+    let Ok(mut reader) = body.get_operators_reader() else {
+        return Assignment::all_in_slots(types.len());
+    };
+    while !reader.eof() {
+        let Ok(op) = reader.read() else { break };
+        use Operator as O;
+        match op {
+            O::Loop { .. } => {
+                open.push(true);
+                loop_depth += 1;
+            }
+            O::Block { .. } | O::If { .. } => open.push(false),
+            O::End if open.pop() == Some(true) => loop_depth -= 1,
+            O::LocalGet { local_index } | O::LocalSet { local_index } | O::LocalTee { local_index } => {
+                if let Some(count) = uses.get_mut(local_index as usize) {
+                    *count += weight(loop_depth);
+                }
+            }
+            // What calls out (and so spills the xmm homes).
+            O::Call { .. }
+            | O::CallIndirect { .. }
+            | O::MemoryGrow { .. }
+            | O::MemoryFill { .. }
+            | O::MemoryCopy { .. }
+            | O::MemoryInit { .. }
+            | O::TableGrow { .. }
+            | O::TableFill { .. }
+            | O::TableCopy { .. }
+            | O::TableInit { .. } => calls += weight(loop_depth),
+            _ => {}
+        }
+    }
+    let mut order: Vec<u32> = (0..types.len() as u32).filter(|&i| uses[i as usize] > 0).collect();
+    // Heaviest first; ties to the lower index, so the choice is stable.
+    order.sort_by_key(|&i| (std::cmp::Reverse(uses[i as usize]), i));
+    let mut assignment = Assignment::all_in_slots(types.len());
+    let (mut gprs, mut xmms) = (0, 0);
+    for local in order {
+        let home = &mut assignment.homes[local as usize];
+        match types[local as usize] {
+            ValType::I32 | ValType::I64 if gprs < GPR_HOMES => {
+                *home = Home::Gpr(GPRS[gprs]);
+                gprs += 1;
+            }
+            // Each call costs a store and a load per xmm home.
+            ValType::F32 | ValType::F64 if xmms < XMM_HOMES && uses[local as usize] > 2 * calls => {
+                *home = Home::Xmm(XMMS[xmms]);
+                assignment.xmm_homes.push((local, XMMS[xmms]));
+                xmms += 1;
+            }
+            _ => {}
+        }
+    }
+    assignment.gpr_pool = GPRS[gprs..].to_vec();
+    assignment.xmm_pool = XMMS[xmms..].to_vec();
+    assignment
+}
