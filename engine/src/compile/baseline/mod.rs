@@ -31,7 +31,7 @@ mod translate;
 
 use cranelift_codegen::ir::TrapCode as ClifTrap;
 use dynasmrt::x64::X64Relocation;
-use dynasmrt::{DynasmApi, VecAssembler, dynasm};
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
 use crate::compile::native::{self, LoadedCode};
@@ -45,6 +45,8 @@ const ENTRY_STUB: usize = 0;
 
 pub(crate) struct ModuleCompiler {
     ops: VecAssembler<X64Relocation>,
+    /// Where each defined function starts (direct calls jump there).
+    function_labels: Vec<DynamicLabel>,
     offsets: Vec<usize>,
     ranges: Vec<(u32, u32)>,
     traps: Vec<(u32, ClifTrap)>,
@@ -66,6 +68,7 @@ impl ModuleCompiler {
         );
         Ok(ModuleCompiler {
             ops,
+            function_labels: Vec::new(),
             offsets: Vec::new(),
             ranges: Vec::new(),
             traps: Vec::new(),
@@ -86,9 +89,15 @@ impl ModuleCompiler {
         while !self.ops.offset().0.is_multiple_of(16) {
             dynasm!(self.ops ; .arch x64 ; nop);
         }
+        if self.function_labels.is_empty() {
+            self.function_labels = (0..info.num_defined_funcs()).map(|_| self.ops.new_dynamic_label()).collect();
+        }
+        let label = self.function_labels[self.offsets.len()];
+        dynasm!(self.ops ; .arch x64 ; =>label);
         let start = self.ops.offset().0;
         translate::translate(
             &mut self.ops,
+            &self.function_labels,
             &mut self.traps,
             &mut self.patches,
             info,

@@ -60,10 +60,14 @@ struct Frame {
     /// Where its parameters are stashed (an `if` with parameters).
     stash: Option<u32>,
     reachable_before: bool,
+    /// Whether a branch may go to `target` (so far).
+    targeted: bool,
 }
 
 struct Translator<'a> {
     ops: &'a mut Asm,
+    /// Where each function defined in the module starts.
+    function_labels: &'a [DynamicLabel],
     traps: &'a mut Vec<(u32, ClifTrap)>,
     info: &'a ModuleInfo,
     offsets: VMOffsets,
@@ -101,6 +105,7 @@ fn unsupported(op: &Operator<'_>) -> Error {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn translate(
     ops: &mut Asm,
+    function_labels: &[DynamicLabel],
     traps: &mut Vec<(u32, ClifTrap)>,
     patches: &mut Vec<Patch>,
     info: &ModuleInfo,
@@ -126,6 +131,7 @@ pub(super) fn translate(
     let assignment = locals::assign(&body, &local_types);
     let mut t = Translator {
         ops,
+        function_labels,
         traps,
         info,
         offsets: VMOffsets::of_module(info),
@@ -158,6 +164,7 @@ pub(super) fn translate(
         results: ty.results().len() as u32,
         stash: None,
         reachable_before: true,
+        targeted: false,
     });
     t.bump(ty.results().len() as u32);
     t.start_fuel_region();
@@ -330,7 +337,9 @@ impl Translator<'_> {
 
     /// A branch to the frame `relative` levels out: values moved, jump.
     fn branch(&mut self, relative: u32) {
-        let frame = &self.frames[self.frames.len() - 1 - relative as usize];
+        let at = self.frames.len() - 1 - relative as usize;
+        self.frames[at].targeted = true;
+        let frame = &self.frames[at];
         let arity = if frame.kind == Kind::Loop { frame.params } else { frame.results };
         let (height, target) = (frame.height, frame.target);
         self.move_top(arity, height);
@@ -362,6 +371,7 @@ impl Translator<'_> {
             results,
             stash: None,
             reachable_before: self.reachable,
+            targeted: false,
         });
     }
 
@@ -370,6 +380,9 @@ impl Translator<'_> {
             && let Some((_, count)) = &mut self.fuel
         {
             *count = count.saturating_add(1);
+        }
+        if self.reachable && !matches!(op, Operator::If { .. } | Operator::BrIf { .. } | Operator::I32Eqz) {
+            self.materialize_flags();
         }
         if self.reachable && self.register_operator(op)? {
             return Ok(());
@@ -389,11 +402,18 @@ impl Translator<'_> {
                 _ => return Ok(()),
             }
         }
-        if matches!(op, Operator::If { .. } | Operator::BrIf { .. } | Operator::BrTable { .. }) {
-            // The condition (or index) goes straight to r10d, not through
-            // its slot; flushing the rest leaves r10 alone.
-            let selector = self.pop_operand();
-            self.load_into(10, false, selector);
+        // A branch's condition is tested before the flush (which only moves
+        // values, leaving the flags alone); a selector or table index goes
+        // straight to r10d, which the flush leaves alone too.
+        let mut condition = condition::Cc::Ne;
+        match op {
+            Operator::If { .. } | Operator::BrIf { .. } => condition = self.pop_condition(),
+            Operator::BrTable { .. } | Operator::CallIndirect { .. } => {
+                let selector = self.pop_operand();
+                self.load_into(10, false, selector);
+            }
+            Operator::End if self.frames.len() == 1 => return self.end_function(),
+            _ => {}
         }
         self.flush();
         match *op {
@@ -426,7 +446,7 @@ impl Translator<'_> {
                         dynasm!(self.ops ; .arch x64 ; mov rcx, [rsp + src] ; mov [rbp + dst], rcx);
                     }
                 }
-                dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; je =>else_label);
+                self.jump_if(condition.negate(), else_label);
                 self.start_fuel_region();
             }
             Operator::Else => {
@@ -461,18 +481,7 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; =>frame.end);
                 self.reset_depth(frame.height + frame.results);
                 self.reachable = frame.reachable_before;
-                if frame.kind != Kind::Function {
-                    self.start_fuel_region();
-                } else {
-                    if frame.results > 0 {
-                        dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
-                    }
-                    for i in 0..frame.results {
-                        let (src, dst) = (self.slot(i), 8 * i as i32);
-                        dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [rcx + dst], rax);
-                    }
-                    self.epilogue();
-                }
+                self.start_fuel_region();
             }
             Operator::Br { relative_depth } => {
                 self.branch(relative_depth);
@@ -481,12 +490,14 @@ impl Translator<'_> {
             Operator::BrIf { relative_depth } => {
                 if self.branch_needs_moves(relative_depth) {
                     let skip = self.ops.new_dynamic_label();
-                    dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; je =>skip);
+                    self.jump_if(condition.negate(), skip);
                     self.branch(relative_depth);
                     dynasm!(self.ops ; .arch x64 ; =>skip);
                 } else {
-                    let target = self.frames[self.frames.len() - 1 - relative_depth as usize].target;
-                    dynasm!(self.ops ; .arch x64 ; test r10d, r10d ; jne =>target);
+                    let at = self.frames.len() - 1 - relative_depth as usize;
+                    self.frames[at].targeted = true;
+                    let target = self.frames[at].target;
+                    self.jump_if(condition, target);
                 }
                 self.start_fuel_region();
             }
@@ -586,15 +597,14 @@ impl Translator<'_> {
         if function_index < self.info.num_imported_funcs {
             self.call_imported(function_index, values);
         } else {
-            let functions = self.offsets.functions() as i32;
-            let entry = 8 * (function_index - self.info.num_imported_funcs) as i32;
+            // Same module, same instance: straight to its code.
+            let callee = self.function_labels[(function_index - self.info.num_imported_funcs) as usize];
             self.spill_xmm_homes();
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rdi, r15
                 ; lea rsi, [rsp + values]
-                ; mov rax, [r15 + functions]
-                ; call QWORD [rax + entry]
+                ; call =>callee
             );
             self.reload_xmm_homes();
         }
@@ -610,7 +620,6 @@ impl Translator<'_> {
         use crate::runtime::vmctx::VMFuncRef;
         let ty = &self.info.types[type_index as usize];
         let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
-        let index = self.pop();
         let first = self.depth - params;
         self.bump(first + params.max(results));
         let values = self.slot(first);
@@ -631,9 +640,10 @@ impl Translator<'_> {
             self.ops.new_dynamic_label(),
             self.ops.new_dynamic_label(),
         );
+        // The index is in r10d (see `operator`).
         dynasm!(self.ops
             ; .arch x64
-            ; mov eax, [rsp + index]
+            ; mov eax, r10d
             ; mov rcx, [r15 + table]
             ; cmp rax, [rcx + 8]
             ; jb =>inside
@@ -686,6 +696,37 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; =>done);
         self.reload_xmm_homes();
         self.reset_depth(first + results);
+    }
+
+    /// The function's `end`: its results straight from where they are to
+    /// the caller's values (when reachable), and, when branches go to the
+    /// end, the same from their slots.
+    fn end_function(&mut self) -> Result<()> {
+        let frame = self.frames.pop().expect("validated: end closes the function");
+        if self.reachable {
+            let results: Vec<registers::Operand> = (0..frame.results).map(|_| self.pop_operand()).collect();
+            if frame.results > 0 {
+                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
+            }
+            for (i, operand) in results.into_iter().rev().enumerate() {
+                self.store_result(operand, 8 * i as i32);
+            }
+            self.epilogue();
+        }
+        if frame.targeted {
+            dynasm!(self.ops ; .arch x64 ; =>frame.end);
+            if frame.results > 0 {
+                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
+            }
+            for i in 0..frame.results {
+                let (src, dst) = (self.slot(i), 8 * i as i32);
+                dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [rcx + dst], rax);
+            }
+            self.epilogue();
+        }
+        self.reset_depth(0);
+        self.reachable = false;
+        Ok(())
     }
 
     /// After a builtin that answers 0 or a trap number (in eax).
@@ -756,6 +797,7 @@ impl Load {
     }
 }
 
+mod condition;
 mod float;
 mod integer;
 mod locals;

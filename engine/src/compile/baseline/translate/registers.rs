@@ -14,6 +14,7 @@
 use dynasmrt::{DynasmApi, dynasm};
 use wasmparser::{MemArg, Operator};
 
+use super::condition::Cc;
 use super::float::Cmp;
 use super::locals::Home;
 use super::{Load, Translator};
@@ -32,6 +33,9 @@ pub(super) enum Value {
     Local(u32),
     /// A constant (an i32 or f32 sign-extended from its 32 bits).
     Const(i64),
+    /// An i32 comparison's result in the flags (only ever on top of the
+    /// stack, `condition.rs`).
+    Flags(Cc),
 }
 
 /// A value as an instruction operand.
@@ -74,20 +78,6 @@ enum FloatArith {
     Sub,
     Mul,
     Div,
-}
-
-#[derive(Clone, Copy)]
-enum Cc {
-    Eq,
-    Ne,
-    LtS,
-    LtU,
-    GtS,
-    GtU,
-    LeS,
-    LeU,
-    GeS,
-    GeU,
 }
 
 /// `$op reg, operand` for a 32-bit (`Rd`) or 64-bit (`Rq`) register.
@@ -369,6 +359,7 @@ impl Translator<'_> {
     /// Pops the top entry as an operand (its register, if any, is free
     /// again once the caller has used it).
     pub(super) fn pop_operand(&mut self) -> Operand {
+        self.materialize_flags();
         let operand = self.peek_operand();
         self.stack.pop();
         self.depth -= 1;
@@ -383,6 +374,7 @@ impl Translator<'_> {
             Value::Xmm(x) => Operand::Xmm(x),
             Value::Local(n) => self.local_operand(n),
             Value::Const(v) => Operand::Imm(v),
+            Value::Flags(_) => unreachable!("pending flags are materialized before any operator that reads them"),
         }
     }
 
@@ -428,10 +420,31 @@ impl Translator<'_> {
             Value::Xmm(x) => Operand::Xmm(x),
             Value::Local(n) => self.local_operand(n),
             Value::Const(v) => Operand::Imm(v),
+            Value::Flags(_) => {
+                self.materialize_flags();
+                return self.materialize(i);
+            }
         };
         let at = self.slot(i as u32);
         self.store64(operand, at);
         self.stack[i] = Value::Slot;
+    }
+
+    /// Writes all 64 bits of `operand` to [rcx + at] (a function result to
+    /// the caller's values).
+    pub(super) fn store_result(&mut self, operand: Operand, at: i32) {
+        match operand {
+            Operand::Reg(r) => dynasm!(self.ops ; .arch x64 ; mov [rcx + at], Rq(r)),
+            Operand::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rcx + at], Rx(x)),
+            Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + m] ; mov [rcx + at], rax),
+            Operand::Imm(v) => {
+                if let Ok(small) = i32::try_from(v) {
+                    dynasm!(self.ops ; .arch x64 ; mov QWORD [rcx + at], small);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; mov [rcx + at], rax);
+                }
+            }
+        }
     }
 
     /// Writes all 64 bits of `operand` to [rsp + at].
@@ -468,7 +481,7 @@ impl Translator<'_> {
 
     /// A free register of the pool, not one of `avoid`'s; when all are
     /// taken, the deepest entry holding one is moved to its slot.
-    fn alloc(&mut self, avoid: &[Operand]) -> u8 {
+    pub(super) fn alloc(&mut self, avoid: &[Operand]) -> u8 {
         let taken = |stack: &[Value], r: u8| stack.contains(&Value::Reg(r)) || avoid.contains(&Operand::Reg(r));
         if let Some(&r) = self.gpr_pool.iter().find(|r| !taken(&self.stack, **r)) {
             return r;
@@ -563,6 +576,23 @@ impl Translator<'_> {
                 r
             }
         };
+        if let Operand::Imm(count) = count {
+            let n = (count & if wide { 63 } else { 31 }) as i8;
+            match (wide, op) {
+                (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), n),
+                (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rd(r), n),
+                (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rd(r), n),
+                (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rd(r), n),
+                (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rd(r), n),
+                (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rq(r), n),
+                (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rq(r), n),
+                (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rq(r), n),
+                (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rq(r), n),
+                (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rq(r), n),
+            }
+            self.push_value(Value::Reg(r));
+            return;
+        }
         self.load_into(1, false, count);
         match (wide, op) {
             (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), cl),
@@ -579,39 +609,18 @@ impl Translator<'_> {
         self.push_value(Value::Reg(r));
     }
 
-    fn eqz(&mut self, wide: bool) {
-        let a = self.pop_operand();
-        self.load_into(0, wide, a);
-        if wide {
-            dynasm!(self.ops ; .arch x64 ; test rax, rax);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; test eax, eax);
-        }
-        let r = self.alloc(&[]);
-        dynasm!(self.ops ; .arch x64 ; sete al ; movzx Rd(r), al);
-        self.push_value(Value::Reg(r));
-    }
-
     fn compare(&mut self, wide: bool, cc: Cc) {
         let b = self.pop_operand();
         let a = self.pop_operand();
-        self.load_into(0, wide, a);
-        with_operand!(self, cmp, wide, 0, b);
-        match cc {
-            Cc::Eq => dynasm!(self.ops ; .arch x64 ; sete al),
-            Cc::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
-            Cc::LtS => dynasm!(self.ops ; .arch x64 ; setl al),
-            Cc::LtU => dynasm!(self.ops ; .arch x64 ; setb al),
-            Cc::GtS => dynasm!(self.ops ; .arch x64 ; setg al),
-            Cc::GtU => dynasm!(self.ops ; .arch x64 ; seta al),
-            Cc::LeS => dynasm!(self.ops ; .arch x64 ; setle al),
-            Cc::LeU => dynasm!(self.ops ; .arch x64 ; setbe al),
-            Cc::GeS => dynasm!(self.ops ; .arch x64 ; setge al),
-            Cc::GeU => dynasm!(self.ops ; .arch x64 ; setae al),
-        }
-        let r = self.alloc(&[]);
-        dynasm!(self.ops ; .arch x64 ; movzx Rd(r), al);
-        self.push_value(Value::Reg(r));
+        let r = match a {
+            Operand::Reg(r) => r,
+            _ => {
+                self.load_into(0, wide, a);
+                0
+            }
+        };
+        with_operand!(self, cmp, wide, r, b);
+        self.push_value(Value::Flags(cc));
     }
 
     fn load(&mut self, memarg: MemArg, kind: Load) -> Result<()> {
