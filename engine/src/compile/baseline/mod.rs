@@ -58,13 +58,21 @@ pub(crate) struct ModuleCompiler {
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
         let mut ops = VecAssembler::new(0);
-        // The entry stub: (callee, vmctx, values) → callee(vmctx, values).
+        // The entry stub: (callee, vmctx, values) → callee(vmctx, values),
+        // saving r14 and r15 (which wasm functions leave as the instance's).
         dynasm!(ops
             ; .arch x64
+            ; push r15
+            ; push r14
+            ; sub rsp, 8
             ; mov rax, rdi
             ; mov rdi, rsi
             ; mov rsi, rdx
-            ; jmp rax
+            ; call rax
+            ; add rsp, 8
+            ; pop r14
+            ; pop r15
+            ; ret
         );
         Ok(ModuleCompiler {
             ops,
@@ -115,11 +123,31 @@ impl ModuleCompiler {
     pub(crate) fn finish(self, _info: &ModuleInfo) -> Result<CompiledModule> {
         let mut code =
             self.ops.finalize().map_err(|e| Error::Unsupported(format!("baseline assembly failed: {e:?}")))?;
-        for (at, value) in self.patches {
-            code[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        for patch in self.patches {
+            match patch {
+                translate::Patch::Imm32(at, value) => code[at..at + 4].copy_from_slice(&value.to_le_bytes()),
+                translate::Patch::Nop(at, length) => code[at..at + length].copy_from_slice(nop(length)?),
+            }
         }
         Ok(CompiledModule { code: LoadedCode::new(&code, self.offsets, self.ranges, self.traps)? })
     }
+}
+
+/// A single no-op instruction `length` bytes long (the multi-byte forms
+/// of `nop`, 0F 1F /0, with a 0x66 prefix for the odd lengths).
+fn nop(length: usize) -> Result<&'static [u8]> {
+    Ok(match length {
+        1 => &[0x90],
+        2 => &[0x66, 0x90],
+        3 => &[0x0f, 0x1f, 0x00],
+        4 => &[0x0f, 0x1f, 0x40, 0x00],
+        5 => &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+        6 => &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+        7 => &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+        8 => &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        9 => &[0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        _ => return Err(Error::Unsupported(format!("no {length}-byte nop"))),
+    })
 }
 
 /// A module compiled by the baseline tier.

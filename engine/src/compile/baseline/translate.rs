@@ -2,14 +2,21 @@
 //! for the calling convention and the frame).
 //!
 //! Frame (from the top): return address, saved rbp (the frame pointer the
-//! trap handler walks), the caller's r15, r14, r13, r12, rbx (we use r15 for
-//! the vmctx, r14 for memory 0's base, the others for values), the pointer
-//! to the caller's values (our arguments and results); then, from the top
-//! down, the stash (an `if`'s parameters kept for its `else`), and from
-//! `rsp` up the locals and the operand stack, one 8-byte slot per value, a
-//! 32-bit value in its low half (the high half is not read). The frame's
-//! size is known at the end of the body and patched into the prologue's
-//! `sub rsp`. Locals may live in registers instead (`locals.rs`).
+//! trap handler walks); below rbp the save area: our vmctx, the pointer to
+//! the caller's values (our arguments and results), and the caller's rbx,
+//! r12, r13 when we use them; then, from the top down, the stash (an `if`'s
+//! parameters kept for its `else`), and from `rsp` up the locals and the
+//! operand stack, one 8-byte slot per value, a 32-bit value in its low half
+//! (the high half is not read). The frame's size is known at the end of the
+//! body and patched into the prologue's `sub rsp`; so is which of rbx, r12,
+//! r13 the body used (the saves of the others become no-ops). Locals may
+//! live in registers instead (`locals.rs`).
+//!
+//! Registers across calls: rbx, r12, r13 and rbp are callee-saved; r15 (the
+//! vmctx) and r14 (memory 0's base) are the instance's, so a callee of the
+//! same instance leaves them as they were without saving them, and after a
+//! `call_indirect` (maybe into another instance) the caller reloads them.
+//! The module's entry stub saves them for the host.
 
 // dynasm's dynamic registers (`Rq(r)`) convert their index with `.into()`,
 // which clippy flags for the `u8` we already pass (here and in the
@@ -29,14 +36,21 @@ use crate::runtime::vmctx::VMOffsets;
 
 type Asm = VecAssembler<X64Relocation>;
 
-/// Bytes of callee-saved registers pushed after rbp: r15, r14, r13, r12, rbx.
-const PUSHED: i32 = 40;
-/// Below them: the values pointer, at rbp - SAVED.
-const SAVED: i32 = PUSHED + 8;
+/// The save area below rbp: vmctx, values pointer, rbx, r12, r13.
+const VMCTX_AT: i32 = -8;
+const VALUES_AT: i32 = -16;
+const SAVE_AREA: i32 = 40;
+/// The callee-saved registers a body may use, and where they are saved.
+const CALLEE_SAVED: [(u8, i32); 3] = [(3, -24), (12, -32), (13, -40)];
 
-/// Where the prologue's frame size goes, once known: (offset of the
-/// 32-bit immediate, value).
-pub(super) type Patch = (usize, i32);
+/// What is filled in once the function is translated.
+pub(super) enum Patch {
+    /// A 32-bit immediate at this offset (a frame size, a fuel charge).
+    Imm32(usize, i32),
+    /// An instruction of this length at this offset made a no-op (the
+    /// save of a register the body did not use).
+    Nop(usize, usize),
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -96,6 +110,8 @@ struct Translator<'a> {
     fuel: Option<(Option<usize>, u32)>,
     /// Charges to patch once the function is done.
     charges: Vec<Patch>,
+    /// Which of `CALLEE_SAVED` the body uses.
+    uses_callee_saved: [bool; 3],
 }
 
 fn unsupported(op: &Operator<'_>) -> Error {
@@ -151,8 +167,14 @@ pub(super) fn translate(
         guard_pages,
         fuel: fuel.then_some((None, 0)),
         charges: Vec::new(),
+        uses_callee_saved: [false; 3],
     };
-    let frame_size_at = t.prologue(ty.params().len() as u32);
+    for i in 0..t.homes.len() {
+        if let locals::Home::Gpr(r) = t.homes[i] {
+            t.use_register(r);
+        }
+    }
+    let (frame_size_at, saves) = t.prologue(ty.params().len() as u32);
     let end = t.ops.new_dynamic_label();
     t.frames.push(Frame {
         kind: Kind::Function,
@@ -178,14 +200,16 @@ pub(super) fn translate(
     reader.finish().map_err(Error::from_wasmparser)?;
     t.finish_fuel_region();
     patches.append(&mut t.charges);
-    let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
-    let mut frame = slots * 8;
-    // rsp is 0 mod 16 after the pushes; calls need it so.
-    if frame % 16 != 0 {
-        frame += 8;
+    for (used, save) in t.uses_callee_saved.into_iter().zip(saves) {
+        if !used {
+            patches.push(Patch::Nop(save.0, save.1));
+        }
     }
+    let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
+    // rsp is 0 mod 16 after pushing rbp; calls need it so.
+    let frame = (i64::from(SAVE_AREA) + slots * 8 + 15) & !15;
     let frame = i32::try_from(frame).map_err(|_| Error::Unsupported("a function frame over 2 GiB".into()))?;
-    patches.push((frame_size_at, frame));
+    patches.push(Patch::Imm32(frame_size_at, frame));
     Ok(())
 }
 
@@ -201,7 +225,15 @@ impl Translator<'_> {
 
     /// Offset from rbp of stash slot `index`.
     fn stashed(index: u32) -> i32 {
-        -SAVED - 8 - 8 * index as i32
+        -SAVE_AREA - 8 - 8 * index as i32
+    }
+
+    /// Notes that the body uses register `r` (saved by the prologue when
+    /// callee-saved).
+    pub(super) fn use_register(&mut self, r: u8) {
+        if let Some(i) = CALLEE_SAVED.iter().position(|&(saved, _)| saved == r) {
+            self.uses_callee_saved[i] = true;
+        }
     }
 
     fn bump(&mut self, depth: u32) {
@@ -239,31 +271,34 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; ud2);
     }
 
-    /// Emits the prologue; returns where the frame size is to be patched.
-    fn prologue(&mut self, params: u32) -> usize {
+    /// Emits the prologue; returns where the frame size is to be patched
+    /// and where each of `CALLEE_SAVED` is saved (offset, length).
+    fn prologue(&mut self, params: u32) -> (usize, [(usize, usize); 3]) {
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
             ; mov rbp, rsp
-            ; push r15
-            ; push r14
-            ; push r13
-            ; push r12
-            ; push rbx
-            ; push rsi
-            ; mov r15, rdi
             ; sub rsp, DWORD 0x7fff_fff0
         );
         let patch = self.ops.offset().0 - 4;
+        let mut saves = [(0, 0); 3];
+        for (save, (r, at)) in saves.iter_mut().zip(CALLEE_SAVED) {
+            let start = self.ops.offset().0;
+            dynasm!(self.ops ; .arch x64 ; mov [rbp + at], Rq(r));
+            *save = (start, self.ops.offset().0 - start);
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov [rbp + VMCTX_AT], rdi
+            ; mov [rbp + VALUES_AT], rsi
+            ; mov r15, rdi
+        );
         let limit = self.offsets.stack_limit() as i32;
         let ok = self.ops.new_dynamic_label();
         dynasm!(self.ops ; .arch x64 ; cmp rsp, [r15 + limit] ; jae =>ok);
         self.trap(TrapCode::StackOverflow);
         dynasm!(self.ops ; .arch x64 ; =>ok);
-        if !self.info.memories.is_empty() {
-            let memory = self.offsets.memory(0) as i32;
-            dynasm!(self.ops ; .arch x64 ; mov r14, [r15 + memory] ; mov r14, [r14]);
-        }
+        self.load_memory_base();
         for i in 0..params {
             let (from, to) = (8 * i as i32, self.local(i));
             match self.homes[i as usize] {
@@ -295,18 +330,26 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + at], 0);
             }
         }
-        patch
+        (patch, saves)
+    }
+
+    /// Memory 0's base into r14 (from the vmctx in r15).
+    fn load_memory_base(&mut self) {
+        if !self.info.memories.is_empty() {
+            let memory = self.offsets.memory(0) as i32;
+            dynasm!(self.ops ; .arch x64 ; mov r14, [r15 + memory] ; mov r14, [r14]);
+        }
     }
 
     fn epilogue(&mut self) {
+        for (i, (r, at)) in CALLEE_SAVED.into_iter().enumerate() {
+            if self.uses_callee_saved[i] {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rbp + at]);
+            }
+        }
         dynasm!(self.ops
             ; .arch x64
-            ; lea rsp, [rbp - PUSHED]
-            ; pop rbx
-            ; pop r12
-            ; pop r13
-            ; pop r14
-            ; pop r15
+            ; mov rsp, rbp
             ; pop rbp
             ; ret
         );
@@ -583,7 +626,7 @@ impl Translator<'_> {
         if let Some((charge, count)) = &mut self.fuel
             && let Some(at) = charge.take()
         {
-            self.charges.push((at, i32::try_from(*count).unwrap_or(i32::MAX)));
+            self.charges.push(Patch::Imm32(at, i32::try_from(*count).unwrap_or(i32::MAX)));
             *count = 0;
         }
     }
@@ -693,7 +736,8 @@ impl Translator<'_> {
             ; call rax
         );
         self.trap_if_raised();
-        dynasm!(self.ops ; .arch x64 ; =>done);
+        dynasm!(self.ops ; .arch x64 ; =>done ; mov r15, [rbp + VMCTX_AT]);
+        self.load_memory_base();
         self.reload_xmm_homes();
         self.reset_depth(first + results);
     }
@@ -706,7 +750,7 @@ impl Translator<'_> {
         if self.reachable {
             let results: Vec<registers::Operand> = (0..frame.results).map(|_| self.pop_operand()).collect();
             if frame.results > 0 {
-                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
+                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for (i, operand) in results.into_iter().rev().enumerate() {
                 self.store_result(operand, 8 * i as i32);
@@ -716,7 +760,7 @@ impl Translator<'_> {
         if frame.targeted {
             dynasm!(self.ops ; .arch x64 ; =>frame.end);
             if frame.results > 0 {
-                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp - SAVED]);
+                dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for i in 0..frame.results {
                 let (src, dst) = (self.slot(i), 8 * i as i32);

@@ -49,7 +49,7 @@ impl Assignment {
     fn all_in_slots(locals: usize) -> Assignment {
         Assignment {
             homes: vec![Home::Slot; locals],
-            gpr_pool: GPRS.to_vec(),
+            gpr_pool: GPRS[GPR_HOMES..].iter().chain(&GPRS[..GPR_HOMES]).copied().collect(),
             xmm_pool: XMMS.to_vec(),
             xmm_homes: Vec::new(),
         }
@@ -122,7 +122,8 @@ pub(super) fn assign(body: &FunctionBody<'_>, types: &[ValType]) -> Assignment {
             _ => {}
         }
     }
-    assignment.gpr_pool = GPRS[gprs..].to_vec();
+    // Caller-saved first: a body that needs no more never saves rbx, r12, r13.
+    assignment.gpr_pool = GPRS[GPR_HOMES..].iter().chain(&GPRS[gprs..GPR_HOMES]).copied().collect();
     assignment.xmm_pool = XMMS[xmms..].to_vec();
     assignment
 }

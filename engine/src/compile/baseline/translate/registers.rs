@@ -484,6 +484,7 @@ impl Translator<'_> {
     pub(super) fn alloc(&mut self, avoid: &[Operand]) -> u8 {
         let taken = |stack: &[Value], r: u8| stack.contains(&Value::Reg(r)) || avoid.contains(&Operand::Reg(r));
         if let Some(&r) = self.gpr_pool.iter().find(|r| !taken(&self.stack, **r)) {
+            self.use_register(r);
             return r;
         }
         let deepest = self
