@@ -1,6 +1,5 @@
-//! The baseline tier (in progress) against the interpreter: the same
-//! results and traps on hand-written modules covering what it compiles
-//! today, and the same checksums on the benchmark kernels.
+//! The baseline tier against the interpreter: the same results and traps on
+//! hand-written modules, the same checksums on the benchmark kernels.
 
 use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val, ValType};
 
@@ -245,5 +244,165 @@ fn kernels_give_the_interpreters_checksums() {
         let bytes = std::fs::read(&path).unwrap();
         let wasm = wat::parse_bytes(&bytes).unwrap().into_owned();
         Both::new(&wasm).call("run", &[Val::I32(n)]).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+}
+
+/// Locals living in registers (callee- and caller-saved, integer and
+/// float), flags waiting for a branch, constants and `lea` forms: the
+/// interpreter's results around every kind of call that clobbers registers.
+const REGISTERS: &str = r#"(module
+  (import "host" "triple" (func $triple (param i32) (result i32)))
+  (memory 1)
+  (data (i32.const 16) "\10\20\30\40\50\60\70\80")
+  (table 2 funcref)
+  (elem (i32.const 0) $clobber $clobber)
+  (type $clobber_t (func (param i32 f64) (result i32)))
+  ;; Uses many registers of its own (its locals' homes and the value pool).
+  (func $clobber (type $clobber_t) (param i32 f64) (result i32)
+    (local i32 i32 i32 i32 f64 f64 f64)
+    (local.set 2 (i32.mul (local.get 0) (i32.const 7)))
+    (local.set 3 (i32.xor (local.get 2) (i32.const -1)))
+    (local.set 4 (i32.add (local.get 3) (local.get 2)))
+    (local.set 5 (i32.rotl (local.get 4) (local.get 0)))
+    (local.set 6 (f64.mul (local.get 1) (f64.const 3.5)))
+    (local.set 7 (f64.sub (local.get 6) (local.get 1)))
+    (local.set 8 (f64.div (local.get 7) (f64.const 0.25)))
+    (i32.add (i32.add (local.get 2) (local.get 3)) (i32.add (local.get 4) (local.get 5)))
+    (i32.trunc_sat_f64_s (local.get 8))
+    (i32.add))
+  ;; Integer and float locals used far more than the calls in the loop: they
+  ;; get registers, caller-saved ones (r9, xmm) among them.
+  (func (export "homes_across_calls") (param $n i32) (result i64)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i64) (local $e i32) (local $f i32)
+    (local $x f64) (local $y f64) (local $z f64) (local $w f32) (local $k i32)
+    (local.set $a (i32.const 3)) (local.set $b (i32.const 5)) (local.set $c (i32.const 7))
+    (local.set $d (i64.const 0x1_0000_0000)) (local.set $e (i32.const -1)) (local.set $f (i32.const 0xffff))
+    (local.set $x (f64.const 1.5)) (local.set $y (f64.const -2.25)) (local.set $w (f32.const 0.5))
+    (block $done (loop $next
+      (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+      ;; An inner loop (twice) weighs the locals above the calls.
+      (local.set $k (i32.const 2))
+      (loop $inner
+      (local.set $a (i32.add (local.get $a) (i32.mul (local.get $b) (local.get $c))))
+      (local.set $b (i32.xor (local.get $b) (i32.add (local.get $a) (local.get $e))))
+      (local.set $c (i32.sub (local.get $c) (i32.and (local.get $a) (local.get $f))))
+      (local.set $d (i64.add (local.get $d) (i64.extend_i32_u (i32.add (local.get $a) (local.get $b)))))
+      (local.set $e (i32.add (local.get $e) (i32.const 0x7fffffff)))
+      (local.set $f (i32.sub (local.get $f) (i32.const -2147483648)))
+      (local.set $x (f64.add (local.get $x) (f64.mul (local.get $y) (f64.const 0.5))))
+      (local.set $y (f64.sub (local.get $y) (f64.div (local.get $x) (f64.const 3.0))))
+      (local.set $z (f64.add (local.get $z) (f64.mul (local.get $x) (local.get $y))))
+      (local.set $w (f32.mul (local.get $w) (f32.const 1.25)))
+      (br_if $inner (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      ;; One kind of call per iteration, in turn: direct, indirect, host, builtin.
+      (block $end
+        (block $host (block $indirect (block $direct
+          (br_table $direct $indirect $host (i32.and (local.get $n) (i32.const 3))))
+          (local.set $a (i32.add (local.get $a) (call $clobber (local.get $b) (local.get $x))))
+          (br $end))
+          (local.set $b (i32.add (local.get $b)
+            (call_indirect (type $clobber_t) (local.get $c) (local.get $y) (i32.and (local.get $n) (i32.const 1)))))
+          (br $end))
+        (local.set $c (i32.add (local.get $c) (call $triple (local.get $a)))))
+      (local.set $e (i32.add (local.get $e) (memory.grow (i32.const 0))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (i64.add
+      (i64.add (i64.extend_i32_u (local.get $a)) (i64.shl (i64.extend_i32_u (local.get $b)) (i64.const 16)))
+      (i64.add (i64.add (local.get $d) (i64.extend_i32_s (local.get $c)))
+        (i64.add (i64.extend_i32_u (i32.xor (local.get $e) (local.get $f)))
+          (i64.add (i64.trunc_sat_f64_s (f64.mul (local.get $z) (f64.const 1000)))
+            (i64.add (i64.reinterpret_f64 (local.get $x))
+              (i64.extend_i32_u (i32.reinterpret_f32 (local.get $w)))))))))
+  ;; An address from a 64-bit value's low half, kept in a local's register
+  ;; (which must hold it zero-extended to index memory).
+  (func (export "wrapped_address") (param $wide i64) (result i64) (local $at i32) (local $sum i64) (local $i i32)
+    (local.set $at (i32.wrap_i64 (local.get $wide)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (i32.const 4)))
+      (local.set $sum (i64.add (local.get $sum)
+        (i64.add (i64.load8_u (local.get $at)) (i64.load16_u offset=2 (local.get $at)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $sum))
+  ;; Comparisons consumed by branches, by eqz chains, by arithmetic, by
+  ;; select and by locals.
+  (func (export "flags") (param $a i32) (param $b i32) (result i32) (local $t i32) (local $r i32)
+    (if (i32.eqz (i32.eqz (i32.lt_s (local.get $a) (local.get $b))))
+      (then (local.set $r (i32.const 1))))
+    (local.set $t (i32.gt_u (local.get $a) (local.get $b)))
+    (local.set $r (i32.add (local.get $r) (i32.shl (local.get $t) (i32.const 1))))
+    (local.set $r (i32.add (local.get $r) (i32.shl (i32.eq (local.get $a) (local.get $b)) (i32.const 2))))
+    (local.set $r (i32.add (local.get $r)
+      (select (i32.const 8) (i32.const 0) (i32.ge_s (local.get $a) (i32.const 0)))))
+    (block $out (result i32)
+      (br_if $out (i32.add (local.get $r) (i32.const 16)) (i32.ne (local.get $a) (i32.const 7)))
+      (drop)
+      (i32.add (local.get $r) (i32.const 32))))
+  (func (export "constants") (param $k i32) (result i64) (local $a i64) (local $b i64) (local $c i64)
+    (local.set $a (i64.const 0xffffffff))
+    (local.set $b (i64.const -1))
+    (local.set $c (i64.const 0x1_0000_0000))
+    (local.set $a (i64.add (local.get $a) (i64.extend_i32_u (local.get $k))))
+    (local.set $b (i64.sub (local.get $b) (i64.const 0x7fff_ffff_ffff)))
+    (local.set $c (i64.sub (local.get $c) (i64.const -2147483648)))
+    (i64.xor (local.get $a) (i64.xor (local.get $b) (local.get $c)))))"#;
+
+#[test]
+fn registers_survive_calls_and_keep_their_invariants() {
+    let wasm = wat::parse_str(REGISTERS).unwrap();
+    let mut both = Both::new(&wasm);
+    for n in [0, 1, 2, 3, 4, 7, 100] {
+        both.call("homes_across_calls", &[Val::I32(n)]).unwrap();
+    }
+    for wide in [16i64, 0x7fff_ffff_0000_0010, -0xffff_fff0, 0x1_0000_fff0] {
+        both.call("wrapped_address", &[Val::I64(wide)]).ok();
+    }
+    // The high half is dropped: the bytes at 16.
+    assert_eq!(
+        both.call("wrapped_address", &[Val::I64(0x7fff_ffff_0000_0010)]),
+        Ok(vec![Val::I64(4 * (0x10 + 0x4030))])
+    );
+    assert_eq!(both.call("wrapped_address", &[Val::I64(0x1_0000_ffff)]), Err(TrapCode::MemoryOutOfBounds));
+    for a in [-3, 0, 7, 9, i32::MIN, i32::MAX] {
+        for b in [-3, 0, 7, 9, i32::MIN] {
+            both.call("flags", &[Val::I32(a), Val::I32(b)]).unwrap();
+        }
+    }
+    for k in [0, 1, -1, i32::MAX] {
+        both.call("constants", &[Val::I32(k)]).unwrap();
+    }
+}
+
+/// A `call_indirect` into another instance (with its own memory) leaves the
+/// caller's vmctx and memory base as they were when it returns.
+#[test]
+fn call_indirect_into_another_instance_restores_the_callers_instance() {
+    const LIBRARY: &str = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\41")
+      (table (export "table") 1 funcref)
+      (elem (i32.const 0) $read)
+      (func $read (param i32) (result i32) (i32.add (i32.load8_u (i32.const 0)) (local.get 0))))"#;
+    const USER: &str = r#"(module
+      (import "lib" "table" (table 1 funcref))
+      (memory 1)
+      (data (i32.const 0) "\42")
+      (global $g (mut i32) (i32.const 0))
+      (func (export "run") (param i32) (result i32)
+        (global.set $g (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))
+        (i32.add (i32.mul (global.get $g) (i32.const 256)) (i32.load8_u (i32.const 0)))))"#;
+    for tier in [Tier::Interp, Tier::Baseline] {
+        let engine = engine(tier);
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let library = Module::new(&engine, &wat::parse_str(LIBRARY).unwrap()).unwrap();
+        let library = linker.instantiate(&mut store, &library).unwrap();
+        linker.instance(&store, "lib", library);
+        let user = Module::new(&engine, &wat::parse_str(USER).unwrap()).unwrap();
+        let user = linker.instantiate(&mut store, &user).unwrap();
+        // (0x41 + 1) * 256 + 0x42: the library read its memory, the user its own.
+        assert_eq!(call(&mut store, &user, "run", &[Val::I32(1)]), Ok(vec![Val::I32(0x42 * 256 + 0x42)]), "{tier}");
+        assert_eq!(call(&mut store, &user, "run", &[Val::I32(2)]), Ok(vec![Val::I32(0x43 * 256 + 0x42)]), "{tier}");
     }
 }

@@ -86,14 +86,16 @@ struct Translator<'a> {
     info: &'a ModuleInfo,
     offsets: VMOffsets,
     locals: u32,
-    /// Where each local lives (`locals.rs`).
+    local_types: Vec<ValType>,
+    /// Where each local lives (`locals.rs`); an i32 local's register always
+    /// holds it zero-extended (so it can index memory as it is).
     homes: Vec<locals::Home>,
     /// Registers for operand-stack values (those not homes of locals).
     gpr_pool: Vec<u8>,
     xmm_pool: Vec<u8>,
-    /// (local, register) of the locals living in xmm registers: spilled to
-    /// their slots around calls.
-    xmm_homes: Vec<(u32, u8)>,
+    /// The locals living in caller-saved registers: spilled to their slots
+    /// around calls.
+    caller_saved_homes: Vec<(u32, locals::Home)>,
     /// Where each operand-stack entry's value is (`registers.rs`).
     stack: Vec<registers::Value>,
     depth: u32,
@@ -152,10 +154,11 @@ pub(super) fn translate(
         info,
         offsets: VMOffsets::of_module(info),
         locals: local_types.len() as u32,
+        local_types,
         homes: assignment.homes,
         gpr_pool: assignment.gpr_pool,
         xmm_pool: assignment.xmm_pool,
-        xmm_homes: assignment.xmm_homes,
+        caller_saved_homes: assignment.caller_saved_homes,
         stack: Vec::new(),
         depth: 0,
         max_depth: 0,
@@ -303,6 +306,9 @@ impl Translator<'_> {
             let (from, to) = (8 * i as i32, self.local(i));
             match self.homes[i as usize] {
                 locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + from] ; mov [rsp + to], rax),
+                locals::Home::Gpr(r) if self.local_types[i as usize] == ValType::I32 => {
+                    dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi + from])
+                }
                 locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + from]),
                 locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + from]),
             }
@@ -642,14 +648,14 @@ impl Translator<'_> {
         } else {
             // Same module, same instance: straight to its code.
             let callee = self.function_labels[(function_index - self.info.num_imported_funcs) as usize];
-            self.spill_xmm_homes();
+            self.spill_caller_saved_homes();
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rdi, r15
                 ; lea rsi, [rsp + values]
                 ; call =>callee
             );
-            self.reload_xmm_homes();
+            self.reload_caller_saved_homes();
         }
         self.reset_depth(first + results);
     }
@@ -675,7 +681,7 @@ impl Translator<'_> {
         let table = self.offsets.table(table) as i32;
         let (func_refs, type_ids) = (self.offsets.func_refs() as i32, self.offsets.type_ids() as i32);
         let expected = 4 * type_index as i32;
-        self.spill_xmm_homes();
+        self.spill_caller_saved_homes();
         let (inside, present, matches, host, done) = (
             self.ops.new_dynamic_label(),
             self.ops.new_dynamic_label(),
@@ -738,7 +744,7 @@ impl Translator<'_> {
         self.trap_if_raised();
         dynasm!(self.ops ; .arch x64 ; =>done ; mov r15, [rbp + VMCTX_AT]);
         self.load_memory_base();
-        self.reload_xmm_homes();
+        self.reload_caller_saved_homes();
         self.reset_depth(first + results);
     }
 
@@ -781,10 +787,11 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; ud2 ; =>ok);
     }
 
-    /// With the address in eax: leaves the address (plus the offset, when
-    /// it is not a displacement) in rax; returns the register holding the
-    /// memory's base (r14 for memory 0, else r11) and the displacement.
-    fn address(&mut self, memarg: MemArg, size: u32) -> Result<(u8, i32)> {
+    /// The memory operand of an access of `size` bytes at `address`: the
+    /// register holding the memory's base (r14 for memory 0, else r11), the
+    /// index register (an i32 local's own, else rax with the address plus
+    /// the offset when that is not a displacement) and the displacement.
+    fn address(&mut self, address: registers::Operand, memarg: MemArg, size: u32) -> Result<(u8, u8, i32)> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(Error::Unsupported("the baseline tier does not access GC arrays".into()));
         };
@@ -797,8 +804,17 @@ impl Translator<'_> {
         };
         let reach = memarg.offset + u64::from(size);
         if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
-            return Ok((base, memarg.offset as i32));
+            // A register not in the pool is a local's home; an address is
+            // an i32, and an i32 local's home is zero-extended.
+            if let registers::Operand::Reg(home) = address
+                && !self.gpr_pool.contains(&home)
+            {
+                return Ok((base, home, memarg.offset as i32));
+            }
+            self.load_into(0, false, address);
+            return Ok((base, 0, memarg.offset as i32));
         }
+        self.load_into(0, false, address);
         // address < 2^32 and offset < 2^32 (32-bit memories): no wrap.
         let (offset, definition) = (memarg.offset as i64, self.offsets.memory(memory) as i32);
         let ok = self.ops.new_dynamic_label();
@@ -813,7 +829,7 @@ impl Translator<'_> {
         );
         self.trap(TrapCode::MemoryOutOfBounds);
         dynasm!(self.ops ; .arch x64 ; =>ok);
-        Ok((base, 0))
+        Ok((base, 0, 0))
     }
 }
 

@@ -2,11 +2,11 @@
 //!
 //! A quick scan of the body (before the one translating pass) weighs every
 //! local by its uses, each counting 4x more per enclosing loop; the
-//! heaviest integer locals get a callee-saved register (saved by every
-//! prologue anyway, so they survive calls for free) and the heaviest float
-//! locals an xmm register (caller-saved: written to their slots around
-//! every call, so a float local gets one only when its uses outweigh the
-//! calls around it). A local's home never changes within the function, so
+//! heaviest integer locals get a callee-saved register (saved by the
+//! prologue when used, so they survive calls for free) or, after those,
+//! r9, and the heaviest float locals an xmm register. Caller-saved homes
+//! (r9, xmm) are written to their slots around every call, so a local gets
+//! one only when its uses outweigh the calls around it. A local's home never changes within the function, so
 //! every label sees every local in the same place and control flow needs
 //! nothing special.
 
@@ -25,10 +25,12 @@ pub(super) enum Home {
     Xmm(u8),
 }
 
-/// General-purpose registers for values: the callee-saved rbx, r12, r13
-/// (homes first) and the caller-saved rsi, rdi, r8, r9.
-const GPRS: [u8; 7] = [3, 12, 13, 6, 7, 8, 9];
-const GPR_HOMES: usize = 3;
+/// General-purpose registers for values: the callee-saved rbx, r12, r13,
+/// then the caller-saved r9, r8, rsi, rdi; locals' homes are taken in this
+/// order, at most `GPR_HOMES` (the pool keeps at least three).
+const GPRS: [u8; 7] = [3, 12, 13, 9, 8, 6, 7];
+const CALLEE_SAVED: usize = 3;
+const GPR_HOMES: usize = 4;
 /// xmm registers for values (xmm0, xmm1 are scratch): homes from xmm8 up.
 const XMMS: [u8; 14] = [8, 9, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7];
 const XMM_HOMES: usize = 8;
@@ -41,19 +43,27 @@ pub(super) struct Assignment {
     /// Registers left for operand-stack values.
     pub(super) gpr_pool: Vec<u8>,
     pub(super) xmm_pool: Vec<u8>,
-    /// (local, register) of the locals in xmm registers.
-    pub(super) xmm_homes: Vec<(u32, u8)>,
+    /// The locals in caller-saved registers (spilled around calls).
+    pub(super) caller_saved_homes: Vec<(u32, Home)>,
 }
 
 impl Assignment {
     fn all_in_slots(locals: usize) -> Assignment {
         Assignment {
             homes: vec![Home::Slot; locals],
-            gpr_pool: GPRS[GPR_HOMES..].iter().chain(&GPRS[..GPR_HOMES]).copied().collect(),
+            gpr_pool: pool(0),
             xmm_pool: XMMS.to_vec(),
-            xmm_homes: Vec::new(),
+            caller_saved_homes: Vec::new(),
         }
     }
+}
+
+/// The registers for values when the first `homes` of `GPRS` are homes:
+/// caller-saved first, so a body that needs no more never saves rbx, r12,
+/// r13.
+fn pool(homes: usize) -> Vec<u8> {
+    let callee_saved = &GPRS[homes.min(CALLEE_SAVED)..CALLEE_SAVED];
+    GPRS[homes.max(CALLEE_SAVED)..].iter().chain(callee_saved).copied().collect()
 }
 
 fn weight(loop_depth: u32) -> u64 {
@@ -107,23 +117,25 @@ pub(super) fn assign(body: &FunctionBody<'_>, types: &[ValType]) -> Assignment {
     let mut assignment = Assignment::all_in_slots(types.len());
     let (mut gprs, mut xmms) = (0, 0);
     for local in order {
-        let home = &mut assignment.homes[local as usize];
-        match types[local as usize] {
-            ValType::I32 | ValType::I64 if gprs < GPR_HOMES => {
-                *home = Home::Gpr(GPRS[gprs]);
+        // Each call costs a store and a load per caller-saved home.
+        let worth_spilling = uses[local as usize] > 2 * calls;
+        let home = match types[local as usize] {
+            ValType::I32 | ValType::I64 if gprs < CALLEE_SAVED || (gprs < GPR_HOMES && worth_spilling) => {
                 gprs += 1;
+                Home::Gpr(GPRS[gprs - 1])
             }
-            // Each call costs a store and a load per xmm home.
-            ValType::F32 | ValType::F64 if xmms < XMM_HOMES && uses[local as usize] > 2 * calls => {
-                *home = Home::Xmm(XMMS[xmms]);
-                assignment.xmm_homes.push((local, XMMS[xmms]));
+            ValType::F32 | ValType::F64 if xmms < XMM_HOMES && worth_spilling => {
                 xmms += 1;
+                Home::Xmm(XMMS[xmms - 1])
             }
-            _ => {}
+            _ => continue,
+        };
+        assignment.homes[local as usize] = home;
+        if !matches!(home, Home::Gpr(r) if GPRS[..CALLEE_SAVED].contains(&r)) {
+            assignment.caller_saved_homes.push((local, home));
         }
     }
-    // Caller-saved first: a body that needs no more never saves rbx, r12, r13.
-    assignment.gpr_pool = GPRS[GPR_HOMES..].iter().chain(&GPRS[gprs..GPR_HOMES]).copied().collect();
+    assignment.gpr_pool = pool(gprs);
     assignment.xmm_pool = XMMS[xmms..].to_vec();
     assignment
 }

@@ -19,6 +19,7 @@ use super::float::Cmp;
 use super::locals::Home;
 use super::{Load, Translator};
 use crate::error::Result;
+use crate::module::types::ValType;
 
 /// Where an operand-stack entry's value is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -308,6 +309,14 @@ impl Translator<'_> {
     fn float_arith(&mut self, wide: bool, op: FloatArith) {
         let b = self.pop_operand();
         let a = self.pop_operand();
+        let owned = |operand: Operand| matches!(operand, Operand::Xmm(x) if self.xmm_pool.contains(&x));
+        // Into the operand's register the result may overwrite, when the
+        // operation allows either order (which NaN's payload an operation
+        // on two NaNs gives is unspecified in wasm).
+        let (a, b) = match op {
+            FloatArith::Add | FloatArith::Mul if !owned(a) && owned(b) => (b, a),
+            _ => (a, b),
+        };
         let x = self.owned_xmm(wide, a, &[b]);
         // The second operand from an xmm register or memory as it is.
         let b = match b {
@@ -387,22 +396,30 @@ impl Translator<'_> {
         }
     }
 
-    /// Before a call: the locals living in xmm registers (caller-saved) to
-    /// their slots.
-    pub(super) fn spill_xmm_homes(&mut self) {
-        for i in 0..self.xmm_homes.len() {
-            let (local, x) = self.xmm_homes[i];
+    /// Before a call: the locals living in caller-saved registers to their
+    /// slots.
+    pub(super) fn spill_caller_saved_homes(&mut self) {
+        for i in 0..self.caller_saved_homes.len() {
+            let (local, home) = self.caller_saved_homes[i];
             let at = self.local(local);
-            dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + at], Rx(x));
+            match home {
+                Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov [rsp + at], Rq(r)),
+                Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + at], Rx(x)),
+                Home::Slot => {}
+            }
         }
     }
 
     /// After a call: back from their slots.
-    pub(super) fn reload_xmm_homes(&mut self) {
-        for i in 0..self.xmm_homes.len() {
-            let (local, x) = self.xmm_homes[i];
+    pub(super) fn reload_caller_saved_homes(&mut self) {
+        for i in 0..self.caller_saved_homes.len() {
+            let (local, home) = self.caller_saved_homes[i];
             let at = self.local(local);
-            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + at]);
+            match home {
+                Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsp + at]),
+                Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + at]),
+                Home::Slot => {}
+            }
         }
     }
 
@@ -473,6 +490,13 @@ impl Translator<'_> {
             (false, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), v as i32),
             (true, Operand::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), Rq(s)),
             (true, Operand::Mem(m)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsp + m]),
+            // The shortest form: zero-extended, sign-extended, or all 64 bits.
+            (true, Operand::Imm(v)) if u32::try_from(v).is_ok() => {
+                dynasm!(self.ops ; .arch x64 ; mov Rd(r), v as i32)
+            }
+            (true, Operand::Imm(v)) if i32::try_from(v).is_ok() => {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(r), v as i32)
+            }
             (true, Operand::Imm(v)) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD v),
             (false, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movd Rd(r), Rx(x)),
             (true, Operand::Xmm(x)) => dynasm!(self.ops ; .arch x64 ; movq Rq(r), Rx(x)),
@@ -525,7 +549,8 @@ impl Translator<'_> {
         match home {
             _ if value == home => {}
             Operand::Mem(at) => self.store64(value, at),
-            Operand::Reg(r) => self.load_into(r, true, value),
+            // An i32 zero-extended (see `homes`).
+            Operand::Reg(r) => self.load_into(r, self.local_types[index as usize] != ValType::I32, value),
             Operand::Xmm(x) => self.load_xmm(x, true, value),
             Operand::Imm(_) => unreachable!("locals are not constants"),
         }
@@ -537,6 +562,29 @@ impl Translator<'_> {
     fn arith(&mut self, wide: bool, op: Arith) {
         let b = self.pop_operand();
         let a = self.pop_operand();
+        let owned = |operand: Operand| matches!(operand, Operand::Reg(r) if self.gpr_pool.contains(&r));
+        // Into the operand's register the result may overwrite, when the
+        // operation allows either order.
+        let (a, b) = match op {
+            Arith::Add | Arith::Mul | Arith::And | Arith::Or | Arith::Xor if !owned(a) && owned(b) => (b, a),
+            _ => (a, b),
+        };
+        // A register plus a constant into another register: one `lea`.
+        if let (Operand::Reg(s), Operand::Imm(v), Arith::Add | Arith::Sub) = (a, b, op)
+            && !owned(a)
+        {
+            let v = if wide { v } else { i64::from(v as i32) };
+            if let Ok(d) = i32::try_from(if matches!(op, Arith::Sub) { v.wrapping_neg() } else { v }) {
+                let r = self.alloc(&[]);
+                if wide {
+                    dynasm!(self.ops ; .arch x64 ; lea Rq(r), [Rq(s) + d]);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; lea Rd(r), [Rq(s) + d]);
+                }
+                self.push_value(Value::Reg(r));
+                return;
+            }
+        }
         let r = match a {
             Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
             _ => {
@@ -627,19 +675,18 @@ impl Translator<'_> {
     fn load(&mut self, memarg: MemArg, kind: Load) -> Result<()> {
         let address = self.pop_operand();
         let r = self.alloc(&[address]);
-        self.load_into(0, false, address);
-        let (base, d) = self.address(memarg, kind.size())?;
+        let (base, index, d) = self.address(address, memarg, kind.size())?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         match kind {
-            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + rax + d]),
-            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [Rq(base) + rax + d]),
-            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [Rq(base) + rax + d]),
-            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [Rq(base) + rax + d]),
-            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), WORD [Rq(base) + rax + d]),
-            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [Rq(base) + rax + d]),
-            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [Rq(base) + rax + d]),
-            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [Rq(base) + rax + d]),
-            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [Rq(base) + rax + d]),
+            Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + Rq(index) + d]),
+            Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [Rq(base) + Rq(index) + d]),
+            Load::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [Rq(base) + Rq(index) + d]),
+            Load::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [Rq(base) + Rq(index) + d]),
+            Load::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), WORD [Rq(base) + Rq(index) + d]),
+            Load::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [Rq(base) + Rq(index) + d]),
+            Load::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [Rq(base) + Rq(index) + d]),
+            Load::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [Rq(base) + Rq(index) + d]),
+            Load::U64 => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [Rq(base) + Rq(index) + d]),
         }
         self.push_value(Value::Reg(r));
         Ok(())
@@ -648,13 +695,12 @@ impl Translator<'_> {
     fn load_float(&mut self, memarg: MemArg, wide: bool) -> Result<()> {
         let address = self.pop_operand();
         let x = self.alloc_xmm(&[]);
-        self.load_into(0, false, address);
-        let (base, d) = self.address(memarg, if wide { 8 } else { 4 })?;
+        let (base, index, d) = self.address(address, memarg, if wide { 8 } else { 4 })?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         if wide {
-            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + rax + d]);
+            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + Rq(index) + d]);
         } else {
-            dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [Rq(base) + rax + d]);
+            dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [Rq(base) + Rq(index) + d]);
         }
         self.push_value(Value::Xmm(x));
         Ok(())
@@ -669,13 +715,12 @@ impl Translator<'_> {
         };
         self.pop_operand();
         let address = self.pop_operand();
-        self.load_into(0, false, address);
-        let (base, d) = self.address(memarg, size)?;
+        let (base, index, d) = self.address(address, memarg, size)?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         if wide {
-            dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + rax + d], Rx(x));
+            dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + Rq(index) + d], Rx(x));
         } else {
-            dynasm!(self.ops ; .arch x64 ; movss DWORD [Rq(base) + rax + d], Rx(x));
+            dynasm!(self.ops ; .arch x64 ; movss DWORD [Rq(base) + Rq(index) + d], Rx(x));
         }
         Ok(())
     }
@@ -685,14 +730,13 @@ impl Translator<'_> {
         let address = self.pop_operand();
         // r10 and rax: `address` uses rax, rcx, rdx and r11 only.
         self.load_into(10, true, value);
-        self.load_into(0, false, address);
-        let (base, d) = self.address(memarg, size)?;
+        let (base, index, d) = self.address(address, memarg, size)?;
         self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
         match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + rax + d], r10b),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + rax + d], r10w),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + rax + d], r10d),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + rax + d], r10),
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + Rq(index) + d], r10b),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + Rq(index) + d], r10w),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + Rq(index) + d], r10d),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + Rq(index) + d], r10),
         }
         Ok(())
     }

@@ -135,6 +135,8 @@ impl Translator<'_> {
     /// most five arguments: four in registers, the fifth on the stack.
     fn builtin(&mut self, function: *const (), args: &[Arg]) {
         debug_assert!(args.len() <= 5);
+        // Before the arguments: they go to caller-saved registers too.
+        self.spill_caller_saved_homes();
         if let Some(fifth) = args.get(4) {
             self.load_arg(4, *fifth);
         }
@@ -143,7 +145,6 @@ impl Translator<'_> {
         }
         let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
         let address = function as i64;
-        self.spill_xmm_homes();
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r15 + store] ; mov esi, [r15 + instance]);
         if args.len() > 4 {
             // The stack stays 16-byte aligned: 16 bytes for the one argument.
@@ -158,7 +159,7 @@ impl Translator<'_> {
         } else {
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD address ; call rax);
         }
-        self.reload_xmm_homes();
+        self.reload_caller_saved_homes();
     }
 
     /// Argument `i` (after store and instance) into its register: rdx, rcx,
