@@ -396,10 +396,10 @@ fn call_indirect_into_another_instance_restores_the_callers_instance() {
         let engine = engine(tier);
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
-        let library = Module::new(&engine, &wat::parse_str(LIBRARY).unwrap()).unwrap();
+        let library = Module::new(&engine, wat::parse_str(LIBRARY).unwrap()).unwrap();
         let library = linker.instantiate(&mut store, &library).unwrap();
         linker.instance(&store, "lib", library);
-        let user = Module::new(&engine, &wat::parse_str(USER).unwrap()).unwrap();
+        let user = Module::new(&engine, wat::parse_str(USER).unwrap()).unwrap();
         let user = linker.instantiate(&mut store, &user).unwrap();
         // (0x41 + 1) * 256 + 0x42: the library read its memory, the user its own.
         assert_eq!(call(&mut store, &user, "run", &[Val::I32(1)]), Ok(vec![Val::I32(0x42 * 256 + 0x42)]), "{tier}");
