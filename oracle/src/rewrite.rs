@@ -108,6 +108,31 @@ pub fn eqz_as_less_than_one(wasm: &[u8]) -> Option<Vec<u8>> {
     has_opcode(wasm, &["I32Eqz", "I64Eqz"]).then(|| rewrite_bodies(wasm, EqzAsLessThanOne))?
 }
 
+/// Masks every `ref.is_null`'s result (`i32.const 1; i32.and` after it):
+/// the same 0 or 1, but no longer straight from `ref.is_null`, which
+/// defeats engines' fusions of it into the operator that consumes it
+/// (wasmi 2.0 picks the wrong operand of a `select` whose condition is
+/// `ref.is_null` and whose other operand is a `select` on a float
+/// comparison).
+struct MaskRefIsNull;
+
+impl OperatorRewrite for MaskRefIsNull {
+    fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
+        let is_null = matches!(op, Operator::RefIsNull);
+        copy(op, out)?;
+        if is_null {
+            out.instruction(&Instruction::I32Const(1)).instruction(&Instruction::I32And);
+        }
+        Ok(())
+    }
+}
+
+/// The module with every `ref.is_null` masked, or `None` if it has none
+/// (or cannot be re-encoded).
+pub fn mask_ref_is_null(wasm: &[u8]) -> Option<Vec<u8>> {
+    has_opcode(wasm, &["RefIsNull"]).then(|| rewrite_bodies(wasm, MaskRefIsNull))?
+}
+
 /// Wraps every `loop` in a `block` of the same type, adjusting branch
 /// depths: the wrapper's label is never a branch target, so behaviour is the
 /// same, but engines must move loop parameters through an extra frame.
@@ -261,12 +286,40 @@ pub fn equivalents(wasm: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
     if let Some(w) = materialize_locals(wasm) {
         out.push(("integer `local.get`s materialized", w));
     }
+    if let Some(w) = mask_ref_is_null(wasm) {
+        out.push(("`ref.is_null` results masked with `and 1`", w));
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ref_is_null_is_masked_without_changing_its_value() {
+        let wasm = wat::parse_str(
+            r#"(module (func (export "f") (param funcref externref) (result i32 i64)
+                (ref.is_null (local.get 0))
+                (select (result i64) (i64.const 30) (i64.const 40) (ref.is_null (local.get 1)))))"#,
+        )
+        .unwrap();
+        let rewritten = mask_ref_is_null(&wasm).unwrap();
+        let ops = crate::opcodes::count_opcodes(&rewritten);
+        assert_eq!(ops.get("I32And"), Some(&2));
+        let engine = engine::Engine::default();
+        let module = engine::Module::new(&engine, &rewritten).unwrap();
+        let mut store = engine::Store::new(&engine, ());
+        let instance = engine::Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        let f = instance.get_func(&store, "f").unwrap();
+        let mut results = [engine::Val::I32(7), engine::Val::I64(0)];
+        f.call(&mut store, &[engine::Val::FuncRef(None), engine::Val::ExternRef(None)], &mut results).unwrap();
+        assert_eq!(results, [engine::Val::I32(1), engine::Val::I64(30)]);
+        let func = Some(instance.get_func(&store, "f").unwrap());
+        f.call(&mut store, &[engine::Val::FuncRef(func), engine::Val::ExternRef(None)], &mut results).unwrap();
+        assert_eq!(results, [engine::Val::I32(0), engine::Val::I64(30)]);
+        assert!(mask_ref_is_null(&wat::parse_str("(module)").unwrap()).is_none());
+    }
 
     #[test]
     fn the_rewrite_keeps_meaning_and_removes_eqz() {
