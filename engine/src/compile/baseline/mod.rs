@@ -7,13 +7,15 @@
 //! cheapest emission there is, which is this tier's point. (iced-x86's
 //! builder encodes every instruction at run time.)
 //!
-//! Calling convention: every function is `extern "sysv64" fn(vmctx, values)`
-//! where `values` points at its arguments, and receives its results, one
-//! 8-byte slot each. Operand-stack slots live at the bottom of the frame
+//! Calling convention: every function is called with the vmctx in rdi and
+//! in rsi `values`, which points at its arguments, and receives its results,
+//! one 8-byte slot each; it preserves rbx, r12, r13 and rbp, and leaves r14
+//! and r15 as its instance's (see `translate.rs`), so the host enters
+//! through the module's stub, which saves those two. Operand-stack slots live at the bottom of the frame
 //! (`rsp`-relative, growing upwards), so a call passes the address of its
 //! first argument's slot and finds the results in the same slots: a call
-//! moves nothing. The same shape as the host → wasm entry, so one tiny stub
-//! per module serves as the trampoline. Traps, builtins and code memory are
+//! moves nothing. The same shape as the host → wasm entry, so one small
+//! stub per module serves as the trampoline. Traps, builtins and code memory are
 //! the Cranelift tier's (`compile::native`): the same trap sites and signal
 //! handler, the same runtime functions.
 //!
