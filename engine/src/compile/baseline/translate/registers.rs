@@ -625,35 +625,29 @@ impl Translator<'_> {
                 r
             }
         };
+        // `$count`: an immediate or cl.
+        macro_rules! emit {
+            ($count:tt) => {
+                match (wide, op) {
+                    (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), $count),
+                    (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rd(r), $count),
+                    (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rd(r), $count),
+                    (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rd(r), $count),
+                    (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rd(r), $count),
+                    (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rq(r), $count),
+                    (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rq(r), $count),
+                    (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rq(r), $count),
+                    (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rq(r), $count),
+                    (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rq(r), $count),
+                }
+            };
+        }
         if let Operand::Imm(count) = count {
             let n = (count & if wide { 63 } else { 31 }) as i8;
-            match (wide, op) {
-                (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), n),
-                (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rd(r), n),
-                (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rd(r), n),
-                (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rd(r), n),
-                (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rd(r), n),
-                (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rq(r), n),
-                (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rq(r), n),
-                (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rq(r), n),
-                (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rq(r), n),
-                (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rq(r), n),
-            }
-            self.push_value(Value::Reg(r));
-            return;
-        }
-        self.load_into(1, false, count);
-        match (wide, op) {
-            (false, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rd(r), cl),
-            (false, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rd(r), cl),
-            (false, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rd(r), cl),
-            (false, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rd(r), cl),
-            (false, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rd(r), cl),
-            (true, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; shl Rq(r), cl),
-            (true, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; sar Rq(r), cl),
-            (true, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; shr Rq(r), cl),
-            (true, Shift::Rotl) => dynasm!(self.ops ; .arch x64 ; rol Rq(r), cl),
-            (true, Shift::Rotr) => dynasm!(self.ops ; .arch x64 ; ror Rq(r), cl),
+            emit!(n);
+        } else {
+            self.load_into(1, false, count);
+            emit!(cl);
         }
         self.push_value(Value::Reg(r));
     }
