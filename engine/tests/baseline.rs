@@ -325,6 +325,17 @@ const REGISTERS: &str = r#"(module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $next)))
     (local.get $sum))
+;; The low half of an i64 local's register as an address: `i32.wrap_i64`
+  ;; leaves the register as it is, so it must not index memory directly (a
+  ;; bug once, found by the fuzzer).
+  (func (export "wrapped_home") (param $wide i64) (result i64) (local $sum i64) (local $i i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (i32.const 3)))
+      (local.set $sum (i64.add (local.get $sum) (i64.load8_u offset=16 (i32.wrap_i64 (local.get $wide)))))
+      (local.set $wide (i64.add (local.get $wide) (i64.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $sum))
   ;; Comparisons consumed by branches, by eqz chains, by arithmetic, by
   ;; select and by locals.
   (func (export "flags") (param $a i32) (param $b i32) (result i32) (local $t i32) (local $r i32)
@@ -364,6 +375,8 @@ fn registers_survive_calls_and_keep_their_invariants() {
         Ok(vec![Val::I64(4 * (0x10 + 0x4030))])
     );
     assert_eq!(both.call("wrapped_address", &[Val::I64(0x1_0000_ffff)]), Err(TrapCode::MemoryOutOfBounds));
+    // 0x1_0000_0000 + 0..3: the bytes at 16, 17, 18.
+    assert_eq!(both.call("wrapped_home", &[Val::I64(1 << 32)]), Ok(vec![Val::I64(0x10 + 0x20 + 0x30)]));
     for a in [-3, 0, 7, 9, i32::MIN, i32::MAX] {
         for b in [-3, 0, 7, 9, i32::MIN] {
             both.call("flags", &[Val::I32(a), Val::I32(b)]).unwrap();

@@ -90,6 +90,8 @@ struct Translator<'a> {
     /// Where each local lives (`locals.rs`); an i32 local's register always
     /// holds it zero-extended (so it can index memory as it is).
     homes: Vec<locals::Home>,
+    /// The registers of i32 locals (zero-extended: they may index memory).
+    i32_homes: Vec<u8>,
     /// Registers for operand-stack values (those not homes of locals).
     gpr_pool: Vec<u8>,
     xmm_pool: Vec<u8>,
@@ -147,6 +149,12 @@ pub(super) fn translate(
         local_types.extend(std::iter::repeat_n(local, count as usize));
     }
     let assignment = locals::assign(&body, &local_types);
+    let i32_homes = (assignment.homes.iter().zip(&local_types))
+        .filter_map(|(home, ty)| match (home, ty) {
+            (locals::Home::Gpr(r), ValType::I32) => Some(*r),
+            _ => None,
+        })
+        .collect();
     let mut t = Translator {
         ops,
         function_labels,
@@ -156,6 +164,7 @@ pub(super) fn translate(
         locals: local_types.len() as u32,
         local_types,
         homes: assignment.homes,
+        i32_homes,
         gpr_pool: assignment.gpr_pool,
         xmm_pool: assignment.xmm_pool,
         caller_saved_homes: assignment.caller_saved_homes,
@@ -804,10 +813,10 @@ impl Translator<'_> {
         };
         let reach = memarg.offset + u64::from(size);
         if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
-            // A register not in the pool is a local's home; an address is
-            // an i32, and an i32 local's home is zero-extended.
+            // An i32 local's register is zero-extended. (Not any local's:
+            // `i32.wrap_i64` leaves an i64 local's register as it is.)
             if let registers::Operand::Reg(home) = address
-                && !self.gpr_pool.contains(&home)
+                && self.i32_homes.contains(&home)
             {
                 return Ok((base, home, memarg.offset as i32));
             }
