@@ -3,6 +3,9 @@
 
 use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode, Val, ValType};
 
+mod common;
+use common::call;
+
 fn engine(tier: Tier) -> Engine {
     let mut config = Config::new();
     config.tier(tier);
@@ -22,17 +25,6 @@ fn instantiate(tier: Tier, wasm: &[u8]) -> (Store<()>, engine::Instance) {
     });
     let instance = linker.instantiate(&mut store, &module).unwrap();
     (store, instance)
-}
-
-fn call(store: &mut Store<()>, instance: &engine::Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
-    let f = instance.get_func(&*store, name).unwrap();
-    let ty = f.ty(&*store).unwrap();
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    match f.call(&mut *store, args, &mut results) {
-        Ok(()) => Ok(results),
-        Err(engine::Error::Trap(t)) => Err(t.code()),
-        Err(e) => panic!("{e}"),
-    }
 }
 
 /// One instance of a module per tier, called in lockstep.

@@ -5,6 +5,9 @@
 
 use engine::{BoundsChecks, Config, Engine, Linker, Module, Store, Tier, TrapCode, Val};
 
+mod common;
+use common::call;
+
 fn engine() -> Engine {
     engine_with(BoundsChecks::default())
 }
@@ -43,17 +46,6 @@ const MEMORY: &str = r#"(module
       (local.set 1 (i64.add (local.get 1) (i64.load32_u (local.get 0))))
       (br $next)))
     (local.get 1)))"#;
-
-fn call(store: &mut Store<()>, instance: &engine::Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
-    let f = instance.get_func(&*store, name).unwrap();
-    let ty = f.ty(&*store).unwrap();
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    match f.call(&mut *store, args, &mut results) {
-        Ok(()) => Ok(results),
-        Err(engine::Error::Trap(t)) => Err(t.code()),
-        Err(e) => panic!("{e}"),
-    }
-}
 
 #[test]
 fn loads_and_stores_are_bounds_checked_at_every_offset_near_the_end() {
