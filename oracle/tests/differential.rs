@@ -276,4 +276,20 @@ fn unknown_profiles_and_executors_are_refused() {
     assert!(oracle::executor::by_name("v8").err().unwrap().contains("unknown executor `v8`"));
     assert_eq!(oracle::executor::by_name("cranelift").unwrap().name(), "cranelift");
     assert_eq!(oracle::executor::by_name("baseline").unwrap().name(), "baseline");
+    assert_eq!(oracle::executor::by_name("baseline-explicit").unwrap().name(), "baseline-explicit");
+    assert_eq!(oracle::executor::by_name("cranelift-explicit").unwrap().name(), "cranelift-explicit");
+}
+
+/// The compiling tiers' explicit-bounds-check modes agree with the
+/// interpreter on generated modules (which often access memory out of
+/// bounds).
+#[test]
+fn explicit_bounds_checks_agree_with_the_interpreter() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let cranelift = oracle::executor::by_name("cranelift-explicit").unwrap();
+    let baseline = oracle::executor::by_name("baseline-explicit").unwrap();
+    let (stats, _) = fuzz(&options(vec![&interp, cranelift.as_ref(), baseline.as_ref()], 300, None));
+    assert!(stats.totals.cases >= 300, "{} cases", stats.totals.cases);
+    assert!(!stats.found_bug(), "{:?}", stats.failures);
+    assert!(stats.totals.agreed_on_trap > 0, "no case trapped: {stats:?}");
 }

@@ -20,16 +20,12 @@ impl CrucibleExecutor {
         CrucibleExecutor::with_config(tier.name(), &config)
     }
 
-    /// The Cranelift tier with explicit bounds checks instead of guard pages
-    /// (`cranelift-explicit`), optionally with `fuel` per instance.
-    pub fn cranelift_explicit(fuel: Option<u64>) -> CrucibleExecutor {
+    /// A compiling tier with explicit bounds checks instead of guard pages
+    /// (executor `<tier>-explicit`), optionally with `fuel` per instance.
+    pub fn explicit_bounds_checks(tier: Tier, fuel: Option<u64>) -> CrucibleExecutor {
         let mut config = Config::new();
-        config
-            .tier(Tier::Cranelift)
-            .coverage(true)
-            .bounds_checks(engine::BoundsChecks::Explicit)
-            .consume_fuel(fuel.is_some());
-        let mut executor = CrucibleExecutor::with_config("cranelift-explicit", &config);
+        config.tier(tier).coverage(true).bounds_checks(engine::BoundsChecks::Explicit).consume_fuel(fuel.is_some());
+        let mut executor = CrucibleExecutor::with_config(&format!("{}-explicit", tier.name()), &config);
         executor.fuel = fuel;
         executor
     }

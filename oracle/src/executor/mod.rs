@@ -101,10 +101,11 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
         "wasmi" => Ok(Box::new(WasmiExecutor::new())),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
         "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
-        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::cranelift_explicit(None))),
+        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Cranelift, None))),
         "baseline" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Baseline))),
+        "baseline-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Baseline, None))),
         other => Err(format!(
-            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline, wasmi; for testing the harness: buggy-interp)"
+            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline, baseline-explicit, wasmi; for testing the harness: buggy-interp)"
         )),
     }
 }
@@ -116,8 +117,13 @@ pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, Str
     match name {
         "interp" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Interp, fuel))),
         "cranelift" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Cranelift, fuel))),
-        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::cranelift_explicit(Some(fuel)))),
+        "cranelift-explicit" => {
+            Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Cranelift, Some(fuel))))
+        }
         "baseline" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Baseline, fuel))),
+        "baseline-explicit" => {
+            Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Baseline, Some(fuel))))
+        }
         "wasmi" => Ok(Box::new(WasmiExecutor::with_fuel(fuel))),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::with_fuel(fuel))),
         other => by_name(other),
@@ -125,6 +131,6 @@ pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, Str
 }
 
 /// Names accepted by [`by_name`] that work in this build and every run
-/// compares (`cranelift-explicit` is the Cranelift tier with explicit
-/// bounds checks: name it to fuzz that mode too).
+/// compares (`cranelift-explicit` and `baseline-explicit` are the compiling
+/// tiers with explicit bounds checks: name them to fuzz that mode too).
 pub const AVAILABLE: &[&str] = &["interp", "cranelift", "baseline", "wasmi"];
