@@ -515,7 +515,7 @@ impl Translator<'_> {
             .stack
             .iter()
             .position(|v| matches!(v, Value::Reg(r) if !avoid.contains(&Operand::Reg(*r))))
-            .expect("at least four pool registers, at most two avoided");
+            .expect("at least three pool registers, at most two avoided");
         let Value::Reg(r) = self.stack[deepest] else { unreachable!("found a register entry") };
         self.materialize(deepest);
         r
