@@ -450,18 +450,14 @@ impl Translator<'_> {
     /// Writes all 64 bits of `operand` to [rcx + at] (a function result to
     /// the caller's values).
     pub(super) fn store_result(&mut self, operand: Operand, at: i32) {
-        match operand {
-            Operand::Reg(r) => dynasm!(self.ops ; .arch x64 ; mov [rcx + at], Rq(r)),
-            Operand::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rcx + at], Rx(x)),
-            Operand::Mem(m) => dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + m] ; mov [rcx + at], rax),
-            Operand::Imm(v) => {
-                if let Ok(small) = i32::try_from(v) {
-                    dynasm!(self.ops ; .arch x64 ; mov QWORD [rcx + at], small);
-                } else {
-                    dynasm!(self.ops ; .arch x64 ; mov rax, QWORD v ; mov [rcx + at], rax);
-                }
+        let r = match operand {
+            Operand::Reg(r) => r,
+            _ => {
+                self.load_into(0, true, operand);
+                0
             }
-        }
+        };
+        dynasm!(self.ops ; .arch x64 ; mov [rcx + at], Rq(r));
     }
 
     /// Writes all 64 bits of `operand` to [rsp + at].
