@@ -323,7 +323,14 @@ fn shrink_bodies(case: &mut Case, keeps: &mut impl FnMut(&Case) -> bool) {
     }
 }
 
-/// Shrinks `case`; `Err` when it does not diverge to begin with.
+/// Why a minimization stopped when a kept candidate no longer diverged.
+pub const NOT_REPRODUCIBLE: &str = "the divergence stopped reproducing while being minimized: a candidate that diverged \
+     before does not now, so an executor answers the same case differently from one run to the next in this process \
+     (wasmi 2.0 has been seen to); `triage repro` runs each executor in a fresh process";
+
+/// Shrinks `case`; `Err` when it does not diverge to begin with, or stops
+/// diverging the same way on a case that did (an executor that is not
+/// deterministic).
 pub fn minimize(case: &Case, executors: &[&dyn Executor], attempts: u32) -> Result<Minimized, String> {
     let want = case_signature(case, executors)
         .ok_or("the executors agree on this case: nothing to minimize (run `triage repro` to see)")?;
@@ -336,11 +343,17 @@ pub fn minimize(case: &Case, executors: &[&dyn Executor], attempts: u32) -> Resu
     for round in 0.. {
         let before = best.wasm.len();
         let plan = best.plan.clone();
-        let shrunk = wasm_shrink::WasmShrink::default()
+        let shrunk = match wasm_shrink::WasmShrink::default()
             .attempts(attempts)
             .seed(round)
             .run(best.wasm.clone(), |wasm| Ok(keeps(&Case { wasm: wasm.to_vec(), plan: plan.clone() })))
-            .map_err(|e| format!("wasm-shrink: {e}"))?;
+        {
+            Ok(shrunk) => shrunk,
+            // wasm-shrink starts by checking its input, which diverged the
+            // same way when it was kept.
+            Err(_) if !keeps(&best) => return Err(NOT_REPRODUCIBLE.into()),
+            Err(e) => return Err(format!("wasm-shrink: {e}")),
+        };
         if shrunk.output.len() < best.wasm.len() {
             best.wasm = shrunk.output;
         }

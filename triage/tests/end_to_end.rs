@@ -177,3 +177,56 @@ fn every_kind_of_artifact_replays() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An executor right on some runs only: the interpreter, but
+/// `buggy-interp` on its first `wrong` instantiations.
+struct Flaky {
+    right: Box<dyn Executor>,
+    wrong: Box<dyn Executor>,
+    runs: std::sync::atomic::AtomicU32,
+    wrong_runs: u32,
+}
+
+impl Executor for Flaky {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        self.right.narrow(config);
+    }
+
+    fn instantiate(
+        &self,
+        wasm: &[u8],
+    ) -> Result<Box<dyn oracle::executor::Running>, oracle::executor::InstantiateFailure> {
+        let run = self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if run < self.wrong_runs { self.wrong.instantiate(wasm) } else { self.right.instantiate(wasm) }
+    }
+}
+
+/// A divergence that stops reproducing part-way is reported as such (not
+/// as wasm-shrink's complaint about its input).
+#[test]
+fn a_nondeterministic_executor_is_named_as_the_reason_minimizing_stops() {
+    let wasm = wat::parse_str(
+        r#"(module (func (export "f") (param i32) (result i32)
+             (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (local.get 0) (i32.const 7)))))"#,
+    )
+    .unwrap();
+    let case = oracle::case::Case {
+        wasm,
+        plan: vec![oracle::case::Call { export: "f".into(), args: vec![oracle::outcome::Value::I32(5)] }],
+    };
+    let interp = executors(&["interp"]);
+    // Wrong for the first check and the plan's shrinking, right afterwards.
+    let flaky = Flaky {
+        right: executors(&["interp"]).remove(0),
+        wrong: executors(&["buggy-interp"]).remove(0),
+        runs: 0.into(),
+        wrong_runs: 2,
+    };
+    let all: Vec<&dyn Executor> = vec![interp[0].as_ref(), &flaky];
+    let Err(error) = triage::minimize::minimize(&case, &all, 50) else { panic!("a flaky divergence was minimized") };
+    assert_eq!(error, triage::minimize::NOT_REPRODUCIBLE);
+}
