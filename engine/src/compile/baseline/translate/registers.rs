@@ -306,6 +306,18 @@ impl Translator<'_> {
         }
     }
 
+    /// The same for a general-purpose register.
+    fn owned_gpr(&mut self, wide: bool, operand: Operand, avoid: &[Operand]) -> u8 {
+        match operand {
+            Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
+            _ => {
+                let r = self.alloc(avoid);
+                self.load_into(r, wide, operand);
+                r
+            }
+        }
+    }
+
     fn float_arith(&mut self, wide: bool, op: FloatArith) {
         let b = self.pop_operand();
         let a = self.pop_operand();
@@ -502,35 +514,40 @@ impl Translator<'_> {
     /// A free register of the pool, not one of `avoid`'s; when all are
     /// taken, the deepest entry holding one is moved to its slot.
     pub(super) fn alloc(&mut self, avoid: &[Operand]) -> u8 {
-        let taken = |stack: &[Value], r: u8| stack.contains(&Value::Reg(r)) || avoid.contains(&Operand::Reg(r));
-        if let Some(&r) = self.gpr_pool.iter().find(|r| !taken(&self.stack, **r)) {
-            self.use_register(r);
-            return r;
-        }
-        let deepest = self
-            .stack
-            .iter()
-            .position(|v| matches!(v, Value::Reg(r) if !avoid.contains(&Operand::Reg(*r))))
-            .expect("at least three pool registers, at most two avoided");
-        let Value::Reg(r) = self.stack[deepest] else { unreachable!("found a register entry") };
-        self.materialize(deepest);
+        let r = self.alloc_in(false, avoid);
+        self.use_register(r);
         r
     }
 
     /// The same for an xmm register.
     fn alloc_xmm(&mut self, avoid: &[Operand]) -> u8 {
-        let taken = |stack: &[Value], x: u8| stack.contains(&Value::Xmm(x)) || avoid.contains(&Operand::Xmm(x));
-        if let Some(&x) = self.xmm_pool.iter().find(|x| !taken(&self.stack, **x)) {
-            return x;
+        self.alloc_in(true, avoid)
+    }
+
+    /// `alloc` in the xmm pool (`xmm`) or the general-purpose one.
+    fn alloc_in(&mut self, xmm: bool, avoid: &[Operand]) -> u8 {
+        // Register `r` as a stack entry, and as an operand.
+        let entry = |r: u8| if xmm { (Value::Xmm(r), Operand::Xmm(r)) } else { (Value::Reg(r), Operand::Reg(r)) };
+        let pool = if xmm { &self.xmm_pool } else { &self.gpr_pool };
+        let taken = |r: u8| self.stack.contains(&entry(r).0) || avoid.contains(&entry(r).1);
+        if let Some(&r) = pool.iter().find(|&&r| !taken(r)) {
+            return r;
         }
-        let deepest = self
+        // The register an entry holds, if it may be taken from it.
+        let evictable = |value: &Value| {
+            pool.iter().copied().find(|&r| {
+                let (held, operand) = entry(r);
+                held == *value && !avoid.contains(&operand)
+            })
+        };
+        let (deepest, r) = self
             .stack
             .iter()
-            .position(|v| matches!(v, Value::Xmm(x) if !avoid.contains(&Operand::Xmm(*x))))
-            .expect("at least six pool registers, at most two avoided");
-        let Value::Xmm(x) = self.stack[deepest] else { unreachable!("found an xmm entry") };
+            .enumerate()
+            .find_map(|(i, value)| evictable(value).map(|r| (i, r)))
+            .expect("at least three registers in either pool, at most two avoided");
         self.materialize(deepest);
-        x
+        r
     }
 
     fn set_local(&mut self, index: u32, tee: bool) {
@@ -581,14 +598,7 @@ impl Translator<'_> {
                 return;
             }
         }
-        let r = match a {
-            Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
-            _ => {
-                let r = self.alloc(&[b]);
-                self.load_into(r, wide, a);
-                r
-            }
-        };
+        let r = self.owned_gpr(wide, a, &[b]);
         match op {
             Arith::Add => with_operand!(self, add, wide, r, b),
             Arith::Sub => with_operand!(self, sub, wide, r, b),
@@ -613,14 +623,7 @@ impl Translator<'_> {
     fn shift(&mut self, wide: bool, op: Shift) {
         let count = self.pop_operand();
         let a = self.pop_operand();
-        let r = match a {
-            Operand::Reg(r) if self.gpr_pool.contains(&r) => r,
-            _ => {
-                let r = self.alloc(&[count]);
-                self.load_into(r, wide, a);
-                r
-            }
-        };
+        let r = self.owned_gpr(wide, a, &[count]);
         // `$count`: an immediate or cl.
         macro_rules! emit {
             ($count:tt) => {
