@@ -235,6 +235,7 @@ pub struct Config {
     pub(crate) coverage: bool,
     pub(crate) opt_level: OptLevel,
     pub(crate) bounds_checks: BoundsChecks,
+    pub(crate) planted_translation_fault: bool,
 }
 
 /// How the Cranelift tier keeps loads and stores inside a linear memory.
@@ -264,6 +265,7 @@ impl Default for Config {
             coverage: false,
             opt_level: OptLevel::default(),
             bounds_checks: BoundsChecks::default(),
+            planted_translation_fault: false,
         }
     }
 }
@@ -347,6 +349,16 @@ impl Config {
     /// Costs one counter increment per straight-line region entered.
     pub fn coverage(&mut self, enable: bool) -> &mut Self {
         self.coverage = enable;
+        self
+    }
+
+    /// For testing the harness only: the Cranelift tier translates every
+    /// `i32.add` into IR its verifier refuses, so compiling any function
+    /// using it fails with [`crate::Error::Internal`], as a translator bug
+    /// would. Other tiers ignore it.
+    #[doc(hidden)]
+    pub fn plant_translation_fault(&mut self, enable: bool) -> &mut Self {
+        self.planted_translation_fault = enable;
         self
     }
 

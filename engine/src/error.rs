@@ -182,9 +182,15 @@ pub enum Error {
     /// The text format could not be parsed.
     #[error("invalid text module: {0}")]
     Text(String),
-    /// The module uses something the chosen tier cannot execute.
+    /// The module uses something the chosen tier does not implement (a
+    /// proposal, a value type, a CPU feature the host lacks).
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A tier failed on a module it should have compiled: its translator
+    /// produced code its backend refused, or its assembler failed. Always
+    /// an engine bug, never the module's fault.
+    #[error("internal compiler error: {0}")]
+    Internal(String),
     /// An import could not be resolved or has the wrong type.
     #[error("link error: {0}")]
     Link(String),

@@ -16,11 +16,13 @@ pub enum Verdict {
     Agreed,
     /// Every executor did the same thing, including the same trap(s).
     AgreedOnTrap,
-    /// A resource ran out somewhere (stack, memory, fuel): counted, not compared.
-    NotComparable(String),
+    /// The case cannot be judged (a resource ran out, an executor lacks a
+    /// feature): counted by reason, not compared.
+    NotComparable { reason: Incomparable, detail: String },
     /// The executors disagree: a bug in one of them.
     Diverged(String),
-    /// An executor panicked.
+    /// An executor failed in itself: it panicked, could not compile a valid
+    /// module (an internal compiler error) or could not make a call.
     Crashed(String),
     /// Only a reference engine disagreed, and a semantics-preserving rewrite
     /// of the module confirmed that it, not Crucible, was wrong.
@@ -37,10 +39,36 @@ impl Verdict {
         match self {
             Verdict::Agreed => "agreed",
             Verdict::AgreedOnTrap => "agreed_on_trap",
-            Verdict::NotComparable(_) => "not_comparable",
+            Verdict::NotComparable { .. } => "not_comparable",
             Verdict::Diverged(_) => "diverged",
             Verdict::Crashed(_) => "crashed",
             Verdict::ReferenceBug(_) => "reference_bug",
+        }
+    }
+}
+
+/// Why a case could not be compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Incomparable {
+    /// Instantiation ran out of a resource (memory, an implementation limit).
+    InstantiationExhausted,
+    /// A call ran out of stack, fuel or memory.
+    CallExhausted,
+    /// An executor does not implement something the module uses.
+    Unsupported,
+    /// Every executor refused the module alike.
+    EveryExecutorRefused,
+}
+
+impl Incomparable {
+    /// A short stable name (statistics, evidence).
+    pub fn name(self) -> &'static str {
+        match self {
+            Incomparable::InstantiationExhausted => "instantiation exhausted a resource",
+            Incomparable::CallExhausted => "a call exhausted a resource",
+            Incomparable::Unsupported => "unsupported",
+            Incomparable::EveryExecutorRefused => "every executor refused the module",
         }
     }
 }
@@ -200,22 +228,41 @@ fn judge(
             }
         }
     }
+    // An executor failing on the module itself is a finding whatever the
+    // others did.
+    if let Some((run, why)) = runs.iter().find_map(|r| match &r.instantiate {
+        Err(InstantiateFailure::Internal(why)) => Some((r, why)),
+        _ => None,
+    }) {
+        return Verdict::Crashed(format!("{} failed on the module: {why}", run.executor));
+    }
     if let Some(InstantiateFailure::Exhausted(why)) =
         runs.iter().find_map(|r| r.instantiate.clone().err().filter(|f| matches!(f, InstantiateFailure::Exhausted(_))))
     {
-        return Verdict::NotComparable(format!("instantiation exhausted a resource on {}", why));
+        return Verdict::NotComparable {
+            reason: Incomparable::InstantiationExhausted,
+            detail: format!("instantiation exhausted a resource on {}", why),
+        };
     }
     // An executor that does not implement something yet says so: the case
     // tells nothing about it (not a divergence).
     if let Some((run, why)) = runs.iter().find_map(|r| match &r.instantiate {
-        Err(InstantiateFailure::Rejected(why)) if why.starts_with("unsupported:") => Some((r, why)),
+        Err(InstantiateFailure::Unsupported(why)) => Some((r, why)),
         _ => None,
     }) {
-        return Verdict::NotComparable(format!("unsupported on {}: {why}", run.executor));
+        return Verdict::NotComparable {
+            reason: Incomparable::Unsupported,
+            detail: format!("unsupported on {}: {why}", run.executor),
+        };
     }
     if !failures.is_empty() {
         let first = &runs[0].instantiate;
-        if let Some(other) = runs.iter().find(|r| &r.instantiate != first) {
+        let same = |other: &Result<(), InstantiateFailure>| match (first, other) {
+            (Ok(()), Ok(())) => true,
+            (Err(a), Err(b)) => a.same_kind(b),
+            _ => false,
+        };
+        if let Some(other) = runs.iter().find(|r| !same(&r.instantiate)) {
             return Verdict::Diverged(format!(
                 "instantiation: {} {} vs {} {}",
                 runs[0].executor,
@@ -226,7 +273,10 @@ fn judge(
         }
         return match first {
             Err(InstantiateFailure::Trapped(_)) => Verdict::AgreedOnTrap,
-            _ => Verdict::NotComparable(format!("every executor refused the module: {}", describe(first))),
+            _ => Verdict::NotComparable {
+                reason: Incomparable::EveryExecutorRefused,
+                detail: format!("every executor refused the module: {}", describe(first)),
+            },
         };
     }
 
@@ -240,14 +290,20 @@ fn judge(
                     Err(crash) => return Verdict::Crashed(crash),
                 }
             }
+            if let Some((r, why)) = runs.iter().find_map(|r| match r.calls.last() {
+                Some(Outcome::Internal(why)) => Some((r, why)),
+                _ => None,
+            }) {
+                return Verdict::Crashed(format!("{} failed to make call {step} `{}`: {why}", r.executor, call.export));
+            }
             if let Some((r, resource)) = runs.iter().find_map(|r| match r.calls.last() {
                 Some(Outcome::Exhausted(resource)) => Some((r, resource)),
                 _ => None,
             }) {
-                return Verdict::NotComparable(format!(
-                    "{resource:?} exhausted on {} (call {step} `{}`)",
-                    r.executor, call.export
-                ));
+                return Verdict::NotComparable {
+                    reason: Incomparable::CallExhausted,
+                    detail: format!("{resource:?} exhausted on {} (call {step} `{}`)", r.executor, call.export),
+                };
             }
             let first = runs[0].calls.last().cloned();
             if let Some(other) = runs.iter().find(|r| r.calls.last() != first.as_ref()) {
@@ -329,7 +385,9 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
         Ok(()) => "instantiated".to_string(),
         Err(InstantiateFailure::Trapped(code)) => format!("trapped {}", code.name()),
         Err(InstantiateFailure::Exhausted(_)) => "exhausted".into(),
-        Err(InstantiateFailure::Rejected(_)) => "rejected".into(),
+        Err(InstantiateFailure::Unsupported(_)) => "unsupported".into(),
+        Err(InstantiateFailure::Invalid(_)) => "invalid".into(),
+        Err(InstantiateFailure::Internal(_)) => "internal error".into(),
     };
     let mut out = vec![Observed { step: "instantiation", class, full: describe(&run.instantiate) }];
     // A run cut short at a divergence may hold a call without its state.
@@ -339,6 +397,7 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
                 Outcome::Returned(_) => "returned".to_string(),
                 Outcome::Trapped(code) => format!("trapped {}", code.name()),
                 Outcome::Exhausted(_) => "exhausted".into(),
+                Outcome::Internal(_) => "internal error".into(),
             };
             out.push(Observed { step: "call", class, full: call.to_string() });
         }

@@ -95,13 +95,11 @@ impl FuzzStats {
         match &report.verdict {
             Verdict::Agreed => self.totals.agreed += 1,
             Verdict::AgreedOnTrap => self.totals.agreed_on_trap += 1,
-            Verdict::NotComparable(why) => {
+            Verdict::NotComparable { reason, detail } => {
                 self.totals.not_comparable += 1;
-                // Group by the kind of reason, not its details.
-                let key = why.split(" on ").next().unwrap_or(why).trim().to_string();
-                *self.not_comparable_reasons.entry(key).or_default() += 1;
+                *self.not_comparable_reasons.entry(reason.name().to_string()).or_default() += 1;
                 if self.not_comparable_examples.len() < 5 {
-                    self.not_comparable_examples.push(why.clone());
+                    self.not_comparable_examples.push(detail.clone());
                 }
             }
             Verdict::Diverged(_) => self.totals.diverged += 1,

@@ -48,6 +48,9 @@ pub enum Outcome {
     Returned(Vec<Value>),
     Trapped(#[serde(with = "trap_name")] TrapCode),
     Exhausted(Resource),
+    /// The executor could not make the call at all (an engine or harness
+    /// error, nothing the wasm did): always a finding.
+    Internal(String),
 }
 
 impl std::fmt::Display for Outcome {
@@ -65,6 +68,7 @@ impl std::fmt::Display for Outcome {
             }
             Outcome::Trapped(code) => write!(f, "trapped: {}", code.message()),
             Outcome::Exhausted(r) => write!(f, "exhausted: {r:?}"),
+            Outcome::Internal(why) => write!(f, "internal error: {why}"),
         }
     }
 }

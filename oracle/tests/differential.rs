@@ -293,3 +293,38 @@ fn explicit_bounds_checks_agree_with_the_interpreter() {
     assert!(!stats.found_bug(), "{:?}", stats.failures);
     assert!(stats.totals.agreed_on_trap > 0, "no case trapped: {stats:?}");
 }
+
+/// A translator bug that makes a tier refuse a valid module (here a planted
+/// one: the Cranelift tier emits mistyped IR for `i32.add`) is a finding with
+/// an artifact, never "not comparable".
+#[test]
+fn a_tier_failing_to_compile_a_valid_module_is_a_finding() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let faulty = oracle::executor::by_name("cranelift-faulty").unwrap();
+    let probe = wat::parse_str(
+        r#"(module (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))"#,
+    )
+    .unwrap();
+    match faulty.instantiate(&probe) {
+        Err(InstantiateFailure::Internal(why)) => assert!(why.contains("internal compiler error"), "{why}"),
+        other => panic!("the planted fault did not fail compilation: {:?}", other.err()),
+    }
+    let report = run_case(&Case { wasm: probe, plan: vec![] }, &[&interp, faulty.as_ref()]);
+    assert!(
+        matches!(&report.verdict, Verdict::Crashed(why) if why.contains("cranelift-faulty")),
+        "{:?}",
+        report.verdict
+    );
+
+    let out = std::env::temp_dir().join(format!("crucible-faulty-translator-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let opts = options(vec![&interp, faulty.as_ref()], 20_000, Some(out.clone()));
+    let start = Instant::now();
+    let (stats, _) = fuzz(&opts);
+    println!("planted translator fault caught after {} cases in {:?}", stats.totals.cases, start.elapsed());
+    assert!(stats.totals.crashed > 0, "the failing translator went unnoticed: {stats:?}");
+    assert!(stats.failures.iter().any(|f| f.contains("internal compiler error")), "{:?}", stats.failures);
+    assert!(!stats.not_comparable_reasons.contains_key("unsupported"), "{:?}", stats.not_comparable_reasons);
+    assert!(!stats.artifacts.is_empty());
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -36,6 +36,16 @@ impl CrucibleExecutor {
         CrucibleExecutor { name: name.to_string(), engine, fuel: None }
     }
 
+    /// For testing the harness: `tier` with a planted translator fault
+    /// (`Config::plant_translation_fault`), so that compiling any function
+    /// using `i32.add` fails with an internal compiler error (executor
+    /// `<tier>-faulty`, never among the default executors).
+    pub fn with_planted_translation_fault(tier: Tier) -> CrucibleExecutor {
+        let mut config = Config::new();
+        config.tier(tier).coverage(true).plant_translation_fault(true);
+        CrucibleExecutor::with_config(&format!("{}-faulty", tier.name()), &config)
+    }
+
     /// The same tier with `fuel` per instance: code that would run longer
     /// ends with [`Outcome::Exhausted`] (for running modules that may not
     /// terminate, like candidates of a minimization).
@@ -124,36 +134,48 @@ impl Executor for CrucibleExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        let module =
-            Module::from_binary(&self.engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        let module = Module::from_binary(&self.engine, wasm).map_err(instantiate_failure)?;
         let mut store = Store::new(&self.engine, ());
         if let Some(fuel) = self.fuel {
-            store.set_fuel(fuel).expect("fuel is enabled with a budget");
+            store.set_fuel(fuel).map_err(instantiate_failure)?;
         }
         match Linker::new(&self.engine).instantiate(&mut store, &module) {
             Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance, module })),
-            Err(Error::Trap(t)) => match outcome_of_trap(t.code()) {
-                Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
-                _ => Err(InstantiateFailure::Exhausted(t.to_string())),
-            },
-            Err(Error::Limit(why)) => Err(InstantiateFailure::Exhausted(why)),
-            Err(other) => Err(InstantiateFailure::Rejected(other.to_string())),
+            Err(e) => Err(instantiate_failure(e)),
         }
+    }
+}
+
+/// What an engine error at compilation or instantiation means to the
+/// oracle, by its kind (never by its text).
+pub(crate) fn instantiate_failure(e: Error) -> InstantiateFailure {
+    match e {
+        Error::Trap(t) => match outcome_of_trap(t.code()) {
+            Outcome::Trapped(code) => InstantiateFailure::Trapped(code),
+            _ => InstantiateFailure::Exhausted(t.to_string()),
+        },
+        Error::Limit(why) => InstantiateFailure::Exhausted(why),
+        Error::Unsupported(why) => InstantiateFailure::Unsupported(why),
+        e @ (Error::Validation { .. } | Error::Text(_) | Error::Link(_)) => InstantiateFailure::Invalid(e.to_string()),
+        e @ (Error::Internal(_) | Error::Usage(_)) => InstantiateFailure::Internal(e.to_string()),
     }
 }
 
 impl Running for CrucibleRunning {
     fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
         let Some(func) = self.instance.get_func(&self.store, export) else {
-            return Outcome::Trapped(TrapCode::HostError);
+            return Outcome::Internal(format!("no exported function `{export}`"));
         };
-        let Ok(ty) = func.ty(&self.store) else { return Outcome::Trapped(TrapCode::HostError) };
+        let ty = match func.ty(&self.store) {
+            Ok(ty) => ty,
+            Err(e) => return Outcome::Internal(e.to_string()),
+        };
         let args: Vec<Val> = args.iter().map(|a| val_of(&mut self.store, a)).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         match func.call(&mut self.store, &args, &mut results) {
             Ok(()) => Outcome::Returned(results.iter().map(|v| value_of(&self.store, v)).collect()),
             Err(Error::Trap(t)) => outcome_of_trap(t.code()),
-            Err(_) => Outcome::Trapped(TrapCode::HostError),
+            Err(e) => Outcome::Internal(e.to_string()),
         }
     }
 

@@ -42,10 +42,33 @@ impl State {
 pub enum InstantiateFailure {
     /// The start function or a segment trapped.
     Trapped(#[serde(with = "crate::outcome::trap_name")] TrapCode),
-    /// A resource ran out (memory, stack): not comparable.
+    /// A resource ran out (memory, stack, an implementation limit): not
+    /// comparable.
     Exhausted(String),
-    /// The executor refused the module (unsupported or invalid).
-    Rejected(String),
+    /// The module needs something this executor does not implement: the
+    /// case says nothing about it, so it is not comparable.
+    Unsupported(String),
+    /// The executor judged the module invalid or unlinkable.
+    Invalid(String),
+    /// The executor failed on a module it should run (an internal compiler
+    /// error, a harness error): always a finding.
+    Internal(String),
+}
+
+impl InstantiateFailure {
+    /// Whether two executors failed the same way; the messages are each
+    /// engine's own wording and do not count.
+    pub fn same_kind(&self, other: &InstantiateFailure) -> bool {
+        use InstantiateFailure as F;
+        match (self, other) {
+            (F::Trapped(a), F::Trapped(b)) => a == b,
+            (F::Exhausted(_), F::Exhausted(_))
+            | (F::Unsupported(_), F::Unsupported(_))
+            | (F::Invalid(_), F::Invalid(_))
+            | (F::Internal(_), F::Internal(_)) => true,
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for InstantiateFailure {
@@ -53,7 +76,9 @@ impl fmt::Display for InstantiateFailure {
         match self {
             InstantiateFailure::Trapped(code) => write!(f, "start trapped: {}", code.message()),
             InstantiateFailure::Exhausted(why) => write!(f, "exhausted: {why}"),
-            InstantiateFailure::Rejected(why) => write!(f, "rejected: {why}"),
+            InstantiateFailure::Unsupported(why) => write!(f, "unsupported: {why}"),
+            InstantiateFailure::Invalid(why) => write!(f, "invalid: {why}"),
+            InstantiateFailure::Internal(why) => write!(f, "internal error: {why}"),
         }
     }
 }
@@ -100,12 +125,13 @@ pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
         "interp" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Interp))),
         "wasmi" => Ok(Box::new(WasmiExecutor::new())),
         "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
+        "cranelift-faulty" => Ok(Box::new(CrucibleExecutor::with_planted_translation_fault(engine::Tier::Cranelift))),
         "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
         "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Cranelift, None))),
         "baseline" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Baseline))),
         "baseline-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Baseline, None))),
         other => Err(format!(
-            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline, baseline-explicit, wasmi; for testing the harness: buggy-interp)"
+            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline, baseline-explicit, wasmi; for testing the harness: buggy-interp, cranelift-faulty)"
         )),
     }
 }

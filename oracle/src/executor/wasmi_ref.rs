@@ -70,7 +70,7 @@ fn trap_code(code: wasmi::TrapCode) -> Outcome {
 fn outcome_of_error(e: &wasmi::Error) -> Outcome {
     match e.as_trap_code() {
         Some(code) => trap_code(code),
-        None => Outcome::Trapped(TrapCode::HostError),
+        None => Outcome::Internal(e.to_string()),
     }
 }
 
@@ -126,10 +126,12 @@ impl Executor for WasmiExecutor {
         // A wasmi engine keeps the code of every module it ever compiled, so
         // one engine shared by a long campaign grows without bound.
         let engine = Engine::new(&self.config);
-        let module = Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+        // Generated modules are valid under the proposals wasmi is given
+        // (`narrow`), so a refusal here is wasmi's judgement to compare.
+        let module = Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Invalid(e.to_string()))?;
         let mut store = Store::new(&engine, ());
         if let Some(fuel) = self.fuel {
-            store.set_fuel(fuel).map_err(|e| InstantiateFailure::Rejected(e.to_string()))?;
+            store.set_fuel(fuel).map_err(|e| InstantiateFailure::Internal(e.to_string()))?;
         }
         match Linker::new(&engine).instantiate_and_start(&mut store, &module) {
             Ok(instance) => Ok(Box::new(WasmiRunning { store, instance })),
@@ -145,7 +147,7 @@ impl Executor for WasmiExecutor {
                 Err(InstantiateFailure::Trapped(TrapCode::TableOutOfBounds))
             }
             Err(e) => match outcome_of_error(&e) {
-                Outcome::Trapped(TrapCode::HostError) => Err(InstantiateFailure::Rejected(e.to_string())),
+                Outcome::Internal(_) => Err(InstantiateFailure::Invalid(e.to_string())),
                 Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
                 _ => Err(InstantiateFailure::Exhausted(e.to_string())),
             },
@@ -156,7 +158,7 @@ impl Executor for WasmiExecutor {
 impl Running for WasmiRunning {
     fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
         let Some(func) = self.instance.get_func(&self.store, export) else {
-            return Outcome::Trapped(TrapCode::HostError);
+            return Outcome::Internal(format!("no exported function `{export}`"));
         };
         let ty = func.ty(&self.store);
         let args: Vec<Val> = args.iter().map(val_of).collect();

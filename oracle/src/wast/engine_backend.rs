@@ -5,7 +5,7 @@ use engine::{
     Table, TableType, TypeLimits, Val, ValType,
 };
 
-use super::{InstantiateError, WastBackend};
+use super::{CompileError, InstantiateError, WastBackend};
 use crate::executor::crucible::{val_of, value_of};
 use crate::outcome::{Outcome, Value};
 
@@ -77,8 +77,12 @@ impl WastBackend for EngineBackend {
     type Module = Module;
     type Instance = Instance;
 
-    fn compile(&mut self, wasm: &[u8]) -> Result<Module, String> {
-        Module::from_binary(&self.engine, wasm).map_err(|e| e.to_string())
+    fn compile(&mut self, wasm: &[u8]) -> Result<Module, CompileError> {
+        Module::from_binary(&self.engine, wasm).map_err(|e| match e {
+            Error::Validation { .. } | Error::Text(_) => CompileError::Invalid(e.to_string()),
+            Error::Unsupported(_) => CompileError::Unsupported(e.to_string()),
+            _ => CompileError::Failed(e.to_string()),
+        })
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, InstantiateError> {

@@ -29,13 +29,33 @@ pub enum InstantiateError {
     Other(String),
 }
 
+/// Why a backend refused to compile a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompileError {
+    /// The module is invalid or malformed under the enabled proposals.
+    Invalid(String),
+    /// The module needs something the backend does not implement.
+    Unsupported(String),
+    /// Anything else (an internal compiler error, a resource limit): the
+    /// backend should have compiled it.
+    Failed(String),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Invalid(m) | CompileError::Unsupported(m) | CompileError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
 /// An engine the runner can drive.
 pub trait WastBackend {
     type Module;
     type Instance: Copy;
 
-    /// Validates and compiles; `Err` carries the validation message.
-    fn compile(&mut self, wasm: &[u8]) -> Result<Self::Module, String>;
+    /// Validates and compiles.
+    fn compile(&mut self, wasm: &[u8]) -> Result<Self::Module, CompileError>;
     fn instantiate(&mut self, module: &Self::Module) -> Result<Self::Instance, InstantiateError>;
     /// Makes the instance's exports importable under `name`.
     fn register(&mut self, name: &str, instance: Self::Instance);
@@ -50,15 +70,39 @@ pub trait WastBackend {
     }
 }
 
-/// Errors with this prefix mean "skip", not "fail": the directive depends on
-/// a module that needs a proposal the backend does not implement.
-const SKIP: &str = "skip: ";
+/// Why a directive could not pass.
+#[derive(Debug)]
+enum Problem {
+    /// It depends on something the backend does not implement (a module
+    /// needing a missing proposal, a v128 result): skipped, with why.
+    Skip(String),
+    /// It failed, with why.
+    Fail(String),
+}
 
-fn fail_or_skip(e: String) -> Status {
-    match e.strip_prefix(SKIP) {
-        Some(reason) => Status::Skipped(reason.to_string()),
-        None => Status::Failed(e),
+impl From<String> for Problem {
+    fn from(why: String) -> Problem {
+        Problem::Fail(why)
     }
+}
+
+impl From<&str> for Problem {
+    fn from(why: &str) -> Problem {
+        Problem::Fail(why.to_string())
+    }
+}
+
+impl From<Problem> for Status {
+    fn from(problem: Problem) -> Status {
+        match problem {
+            Problem::Skip(why) => Status::Skipped(why),
+            Problem::Fail(why) => Status::Failed(why),
+        }
+    }
+}
+
+fn status_of(result: Result<(), Problem>) -> Status {
+    result.map_or_else(Status::from, |()| Status::Passed)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,7 +195,7 @@ fn nan_matches(pattern: &NanPattern<u64>, bits: u64, width: u32) -> bool {
     }
 }
 
-fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, String> {
+fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, Problem> {
     Ok(match (expected, actual) {
         (WastRetCore::I32(e), Value::I32(a)) => e == a,
         (WastRetCore::I64(e), Value::I64(a)) => e == a,
@@ -184,22 +228,31 @@ fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, Strin
             }
             false
         }
-        (WastRetCore::V128(_), _) => return Err("v128 results are not supported".into()),
+        (WastRetCore::V128(_), _) => return Err(Problem::Skip("v128 results are not supported".into())),
         _ => false,
     })
 }
 
-fn results_match(expected: &[WastRet<'_>], actual: &[Value]) -> Result<(), String> {
+fn results_match(expected: &[WastRet<'_>], actual: &[Value]) -> Result<(), Problem> {
     if expected.len() != actual.len() {
-        return Err(format!("expected {} results, got {}", expected.len(), actual.len()));
+        return Err(format!("expected {} results, got {}", expected.len(), actual.len()).into());
     }
     for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
         let WastRet::Core(e) = e else { return Err("component-model result".into()) };
         if !ret_matches(e, a)? {
-            return Err(format!("result {i}: expected {e:?}, got {a}"));
+            return Err(format!("result {i}: expected {e:?}, got {a}").into());
         }
     }
     Ok(())
+}
+
+/// A module the script expects refused: only a refusal as invalid passes.
+fn refusal_status(e: CompileError, expected: &str) -> Status {
+    match e {
+        CompileError::Invalid(_) => Status::Passed,
+        CompileError::Unsupported(why) => Status::Skipped(why),
+        CompileError::Failed(why) => Status::Failed(format!("expected `{expected}`, but compilation failed: {why}")),
+    }
 }
 
 fn is_component(quote: &QuoteWat<'_>) -> bool {
@@ -217,26 +270,26 @@ struct Runner<'b, B: WastBackend> {
 }
 
 impl<B: WastBackend> Runner<'_, B> {
-    fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<B::Instance, String> {
+    fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<B::Instance, Problem> {
         match id {
             Some(id) => self.named.get(id.name()).copied().ok_or_else(|| match self.named_skipped.get(id.name()) {
-                Some(reason) => format!("{SKIP}{reason}"),
-                None => format!("unknown module ${}", id.name()),
+                Some(reason) => Problem::Skip(reason.clone()),
+                None => Problem::Fail(format!("unknown module ${}", id.name())),
             }),
             None => self.current.ok_or_else(|| match &self.current_skipped {
-                Some(reason) => format!("{SKIP}{reason}"),
-                None => "no module instantiated yet".to_string(),
+                Some(reason) => Problem::Skip(reason.clone()),
+                None => Problem::Fail("no module instantiated yet".to_string()),
             }),
         }
     }
 
-    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Outcome, String> {
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Outcome, Problem> {
         let instance = self.instance(invoke.module)?;
         let args = invoke.args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
-        self.backend.invoke(instance, invoke.name, &args)
+        Ok(self.backend.invoke(instance, invoke.name, &args)?)
     }
 
-    fn execute(&mut self, exec: &mut WastExecute<'_>) -> Result<Outcome, String> {
+    fn execute(&mut self, exec: &mut WastExecute<'_>) -> Result<Outcome, Problem> {
         match exec {
             WastExecute::Invoke(invoke) => self.invoke(invoke),
             WastExecute::Get { module, global, .. } => {
@@ -249,7 +302,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 match self.backend.instantiate(&module) {
                     Ok(_) => Ok(Outcome::Returned(Vec::new())),
                     Err(InstantiateError::Trap(code)) => Ok(Outcome::Trapped(code)),
-                    Err(e) => Err(format!("instantiation failed: {e:?}")),
+                    Err(e) => Err(format!("instantiation failed: {e:?}").into()),
                 }
             }
         }
@@ -267,10 +320,15 @@ impl<B: WastBackend> Runner<'_, B> {
         let module = match self.backend.compile(&bytes) {
             Ok(m) => m,
             Err(e) => {
-                let Some(proposal) = self.backend.unsupported_proposal(&bytes) else {
-                    return Status::Failed(format!("module failed to compile: {e}"));
+                // Invalid under the enabled proposals may mean valid under
+                // one the backend lacks; a refusal as unsupported says so.
+                let reason = match (&e, self.backend.unsupported_proposal(&bytes)) {
+                    (CompileError::Invalid(_) | CompileError::Unsupported(_), Some(proposal)) => {
+                        format!("needs the {proposal} proposal")
+                    }
+                    (CompileError::Unsupported(why), None) => why.clone(),
+                    _ => return Status::Failed(format!("module failed to compile: {e}")),
                 };
-                let reason = format!("needs the {proposal} proposal");
                 if instantiate {
                     self.current = None;
                     self.current_skipped = Some(reason.clone());
@@ -317,9 +375,9 @@ impl<B: WastBackend> Runner<'_, B> {
                     if let Some(id) = instance {
                         self.named.insert(id.name().to_string(), inst);
                     }
-                    Ok::<_, String>(())
+                    Ok::<_, Problem>(())
                 })();
-                ("module_instance", status.map_or_else(fail_or_skip, |()| Status::Passed))
+                ("module_instance", status_of(status))
             }
             D::Register { name, module, .. } => {
                 let status = match self.instance(module) {
@@ -327,7 +385,7 @@ impl<B: WastBackend> Runner<'_, B> {
                         self.backend.register(name, instance);
                         Status::Passed
                     }
-                    Err(e) => fail_or_skip(e),
+                    Err(e) => e.into(),
                 };
                 ("register", status)
             }
@@ -335,7 +393,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.invoke(&invoke) {
                     Ok(Outcome::Returned(_)) => Status::Passed,
                     Ok(other) => Status::Failed(format!("invoke {}: {other}", invoke.name)),
-                    Err(e) => fail_or_skip(e),
+                    Err(e) => e.into(),
                 };
                 ("invoke", status)
             }
@@ -343,11 +401,10 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.execute(&mut exec) {
                     Ok(Outcome::Returned(values)) => match results_match(&results, &values) {
                         Ok(()) => Status::Passed,
-                        Err(e) if e.contains("not supported") => Status::Skipped(e),
-                        Err(e) => Status::Failed(e),
+                        Err(e) => e.into(),
                     },
                     Ok(other) => Status::Failed(format!("expected a return, got {other}")),
-                    Err(e) => fail_or_skip(e),
+                    Err(e) => e.into(),
                 };
                 ("assert_return", status)
             }
@@ -355,7 +412,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.execute(&mut exec) {
                     Ok(Outcome::Trapped(code)) if trap_matches(code, message) => Status::Passed,
                     Ok(other) => Status::Failed(format!("expected trap `{message}`, got {other}")),
-                    Err(e) => fail_or_skip(e),
+                    Err(e) => e.into(),
                 };
                 ("assert_trap", status)
             }
@@ -363,7 +420,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 let status = match self.invoke(&call) {
                     Ok(Outcome::Trapped(TrapCode::StackOverflow)) | Ok(Outcome::Exhausted(_)) => Status::Passed,
                     Ok(other) => Status::Failed(format!("expected exhaustion `{message}`, got {other}")),
-                    Err(e) => fail_or_skip(e),
+                    Err(e) => e.into(),
                 };
                 ("assert_exhaustion", status)
             }
@@ -375,7 +432,7 @@ impl<B: WastBackend> Runner<'_, B> {
                     Err(e) => Status::Failed(format!("cannot encode module: {e}")),
                     Ok(bytes) => match self.backend.compile(&bytes) {
                         Ok(_) => Status::Failed(format!("invalid module (`{message}`) was accepted")),
-                        Err(_) => Status::Passed,
+                        Err(e) => refusal_status(e, message),
                     },
                 };
                 ("assert_invalid", status)
@@ -389,7 +446,7 @@ impl<B: WastBackend> Runner<'_, B> {
                     Err(_) => Status::Passed,
                     Ok(bytes) => match self.backend.compile(&bytes) {
                         Ok(_) => Status::Failed(format!("malformed module (`{message}`) was accepted")),
-                        Err(_) => Status::Passed,
+                        Err(e) => refusal_status(e, message),
                     },
                 };
                 ("assert_malformed", status)

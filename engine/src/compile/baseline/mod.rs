@@ -124,7 +124,7 @@ impl ModuleCompiler {
 
     pub(crate) fn finish(self, _info: &ModuleInfo) -> Result<CompiledModule> {
         let mut code =
-            self.ops.finalize().map_err(|e| Error::Unsupported(format!("baseline assembly failed: {e:?}")))?;
+            self.ops.finalize().map_err(|e| Error::Internal(format!("baseline assembly failed: {e:?}")))?;
         for patch in self.patches {
             match patch {
                 translate::Patch::Imm32(at, value) => code[at..at + 4].copy_from_slice(&value.to_le_bytes()),
@@ -148,7 +148,7 @@ fn nop(length: usize) -> Result<&'static [u8]> {
         7 => &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
         8 => &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
         9 => &[0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-        _ => return Err(Error::Unsupported(format!("no {length}-byte nop"))),
+        _ => return Err(Error::Internal(format!("no {length}-byte nop"))),
     })
 }
 

@@ -144,7 +144,7 @@ pub(super) fn translate(
         validator.define_locals(offset, count, local).map_err(Error::from_wasmparser)?;
         let local = crate::module::val_type_of(local)?;
         if local_types.len() + count as usize > 1 << 20 {
-            return Err(Error::Unsupported("the baseline tier compiles at most 2^20 locals".into()));
+            return Err(Error::Limit("the baseline tier compiles at most 2^20 locals".into()));
         }
         local_types.extend(std::iter::repeat_n(local, count as usize));
     }
@@ -220,7 +220,7 @@ pub(super) fn translate(
     let slots = i64::from(t.locals) + i64::from(t.max_depth) + i64::from(t.max_stash);
     // rsp is 0 mod 16 after pushing rbp; calls need it so.
     let frame = (i64::from(SAVE_AREA) + slots * 8 + 15) & !15;
-    let frame = i32::try_from(frame).map_err(|_| Error::Unsupported("a function frame over 2 GiB".into()))?;
+    let frame = i32::try_from(frame).map_err(|_| Error::Limit("a function frame over 2 GiB".into()))?;
     patches.push(Patch::Imm32(frame_size_at, frame));
     Ok(())
 }

@@ -7,10 +7,10 @@ use cranelift_codegen::settings::{self, Configurable};
 use crate::config::OptLevel;
 use crate::error::{Error, Result};
 
-fn shared_flags(opt: OptLevel) -> Result<settings::Flags> {
+fn shared_flags(opt: OptLevel, verify: bool) -> Result<settings::Flags> {
     let mut b = settings::builder();
     let set = |b: &mut settings::Builder, name: &str, value: &str| {
-        b.set(name, value).map_err(|e| Error::Unsupported(format!("cranelift flag {name}={value}: {e}")))
+        b.set(name, value).map_err(|e| Error::Internal(format!("cranelift flag {name}={value}: {e}")))
     };
     set(&mut b, "opt_level", opt.cranelift_name())?;
     // Code is placed by us at an address chosen at run time; calls go
@@ -22,20 +22,21 @@ fn shared_flags(opt: OptLevel) -> Result<settings::Flags> {
     // Traps are found by the signal handler walking frame pointers.
     set(&mut b, "preserve_frame_pointers", "true")?;
     // The IR is checked in debug builds (tests), not in release builds.
-    set(&mut b, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    set(&mut b, "enable_verifier", if verify { "true" } else { "false" })?;
     Ok(settings::Flags::new(b))
 }
 
-/// The host ISA with the host's CPU features detected.
-pub(crate) fn host_isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
+/// The host ISA with the host's CPU features detected; `verify` checks the
+/// IR of every function before compiling it.
+pub(crate) fn host_isa(opt: OptLevel, verify: bool) -> Result<OwnedTargetIsa> {
     let builder = cranelift_native::builder().map_err(|e| Error::Unsupported(format!("cranelift: {e}")))?;
-    builder.finish(shared_flags(opt)?).map_err(|e| Error::Unsupported(format!("cranelift: {e}")))
+    builder.finish(shared_flags(opt, verify)?).map_err(|e| Error::Unsupported(format!("cranelift: {e}")))
 }
 
 /// Every Cranelift flag in effect for the host at `opt`: shared flags and
 /// the ISA's own (CPU features), as (name, value).
 pub fn settings_in_effect(opt: OptLevel) -> Result<Vec<(String, String)>> {
-    let isa = host_isa(opt)?;
+    let isa = host_isa(opt, cfg!(debug_assertions))?;
     let mut out: Vec<(String, String)> = Vec::new();
     out.push(("target".into(), isa.triple().to_string()));
     for v in isa.flags().iter() {

@@ -32,6 +32,7 @@ mod vm;
 
 use std::collections::HashMap;
 
+use cranelift_codegen::CodegenError;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -69,8 +70,15 @@ pub(crate) struct CompiledModule {
     trampolines: HashMap<FuncType, usize>,
 }
 
-fn codegen_error(e: impl std::fmt::Debug) -> Error {
-    Error::Unsupported(format!("cranelift could not compile the function: {e:?}"))
+/// Cranelift's own limits are resource limits; any other refusal means our
+/// translation produced something it should not have.
+fn codegen_error(e: CodegenError) -> Error {
+    match e {
+        CodegenError::ImplLimitExceeded | CodegenError::CodeTooLarge => {
+            Error::Limit(format!("cranelift could not compile the function: {e}"))
+        }
+        other => Error::Internal(format!("cranelift could not compile the function: {other:?}")),
+    }
 }
 
 impl CompiledModule {
@@ -103,13 +111,11 @@ impl CompiledModule {
 
 impl ModuleCompiler {
     pub(crate) fn new(config: &Config) -> Result<ModuleCompiler> {
-        let isa = isa::host_isa(config.opt_level)?;
-        let translator = translate::Translator::new(
-            isa.default_call_conv(),
-            isa.frontend_config(),
-            config.consume_fuel,
-            config.bounds_checks == crate::config::BoundsChecks::GuardPages,
-        );
+        // A planted fault's mistyped IR is refused by the verifier, as a
+        // real translator bug's is in every debug build.
+        let verify = cfg!(debug_assertions) || config.planted_translation_fault;
+        let isa = isa::host_isa(config.opt_level, verify)?;
+        let translator = translate::Translator::new(isa.default_call_conv(), isa.frontend_config(), config);
         Ok(ModuleCompiler {
             isa,
             translator,

@@ -105,6 +105,9 @@ pub(crate) struct Translator {
     fuel: bool,
     /// Whether memories' guard regions stand in for bounds checks.
     guard_pages: bool,
+    /// Test-only: translate `i32.add` into mistyped IR (see
+    /// [`crate::Config::plant_translation_fault`]).
+    planted_fault: bool,
 }
 
 struct FuncState<'a> {
@@ -126,6 +129,7 @@ struct FuncState<'a> {
     memory_bounds: Vec<Option<(Variable, Variable)>>,
     /// Whether memories' guard regions stand in for bounds checks.
     guard_pages: bool,
+    planted_fault: bool,
     /// Accesses already bounds-checked in the current straight-line code:
     /// (memory, address value, end of the access past the address). A later
     /// access through the same address value that ends no further needs no
@@ -137,13 +141,15 @@ struct FuncState<'a> {
 }
 
 impl Translator {
-    pub(crate) fn new(
-        call_conv: CallConv,
-        frontend: TargetFrontendConfig,
-        fuel: bool,
-        guard_pages: bool,
-    ) -> Translator {
-        Translator { builder_context: FunctionBuilderContext::new(), call_conv, frontend, fuel, guard_pages }
+    pub(crate) fn new(call_conv: CallConv, frontend: TargetFrontendConfig, config: &crate::Config) -> Translator {
+        Translator {
+            builder_context: FunctionBuilderContext::new(),
+            call_conv,
+            frontend,
+            fuel: config.consume_fuel,
+            guard_pages: config.bounds_checks == crate::config::BoundsChecks::GuardPages,
+            planted_fault: config.planted_translation_fault,
+        }
     }
 
     /// Translates `body` (defined function `func_index`) into `func`.
@@ -218,6 +224,7 @@ impl Translator {
                 .collect(),
             checked: Vec::new(),
             guard_pages: self.guard_pages,
+            planted_fault: self.planted_fault,
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
@@ -669,6 +676,10 @@ impl FuncState<'_> {
             O::I32Clz | O::I64Clz => self.unary(b, |b, x| b.ins().clz(x)),
             O::I32Ctz | O::I64Ctz => self.unary(b, |b, x| b.ins().ctz(x)),
             O::I32Popcnt | O::I64Popcnt => self.unary(b, |b, x| b.ins().popcnt(x)),
+            O::I32Add if self.planted_fault => self.binary(b, |b, x, y| {
+                let wide = b.ins().uextend(types::I64, y);
+                b.ins().iadd(x, wide)
+            }),
             O::I32Add | O::I64Add => self.binary(b, |b, x, y| b.ins().iadd(x, y)),
             O::I32Sub | O::I64Sub => self.binary(b, |b, x, y| b.ins().isub(x, y)),
             O::I32Mul | O::I64Mul => self.binary(b, |b, x, y| b.ins().imul(x, y)),
