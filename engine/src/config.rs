@@ -26,12 +26,6 @@ impl Tier {
             Tier::Cranelift => "cranelift",
         }
     }
-
-    /// Whether this tier is implemented: `Engine::new` accepts it and the
-    /// harnesses (fuzz targets, default executor lists) use it.
-    pub fn is_available(self) -> bool {
-        matches!(self, Tier::Interp | Tier::Cranelift | Tier::Baseline)
-    }
 }
 
 impl fmt::Display for Tier {

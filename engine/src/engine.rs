@@ -12,12 +12,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Fails when the configuration asks for a tier this build cannot run, or
-    /// enables a proposal the tier does not execute.
+    /// Fails when the configuration enables a proposal the tier does not
+    /// execute.
     pub fn new(config: &Config) -> Result<Engine> {
-        if !config.tier.is_available() {
-            return Err(Error::Unsupported(format!("the {} tier is not implemented yet", config.tier)));
-        }
         if let Some(p) = config.proposals.iter().find(|p| !p.supported_by(config.tier)) {
             return Err(Error::Unsupported(format!("the {} tier does not support the {p} proposal", config.tier)));
         }

@@ -82,6 +82,33 @@ unsafe impl Send for VMFuncRefs {}
 // SAFETY: as for `VMFuncRef`.
 unsafe impl Sync for VMFuncRefs {}
 
+/// Byte offsets of the definitions' fields, as compiled code addresses
+/// them (from the `repr(C)` layouts; no tier writes one as a literal).
+impl VMMemoryDefinition {
+    pub const BASE: i32 = std::mem::offset_of!(VMMemoryDefinition, base) as i32;
+    pub const LENGTH: i32 = std::mem::offset_of!(VMMemoryDefinition, length) as i32;
+}
+
+impl VMGlobalDefinition {
+    /// Where a scalar value lives.
+    pub const VALUE: i32 = std::mem::offset_of!(VMGlobalDefinition, low) as i32;
+}
+
+impl VMTableDefinition {
+    pub const BASE: i32 = std::mem::offset_of!(VMTableDefinition, base) as i32;
+    pub const LENGTH: i32 = std::mem::offset_of!(VMTableDefinition, current_elements) as i32;
+}
+
+impl VMFuncRef {
+    pub const CODE: i32 = std::mem::offset_of!(VMFuncRef, code) as i32;
+    pub const VMCTX: i32 = std::mem::offset_of!(VMFuncRef, vmctx) as i32;
+    pub const TYPE_ID: i32 = std::mem::offset_of!(VMFuncRef, type_id) as i32;
+}
+
+impl VMFuncRefs {
+    pub const BASE: i32 = std::mem::offset_of!(VMFuncRefs, base) as i32;
+}
+
 /// An owned, heap-allocated definition that generated code and the runtime
 /// both reach through one raw pointer. Unlike a `Box`, holding it asserts no
 /// exclusive access, so pointers handed to the vmctx stay valid while the

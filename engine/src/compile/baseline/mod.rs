@@ -31,12 +31,11 @@
 
 mod translate;
 
-use cranelift_codegen::ir::TrapCode as ClifTrap;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
-use crate::compile::native::{self, LoadedCode};
+use crate::compile::native::{self, LoadedCode, TrapSite};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
@@ -51,7 +50,7 @@ pub(crate) struct ModuleCompiler {
     function_labels: Vec<DynamicLabel>,
     offsets: Vec<usize>,
     ranges: Vec<(u32, u32)>,
-    traps: Vec<(u32, ClifTrap)>,
+    traps: Vec<(u32, TrapSite)>,
     patches: Vec<translate::Patch>,
     guard_pages: bool,
     fuel: bool,
@@ -123,8 +122,7 @@ impl ModuleCompiler {
     }
 
     pub(crate) fn finish(self, _info: &ModuleInfo) -> Result<CompiledModule> {
-        let mut code =
-            self.ops.finalize().map_err(|e| Error::Internal(format!("baseline assembly failed: {e:?}")))?;
+        let mut code = self.ops.finalize().map_err(|e| Error::Internal(format!("baseline assembly failed: {e:?}")))?;
         for patch in self.patches {
             match patch {
                 translate::Patch::Imm32(at, value) => code[at..at + 4].copy_from_slice(&value.to_le_bytes()),

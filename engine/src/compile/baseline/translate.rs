@@ -23,16 +23,16 @@
 // submodules).
 #![allow(clippy::useless_conversion)]
 
-use cranelift_codegen::ir::TrapCode as ClifTrap;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
-use crate::compile::native::{self, builtins};
+use crate::compile::native::TrapSite;
+use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
 use crate::module::types::ValType;
-use crate::runtime::vmctx::VMOffsets;
+use crate::runtime::vmctx::{VMMemoryDefinition, VMOffsets};
 
 type Asm = VecAssembler<X64Relocation>;
 
@@ -82,7 +82,7 @@ struct Translator<'a> {
     ops: &'a mut Asm,
     /// Where each function defined in the module starts.
     function_labels: &'a [DynamicLabel],
-    traps: &'a mut Vec<(u32, ClifTrap)>,
+    traps: &'a mut Vec<(u32, TrapSite)>,
     info: &'a ModuleInfo,
     offsets: VMOffsets,
     locals: u32,
@@ -126,7 +126,7 @@ fn unsupported(op: &Operator<'_>) -> Error {
 pub(super) fn translate(
     ops: &mut Asm,
     function_labels: &[DynamicLabel],
-    traps: &mut Vec<(u32, ClifTrap)>,
+    traps: &mut Vec<(u32, TrapSite)>,
     patches: &mut Vec<Patch>,
     info: &ModuleInfo,
     func_index: u32,
@@ -274,12 +274,12 @@ impl Translator<'_> {
     }
 
     /// Records a trap site at the next instruction.
-    fn site(&mut self, code: ClifTrap) {
-        self.traps.push((self.ops.offset().0 as u32, code));
+    fn site(&mut self, site: TrapSite) {
+        self.traps.push((self.ops.offset().0 as u32, site));
     }
 
     fn trap(&mut self, code: TrapCode) {
-        self.site(native::site_code(code));
+        self.site(TrapSite::Raise(code));
         dynasm!(self.ops ; .arch x64 ; ud2);
     }
 
@@ -351,8 +351,8 @@ impl Translator<'_> {
     /// Memory 0's base into r14 (from the vmctx in r15).
     fn load_memory_base(&mut self) {
         if !self.info.memories.is_empty() {
-            let memory = self.offsets.memory(0) as i32;
-            dynasm!(self.ops ; .arch x64 ; mov r14, [r15 + memory] ; mov r14, [r14]);
+            let (memory, base) = (self.offsets.memory(0) as i32, VMMemoryDefinition::BASE);
+            dynasm!(self.ops ; .arch x64 ; mov r14, [r15 + memory] ; mov r14, [r14 + base]);
         }
     }
 
@@ -597,10 +597,11 @@ impl Translator<'_> {
             }
             Operator::MemorySize { mem } => {
                 let (memory, to) = (self.offsets.memory(mem) as i32, self.push());
+                let length = VMMemoryDefinition::LENGTH;
                 dynasm!(self.ops
                     ; .arch x64
                     ; mov rax, [r15 + memory]
-                    ; mov rax, [rax + 8]
+                    ; mov rax, [rax + length]
                     ; shr rax, 16
                     ; mov [rsp + to], eax
                 );
@@ -675,18 +676,16 @@ impl Translator<'_> {
     /// another instance's); a host function has no code and is called
     /// through the `call_store_function` builtin.
     fn call_indirect(&mut self, type_index: u32, table: u32) {
-        use crate::runtime::vmctx::VMFuncRef;
+        use crate::runtime::vmctx::{VMFuncRef, VMFuncRefs, VMTableDefinition};
         let ty = &self.info.types[type_index as usize];
         let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
         let first = self.depth - params;
         self.bump(first + params.max(results));
         let values = self.slot(first);
         let size = std::mem::size_of::<VMFuncRef>() as i32;
-        let (code, context, type_id) = (
-            std::mem::offset_of!(VMFuncRef, code) as i32,
-            std::mem::offset_of!(VMFuncRef, vmctx) as i32,
-            std::mem::offset_of!(VMFuncRef, type_id) as i32,
-        );
+        let (code, context, type_id) = (VMFuncRef::CODE, VMFuncRef::VMCTX, VMFuncRef::TYPE_ID);
+        let (elements, length) = (VMTableDefinition::BASE, VMTableDefinition::LENGTH);
+        let func_refs_base = VMFuncRefs::BASE;
         let table = self.offsets.table(table) as i32;
         let (func_refs, type_ids) = (self.offsets.func_refs() as i32, self.offsets.type_ids() as i32);
         let expected = 4 * type_index as i32;
@@ -703,14 +702,14 @@ impl Translator<'_> {
             ; .arch x64
             ; mov eax, r10d
             ; mov rcx, [r15 + table]
-            ; cmp rax, [rcx + 8]
+            ; cmp rax, [rcx + length]
             ; jb =>inside
         );
         self.trap(TrapCode::TableOutOfBounds);
         dynasm!(self.ops
             ; .arch x64
             ; =>inside
-            ; mov rcx, [rcx]
+            ; mov rcx, [rcx + elements]
             ; mov rax, [rcx + rax * 8]
             ; test rax, rax
             ; jnz =>present
@@ -722,7 +721,7 @@ impl Translator<'_> {
             ; =>present
             ; imul rax, rax, size
             ; mov rcx, [r15 + func_refs]
-            ; mov rcx, [rcx]
+            ; mov rcx, [rcx + func_refs_base]
             ; lea rax, [rcx + rax - size]
             ; mov edx, [rax + type_id]
             ; mov rcx, [r15 + type_ids]
@@ -731,7 +730,7 @@ impl Translator<'_> {
         );
         self.trap(TrapCode::IndirectCallTypeMismatch);
         let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
-        let call = builtins::call_store_function as *const () as i64;
+        let call = Builtin::CallStoreFunction.address() as i64;
         dynasm!(self.ops
             ; .arch x64
             ; =>matches
@@ -792,7 +791,7 @@ impl Translator<'_> {
     pub(super) fn trap_if_raised(&mut self) {
         let ok = self.ops.new_dynamic_label();
         dynasm!(self.ops ; .arch x64 ; test eax, eax ; jz =>ok);
-        self.site(native::RAISED_BY_BUILTIN);
+        self.site(TrapSite::RaisedByBuiltin);
         dynasm!(self.ops ; .arch x64 ; ud2 ; =>ok);
     }
 
@@ -807,8 +806,8 @@ impl Translator<'_> {
         let base = if memory == 0 {
             14
         } else {
-            let at = self.offsets.memory(memory) as i32;
-            dynasm!(self.ops ; .arch x64 ; mov r11, [r15 + at] ; mov r11, [r11]);
+            let (at, field) = (self.offsets.memory(memory) as i32, VMMemoryDefinition::BASE);
+            dynasm!(self.ops ; .arch x64 ; mov r11, [r15 + at] ; mov r11, [r11 + field]);
             11
         };
         let reach = memarg.offset + u64::from(size);
@@ -826,6 +825,7 @@ impl Translator<'_> {
         self.load_into(0, false, address);
         // address < 2^32 and offset < 2^32 (32-bit memories): no wrap.
         let (offset, definition) = (memarg.offset as i64, self.offsets.memory(memory) as i32);
+        let length = VMMemoryDefinition::LENGTH;
         let ok = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
@@ -833,7 +833,7 @@ impl Translator<'_> {
             ; add rax, rcx
             ; lea rcx, [rax + size as i32]
             ; mov rdx, [r15 + definition]
-            ; cmp rcx, [rdx + 8]
+            ; cmp rcx, [rdx + length]
             ; jbe =>ok
         );
         self.trap(TrapCode::MemoryOutOfBounds);

@@ -39,9 +39,9 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
-use crate::compile::native::{self, LoadedCode};
+use crate::compile::native::{self, LoadedCode, TrapSite};
 use crate::config::{Config, OptLevel, Proposal, Tier};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
 use crate::module::{ExportIndex, ModuleInfo};
 
@@ -58,8 +58,8 @@ pub(crate) struct ModuleCompiler {
     offsets: Vec<usize>,
     /// (start, end) of each defined function in `code`.
     ranges: Vec<(u32, u32)>,
-    /// (offset in `code`, code) of every trap site of the functions.
-    traps: Vec<(u32, ir::TrapCode)>,
+    /// (offset in `code`, what it raises) of every trap site of the functions.
+    traps: Vec<(u32, TrapSite)>,
 }
 
 /// A compiled module: its code, where each function starts, and a
@@ -68,6 +68,30 @@ pub(crate) struct ModuleCompiler {
 pub(crate) struct CompiledModule {
     pub(crate) code: LoadedCode,
     trampolines: HashMap<FuncType, usize>,
+}
+
+/// The Cranelift trap code of a trap instruction raising `code`: a "user"
+/// code carrying the engine's trap number.
+pub(crate) fn clif_trap(code: TrapCode) -> ir::TrapCode {
+    ir::TrapCode::unwrap_user(native::trap_number(code) as u8)
+}
+
+/// The trap code of the trap instruction after a builtin that failed.
+pub(crate) const RAISED_BY_BUILTIN: ir::TrapCode = ir::TrapCode::unwrap_user(250);
+
+/// What a trap site Cranelift recorded raises: its reserved codes (for the
+/// traps its own instructions and heap accesses raise) or ours.
+fn trap_site(code: ir::TrapCode) -> TrapSite {
+    let raise = TrapSite::Raise;
+    match code {
+        ir::TrapCode::HEAP_OUT_OF_BOUNDS => raise(TrapCode::MemoryOutOfBounds),
+        ir::TrapCode::STACK_OVERFLOW => raise(TrapCode::StackOverflow),
+        ir::TrapCode::INTEGER_OVERFLOW => raise(TrapCode::IntegerOverflow),
+        ir::TrapCode::INTEGER_DIVISION_BY_ZERO => raise(TrapCode::IntegerDivisionByZero),
+        ir::TrapCode::BAD_CONVERSION_TO_INTEGER => raise(TrapCode::BadConversionToInteger),
+        RAISED_BY_BUILTIN => TrapSite::RaisedByBuiltin,
+        user => raise(native::trap_from_number(u32::from(user.as_raw().get())).unwrap_or(TrapCode::HostError)),
+    }
 }
 
 /// Cranelift's own limits are resource limits; any other refusal means our
@@ -143,7 +167,7 @@ impl ModuleCompiler {
             ));
         }
         let offset = self.code.len().next_multiple_of(FUNCTION_ALIGN);
-        self.traps.extend(compiled.buffer.traps().iter().map(|t| (offset as u32 + t.offset, t.code)));
+        self.traps.extend(compiled.buffer.traps().iter().map(|t| (offset as u32 + t.offset, trap_site(t.code))));
         let bytes = compiled.code_buffer();
         self.code.resize(offset, 0);
         self.code.extend_from_slice(bytes);

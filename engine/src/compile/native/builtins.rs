@@ -22,6 +22,128 @@ use super::trap_number;
 use crate::error::TrapCode;
 use crate::runtime::store::{FuncKind, StoreInner};
 
+/// A builtin's parameter or result at the machine level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AbiType {
+    I32,
+    I64,
+    /// A pointer to 64-bit words the builtin reads or writes.
+    Ptr,
+}
+
+/// The Rust types builtins take and return, by their [`AbiType`].
+trait Abi {
+    const TYPE: AbiType;
+}
+
+impl Abi for u32 {
+    const TYPE: AbiType = AbiType::I32;
+}
+
+impl Abi for u64 {
+    const TYPE: AbiType = AbiType::I64;
+}
+
+impl Abi for *mut u64 {
+    const TYPE: AbiType = AbiType::Ptr;
+}
+
+/// Declares every builtin once: its name, the Rust function, the types of
+/// its parameters after (store, instance), and its result. A `fallible`
+/// builtin returns 0 or a trap number (also left in the store's trap slot),
+/// and the calling code traps on the latter. Each compiling tier derives
+/// its call sequence from [`Builtin::params`], [`Builtin::result`] and
+/// [`Builtin::fallible`]; the declared types are checked against the Rust
+/// function's at compile time.
+macro_rules! builtins {
+    ($( $(#[$doc:meta])* $(@$fallible:ident)? $variant:ident = $function:ident($($param:ty),*) $(-> $result:ty)?; )*) => {
+        /// A runtime function compiled code calls (see the module docs).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Builtin {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Builtin {
+            /// The most parameters (after store and instance) any builtin takes.
+            pub(crate) const MAX_PARAMS: usize = {
+                let counts = [$(builtins!(@count $($param)*)),*];
+                let mut max = 0;
+                let mut i = 0;
+                while i < counts.len() {
+                    if counts[i] > max {
+                        max = counts[i];
+                    }
+                    i += 1;
+                }
+                max
+            };
+
+            /// The address compiled code calls.
+            pub(crate) fn address(self) -> usize {
+                match self {
+                    $( Builtin::$variant => $function as *const () as usize, )*
+                }
+            }
+
+            /// Parameter types after (store, instance).
+            pub(crate) fn params(self) -> &'static [AbiType] {
+                match self {
+                    $( Builtin::$variant => &[$(<$param as Abi>::TYPE),*], )*
+                }
+            }
+
+            /// The result type, if any (a fallible builtin's is its I32 trap number).
+            pub(crate) fn result(self) -> Option<AbiType> {
+                match self {
+                    $( Builtin::$variant => {
+                        #[allow(unused_mut, unused_assignments)]
+                        let mut result = None;
+                        $( result = Some(<$result as Abi>::TYPE); )?
+                        result
+                    } )*
+                }
+            }
+
+            /// Whether it answers 0 or a trap number.
+            pub(crate) fn fallible(self) -> bool {
+                match self {
+                    $( Builtin::$variant => builtins!(@is_fallible $($fallible)?), )*
+                }
+            }
+        }
+
+        // The declarations match the functions.
+        $( const _: unsafe extern "C" fn(*mut StoreInner, u32 $(, $param)*) $(-> $result)? = $function; )*
+    };
+    (@count $($param:ty)*) => { 0 $(+ builtins!(@one $param))* };
+    (@one $param:ty) => { 1 };
+    (@is_fallible fallible) => { true };
+    (@is_fallible) => { false };
+}
+
+builtins! {
+    /// `memory.grow`: the old size in pages, or -1.
+    MemoryGrow = memory_grow(u32, u32) -> u32;
+    @fallible MemoryFill = memory_fill(u32, u32, u32, u32) -> u32;
+    @fallible MemoryCopy = memory_copy(u32, u32, u32, u32) -> u32;
+    @fallible MemoryInit = memory_init(u32, u32, u32, u32, u32) -> u32;
+    DataDrop = data_drop(u32);
+    @fallible TableGet = table_get(u32, u32, *mut u64) -> u32;
+    @fallible TableSet = table_set(u32, u32, u64) -> u32;
+    TableSize = table_size(u32) -> u32;
+    /// `table.grow`: the old size, or -1.
+    TableGrow = table_grow(u32, u64, u32) -> u32;
+    @fallible TableFill = table_fill(u32, u32, u64, u32) -> u32;
+    @fallible TableCopy = table_copy(u32, u32, u32, u32, u32) -> u32;
+    @fallible TableInit = table_init(u32, u32, u32, u32, u32) -> u32;
+    ElemDrop = elem_drop(u32);
+    RefFunc = ref_func(u32) -> u64;
+    /// Calls one of the instance's (imported) functions.
+    @fallible CallFunction = call_function(u32, *mut u64) -> u32;
+    /// Calls one of the store's functions (a host function reached by `call_indirect`).
+    @fallible CallStoreFunction = call_store_function(u32, *mut u64) -> u32;
+}
+
 /// Runs `body` with the store, turning a trap into its number and parking a
 /// panic in the store.
 ///

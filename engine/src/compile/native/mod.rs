@@ -3,20 +3,26 @@
 //! the signal handler, the host → wasm entry), the runtime functions
 //! compiled code calls (`builtins`), and how traps are numbered.
 //!
-//! Trap sites are identified by one byte, Cranelift's trap-code encoding:
-//! Cranelift's reserved codes (heap out of bounds, stack overflow, integer
-//! overflow, division by zero, bad conversion) and "user" codes `n` for the
-//! engine's trap number `n` (`trap_number`), plus `RAISED_BY_BUILTIN`: the
-//! site after a builtin that failed, whose trap number is in the store's
-//! trap slot.
+//! Every trap site of compiled code is a [`TrapSite`]: the engine's trap
+//! code it raises, or `RaisedByBuiltin` (the site after a builtin that
+//! failed, whose trap number is in the store's trap slot). Each tier maps
+//! its own encoding to these (the Cranelift tier from Cranelift's trap
+//! codes); nothing here depends on a compiler.
 
 pub(crate) mod builtins;
 pub(crate) mod code_memory;
 pub(crate) mod signals;
 
-use cranelift_codegen::ir::TrapCode as ClifTrap;
-
 use crate::error::{Error, Result, TrapCode};
+
+/// What the instruction at a trap site raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrapSite {
+    Raise(TrapCode),
+    /// The builtin just called failed: its trap number is in the store's
+    /// trap slot.
+    RaisedByBuiltin,
+}
 
 /// A compiled module's machine code: placed in executable memory and
 /// registered with the trap handler (function ranges, trap sites).
@@ -36,7 +42,7 @@ impl LoadedCode {
         code: &[u8],
         offsets: Vec<usize>,
         functions: Vec<(u32, u32)>,
-        mut traps: Vec<(u32, ClifTrap)>,
+        mut traps: Vec<(u32, TrapSite)>,
     ) -> Result<LoadedCode> {
         if code.len() > u32::MAX as usize {
             return Err(Error::Limit("a module's compiled code exceeds 4 GiB".into()));
@@ -72,26 +78,12 @@ pub(crate) fn trap_from_number(n: u32) -> Option<TrapCode> {
     n.checked_sub(1).and_then(|i| TrapCode::ALL.get(i as usize).copied())
 }
 
-/// The trap-site code of a site raising `code`.
-pub(crate) fn site_code(code: TrapCode) -> ClifTrap {
-    ClifTrap::unwrap_user(trap_number(code) as u8)
-}
-
-/// The trap site after a builtin that failed: the trap's number is in the
-/// store's trap slot.
-pub(crate) const RAISED_BY_BUILTIN: ClifTrap = ClifTrap::unwrap_user(250);
-
-/// The trap a fault at a site of code `code` means; `raised` is the trap
-/// slot's content (for `RAISED_BY_BUILTIN`).
-pub(crate) fn trap_code_of(code: ClifTrap, raised: u32) -> TrapCode {
-    match code {
-        ClifTrap::HEAP_OUT_OF_BOUNDS => TrapCode::MemoryOutOfBounds,
-        ClifTrap::STACK_OVERFLOW => TrapCode::StackOverflow,
-        ClifTrap::INTEGER_OVERFLOW => TrapCode::IntegerOverflow,
-        ClifTrap::INTEGER_DIVISION_BY_ZERO => TrapCode::IntegerDivisionByZero,
-        ClifTrap::BAD_CONVERSION_TO_INTEGER => TrapCode::BadConversionToInteger,
-        RAISED_BY_BUILTIN => trap_from_number(raised).unwrap_or(TrapCode::HostError),
-        user => trap_from_number(u32::from(user.as_raw().get())).unwrap_or(TrapCode::HostError),
+/// The trap a fault at `site` means; `raised` is the trap slot's content
+/// (for [`TrapSite::RaisedByBuiltin`]).
+pub(crate) fn trap_code_of(site: TrapSite, raised: u32) -> TrapCode {
+    match site {
+        TrapSite::Raise(code) => code,
+        TrapSite::RaisedByBuiltin => trap_from_number(raised).unwrap_or(TrapCode::HostError),
     }
 }
 
@@ -129,7 +121,7 @@ pub(crate) unsafe fn call(
             *v &= 0xffff_ffff;
         }
     }
-    outcome.map_err(|trapped| (trap_code_of(trapped.code, raised), trapped.pcs))
+    outcome.map_err(|trapped| (trap_code_of(trapped.site, raised), trapped.pcs))
 }
 
 /// Bytes of stack kept free below the limit for the host's own needs

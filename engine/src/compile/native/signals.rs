@@ -26,7 +26,8 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once, RwLock};
 
-use cranelift_codegen::ir::TrapCode as ClifTrap;
+use super::TrapSite;
+use crate::error::TrapCode;
 
 /// Callee-saved registers and where to return, as `enter` saves them.
 #[repr(C)]
@@ -52,7 +53,7 @@ struct Activation {
     buffer: JumpBuffer,
     previous: *mut Activation,
     /// The trap's code (raw Cranelift trap byte), set by the handler.
-    trap: u8,
+    trap: Option<TrapSite>,
     /// Program counters of the wasm frames, innermost first.
     pcs: [usize; MAX_FRAMES],
     frames: usize,
@@ -63,10 +64,10 @@ thread_local! {
     static ALTERNATE_STACK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A trap raised by compiled code: its Cranelift code and the program
-/// counters of the wasm frames it interrupted, innermost first.
+/// A trap raised by compiled code: its site and the program counters of
+/// the wasm frames it interrupted, innermost first.
 pub(crate) struct Trapped {
-    pub(crate) code: ClifTrap,
+    pub(crate) site: TrapSite,
     pub(crate) pcs: Vec<usize>,
 }
 
@@ -83,8 +84,13 @@ pub(crate) unsafe fn call(
 ) -> Result<(), Trapped> {
     install_handlers();
     ensure_alternate_stack();
-    let mut activation =
-        Activation { buffer: JumpBuffer::default(), previous: ACTIVE.get(), trap: 0, pcs: [0; MAX_FRAMES], frames: 0 };
+    let mut activation = Activation {
+        buffer: JumpBuffer::default(),
+        previous: ACTIVE.get(),
+        trap: None,
+        pcs: [0; MAX_FRAMES],
+        frames: 0,
+    };
     ACTIVE.set(&mut activation);
     // SAFETY: `enter` saves the registers in the activation (alive until
     // this returns) and calls the trampoline with the caller's arguments; a
@@ -94,8 +100,8 @@ pub(crate) unsafe fn call(
     if trapped == 0 {
         return Ok(());
     }
-    let code = std::num::NonZeroU8::new(activation.trap).map(ClifTrap::from_raw).expect("the handler set the trap");
-    Err(Trapped { code, pcs: activation.pcs[..activation.frames].to_vec() })
+    let site = activation.trap.expect("the handler set the trap");
+    Err(Trapped { site, pcs: activation.pcs[..activation.frames].to_vec() })
 }
 
 /// Saves the callee-saved registers, the stack pointer and the return
@@ -159,7 +165,7 @@ pub(crate) struct CodeInfo {
     /// (start, end) offsets of each wasm function, in order.
     pub(crate) functions: Vec<(u32, u32)>,
     /// (offset, code) of each trap site, sorted by offset.
-    pub(crate) traps: Vec<(u32, ClifTrap)>,
+    pub(crate) traps: Vec<(u32, TrapSite)>,
 }
 
 impl CodeInfo {
@@ -174,7 +180,7 @@ impl CodeInfo {
         (offset < self.functions[i].1).then_some(i)
     }
 
-    fn trap_at(&self, pc: usize) -> Option<ClifTrap> {
+    fn trap_at(&self, pc: usize) -> Option<TrapSite> {
         let offset = u32::try_from(pc.checked_sub(self.start)?).ok()?;
         let i = self.traps.binary_search_by_key(&offset, |(o, _)| *o).ok()?;
         Some(self.traps[i].1)
@@ -364,14 +370,14 @@ fn trap_for(signal: libc::c_int, info: *mut libc::siginfo_t, context: &libc::uco
             let sp = registers[libc::REG_RSP as usize] as usize;
             // SAFETY: SIGSEGV's siginfo carries the faulting address.
             let address = unsafe { (*info).si_addr() } as usize;
-            (address.abs_diff(sp) < 1 << 20).then_some(ClifTrap::STACK_OVERFLOW)
+            (address.abs_diff(sp) < 1 << 20).then_some(TrapSite::Raise(TrapCode::StackOverflow))
         }
         None => None,
     })?;
     // SAFETY: a non-null activation is the live one of this thread, whose
     // wasm code faulted (it is not running Rust code using it).
     let activation = unsafe { &mut *activation };
-    activation.trap = code.as_raw().get();
+    activation.trap = Some(code);
     activation.frames = 0;
     let mut pc = pc;
     let mut fp = registers[libc::REG_RBP as usize] as usize;

@@ -18,8 +18,10 @@ use super::condition::Cc;
 use super::float::Cmp;
 use super::locals::Home;
 use super::{Load, Translator};
-use crate::error::Result;
+use crate::compile::native::TrapSite;
+use crate::error::{Result, TrapCode};
 use crate::module::types::ValType;
+use crate::runtime::vmctx::VMGlobalDefinition;
 
 /// Where an operand-stack entry's value is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -214,13 +216,13 @@ impl Translator<'_> {
             O::I64Rotl => self.shift(true, Shift::Rotl),
             O::I64Rotr => self.shift(true, Shift::Rotr),
             O::GlobalGet { global_index } => {
-                let global = self.offsets.global(global_index) as i32;
+                let (global, field) = (self.offsets.global(global_index) as i32, VMGlobalDefinition::VALUE);
                 let r = self.alloc(&[]);
-                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov Rq(r), [rax]);
+                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov Rq(r), [rax + field]);
                 self.push_value(Value::Reg(r));
             }
             O::GlobalSet { global_index } => {
-                let global = self.offsets.global(global_index) as i32;
+                let (global, field) = (self.offsets.global(global_index) as i32, VMGlobalDefinition::VALUE);
                 let value = self.pop_operand();
                 // Globals hold 32-bit values zero-extended.
                 let narrow = matches!(
@@ -228,7 +230,7 @@ impl Translator<'_> {
                     crate::module::types::ValType::I32 | crate::module::types::ValType::F32
                 );
                 self.load_into(10, !narrow, value);
-                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov [rax], r10);
+                dynasm!(self.ops ; .arch x64 ; mov rax, [r15 + global] ; mov [rax + field], r10);
             }
             O::F32Sqrt | O::F64Sqrt => {
                 let wide = matches!(op, O::F64Sqrt);
@@ -669,7 +671,7 @@ impl Translator<'_> {
         let address = self.pop_operand();
         let r = self.alloc(&[address]);
         let (base, index, d) = self.address(address, memarg, kind.size())?;
-        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.site(TrapSite::Raise(TrapCode::MemoryOutOfBounds));
         match kind {
             Load::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + Rq(index) + d]),
             Load::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(r), BYTE [Rq(base) + Rq(index) + d]),
@@ -689,7 +691,7 @@ impl Translator<'_> {
         let address = self.pop_operand();
         let x = self.alloc_xmm(&[]);
         let (base, index, d) = self.address(address, memarg, if wide { 8 } else { 4 })?;
-        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.site(TrapSite::Raise(TrapCode::MemoryOutOfBounds));
         if wide {
             dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + Rq(index) + d]);
         } else {
@@ -709,7 +711,7 @@ impl Translator<'_> {
         self.pop_operand();
         let address = self.pop_operand();
         let (base, index, d) = self.address(address, memarg, size)?;
-        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.site(TrapSite::Raise(TrapCode::MemoryOutOfBounds));
         if wide {
             dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + Rq(index) + d], Rx(x));
         } else {
@@ -724,7 +726,7 @@ impl Translator<'_> {
         // r10 and rax: `address` uses rax, rcx, rdx and r11 only.
         self.load_into(10, true, value);
         let (base, index, d) = self.address(address, memarg, size)?;
-        self.site(cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+        self.site(TrapSite::Raise(TrapCode::MemoryOutOfBounds));
         match size {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + Rq(index) + d], r10b),
             2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + Rq(index) + d], r10w),

@@ -1,13 +1,14 @@
 //! Operators carried out by the runtime's builtins (bulk memory, tables,
 //! references): arguments from their slots into the C argument registers
-//! after (store, instance), the result from rax. The builtins are the
-//! Cranelift tier's (`compile::native::builtins`).
+//! after (store, instance), the result from rax, a fallible builtin's trap
+//! number checked. The call sequence follows each builtin's declaration
+//! (`compile::native::builtins`), shared with the Cranelift tier.
 
 use dynasmrt::{DynasmApi, dynasm};
 use wasmparser::Operator;
 
 use super::Translator;
-use crate::compile::native::builtins;
+use crate::compile::native::builtins::{AbiType, Builtin};
 use crate::error::{Error, Result};
 
 /// A builtin's argument after (store, instance).
@@ -20,6 +21,22 @@ enum Arg {
     Slot64(i32),
     /// The address of a slot (where the builtin writes a result).
     Address(i32),
+}
+
+/// The System V registers after (store, instance) take five arguments:
+/// four in registers, one on the stack.
+const _: () = assert!(Builtin::MAX_PARAMS <= 5);
+
+impl Arg {
+    /// Whether this argument passes a parameter of type `t`.
+    fn fits(self, t: AbiType) -> bool {
+        matches!(
+            (self, t),
+            (Arg::Imm(_) | Arg::Slot32(_), AbiType::I32)
+                | (Arg::Slot64(_), AbiType::I64)
+                | (Arg::Address(_), AbiType::Ptr)
+        )
+    }
 }
 
 impl Translator<'_> {
@@ -36,19 +53,19 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; cmp QWORD [rsp + at], 0 ; sete al ; movzx eax, al ; mov [rsp + at], rax);
             }
             O::RefFunc { function_index } => {
-                self.builtin(builtins::ref_func as *const (), &[Arg::Imm(function_index)]);
+                self.call_builtin(Builtin::RefFunc, &[Arg::Imm(function_index)]);
                 let to = self.push();
                 dynasm!(self.ops ; .arch x64 ; mov [rsp + to], rax);
             }
             O::MemoryGrow { mem } => {
                 let delta = self.slot(self.depth - 1);
-                self.builtin(builtins::memory_grow as *const (), &[Arg::Imm(mem), Arg::Slot32(delta)]);
+                self.call_builtin(Builtin::MemoryGrow, &[Arg::Imm(mem), Arg::Slot32(delta)]);
                 dynasm!(self.ops ; .arch x64 ; mov [rsp + delta], eax);
             }
             O::MemoryFill { mem } => {
                 let (dst, value, len) = self.pop3();
                 let args = [Arg::Imm(mem), Arg::Slot32(dst), Arg::Slot32(value), Arg::Slot32(len)];
-                self.fallible(builtins::memory_fill as *const (), &args);
+                self.call_builtin(Builtin::MemoryFill, &args);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 if dst_mem != src_mem {
@@ -56,29 +73,29 @@ impl Translator<'_> {
                 }
                 let (dst, src, len) = self.pop3();
                 let args = [Arg::Imm(dst_mem), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
-                self.fallible(builtins::memory_copy as *const (), &args);
+                self.call_builtin(Builtin::MemoryCopy, &args);
             }
             O::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
                 let args = [Arg::Imm(mem), Arg::Imm(data_index), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
-                self.fallible(builtins::memory_init as *const (), &args);
+                self.call_builtin(Builtin::MemoryInit, &args);
             }
-            O::DataDrop { data_index } => self.builtin(builtins::data_drop as *const (), &[Arg::Imm(data_index)]),
-            O::ElemDrop { elem_index } => self.builtin(builtins::elem_drop as *const (), &[Arg::Imm(elem_index)]),
+            O::DataDrop { data_index } => self.call_builtin(Builtin::DataDrop, &[Arg::Imm(data_index)]),
+            O::ElemDrop { elem_index } => self.call_builtin(Builtin::ElemDrop, &[Arg::Imm(elem_index)]),
             O::TableGet { table } => {
                 // The element is written over its index's slot.
                 let at = self.slot(self.depth - 1);
                 let args = [Arg::Imm(table), Arg::Slot32(at), Arg::Address(at)];
-                self.fallible(builtins::table_get as *const (), &args);
+                self.call_builtin(Builtin::TableGet, &args);
             }
             O::TableSet { table } => {
                 let value = self.pop();
                 let index = self.pop();
                 let args = [Arg::Imm(table), Arg::Slot32(index), Arg::Slot64(value)];
-                self.fallible(builtins::table_set as *const (), &args);
+                self.call_builtin(Builtin::TableSet, &args);
             }
             O::TableSize { table } => {
-                self.builtin(builtins::table_size as *const (), &[Arg::Imm(table)]);
+                self.call_builtin(Builtin::TableSize, &[Arg::Imm(table)]);
                 let to = self.push();
                 dynasm!(self.ops ; .arch x64 ; mov [rsp + to], eax);
             }
@@ -86,25 +103,25 @@ impl Translator<'_> {
                 let delta = self.pop();
                 let init = self.slot(self.depth - 1);
                 let args = [Arg::Imm(table), Arg::Slot64(init), Arg::Slot32(delta)];
-                self.builtin(builtins::table_grow as *const (), &args);
+                self.call_builtin(Builtin::TableGrow, &args);
                 dynasm!(self.ops ; .arch x64 ; mov [rsp + init], rax);
             }
             O::TableFill { table } => {
                 let (index, value, len) = self.pop3();
                 let args = [Arg::Imm(table), Arg::Slot32(index), Arg::Slot64(value), Arg::Slot32(len)];
-                self.fallible(builtins::table_fill as *const (), &args);
+                self.call_builtin(Builtin::TableFill, &args);
             }
             O::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();
                 let args =
                     [Arg::Imm(dst_table), Arg::Imm(src_table), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
-                self.fallible(builtins::table_copy as *const (), &args);
+                self.call_builtin(Builtin::TableCopy, &args);
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
                 let args =
                     [Arg::Imm(table), Arg::Imm(elem_index), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
-                self.fallible(builtins::table_init as *const (), &args);
+                self.call_builtin(Builtin::TableInit, &args);
             }
             _ => return Ok(false),
         }
@@ -114,7 +131,7 @@ impl Translator<'_> {
     /// Calls imported function `function` with the arguments (and for the
     /// results) at slot offset `values`, through the runtime.
     pub(super) fn call_imported(&mut self, function: u32, values: i32) {
-        self.fallible(builtins::call_function as *const (), &[Arg::Imm(function), Arg::Address(values)]);
+        self.call_builtin(Builtin::CallFunction, &[Arg::Imm(function), Arg::Address(values)]);
     }
 
     /// Pops three slots: (deepest, middle, top).
@@ -125,16 +142,15 @@ impl Translator<'_> {
         (deepest, middle, top)
     }
 
-    /// A builtin that answers 0 or a trap number.
-    fn fallible(&mut self, function: *const (), args: &[Arg]) {
-        self.builtin(function, args);
-        self.trap_if_raised();
-    }
-
-    /// Calls `function(store, instance, args…)`; its result is in rax. At
-    /// most five arguments: four in registers, the fifth on the stack.
-    fn builtin(&mut self, function: *const (), args: &[Arg]) {
-        debug_assert!(args.len() <= 5);
+    /// Calls `which(store, instance, args…)`: its result is in rax, and a
+    /// fallible one's trap number has been checked. Up to five arguments:
+    /// four in registers, the fifth on the stack.
+    fn call_builtin(&mut self, which: Builtin, args: &[Arg]) {
+        debug_assert!(
+            args.len() == which.params().len() && args.iter().zip(which.params()).all(|(a, t)| a.fits(*t)),
+            "{which:?} called with {} arguments of the wrong kinds",
+            args.len()
+        );
         // Before the arguments: they go to caller-saved registers too.
         self.spill_caller_saved_homes();
         if let Some(fifth) = args.get(4) {
@@ -144,7 +160,7 @@ impl Translator<'_> {
             self.load_arg(i, *arg);
         }
         let (store, instance) = (self.offsets.store() as i32, self.offsets.instance() as i32);
-        let address = function as i64;
+        let address = which.address() as i64;
         dynasm!(self.ops ; .arch x64 ; mov rdi, [r15 + store] ; mov esi, [r15 + instance]);
         if args.len() > 4 {
             // The stack stays 16-byte aligned: 16 bytes for the one argument.
@@ -160,6 +176,9 @@ impl Translator<'_> {
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD address ; call rax);
         }
         self.reload_caller_saved_homes();
+        if which.fallible() {
+            self.trap_if_raised();
+        }
     }
 
     /// Argument `i` (after store and instance) into its register: rdx, rcx,

@@ -9,89 +9,34 @@ use wasmparser::Operator;
 
 use super::{FuncState, block_args, clif_type, wasm_signature};
 use crate::compile::cranelift::vm;
-use crate::compile::native::builtins;
+use crate::compile::native::builtins::{AbiType, Builtin};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
-use crate::runtime::vmctx::VMFuncRef;
+use crate::runtime::vmctx::{VMFuncRef, VMFuncRefs, VMTableDefinition};
 
 const I32: Type = types::I32;
 const I64: Type = types::I64;
 const PTR: Type = vm::POINTER;
 
-/// A runtime function compiled code calls (see `builtins`). Each takes the
-/// store and the calling instance's index first.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Builtin {
-    MemoryGrow,
-    MemoryFill,
-    MemoryCopy,
-    MemoryInit,
-    DataDrop,
-    TableGet,
-    TableSet,
-    TableSize,
-    TableGrow,
-    TableFill,
-    TableCopy,
-    TableInit,
-    ElemDrop,
-    RefFunc,
-    CallFunction,
-    CallStoreFunction,
-}
-
-impl Builtin {
-    fn address(self) -> usize {
-        use builtins as f;
-        (match self {
-            Builtin::MemoryGrow => f::memory_grow as *const (),
-            Builtin::MemoryFill => f::memory_fill as *const (),
-            Builtin::MemoryCopy => f::memory_copy as *const (),
-            Builtin::MemoryInit => f::memory_init as *const (),
-            Builtin::DataDrop => f::data_drop as *const (),
-            Builtin::TableGet => f::table_get as *const (),
-            Builtin::TableSet => f::table_set as *const (),
-            Builtin::TableSize => f::table_size as *const (),
-            Builtin::TableGrow => f::table_grow as *const (),
-            Builtin::TableFill => f::table_fill as *const (),
-            Builtin::TableCopy => f::table_copy as *const (),
-            Builtin::TableInit => f::table_init as *const (),
-            Builtin::ElemDrop => f::elem_drop as *const (),
-            Builtin::RefFunc => f::ref_func as *const (),
-            Builtin::CallFunction => f::call_function as *const (),
-            Builtin::CallStoreFunction => f::call_store_function as *const (),
-        }) as usize
-    }
-
-    /// Parameters after (store, instance), and results; must match the
-    /// Rust signatures in `builtins`.
-    fn signature(self) -> (&'static [Type], &'static [Type]) {
-        match self {
-            Builtin::MemoryGrow => (&[I32, I32], &[I32]),
-            Builtin::MemoryFill | Builtin::MemoryCopy => (&[I32, I32, I32, I32], &[I32]),
-            Builtin::MemoryInit | Builtin::TableInit | Builtin::TableCopy => (&[I32, I32, I32, I32, I32], &[I32]),
-            Builtin::DataDrop | Builtin::ElemDrop => (&[I32], &[]),
-            Builtin::TableGet => (&[I32, I32, PTR], &[I32]),
-            Builtin::TableSet => (&[I32, I32, I64], &[I32]),
-            Builtin::TableSize => (&[I32], &[I32]),
-            Builtin::TableGrow => (&[I32, I64, I32], &[I32]),
-            Builtin::TableFill => (&[I32, I32, I64, I32], &[I32]),
-            Builtin::RefFunc => (&[I32], &[I64]),
-            Builtin::CallFunction | Builtin::CallStoreFunction => (&[I32, PTR], &[I32]),
-        }
+/// The Cranelift type of a builtin's parameter or result.
+fn abi_type(t: AbiType) -> Type {
+    match t {
+        AbiType::I32 => I32,
+        AbiType::I64 => I64,
+        AbiType::Ptr => PTR,
     }
 }
 
 impl FuncState<'_> {
-    /// Calls `which` with the store, this instance and `args`.
-    pub(super) fn builtin(&mut self, b: &mut FunctionBuilder<'_>, which: Builtin, args: &[Value]) -> Vec<Value> {
-        let (params, returns) = which.signature();
-        debug_assert_eq!(params.len(), args.len(), "{which:?}");
+    /// Calls `which` with the store, this instance and `args`; a fallible
+    /// builtin's trap number is checked here (and no result returned).
+    pub(super) fn builtin(&mut self, b: &mut FunctionBuilder<'_>, which: Builtin, args: &[Value]) -> Option<Value> {
+        debug_assert_eq!(which.params().len(), args.len(), "{which:?}");
         let mut sig = Signature::new(self.call_conv);
         sig.params.push(AbiParam::new(PTR));
         sig.params.push(AbiParam::new(I32));
-        sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
-        sig.returns.extend(returns.iter().map(|t| AbiParam::new(*t)));
+        sig.params.extend(which.params().iter().map(|t| AbiParam::new(abi_type(*t))));
+        sig.returns.extend(which.result().map(|t| AbiParam::new(abi_type(t))));
         let sig = b.import_signature(sig);
         let store = b.ins().load(PTR, MemFlagsData::trusted(), self.vmctx, self.offsets.store() as i32);
         let instance = b.ins().load(I32, MemFlagsData::trusted(), self.vmctx, self.offsets.instance() as i32);
@@ -99,19 +44,14 @@ impl FuncState<'_> {
         let mut all = vec![store, instance];
         all.extend_from_slice(args);
         let call = b.ins().call_indirect(sig, address, &all);
-        b.inst_results(call).to_vec()
-    }
-
-    /// Calls a builtin that answers 0 or a trap number, and traps on the latter.
-    fn fallible_builtin(&mut self, b: &mut FunctionBuilder<'_>, which: Builtin, args: &[Value]) {
-        let number = self.builtin(b, which, args)[0];
-        self.trap_on_number(b, number);
-    }
-
-    /// Traps when `number` (an i32) is not 0: the builtin that returned it
-    /// left the trap's number in the trap slot.
-    fn trap_on_number(&mut self, b: &mut FunctionBuilder<'_>, number: Value) {
-        b.ins().trapnz(number, crate::compile::native::RAISED_BY_BUILTIN);
+        let result = b.inst_results(call).first().copied();
+        if which.fallible() {
+            // A non-zero number: the builtin left the trap in the trap slot.
+            let number = result.expect("a fallible builtin returns its trap number");
+            b.ins().trapnz(number, crate::compile::cranelift::RAISED_BY_BUILTIN);
+            return None;
+        }
+        result
     }
 
     fn take(&mut self, n: usize) -> Vec<Value> {
@@ -136,14 +76,14 @@ impl FuncState<'_> {
             }
             O::RefFunc { function_index } => {
                 let f = Self::const_i32(b, function_index);
-                let r = self.builtin(b, Builtin::RefFunc, &[f])[0];
+                let r = self.builtin(b, Builtin::RefFunc, &[f]).expect("the builtin returns a value");
                 self.stack.push(r);
             }
             O::MemoryFill { mem } => {
                 self.memory_bounds(mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, mem);
-                self.fallible_builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 if dst_mem != src_mem {
@@ -152,13 +92,13 @@ impl FuncState<'_> {
                 self.memory_bounds(dst_mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, dst_mem);
-                self.fallible_builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
             }
             O::MemoryInit { data_index, mem } => {
                 self.memory_bounds(mem)?;
                 let args = self.take(3);
                 let (m, seg) = (Self::const_i32(b, mem), Self::const_i32(b, data_index));
-                self.fallible_builtin(b, Builtin::MemoryInit, &[m, seg, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::MemoryInit, &[m, seg, args[0], args[1], args[2]]);
             }
             O::DataDrop { data_index } => {
                 let seg = Self::const_i32(b, data_index);
@@ -173,40 +113,40 @@ impl FuncState<'_> {
                 let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, 8, 3));
                 let out = b.ins().stack_addr(PTR, slot, 0);
                 let t = Self::const_i32(b, table);
-                self.fallible_builtin(b, Builtin::TableGet, &[t, index, out]);
+                self.builtin(b, Builtin::TableGet, &[t, index, out]);
                 let r = b.ins().load(I64, MemFlagsData::trusted(), out, 0);
                 self.stack.push(r);
             }
             O::TableSet { table } => {
                 let args = self.take(2);
                 let t = Self::const_i32(b, table);
-                self.fallible_builtin(b, Builtin::TableSet, &[t, args[0], args[1]]);
+                self.builtin(b, Builtin::TableSet, &[t, args[0], args[1]]);
             }
             O::TableSize { table } => {
                 let t = Self::const_i32(b, table);
-                let size = self.builtin(b, Builtin::TableSize, &[t])[0];
+                let size = self.builtin(b, Builtin::TableSize, &[t]).expect("the builtin returns a value");
                 self.stack.push(size);
             }
             O::TableGrow { table } => {
                 let args = self.take(2);
                 let t = Self::const_i32(b, table);
-                let old = self.builtin(b, Builtin::TableGrow, &[t, args[0], args[1]])[0];
+                let old = self.builtin(b, Builtin::TableGrow, &[t, args[0], args[1]]).expect("the builtin returns a value");
                 self.stack.push(old);
             }
             O::TableFill { table } => {
                 let args = self.take(3);
                 let t = Self::const_i32(b, table);
-                self.fallible_builtin(b, Builtin::TableFill, &[t, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::TableFill, &[t, args[0], args[1], args[2]]);
             }
             O::TableCopy { dst_table, src_table } => {
                 let args = self.take(3);
                 let (d, s) = (Self::const_i32(b, dst_table), Self::const_i32(b, src_table));
-                self.fallible_builtin(b, Builtin::TableCopy, &[d, s, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::TableCopy, &[d, s, args[0], args[1], args[2]]);
             }
             O::TableInit { elem_index, table } => {
                 let args = self.take(3);
                 let (t, seg) = (Self::const_i32(b, table), Self::const_i32(b, elem_index));
-                self.fallible_builtin(b, Builtin::TableInit, &[t, seg, args[0], args[1], args[2]]);
+                self.builtin(b, Builtin::TableInit, &[t, seg, args[0], args[1], args[2]]);
             }
             _ => return Ok(false),
         }
@@ -230,7 +170,7 @@ impl FuncState<'_> {
         for (i, v) in args.iter().enumerate() {
             b.ins().store(MemFlagsData::trusted(), *v, buffer, (i * 8) as i32);
         }
-        self.fallible_builtin(b, which, &[func, buffer]);
+        self.builtin(b, which, &[func, buffer]);
         let mut results = Vec::with_capacity(ty.results().len());
         for (i, r) in ty.results().iter().enumerate() {
             results.push(b.ins().load(clif_type(*r)?, MemFlagsData::trusted(), buffer, (i * 8) as i32));
@@ -278,8 +218,8 @@ impl FuncState<'_> {
         let trusted = MemFlagsData::trusted();
 
         let table_def = b.ins().load(PTR, trusted, self.vmctx, self.offsets.table(table) as i32);
-        let elements = b.ins().load(PTR, trusted, table_def, 0);
-        let count = b.ins().load(I64, trusted, table_def, 8);
+        let elements = b.ins().load(PTR, trusted, table_def, VMTableDefinition::BASE);
+        let count = b.ins().load(I64, trusted, table_def, VMTableDefinition::LENGTH);
         let index = b.ins().uextend(I64, index);
         let outside = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, count);
         self.trap_if(b, outside, TrapCode::TableOutOfBounds);
@@ -290,19 +230,19 @@ impl FuncState<'_> {
         self.trap_if(b, null, TrapCode::UninitializedElement);
 
         let refs = b.ins().load(PTR, trusted, self.vmctx, self.offsets.func_refs() as i32);
-        let refs = b.ins().load(PTR, trusted, refs, 0);
+        let refs = b.ins().load(PTR, trusted, refs, VMFuncRefs::BASE);
         let size = std::mem::size_of::<VMFuncRef>() as i64;
         let offset = b.ins().imul_imm_s(raw, size);
         let entry = b.ins().iadd(refs, offset);
         // `raw` is the function's index plus one.
         let entry = b.ins().iadd_imm_s(entry, -size);
-        let actual = b.ins().load(I32, trusted, entry, std::mem::offset_of!(VMFuncRef, type_id) as i32);
+        let actual = b.ins().load(I32, trusted, entry, VMFuncRef::TYPE_ID);
         let type_ids = b.ins().load(PTR, trusted, self.vmctx, self.offsets.type_ids() as i32);
         let expected = b.ins().load(I32, trusted, type_ids, (type_index * 4) as i32);
         let mismatch = b.ins().icmp(IntCC::NotEqual, actual, expected);
         self.trap_if(b, mismatch, TrapCode::IndirectCallTypeMismatch);
-        let code = b.ins().load(PTR, trusted, entry, std::mem::offset_of!(VMFuncRef, code) as i32);
-        let context = b.ins().load(PTR, trusted, entry, std::mem::offset_of!(VMFuncRef, vmctx) as i32);
+        let code = b.ins().load(PTR, trusted, entry, VMFuncRef::CODE);
+        let context = b.ins().load(PTR, trusted, entry, VMFuncRef::VMCTX);
 
         let wasm = b.create_block();
         let host = b.create_block();

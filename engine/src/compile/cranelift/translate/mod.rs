@@ -27,11 +27,12 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 mod calls;
 mod fuel;
 
-use self::calls::Builtin;
+use crate::compile::native::builtins::Builtin;
 use super::vm;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
 use crate::module::types::{FuncType, ValType};
+use crate::runtime::vmctx::{VMGlobalDefinition, VMMemoryDefinition};
 
 /// The Cranelift type of a wasm value type, if this tier supports it.
 pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
@@ -288,12 +289,12 @@ impl FuncState<'_> {
 
     /// Traps with `code` (a `ud2` the signal handler recognises).
     fn trap(&mut self, b: &mut FunctionBuilder<'_>, code: TrapCode) {
-        b.ins().trap(crate::compile::native::site_code(code));
+        b.ins().trap(crate::compile::cranelift::clif_trap(code));
     }
 
     /// Traps with `code` when `condition` (an integer) is non-zero.
     fn trap_if(&mut self, b: &mut FunctionBuilder<'_>, condition: Value, code: TrapCode) {
-        b.ins().trapnz(condition, crate::compile::native::site_code(code));
+        b.ins().trapnz(condition, crate::compile::cranelift::clif_trap(code));
     }
 
     /// Deep recursion must trap before the host stack runs out.
@@ -599,13 +600,13 @@ impl FuncState<'_> {
             }
             O::GlobalGet { global_index } => {
                 let (def, ty) = self.global(b, global_index)?;
-                let v = b.ins().load(ty, MemFlagsData::trusted(), def, 0);
+                let v = b.ins().load(ty, MemFlagsData::trusted(), def, VMGlobalDefinition::VALUE);
                 self.stack.push(v);
             }
             O::GlobalSet { global_index } => {
                 let (def, _) = self.global(b, global_index)?;
                 let v = self.pop();
-                b.ins().store(MemFlagsData::trusted(), v, def, 0);
+                b.ins().store(MemFlagsData::trusted(), v, def, VMGlobalDefinition::VALUE);
             }
             O::I32Load { memarg } => self.load(b, memarg, types::I32, types::I32, None)?,
             O::I64Load { memarg } => self.load(b, memarg, types::I64, types::I64, None)?,
@@ -631,7 +632,7 @@ impl FuncState<'_> {
                 self.memory_bounds(mem)?;
                 let delta = self.pop();
                 let memory = b.ins().iconst(types::I32, i64::from(mem));
-                let old = self.builtin(b, Builtin::MemoryGrow, &[memory, delta])[0];
+                let old = self.builtin(b, Builtin::MemoryGrow, &[memory, delta]).expect("the builtin returns a value");
                 self.reload_memory_bounds(b);
                 self.stack.push(old);
             }
@@ -763,9 +764,9 @@ impl FuncState<'_> {
             let Some((base, length)) = *vars else { continue };
             let slot = self.offsets.memory(index as u32) as i32;
             let def = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot);
-            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 0);
+            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::BASE);
             b.def_var(base, value);
-            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, 8);
+            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH);
             b.def_var(length, value);
         }
     }
