@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oracle::evidence::{FuzzEvidence, SpecEvidence};
+use evidence::{FuzzEvidence, SpecEvidence};
 
 /// One fuzz run, in time order.
 #[derive(Clone, Debug)]

@@ -144,7 +144,7 @@ fn fuzz_coverage(report: &Report, opcodes: &BTreeMap<String, OpcodeCounts>, out:
         <p><span class=\"heat\"><span class=\"exec\">executed by Crucible</span> <span class=\"gen\">generated, never executed</span> \
         <span class=\"none\">never generated</span></span></p>");
     for (proposal, counts) in opcodes {
-        let universe = oracle::opcodes::opcodes_of(proposal);
+        let universe = evidence::operators::operators_of(proposal);
         if universe.is_empty() {
             continue;
         }

@@ -26,14 +26,14 @@ pub fn build(evidence_dirs: &[PathBuf], policy: &Policy, now: i64, out: &Path) -
     // Every kept spec run (the latest ones are at the top level too).
     let history_dirs: Vec<PathBuf> = evidence_dirs.iter().map(|d| d.join("history")).filter(|d| d.is_dir()).collect();
     let kept = tiers::evidence::load(&history_dirs)?;
-    let mut spec_runs: Vec<&oracle::evidence::SpecEvidence> = kept.spec.iter().map(|(_, s)| s).collect();
+    let mut spec_runs: Vec<&evidence::SpecEvidence> = kept.spec.iter().map(|(_, s)| s).collect();
     if spec_runs.is_empty() {
         spec_runs = evidence.spec.iter().map(|(_, s)| s).collect();
     }
     let ctx = Context { policy, evidence: &evidence, now };
     let report = tiers::report::build(&ctx);
-    let all_fuzz: Vec<&oracle::evidence::FuzzEvidence> = evidence.fuzz.iter().map(|(_, f)| f).collect();
-    let fresh: Vec<&oracle::evidence::FuzzEvidence> = ctx.fresh_fuzz().collect();
+    let all_fuzz: Vec<&evidence::FuzzEvidence> = evidence.fuzz.iter().map(|(_, f)| f).collect();
+    let fresh: Vec<&evidence::FuzzEvidence> = ctx.fresh_fuzz().collect();
     let history = history::build(&all_fuzz, &spec_runs, &fresh);
     std::fs::create_dir_all(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
     let index = out.join("index.html");

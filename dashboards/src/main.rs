@@ -38,7 +38,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         None => Policy::parse(DEFAULT_POLICY, "tiers/policy.toml")?,
     };
-    let dirs = if evidence.is_empty() { vec![oracle::evidence::default_dir()] } else { evidence };
+    let dirs = if evidence.is_empty() { vec![evidence::default_dir()] } else { evidence };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let built = dashboards::build(&dirs, &policy, now, &out)?;
     println!("built {} from {} fuzz runs and {} spec runs", built.index.display(), built.fuzz_runs, built.spec_runs);

@@ -55,7 +55,7 @@ fn build(inputs: &Inputs) -> Result<tiers::report::Report, String> {
         }
         None => Policy::parse(DEFAULT_POLICY, "tiers/policy.toml")?,
     };
-    let dirs = if inputs.evidence.is_empty() { vec![oracle::evidence::default_dir()] } else { inputs.evidence.clone() };
+    let dirs = if inputs.evidence.is_empty() { vec![evidence::default_dir()] } else { inputs.evidence.clone() };
     let evidence = tiers::evidence::load(&dirs)?;
     let now = match &inputs.now {
         Some(t) => tiers::evidence::parse_time(t).ok_or_else(|| format!("--now `{t}`: not an RFC 3339 UTC time"))?,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oracle::evidence::{FuzzEvidence, SpecEvidence, SuiteEvidence};
+use ::evidence::{FuzzEvidence, SpecEvidence, SuiteEvidence};
 
 use crate::evidence::{Evidence, arch, parse_time};
 use crate::policy::{Category, Feature, Policy};

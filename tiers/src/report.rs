@@ -150,7 +150,7 @@ pub fn build(ctx: &Context<'_>) -> Report {
             continue;
         }
         let (generated, executed, total) = ctx.opcode_coverage(p);
-        let per_run = |r: &oracle::evidence::FuzzEvidence, f: &dyn Fn(&oracle::evidence::FuzzEntry) -> u64| {
+        let per_run = |r: &::evidence::FuzzEvidence, f: &dyn Fn(&::evidence::FuzzEntry) -> u64| {
             r.entries.iter().filter(|e| e.proposal == p).map(f).max().unwrap_or(0)
         };
         fuzz.push(ProposalFuzz {
@@ -167,7 +167,7 @@ pub fn build(ctx: &Context<'_>) -> Report {
         });
     }
     Report {
-        now: oracle::evidence::rfc3339(ctx.now.max(0) as u64),
+        now: ::evidence::rfc3339(ctx.now.max(0) as u64),
         spec_files: ctx.evidence.spec.len(),
         fuzz_files: ctx.evidence.fuzz.len(),
         features,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use oracle::evidence::FuzzEvidence;
+use evidence::FuzzEvidence;
 use oracle::executor::{Executor, by_name};
 
 /// The shipped policy with thresholds a short test campaign can meet (the

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use oracle::evidence::{FuzzEvidence, SpecEvidence};
+use evidence::{FuzzEvidence, SpecEvidence};
 use serde_json::json;
 use tiers::evidence::{Evidence, parse_time};
 use tiers::policy::Policy;
