@@ -8,8 +8,10 @@ use tiers::report::Report;
 
 use crate::history::{Divergence, History, OpcodeCounts};
 
+/// Text made safe for element content and for attribute values in either
+/// kind of quotes: `&`, `<`, `>`, `"` and `'` become character references.
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    html_escape::encode_quoted_attribute(s).into_owned()
 }
 
 const STYLE: &str = r#"
@@ -164,6 +166,7 @@ fn fuzz_coverage(report: &Report, opcodes: &BTreeMap<String, OpcodeCounts>, out:
             } else {
                 "none"
             };
+            let op = escape(op);
             let _ = write!(
                 out,
                 "<span class=\"{class}\" title=\"{op}: generated {generated}, executed {executed}\">{op}</span>"
@@ -254,4 +257,19 @@ pub fn page(report: &Report, history: &History) -> String {
         history.fuzz.len(),
         commits.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_every_character_that_matters_in_text_and_attributes() {
+        assert_eq!(
+            escape(r#"<a href="x" title='y'>&amp;</a>"#),
+            "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;amp;&lt;/a&gt;"
+        );
+        assert_eq!(escape("plain text, ünïcode — as is"), "plain text, ünïcode — as is");
+        assert_eq!(escape(""), "");
+    }
 }
