@@ -196,7 +196,9 @@ pub struct Limits {
     pub max_memory_bytes: u64,
     /// Largest number of elements any table may reach.
     pub max_table_elements: u64,
-    /// Deepest wasm call stack (frames) before a stack-overflow trap.
+    /// Deepest wasm call stack (frames) before a stack-overflow trap, on the
+    /// interpreter; compiled code is bounded by the thread's native stack
+    /// instead (also a stack-overflow trap).
     pub max_call_depth: u32,
     /// Largest operand/locals stack (in 8-byte slots) before a stack-overflow trap.
     pub max_stack_slots: u32,
@@ -340,7 +342,8 @@ impl Config {
     }
 
     /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
-    /// Costs one counter increment per straight-line region entered.
+    /// Costs one counter increment per straight-line region entered. Only
+    /// the interpreter counts; the compiling tiers ignore it.
     pub fn coverage(&mut self, enable: bool) -> &mut Self {
         self.coverage = enable;
         self

@@ -1,12 +1,15 @@
 //! The public API, exercised the way an embedder uses it.
 
 use engine::{
-    Caller, Config, Engine, Error, Extern, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Module,
-    Store, Table, TableType, Trap, TrapCode, TypeLimits, Val, ValType,
+    Caller, Engine, Error, Extern, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Module, Store,
+    Table, TableType, Tier, Trap, TrapCode, TypeLimits, Val, ValType,
 };
 
-fn instantiate(wat: &str) -> (Store<()>, engine::Instance) {
-    let engine = Engine::default();
+#[macro_use]
+mod common;
+
+fn instantiate(tier: Tier, wat: &str) -> (Store<()>, engine::Instance) {
+    let engine = common::engine(tier);
     let module = Module::new(&engine, wat).expect("module compiles");
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("module instantiates");
@@ -20,9 +23,9 @@ fn trap_of(result: engine::Result<()>) -> TrapCode {
     }
 }
 
-#[test]
-fn typed_calls_return_results() {
+fn typed_calls_return_results(tier: Tier) {
     let (mut store, instance) = instantiate(
+        tier,
         r#"(module
             (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
             (func (export "swap") (param i64 f64) (result f64 i64) local.get 1 local.get 0))"#,
@@ -36,9 +39,9 @@ fn typed_calls_return_results() {
     assert!(instance.get_func(&store, "add").unwrap().typed::<_, i32, i32>(&store).is_err());
 }
 
-#[test]
-fn untyped_calls_check_arity_and_types() {
-    let (mut store, instance) = instantiate(r#"(module (func (export "id") (param i32) (result i32) local.get 0))"#);
+fn untyped_calls_check_arity_and_types(tier: Tier) {
+    let (mut store, instance) =
+        instantiate(tier, r#"(module (func (export "id") (param i32) (result i32) local.get 0))"#);
     let f = instance.get_func(&store, "id").unwrap();
     let mut out = [Val::I32(0)];
     f.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
@@ -47,9 +50,8 @@ fn untyped_calls_check_arity_and_types() {
     assert!(matches!(f.call(&mut store, &[], &mut out), Err(Error::Usage(_))));
 }
 
-#[test]
-fn host_functions_see_store_data_and_caller_memory() {
-    let engine = Engine::default();
+fn host_functions_see_store_data_and_caller_memory(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, Vec::<String>::new());
     let mut linker = Linker::new(&engine);
     linker.func_wrap(&mut store, "host", "log", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
@@ -74,9 +76,8 @@ fn host_functions_see_store_data_and_caller_memory() {
     assert_eq!(store.data(), &vec!["hello".to_string()]);
 }
 
-#[test]
-fn host_errors_become_host_traps_and_reentry_works() {
-    let engine = Engine::default();
+fn host_errors_become_host_traps_and_reentry_works(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, 0u32);
     let mut linker = Linker::new(&engine);
     linker.func_new(&mut store, "host", "fail", FuncType::new([], []), |_, _, _| Err(Trap::host("boom")));
@@ -112,9 +113,8 @@ fn host_errors_become_host_traps_and_reentry_works() {
     }
 }
 
-#[test]
-fn instances_link_memories_tables_globals_and_functions() {
-    let engine = Engine::default();
+fn instances_link_memories_tables_globals_and_functions(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let provider = Module::new(
@@ -158,9 +158,8 @@ fn instances_link_memories_tables_globals_and_functions() {
     assert!(matches!(linker.instantiate(&mut store, &missing), Err(Error::Link(_))));
 }
 
-#[test]
-fn memory_api_reads_writes_and_grows_within_limits() {
-    let engine = Engine::default();
+fn memory_api_reads_writes_and_grows_within_limits(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, ());
     let ty = MemoryType { limits: TypeLimits { min: 1, max: Some(3) }, memory64: false, shared: false };
     let memory = Memory::new(&mut store, ty).unwrap();
@@ -180,9 +179,8 @@ fn memory_api_reads_writes_and_grows_within_limits() {
     assert_eq!(memory.data(&store).unwrap()[2 * 65536], 0);
 }
 
-#[test]
-fn memory_grow_past_the_limit_returns_minus_one_quickly() {
-    let mut config = Config::new();
+fn memory_grow_past_the_limit_returns_minus_one_quickly(tier: Tier) {
+    let mut config = common::config(tier);
     config.limits(engine::Limits { max_memory_bytes: 64 << 20, ..Default::default() });
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(
@@ -207,9 +205,8 @@ fn memory_grow_past_the_limit_returns_minus_one_quickly() {
     assert_eq!(size.call(&mut store, ()).unwrap(), 1024);
 }
 
-#[test]
-fn tables_and_globals_through_the_api() {
-    let engine = Engine::default();
+fn tables_and_globals_through_the_api(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, ());
     let f = Func::wrap(&mut store, |_: Caller<'_, ()>| 5i32);
     let ty = TableType { element: ValType::FuncRef, limits: TypeLimits { min: 1, max: Some(3) } };
@@ -244,9 +241,9 @@ fn tables_and_globals_through_the_api() {
     assert_eq!(var.get(&store).unwrap().f64(), Some(3.5));
 }
 
-#[test]
-fn every_trap_code_the_interpreter_raises() {
+fn every_trap_code_a_tier_raises(tier: Tier) {
     let (mut store, instance) = instantiate(
+        tier,
         r#"(module
             (type $v (func))
             (table 2 funcref)
@@ -285,31 +282,36 @@ fn every_trap_code_the_interpreter_raises() {
     assert_eq!(trap_of(f.call(&mut store, &[], &mut [])), TrapCode::Unreachable);
 }
 
-#[test]
-fn deep_recursion_traps_without_using_the_host_stack() {
-    // A thread with a tiny stack: wasm recursion must not consume it.
+fn deep_recursion_on_a_small_host_stack_traps(tier: Tier) {
+    // A thread with a small stack (half of it the reserve compiled code
+    // leaves the host): recursion that outgrows it (the
+    // interpreter's frames live on the heap, compiled frames on this stack,
+    // bounded by its limit) ends in a stack-overflow trap, never a crash.
     let handle = std::thread::Builder::new()
-        .stack_size(256 * 1024)
-        .spawn(|| {
+        .stack_size(512 * 1024)
+        .spawn(move || {
             let (mut store, instance) = instantiate(
+                tier,
                 r#"(module (func $f (export "f") (param i64) (result i64)
                     (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
                       (else (i64.add (i64.const 1) (call $f (i64.sub (local.get 0) (i64.const 1))))))))"#,
             );
             let f = instance.get_func(&store, "f").unwrap().typed::<_, i64, i64>(&store).unwrap();
-            let ok = f.call(&mut store, 10_000).unwrap();
+            let ok = f.call(&mut store, 1_000).unwrap();
             let err = f.call(&mut store, 10_000_000).unwrap_err();
             (ok, err.trap().map(|t| t.code()))
         })
         .unwrap();
     let (ok, err) = handle.join().unwrap();
-    assert_eq!(ok, 10_000);
+    assert_eq!(ok, 1_000);
     assert_eq!(err, Some(TrapCode::StackOverflow));
 }
 
+/// The interpreter counts frames; the compiling tiers are bounded by the
+/// native stack instead (`Limits::max_call_depth` is the interpreter's).
 #[test]
 fn call_depth_limit_is_configurable() {
-    let mut config = Config::new();
+    let mut config = common::config(Tier::Interp);
     config.limits(engine::Limits { max_call_depth: 100, ..Default::default() });
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(
@@ -327,9 +329,8 @@ fn call_depth_limit_is_configurable() {
     assert_eq!(err.trap().map(|t| t.code()), Some(TrapCode::StackOverflow));
 }
 
-#[test]
-fn host_reentry_depth_is_bounded() {
-    let engine = Engine::default();
+fn host_reentry_depth_is_bounded(tier: Tier) {
+    let engine = common::engine(tier);
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker.func_wrap(&mut store, "host", "again", |mut caller: Caller<'_, ()>| {
@@ -346,9 +347,8 @@ fn host_reentry_depth_is_bounded() {
     assert_eq!(trap_of(f.call(&mut store, &[], &mut [])), TrapCode::StackOverflow);
 }
 
-#[test]
-fn fuel_bounds_execution() {
-    let mut config = Config::new();
+fn fuel_bounds_execution(tier: Tier) {
+    let mut config = common::config(tier);
     config.consume_fuel(true);
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(
@@ -381,13 +381,12 @@ fn fuel_bounds_execution() {
     // Fuel is proportional to the operators executed.
     assert!(used_200 > used_100 * 19 / 10 && used_200 < used_100 * 21 / 10, "{used_100} vs {used_200}");
 
-    let unmetered = Store::new(&Engine::default(), ());
+    let unmetered = Store::new(&common::engine(tier), ());
     assert!(unmetered.get_fuel().is_err());
 }
 
-#[test]
-fn objects_from_another_store_are_refused() {
-    let engine = Engine::default();
+fn objects_from_another_store_are_refused(tier: Tier) {
+    let engine = common::engine(tier);
     let module = Module::new(&engine, r#"(module (func (export "f")))"#).unwrap();
     let mut a = Store::new(&engine, ());
     let mut b = Store::new(&engine, ());
@@ -396,14 +395,14 @@ fn objects_from_another_store_are_refused() {
     assert!(matches!(f.call(&mut b, &[], &mut []), Err(Error::Usage(_))));
 }
 
-#[test]
-fn start_function_runs_and_its_trap_fails_instantiation() {
+fn start_function_runs_and_its_trap_fails_instantiation(tier: Tier) {
     let (store, instance) = instantiate(
+        tier,
         r#"(module (global (export "g") (mut i32) (i32.const 0))
             (func $s (global.set 0 (i32.const 99))) (start $s))"#,
     );
     assert_eq!(instance.get_global(&store, "g").unwrap().get(&store).unwrap(), Val::I32(99));
-    let engine = Engine::default();
+    let engine = common::engine(tier);
     let module = Module::new(&engine, r#"(module (func $s unreachable) (start $s))"#).unwrap();
     let mut store = Store::new(&engine, ());
     match Linker::new(&engine).instantiate(&mut store, &module) {
@@ -412,9 +411,8 @@ fn start_function_runs_and_its_trap_fails_instantiation() {
     }
 }
 
-#[test]
-fn many_threads_run_wasm_at_once() {
-    let engine = Engine::default();
+fn many_threads_run_wasm_at_once(tier: Tier) {
+    let engine = common::engine(tier);
     let module = Module::new(
         &engine,
         r#"(module (memory 1)
@@ -445,9 +443,12 @@ fn many_threads_run_wasm_at_once() {
     });
 }
 
+/// Executed-operator coverage is counted by the interpreter only (the
+/// harness's coverage evidence comes from it).
 #[test]
 fn coverage_counts_the_operators_that_ran() {
-    let mut config = Config::new();
+    let tier = Tier::Interp;
+    let mut config = common::config(tier);
     config.coverage(true);
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(
@@ -473,6 +474,24 @@ fn coverage_counts_the_operators_that_ran() {
     assert_eq!(executed.get("I32Eqz"), Some(&11));
     assert_eq!(executed.get("I64Mul"), None, "an uncalled function's operators did not run");
     // Without coverage there is nothing to report.
-    let plain = Module::new(&Engine::default(), "(module)").unwrap();
+    let plain = Module::new(&common::engine(tier), "(module)").unwrap();
     assert_eq!(plain.executed_opcodes(), None);
 }
+
+on_every_tier!(
+    typed_calls_return_results,
+    untyped_calls_check_arity_and_types,
+    host_functions_see_store_data_and_caller_memory,
+    host_errors_become_host_traps_and_reentry_works,
+    instances_link_memories_tables_globals_and_functions,
+    memory_api_reads_writes_and_grows_within_limits,
+    memory_grow_past_the_limit_returns_minus_one_quickly,
+    tables_and_globals_through_the_api,
+    every_trap_code_a_tier_raises,
+    deep_recursion_on_a_small_host_stack_traps,
+    host_reentry_depth_is_bounded,
+    fuel_bounds_execution,
+    objects_from_another_store_are_refused,
+    start_function_runs_and_its_trap_fails_instantiation,
+    many_threads_run_wasm_at_once,
+);

@@ -3,7 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use engine::{Config, Engine, Error, Limits, Linker, Module, Store};
+use engine::{Engine, Error, Limits, Linker, Module, Store, Tier};
+
+#[macro_use]
+mod common;
 
 const HEADER: &[u8] = b"\0asm\x01\0\0\0";
 
@@ -46,8 +49,8 @@ fn quickly<T>(what: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-fn expect_validation_error(what: &str, bytes: &[u8]) -> u64 {
-    let engine = Engine::default();
+fn expect_validation_error(tier: Tier, what: &str, bytes: &[u8]) -> u64 {
+    let engine = common::engine(tier);
     match quickly(what, || Module::new(&engine, bytes)) {
         Err(Error::Validation { offset, message }) => {
             assert!(offset as usize <= bytes.len(), "{what}: offset {offset} beyond input");
@@ -58,8 +61,7 @@ fn expect_validation_error(what: &str, bytes: &[u8]) -> u64 {
     }
 }
 
-#[test]
-fn truncated_modules_are_rejected_at_every_length() {
+fn truncated_modules_are_rejected_at_every_length(tier: Tier) {
     let full = wat::parse_str(
         r#"(module (type (func (param i32) (result i32))) (import "a" "b" (func (type 0)))
             (memory 1) (table 1 funcref) (global (mut i32) (i32.const 1))
@@ -67,7 +69,7 @@ fn truncated_modules_are_rejected_at_every_length() {
             (elem (i32.const 0) 1) (data (i32.const 0) "hi"))"#,
     )
     .unwrap();
-    let engine = Engine::default();
+    let engine = common::engine(tier);
     assert!(Module::new(&engine, &full).is_ok());
     let mut valid_prefixes = 0;
     for len in 0..full.len() {
@@ -83,9 +85,8 @@ fn truncated_modules_are_rejected_at_every_length() {
     assert!(valid_prefixes <= 4, "{valid_prefixes} prefixes validated");
 }
 
-#[test]
-fn garbage_is_rejected() {
-    let engine = Engine::default();
+fn garbage_is_rejected(tier: Tier) {
+    let engine = common::engine(tier);
     let mut state = 0x2545_f491_4f6c_dd1du64;
     for round in 0..500 {
         let len = 1 + round % 200;
@@ -103,21 +104,24 @@ fn garbage_is_rejected() {
     assert!(matches!(Module::new(&engine, b"not wasm at all ("), Err(Error::Text(_))));
 }
 
-#[test]
-fn absurd_counts_are_refused_quickly() {
+fn absurd_counts_are_refused_quickly(tier: Tier) {
     let billions = |id: u8| {
         let mut body = Vec::new();
         leb(&mut body, u32::MAX as u64);
         section(id, &body)
     };
-    expect_validation_error("4 billion types", &module(&[billions(1)]));
-    expect_validation_error("4 billion functions", &module(&[one_type(), billions(3)]));
-    expect_validation_error("4 billion imports", &module(&[billions(2)]));
-    expect_validation_error("4 billion globals", &module(&[billions(6)]));
-    expect_validation_error("4 billion exports", &module(&[billions(7)]));
-    expect_validation_error("4 billion element segments", &module(&[billions(9)]));
-    expect_validation_error("4 billion data segments", &module(&[billions(11)]));
-    expect_validation_error("4 billion function bodies", &module(&[one_type(), section(3, &[1, 0]), billions(10)]));
+    expect_validation_error(tier, "4 billion types", &module(&[billions(1)]));
+    expect_validation_error(tier, "4 billion functions", &module(&[one_type(), billions(3)]));
+    expect_validation_error(tier, "4 billion imports", &module(&[billions(2)]));
+    expect_validation_error(tier, "4 billion globals", &module(&[billions(6)]));
+    expect_validation_error(tier, "4 billion exports", &module(&[billions(7)]));
+    expect_validation_error(tier, "4 billion element segments", &module(&[billions(9)]));
+    expect_validation_error(tier, "4 billion data segments", &module(&[billions(11)]));
+    expect_validation_error(
+        tier,
+        "4 billion function bodies",
+        &module(&[one_type(), section(3, &[1, 0]), billions(10)]),
+    );
 
     // One body declaring 4 billion locals.
     let mut body = vec![1];
@@ -126,11 +130,11 @@ fn absurd_counts_are_refused_quickly() {
     let mut code = vec![1];
     leb(&mut code, body.len() as u64);
     code.extend_from_slice(&body);
-    expect_validation_error("4 billion locals", &module(&[one_type(), section(3, &[1, 0]), section(10, &code)]));
+    expect_validation_error(tier, "4 billion locals", &module(&[one_type(), section(3, &[1, 0]), section(10, &code)]));
 
     // Tables and memories within the spec's bounds but over the configured
     // limits: instantiation refuses them without allocating.
-    let mut config = Config::new();
+    let mut config = common::config(tier);
     config.limits(Limits { max_table_elements: 1_000_000, max_memory_bytes: 64 << 20, ..Default::default() });
     let engine = Engine::new(&config).unwrap();
     for wat in ["(module (table 4000000000 funcref))", "(module (table 5000000 funcref))", "(module (memory 65536))"] {
@@ -141,8 +145,7 @@ fn absurd_counts_are_refused_quickly() {
     }
 }
 
-#[test]
-fn blocks_nested_100_000_deep_compile_and_run() {
+fn blocks_nested_100_000_deep_compile_and_run(tier: Tier) {
     const DEPTH: usize = 100_000;
     let mut body = vec![0]; // no locals
     for _ in 0..DEPTH {
@@ -160,7 +163,7 @@ fn blocks_nested_100_000_deep_compile_and_run() {
     let handle = std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(move || {
-            let engine = Engine::default();
+            let engine = common::engine(tier);
             let module = quickly("deep nesting", || Module::new(&engine, &bytes)).expect("deep nesting is valid");
             let mut store = Store::new(&engine, ());
             let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
@@ -170,31 +173,38 @@ fn blocks_nested_100_000_deep_compile_and_run() {
     handle.join().expect("no stack overflow");
 }
 
-#[test]
-fn validation_errors_point_at_the_offending_byte() {
+fn validation_errors_point_at_the_offending_byte(tier: Tier) {
     // A function body using an undefined local: the offset lies inside the code section.
     let bytes = wat::parse_str("(module (func (result i32) i32.const 1))").unwrap();
-    let engine = Engine::default();
+    let engine = common::engine(tier);
     assert!(Module::new(&engine, &bytes).is_ok());
     let mut broken = bytes.clone();
     let at = broken.len() - 3; // the i32.const opcode
     assert_eq!(broken[at], 0x41);
     broken[at] = 0x20; // local.get 1: no such local
-    let offset = expect_validation_error("bad local", &broken);
+    let offset = expect_validation_error(tier, "bad local", &broken);
     assert!((at as u64..=at as u64 + 1).contains(&offset), "offset {offset} should point at byte {at}");
 }
 
-#[test]
-fn proposals_are_validated_exactly_as_configured() {
+fn proposals_are_validated_exactly_as_configured(tier: Tier) {
     let bulk = "(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))";
-    assert!(Module::new(&Engine::default(), bulk).is_ok());
-    let mut config = Config::new();
+    assert!(Module::new(&common::engine(tier), bulk).is_ok());
+    let mut config = common::config(tier);
     config.proposal(engine::Proposal::BulkMemory, false);
     assert!(matches!(Module::new(&Engine::new(&config).unwrap(), bulk), Err(Error::Validation { .. })));
     // SIMD is not executed by the interpreter, so it cannot be switched on.
-    let mut config = Config::new();
+    let mut config = common::config(tier);
     config.proposal(engine::Proposal::Simd, true);
     assert!(matches!(Engine::new(&config), Err(Error::Unsupported(_))));
     let simd = "(module (func (drop (v128.const i64x2 0 0))))";
-    assert!(matches!(Module::new(&Engine::default(), simd), Err(Error::Validation { .. })));
+    assert!(matches!(Module::new(&common::engine(tier), simd), Err(Error::Validation { .. })));
 }
+
+on_every_tier!(
+    truncated_modules_are_rejected_at_every_length,
+    garbage_is_rejected,
+    absurd_counts_are_refused_quickly,
+    blocks_nested_100_000_deep_compile_and_run,
+    validation_errors_point_at_the_offending_byte,
+    proposals_are_validated_exactly_as_configured,
+);

@@ -6,7 +6,10 @@
 // it must not share the engine's formulation.
 #![allow(clippy::manual_rotate, clippy::manual_checked_ops)]
 
-use engine::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val, ValType};
+use engine::{Error, Instance, Linker, Module, Store, Tier, TrapCode, Val, ValType};
+
+#[macro_use]
+mod common;
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -296,7 +299,7 @@ fn is_bitwise(name: &str) -> bool {
     ["abs", "neg", "copysign", "reinterpret"].iter().any(|k| name.contains(k))
 }
 
-fn instance() -> (Store<()>, Instance) {
+fn instance(tier: Tier) -> (Store<()>, Instance) {
     let mut wat = String::from("(module\n");
     for Op(name, params, result, _) in OPS {
         let ps: Vec<String> = params.iter().map(|p| p.to_string()).collect();
@@ -304,7 +307,7 @@ fn instance() -> (Store<()>, Instance) {
         wat += &format!("(func (export \"{name}\") (param {}) (result {result}) {gets}{name})\n", ps.join(" "));
     }
     wat += ")";
-    let engine = Engine::default();
+    let engine = common::engine(tier);
     let module = Module::new(&engine, &wat).expect("the op table compiles");
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
@@ -505,20 +508,23 @@ proptest! {
     fn numeric_instructions_match_the_reference(
         (index, args) in (0..OPS.len()).prop_flat_map(|k| (Just(k), args_for(OPS[k].1)))
     ) {
+        // One instance per tier and thread, checked in turn on every case.
         thread_local! {
-            static INSTANCE: std::cell::RefCell<(Store<()>, Instance)> = std::cell::RefCell::new(instance());
+            static INSTANCES: std::cell::RefCell<Vec<(Store<()>, Instance)>> =
+                std::cell::RefCell::new(Tier::ALL.into_iter().map(instance).collect());
         }
-        INSTANCE.with(|cell| {
-            let (store, instance) = &mut *cell.borrow_mut();
-            check(store, *instance, &OPS[index], &args)
+        INSTANCES.with(|cell| {
+            for (store, instance) in cell.borrow_mut().iter_mut() {
+                check(store, *instance, &OPS[index], &args)?;
+            }
+            Ok::<_, TestCaseError>(())
         })?;
     }
 }
 
-#[test]
-fn every_op_of_the_table_is_exercised_on_its_edges() {
+fn every_op_of_the_table_is_exercised_on_its_edges(tier: Tier) {
     // Deterministic sweep: all edge values of each operand type for every op.
-    let (mut store, instance) = instance();
+    let (mut store, instance) = instance(tier);
     let edge = |t: &ValType| -> Vec<V> {
         match t {
             ValType::I32 => vec![I32(0), I32(-1), I32(i32::MIN), I32(i32::MAX), I32(1)],
@@ -548,3 +554,5 @@ fn every_op_of_the_table_is_exercised_on_its_edges() {
     }
     assert!(checked > 1000);
 }
+
+on_every_tier!(every_op_of_the_table_is_exercised_on_its_edges,);

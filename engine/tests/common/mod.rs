@@ -4,6 +4,7 @@ use engine::{Store, TrapCode, Val};
 
 /// Calls export `name` with `args`: its results, or the trap's code (any
 /// other error fails the test).
+#[allow(dead_code)]
 pub fn call(
     store: &mut Store<()>,
     instance: &engine::Instance,
@@ -18,4 +19,42 @@ pub fn call(
         Err(engine::Error::Trap(t)) => Err(t.code()),
         Err(e) => panic!("{e}"),
     }
+}
+
+/// A configuration for `tier` with its default proposals.
+#[allow(dead_code)]
+pub fn config(tier: engine::Tier) -> engine::Config {
+    let mut config = engine::Config::new();
+    config.tier(tier);
+    config
+}
+
+/// An engine running `tier`.
+#[allow(dead_code)]
+pub fn engine(tier: engine::Tier) -> engine::Engine {
+    engine::Engine::new(&config(tier)).expect("every tier accepts its default configuration")
+}
+
+/// Runs each named test function (`fn(Tier)`) once on every tier, as the
+/// tests `<name>::interp`, `<name>::baseline` and `<name>::cranelift`.
+#[allow(unused_macros)]
+macro_rules! on_every_tier {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn interp() {
+                    super::$name(engine::Tier::Interp)
+                }
+                #[test]
+                fn baseline() {
+                    super::$name(engine::Tier::Baseline)
+                }
+                #[test]
+                fn cranelift() {
+                    super::$name(engine::Tier::Cranelift)
+                }
+            }
+        )*
+    };
 }
