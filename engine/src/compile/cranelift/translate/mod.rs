@@ -5,17 +5,22 @@
 //! parameters carry the construct's results (or a loop's parameters). Locals
 //! are Cranelift variables, so the frontend builds SSA form for them.
 //!
-//! Traps never unwind: trapping code stores the trap's number in the slot
-//! the vmctx points at and returns with zeroed results; every call site
-//! checks that slot and returns at once when it is set, so a trap travels
-//! back to the host one return at a time. (Cost: one load and branch per
-//! call; no signal handler, no unwinder.)
+//! Traps are trap instructions (`trap`/`trapnz` with the engine's trap
+//! number as a user code) or accesses that fault in a memory's guard
+//! region; the shared signal handler (`compile::native::signals`) turns
+//! either into a `Trap` and resumes at the host → wasm entry, so no call
+//! site checks anything after a call. A builtin that fails leaves its trap
+//! in the store's trap slot and the code after the call traps with
+//! `RAISED_BY_BUILTIN`.
 //!
-//! Memory accesses are bounds-checked explicitly against the memory's
-//! current length (no guard pages, so no signal handler). References are
+//! Memory accesses rely on guard pages (`BoundsChecks::GuardPages`: only
+//! accesses whose static offset reaches past the guard are checked) or are
+//! compared against the memory's length, held in a variable reloaded only
+//! after calls and `memory.grow` (`BoundsChecks::Explicit`). References are
 //! 64-bit raw values (store index + 1, 0 for null), as in the interpreter.
 //! Operators outside what the tier compiles (SIMD, 64-bit memories) are
-//! refused with [`Error::Unsupported`] naming the operator.
+//! refused with [`Error::Unsupported`] naming the operator; IR that
+//! Cranelift refuses is an [`Error::Internal`].
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{self, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value, types};
@@ -27,8 +32,8 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 mod calls;
 mod fuel;
 
-use crate::compile::native::builtins::Builtin;
 use super::vm;
+use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
 use crate::module::types::{FuncType, ValType};
