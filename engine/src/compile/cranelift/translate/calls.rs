@@ -130,7 +130,8 @@ impl FuncState<'_> {
             O::TableGrow { table } => {
                 let args = self.take(2);
                 let t = Self::const_i32(b, table);
-                let old = self.builtin(b, Builtin::TableGrow, &[t, args[0], args[1]]).expect("the builtin returns a value");
+                let old =
+                    self.builtin(b, Builtin::TableGrow, &[t, args[0], args[1]]).expect("the builtin returns a value");
                 self.stack.push(old);
             }
             O::TableFill { table } => {
