@@ -2,14 +2,14 @@
 //! (this same binary, `triage run-one`), so a panic or a signal in one tier
 //! is reported as that tier's crash instead of ending the tool.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use oracle::case::Case;
 use oracle::compare::{ExecutorRun, signature};
+use wait_timeout::ChildExt;
 
 /// What one executor did, seen from outside its process.
 #[derive(Clone, Debug)]
@@ -19,23 +19,13 @@ pub enum RunResult {
     Crashed(String),
 }
 
-/// A scratch directory that disappears with its value.
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    pub fn new(what: &str) -> std::io::Result<Scratch> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("triage-{what}-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A scratch directory (`triage-<what>-…` in the temporary directory) that
+/// disappears with its value.
+fn scratch(what: &str) -> Result<tempfile::TempDir, String> {
+    tempfile::Builder::new()
+        .prefix(&format!("triage-{what}-"))
+        .tempdir()
+        .map_err(|e| format!("cannot make a scratch directory: {e}"))
 }
 
 /// Writes a case as an artifact directory (module.wasm, plan.json).
@@ -73,7 +63,11 @@ pub const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs a child to completion, or kills it after [`CHILD_TIMEOUT`]
 /// (`Err` then): a libFuzzer timeout input must not hang triage too.
-fn output_within_timeout(mut command: Command) -> Result<Result<Output, String>, String> {
+fn output_within_timeout(command: Command) -> Result<Result<Output, String>, String> {
+    output_within(command, CHILD_TIMEOUT)
+}
+
+fn output_within(mut command: Command, timeout: Duration) -> Result<Result<Output, String>, String> {
     let program = command.get_program().to_string_lossy().into_owned();
     let mut child = command
         .stdout(Stdio::piped())
@@ -93,17 +87,13 @@ fn output_within_timeout(mut command: Command) -> Result<Result<Output, String>,
         let _ = stderr.read_to_end(&mut buf);
         buf
     });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("waiting for {program}: {e}"))? {
-            break status;
-        }
-        if started.elapsed() > CHILD_TIMEOUT {
+    let status = match child.wait_timeout(timeout).map_err(|e| format!("waiting for {program}: {e}"))? {
+        Some(status) => status,
+        None => {
             let _ = child.kill();
             let _ = child.wait();
-            return Ok(Err(format!("timed out after {} s (killed)", CHILD_TIMEOUT.as_secs())));
+            return Ok(Err(format!("timed out after {} s (killed)", timeout.as_secs())));
         }
-        std::thread::sleep(Duration::from_millis(5));
     };
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
@@ -112,10 +102,10 @@ fn output_within_timeout(mut command: Command) -> Result<Result<Output, String>,
 
 /// Runs `case` on `executor` in a child process of `exe` (the triage binary).
 pub fn run_isolated(exe: &Path, executor: &str, case: &Case) -> Result<RunResult, String> {
-    let scratch = Scratch::new("run").map_err(|e| format!("cannot make a scratch directory: {e}"))?;
-    write_case(&scratch.0, case).map_err(|e| format!("cannot write the case: {e}"))?;
+    let scratch = scratch("run")?;
+    write_case(scratch.path(), case).map_err(|e| format!("cannot write the case: {e}"))?;
     let mut command = Command::new(exe);
-    command.args(["run-one", "--executor", executor]).arg(&scratch.0);
+    command.args(["run-one", "--executor", executor]).arg(scratch.path());
     let output = match output_within_timeout(command)? {
         Ok(output) => output,
         Err(hung) => return Ok(RunResult::Crashed(hung)),
@@ -131,11 +121,13 @@ pub fn run_isolated(exe: &Path, executor: &str, case: &Case) -> Result<RunResult
 /// Runs a self-checked target's input in a child process: `Ok(None)` when
 /// the check passes, `Ok(Some(bug))` when it reports one.
 pub fn check_isolated(exe: &Path, target: &str, data: &[u8]) -> Result<Result<Option<String>, String>, String> {
-    let scratch = Scratch::new("check").map_err(|e| format!("cannot make a scratch directory: {e}"))?;
-    let input = scratch.0.join("input");
-    std::fs::write(&input, data).map_err(|e| format!("cannot write the input: {e}"))?;
+    let mut input = tempfile::Builder::new()
+        .prefix("triage-check-")
+        .tempfile()
+        .map_err(|e| format!("cannot make a scratch file: {e}"))?;
+    input.write_all(data).map_err(|e| format!("cannot write the input: {e}"))?;
     let mut command = Command::new(exe);
-    command.args(["check-one", "--target", target]).arg(&input);
+    command.args(["check-one", "--target", target]).arg(input.path());
     let output = match output_within_timeout(command)? {
         Ok(output) => output,
         Err(hung) => return Ok(Err(hung)),
@@ -243,4 +235,49 @@ pub fn table(case: &Case, results: &[(String, RunResult)]) -> String {
         }
     }
     out
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.args(["-c", script]);
+        command
+    }
+
+    #[test]
+    fn a_child_that_ends_gives_its_status_and_output() {
+        let output = output_within(shell("echo out; echo err >&2; exit 3"), Duration::from_secs(60))
+            .expect("sh starts")
+            .expect("sh ends in time");
+        assert_eq!(output.status.code(), Some(3));
+        assert_eq!(output.stdout, b"out\n");
+        assert_eq!(output.stderr, b"err\n");
+    }
+
+    #[test]
+    fn a_hung_child_is_killed_at_the_timeout() {
+        let started = std::time::Instant::now();
+        let hung = output_within(shell("exec sleep 60"), Duration::from_millis(200)).expect("sh starts");
+        assert_eq!(hung.map(|o| o.status), Err("timed out after 0 s (killed)".to_string()));
+        assert!(started.elapsed() < Duration::from_secs(30), "killed at the timeout, not at the child's end");
+    }
+
+    #[test]
+    fn a_missing_program_is_an_error() {
+        let err = output_within(Command::new("/nonexistent/triage"), Duration::from_secs(1)).unwrap_err();
+        assert!(err.starts_with("cannot start /nonexistent/triage"), "{err}");
+    }
+
+    #[test]
+    fn scratch_directories_disappear_with_their_value() {
+        let dir = scratch("test").expect("a scratch directory");
+        let path = dir.path().to_path_buf();
+        assert!(path.file_name().unwrap().to_string_lossy().starts_with("triage-test-"));
+        std::fs::write(path.join("file"), b"x").unwrap();
+        drop(dir);
+        assert!(!path.exists());
+    }
 }
