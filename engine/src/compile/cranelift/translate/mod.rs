@@ -86,6 +86,9 @@ struct Frame {
     height: usize,
     /// The parameter values on entry (an `if`'s else branch starts from them).
     entry_params: Vec<Value>,
+    /// Whether a branch targets the construct (else a `block` reached only
+    /// by falling through needs no block of its own).
+    targeted: bool,
 }
 
 impl Frame {
@@ -215,6 +218,7 @@ impl Translator {
                 results: results.clone(),
                 height: 0,
                 entry_params: Vec::new(),
+                targeted: false,
             }],
             locals,
             reachable: true,
@@ -407,6 +411,14 @@ impl FuncState<'_> {
     /// Leaves a construct: its results flow to `next`.
     fn end(&mut self, b: &mut FunctionBuilder<'_>) {
         let frame = self.frames.pop().expect("validated: `end` closes a construct");
+        if self.reachable && frame.kind == FrameKind::Block && !frame.targeted {
+            // Only the fall-through reaches the end: its results are on the
+            // stack already, and straight-line code continues here (so deep
+            // nesting makes no chain of blocks). The unused block is sealed.
+            b.seal_block(frame.next);
+            self.start_fuel_region(b);
+            return;
+        }
         if self.reachable {
             let results = self.top(frame.results.len());
             b.ins().jump(frame.next, &block_args(&results));
@@ -434,9 +446,16 @@ impl FuncState<'_> {
         }
     }
 
+    /// The target of a branch to the construct `depth` levels out, which
+    /// is marked as targeted.
+    fn target(&mut self, depth: u32) -> (ir::Block, usize) {
+        let at = self.frames.len() - 1 - depth as usize;
+        self.frames[at].targeted = true;
+        self.frames[at].branch_target()
+    }
+
     fn branch(&mut self, b: &mut FunctionBuilder<'_>, depth: u32) {
-        let frame = &self.frames[self.frames.len() - 1 - depth as usize];
-        let (target, arity) = frame.branch_target();
+        let (target, arity) = self.target(depth);
         let args = self.top(arity);
         b.ins().jump(target, &block_args(&args));
     }
@@ -449,7 +468,7 @@ impl FuncState<'_> {
         }
         let height = self.stack.len() - params.len();
         let entry_params = self.top(params.len());
-        Ok(Frame { kind, next, header: None, params, results, height, entry_params })
+        Ok(Frame { kind, next, header: None, params, results, height, entry_params, targeted: false })
     }
 
     fn operator(&mut self, b: &mut FunctionBuilder<'_>, op: &Operator<'_>) -> Result<()> {
@@ -550,8 +569,7 @@ impl FuncState<'_> {
             }
             O::BrIf { relative_depth } => {
                 let condition = self.pop();
-                let frame = &self.frames[self.frames.len() - 1 - relative_depth as usize];
-                let (target, arity) = frame.branch_target();
+                let (target, arity) = self.target(relative_depth);
                 let args = self.top(arity);
                 let fallthrough = b.create_block();
                 b.ins().brif(condition, target, &block_args(&args), fallthrough, &[]);
@@ -563,6 +581,9 @@ impl FuncState<'_> {
                 let index = self.pop();
                 let default = targets.default();
                 let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>().map_err(Error::from_wasmparser)?;
+                for depth in depths.iter().chain([&default]) {
+                    self.target(*depth);
+                }
                 let call = |state: &Self, b: &mut FunctionBuilder<'_>, depth: u32| {
                     let frame = &state.frames[state.frames.len() - 1 - depth as usize];
                     let (target, arity) = frame.branch_target();
