@@ -4,6 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::proposal::Proposal;
+
 /// The execution tier that compiles and runs a module's functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Tier {
@@ -76,118 +78,6 @@ impl FromStr for OptLevel {
     }
 }
 
-/// A WebAssembly proposal that can be switched on or off for validation.
-///
-/// The MVP (1.0 without mutable-global imports) is always on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Proposal {
-    MutableGlobal,
-    SignExtension,
-    SaturatingFloatToInt,
-    MultiValue,
-    BulkMemory,
-    ReferenceTypes,
-    ExtendedConst,
-    Simd,
-    TailCall,
-    MultiMemory,
-    Memory64,
-    Threads,
-}
-
-impl Proposal {
-    pub const ALL: [Proposal; 12] = [
-        Proposal::MutableGlobal,
-        Proposal::SignExtension,
-        Proposal::SaturatingFloatToInt,
-        Proposal::MultiValue,
-        Proposal::BulkMemory,
-        Proposal::ReferenceTypes,
-        Proposal::ExtendedConst,
-        Proposal::Simd,
-        Proposal::TailCall,
-        Proposal::MultiMemory,
-        Proposal::Memory64,
-        Proposal::Threads,
-    ];
-
-    /// The proposals that make up WebAssembly 2.0, minus SIMD.
-    pub const WASM2_WITHOUT_SIMD: [Proposal; 6] = [
-        Proposal::MutableGlobal,
-        Proposal::SignExtension,
-        Proposal::SaturatingFloatToInt,
-        Proposal::MultiValue,
-        Proposal::BulkMemory,
-        Proposal::ReferenceTypes,
-    ];
-
-    /// The proposal's name as used by the spec test suite's directory names.
-    pub fn name(self) -> &'static str {
-        match self {
-            Proposal::MutableGlobal => "mutable-global",
-            Proposal::SignExtension => "sign-extension-ops",
-            Proposal::SaturatingFloatToInt => "nontrapping-float-to-int-conversions",
-            Proposal::MultiValue => "multi-value",
-            Proposal::BulkMemory => "bulk-memory",
-            Proposal::ReferenceTypes => "reference-types",
-            Proposal::ExtendedConst => "extended-const",
-            Proposal::Simd => "simd",
-            Proposal::TailCall => "tail-call",
-            Proposal::MultiMemory => "multi-memory",
-            Proposal::Memory64 => "memory64",
-            Proposal::Threads => "threads",
-        }
-    }
-
-    /// Whether the given tier executes this proposal's instructions.
-    pub fn supported_by(self, tier: Tier) -> bool {
-        match tier {
-            Tier::Interp | Tier::Cranelift | Tier::Baseline => matches!(
-                self,
-                Proposal::MutableGlobal
-                    | Proposal::SignExtension
-                    | Proposal::SaturatingFloatToInt
-                    | Proposal::MultiValue
-                    | Proposal::BulkMemory
-                    | Proposal::ReferenceTypes
-                    | Proposal::ExtendedConst
-            ),
-        }
-    }
-
-    /// The wasmparser feature flags of this proposal.
-    pub fn features(self) -> wasmparser::WasmFeatures {
-        use wasmparser::WasmFeatures as F;
-        match self {
-            Proposal::MutableGlobal => F::MUTABLE_GLOBAL,
-            Proposal::SignExtension => F::SIGN_EXTENSION,
-            Proposal::SaturatingFloatToInt => F::SATURATING_FLOAT_TO_INT,
-            Proposal::MultiValue => F::MULTI_VALUE,
-            Proposal::BulkMemory => F::BULK_MEMORY,
-            Proposal::ReferenceTypes => F::REFERENCE_TYPES,
-            Proposal::ExtendedConst => F::EXTENDED_CONST,
-            Proposal::Simd => F::SIMD,
-            Proposal::TailCall => F::TAIL_CALL,
-            Proposal::MultiMemory => F::MULTI_MEMORY,
-            Proposal::Memory64 => F::MEMORY64,
-            Proposal::Threads => F::THREADS,
-        }
-    }
-}
-
-impl fmt::Display for Proposal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Proposal {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Proposal::ALL.into_iter().find(|p| p.name() == s).ok_or_else(|| format!("unknown proposal `{s}`"))
-    }
-}
-
 /// Resource limits. Exceeding one is never a host crash: growth returns -1,
 /// instantiation fails with an error, and deep recursion traps.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,7 +145,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             tier: Tier::Interp,
-            proposals: Proposal::ALL.into_iter().filter(|p| p.supported_by(Tier::Interp)).collect(),
+            proposals: Proposal::ALL.iter().copied().filter(|p| p.supported_by(Tier::Interp)).collect(),
             limits: Limits::default(),
             consume_fuel: false,
             coverage: false,

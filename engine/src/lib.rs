@@ -24,13 +24,15 @@
 
 pub mod compile;
 pub mod config;
+pub mod proposal;
 mod engine;
 pub mod error;
 pub mod module;
 pub mod runtime;
 pub mod wasi;
 
-pub use config::{BoundsChecks, Config, Limits, OptLevel, Proposal, Tier};
+pub use config::{BoundsChecks, Config, Limits, OptLevel, Tier};
+pub use proposal::Proposal;
 pub use engine::Engine;
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};

@@ -1,8 +1,10 @@
 //! Cases: a generated module plus a call plan, both drawn from raw bytes.
 //! The same bytes always give the same case.
 
+use std::sync::LazyLock;
+
 use arbitrary::{Result, Unstructured};
-use engine::Proposal;
+use engine::{Proposal, Tier};
 use serde::{Deserialize, Serialize};
 
 use crate::executor::Executor;
@@ -15,41 +17,57 @@ pub struct Profile {
     pub proposals: &'static [Proposal],
 }
 
-const MVP: &[Proposal] = &[Proposal::MutableGlobal];
-
-/// Every profile, mvp first; `default` covers all the interpreter runs.
-pub const PROFILES: &[Profile] = &[
-    Profile { name: "mvp", proposals: MVP },
-    Profile { name: "sign-extension-ops", proposals: &[Proposal::MutableGlobal, Proposal::SignExtension] },
-    Profile {
-        name: "nontrapping-float-to-int-conversions",
-        proposals: &[Proposal::MutableGlobal, Proposal::SaturatingFloatToInt],
-    },
-    Profile { name: "multi-value", proposals: &[Proposal::MutableGlobal, Proposal::MultiValue] },
-    Profile { name: "bulk-memory", proposals: &[Proposal::MutableGlobal, Proposal::BulkMemory] },
-    Profile {
-        name: "reference-types",
-        proposals: &[Proposal::MutableGlobal, Proposal::BulkMemory, Proposal::ReferenceTypes],
-    },
-    Profile { name: "extended-const", proposals: &[Proposal::MutableGlobal, Proposal::ExtendedConst] },
-    // Arithmetic expression trees (see `arith.rs`) instead of wasm-smith.
-    Profile {
+/// Every profile, derived from the proposal registry
+/// (`engine::for_each_proposal!`): `mvp`; one per proposal the interpreter
+/// runs and wasm-smith generates, named after it; `arith` (arithmetic
+/// expression trees, see `arith.rs`, instead of wasm-smith); and `default`,
+/// every proposal the interpreter runs.
+pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
+    let runs = |p: &Proposal| p.supported_by(Tier::Interp);
+    let leak = |proposals: Vec<Proposal>| -> &'static [Proposal] { Vec::leak(proposals) };
+    let mut profiles = vec![Profile { name: "mvp", proposals: leak(vec![Proposal::MutableGlobal]) }];
+    for p in Proposal::ALL.iter().filter(|p| runs(p) && generated(**p)) {
+        let mut proposals = vec![Proposal::MutableGlobal];
+        proposals.extend_from_slice(p.with());
+        proposals.push(*p);
+        profiles.push(Profile { name: p.name(), proposals: leak(proposals) });
+    }
+    profiles.push(Profile {
         name: "arith",
-        proposals: &[Proposal::MutableGlobal, Proposal::SignExtension, Proposal::SaturatingFloatToInt],
-    },
-    Profile {
-        name: "default",
-        proposals: &[
-            Proposal::MutableGlobal,
-            Proposal::SignExtension,
-            Proposal::SaturatingFloatToInt,
-            Proposal::MultiValue,
-            Proposal::BulkMemory,
-            Proposal::ReferenceTypes,
-            Proposal::ExtendedConst,
-        ],
-    },
-];
+        proposals: leak(vec![Proposal::MutableGlobal, Proposal::SignExtension, Proposal::SaturatingFloatToInt]),
+    });
+    profiles.push(Profile { name: "default", proposals: leak(Proposal::ALL.iter().copied().filter(runs).collect()) });
+    profiles
+});
+
+/// Turns wasm-smith's switches of every registered proposal on where
+/// `enabled` says so and off elsewhere (`set`), or only off where `keep`
+/// refuses (`narrow`), and tells which proposals wasm-smith can generate.
+macro_rules! smith_switches {
+    ($( $variant:ident { name: $name:literal, features: [$($feature:ident),*], operators: $tag:ident,
+        smith: [$($smith:ident),*], with: [$($with:ident),*], tiers: [$($tier:ident),*] } )*) => {
+        /// Sets every proposal's wasm-smith switches: on where `enabled`.
+        pub fn set_smith_proposals(config: &mut wasm_smith::Config, enabled: impl Fn(Proposal) -> bool) {
+            $( $( config.$smith = enabled(Proposal::$variant); )* )*
+        }
+
+        /// Turns off the wasm-smith switches of every proposal `keep` refuses.
+        pub fn narrow_smith_proposals(config: &mut wasm_smith::Config, keep: impl Fn(Proposal) -> bool) {
+            $( $( config.$smith &= keep(Proposal::$variant); )* )*
+        }
+
+        /// Whether wasm-smith generates the proposal's modules (it has a
+        /// switch for it; mutable globals are part of every module).
+        pub fn generated(proposal: Proposal) -> bool {
+            let switches: &[&str] = match proposal {
+                $( Proposal::$variant => &[$(stringify!($smith)),*], )*
+            };
+            !switches.is_empty()
+        }
+    };
+}
+
+engine::for_each_proposal!(smith_switches);
 
 pub fn profile(name: &str) -> std::result::Result<Profile, String> {
     PROFILES.iter().copied().find(|p| p.name == name).ok_or_else(|| {
@@ -100,27 +118,16 @@ fn base_config(profile: &Profile, u: &mut Unstructured<'_>) -> Result<wasm_smith
         max_element_segments: 4,
         max_types: 12,
         max_nesting_depth: 8,
-        sign_extension_ops_enabled: has(Proposal::SignExtension),
-        saturating_float_to_int_enabled: has(Proposal::SaturatingFloatToInt),
-        multi_value_enabled: has(Proposal::MultiValue),
-        bulk_memory_enabled: has(Proposal::BulkMemory),
-        reference_types_enabled: has(Proposal::ReferenceTypes),
-        extended_const_enabled: has(Proposal::ExtendedConst),
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        tail_call_enabled: false,
-        memory64_enabled: false,
-        gc_enabled: false,
-        exceptions_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
+        // Outside the registry: proposals no tier or reference implements.
         custom_descriptors_enabled: false,
         shared_everything_threads_enabled: false,
-        max_memories: 1,
+        acquire_release_atomics_enabled: false,
+        multibyte_array_access_enabled: false,
+        max_memories: if has(Proposal::MultiMemory) { 2 } else { 1 },
         max_tables: if has(Proposal::ReferenceTypes) { 2 } else { 1 },
         ..wasm_smith::Config::default()
     };
+    set_smith_proposals(&mut c, has);
     c.allow_start_export = true;
     Ok(c)
 }

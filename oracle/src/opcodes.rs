@@ -45,7 +45,7 @@ pub fn opcodes_of(proposal: &str) -> &'static [&'static str] {
 
 /// The operator's name: the `Operator` variant, without its fields (the
 /// engine's own naming, so generated and executed coverage agree).
-pub fn opcode_name(op: &wasmparser::Operator<'_>) -> String {
+pub fn opcode_name(op: &wasmparser::Operator<'_>) -> &'static str {
     engine::compile::opcode_name(op)
 }
 
@@ -57,7 +57,7 @@ pub fn count_opcodes(wasm: &[u8]) -> BTreeMap<String, u64> {
             let Ok(mut reader) = body.get_operators_reader() else { continue };
             while !reader.eof() {
                 let Ok(op) = reader.read() else { break };
-                *counts.entry(opcode_name(&op)).or_insert(0) += 1;
+                *counts.entry(opcode_name(&op).to_string()).or_insert(0) += 1;
             }
         }
     }
@@ -67,6 +67,19 @@ pub fn count_opcodes(wasm: &[u8]) -> BTreeMap<String, u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_engine_registry_and_the_operator_registry_name_proposals_alike() {
+        for p in Proposal::ALL {
+            match p.operator_tag() {
+                Some(tag) => {
+                    assert_eq!(operators::proposal_name(tag), Some(p.name()), "{p:?}: tag `{tag}`");
+                    assert!(!opcodes_of(p.name()).is_empty(), "{p:?} adds operators");
+                }
+                None => assert!(opcodes_of(p.name()).is_empty(), "{p:?} adds operators but has no tag"),
+            }
+        }
+    }
 
     #[test]
     fn names_match_wasmparser_and_proposals_partition_them() {

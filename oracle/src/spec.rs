@@ -37,7 +37,7 @@ pub struct Suite {
 pub fn suites_for(tier: Tier) -> Vec<Suite> {
     let base: Vec<Proposal> = Proposal::WASM2_WITHOUT_SIMD.iter().copied().filter(|p| p.supported_by(tier)).collect();
     let mut suites = vec![Suite { dir: "wasm-v2".into(), proposal: "wasm-2.0".into(), enabled: base.clone() }];
-    for p in Proposal::ALL {
+    for p in Proposal::ALL.iter().copied() {
         if !p.supported_by(tier) {
             continue;
         }

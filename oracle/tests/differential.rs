@@ -165,7 +165,7 @@ fn the_same_bytes_make_the_same_case() {
 fn interp_and_wasmi_agree_on_every_profile() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
     let wasmi = WasmiExecutor::new();
-    for profile in case::PROFILES {
+    for profile in case::PROFILES.iter() {
         let mut opts = options(vec![&interp, &wasmi], 300, None);
         opts.profile = *profile;
         let (stats, _) = fuzz(&opts);

@@ -83,9 +83,20 @@ impl CompiledCode {
     }
 }
 
-pub fn opcode_name(op: &wasmparser::Operator<'_>) -> String {
-    let debug = format!("{op:?}");
-    debug.split([' ', '{', '(']).next().unwrap_or_default().to_string()
+/// An operator's name: its wasmparser `Operator` variant (`I32Add`), the
+/// name coverage and the operator registry use. Generated from wasmparser's
+/// own operator list.
+pub fn opcode_name(op: &wasmparser::Operator<'_>) -> &'static str {
+    macro_rules! names {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+            match op {
+                $( wasmparser::Operator::$op { .. } => stringify!($op), )*
+                // `Operator` is non-exhaustive; every variant is listed above.
+                _ => "Unknown",
+            }
+        };
+    }
+    wasmparser::for_each_operator!(names)
 }
 
 impl Compiler {

@@ -199,7 +199,7 @@ impl Module {
                     continue;
                 }
                 for op in region {
-                    *counts.entry(op.clone()).or_insert(0) += hits;
+                    *counts.entry(op.to_string()).or_insert(0) += hits;
                 }
             }
         }

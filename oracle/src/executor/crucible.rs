@@ -112,25 +112,13 @@ impl Executor for CrucibleExecutor {
     fn narrow(&self, config: &mut wasm_smith::Config) {
         // Only what this engine's tier validates (see `Proposal::supported_by`).
         let has = |p: engine::Proposal| self.engine.config().enabled_proposals().contains(&p);
-        config.sign_extension_ops_enabled &= has(engine::Proposal::SignExtension);
-        config.saturating_float_to_int_enabled &= has(engine::Proposal::SaturatingFloatToInt);
-        config.multi_value_enabled &= has(engine::Proposal::MultiValue);
-        config.bulk_memory_enabled &= has(engine::Proposal::BulkMemory);
-        config.reference_types_enabled &= has(engine::Proposal::ReferenceTypes);
-        config.extended_const_enabled &= has(engine::Proposal::ExtendedConst);
+        crate::case::narrow_smith_proposals(config, has);
         if !has(engine::Proposal::ReferenceTypes) {
             config.max_tables = config.max_tables.min(1);
         }
-        config.simd_enabled = false;
-        config.relaxed_simd_enabled = false;
-        config.threads_enabled = false;
-        config.tail_call_enabled = false;
-        config.memory64_enabled = false;
-        config.gc_enabled = false;
-        config.exceptions_enabled = false;
-        config.wide_arithmetic_enabled = false;
-        config.custom_page_sizes_enabled = false;
-        config.max_memories = config.max_memories.min(1);
+        if !has(engine::Proposal::MultiMemory) {
+            config.max_memories = config.max_memories.min(1);
+        }
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {

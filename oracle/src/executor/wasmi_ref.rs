@@ -1,5 +1,6 @@
 //! wasmi: the independent reference engine. It shares no code with Crucible.
 
+use engine::Proposal;
 use wasmi::{Config, Engine, Extern, Instance, Linker, Module, Store, Val};
 
 use super::{Executor, InstantiateFailure, Running, State, fnv1a};
@@ -20,19 +21,12 @@ impl Default for WasmiExecutor {
 impl WasmiExecutor {
     pub fn new() -> WasmiExecutor {
         let mut config = Config::default();
+        // wasmi validates what Crucible's tiers run, no more: a module only
+        // it accepts would compare nothing.
+        for p in Proposal::ALL {
+            set_proposal(&mut config, *p, p.supported_by(engine::Tier::Interp));
+        }
         config
-            .wasm_mutable_global(true)
-            .wasm_sign_extension(true)
-            .wasm_saturating_float_to_int(true)
-            .wasm_multi_value(true)
-            .wasm_bulk_memory(true)
-            .wasm_reference_types(true)
-            .wasm_extended_const(true)
-            .wasm_tail_call(false)
-            .wasm_multi_memory(false)
-            .wasm_memory64(false)
-            .wasm_wide_arithmetic(false)
-            .wasm_custom_page_sizes(false)
             // Deeper than wasm-smith's termination fuel can recurse, so
             // recursion ends on the fuel (comparable) rather than on a stack
             // limit (not comparable).
@@ -48,6 +42,32 @@ impl WasmiExecutor {
         executor.fuel = Some(fuel);
         executor
     }
+}
+
+/// Switches `proposal` in wasmi's configuration; false when wasmi (2.0,
+/// without its `simd` feature) does not implement it.
+fn set_proposal(config: &mut Config, proposal: Proposal, on: bool) -> bool {
+    match proposal {
+        Proposal::MutableGlobal => config.wasm_mutable_global(on),
+        Proposal::SignExtension => config.wasm_sign_extension(on),
+        Proposal::SaturatingFloatToInt => config.wasm_saturating_float_to_int(on),
+        Proposal::MultiValue => config.wasm_multi_value(on),
+        Proposal::BulkMemory => config.wasm_bulk_memory(on),
+        Proposal::ReferenceTypes => config.wasm_reference_types(on),
+        Proposal::ExtendedConst => config.wasm_extended_const(on),
+        Proposal::TailCall => config.wasm_tail_call(on),
+        Proposal::MultiMemory => config.wasm_multi_memory(on),
+        Proposal::Memory64 => config.wasm_memory64(on),
+        Proposal::WideArithmetic => config.wasm_wide_arithmetic(on),
+        Proposal::CustomPageSizes => config.wasm_custom_page_sizes(on),
+        Proposal::Simd
+        | Proposal::RelaxedSimd
+        | Proposal::Threads
+        | Proposal::Exceptions
+        | Proposal::FunctionReferences
+        | Proposal::Gc => return false,
+    };
+    true
 }
 
 fn trap_code(code: wasmi::TrapCode) -> Outcome {
@@ -112,13 +132,7 @@ impl Executor for WasmiExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        config.simd_enabled = false;
-        config.relaxed_simd_enabled = false;
-        config.threads_enabled = false;
-        config.gc_enabled = false;
-        config.exceptions_enabled = false;
-        config.custom_descriptors_enabled = false;
-        config.shared_everything_threads_enabled = false;
+        crate::case::narrow_smith_proposals(config, |p| set_proposal(&mut Config::default(), p, true));
         config.max_imports = 0;
     }
 

@@ -111,27 +111,15 @@ impl WastBackend for EngineBackend {
 
     fn unsupported_proposal(&self, wasm: &[u8]) -> Option<String> {
         use wasmparser::WasmFeatures as F;
-        let base = self.engine.config().enabled_proposals().iter().fold(F::WASM1, |f, p| f | p.features());
-        let candidates = [
-            ("function-references", F::FUNCTION_REFERENCES),
-            ("gc", F::GC | F::FUNCTION_REFERENCES),
-            ("exceptions", F::EXCEPTIONS),
-            ("simd", F::SIMD),
-            ("relaxed-simd", F::SIMD | F::RELAXED_SIMD),
-            ("threads", F::THREADS),
-            ("tail-call", F::TAIL_CALL),
-            ("multi-memory", F::MULTI_MEMORY),
-            ("memory64", F::MEMORY64),
-            ("custom-page-sizes", F::CUSTOM_PAGE_SIZES),
-            ("wide-arithmetic", F::WIDE_ARITHMETIC),
-        ];
+        let enabled = self.engine.config().enabled_proposals();
+        let base = enabled.iter().fold(F::WASM1, |f, p| f | p.features());
         let valid = |features: F| wasmparser::Validator::new_with_features(features).validate_all(wasm).is_ok();
         if valid(base) {
             return None;
         }
-        for (name, extra) in candidates {
-            if !base.contains(extra) && valid(base | extra) {
-                return Some(name.to_string());
+        for p in engine::Proposal::ALL.iter().filter(|p| !enabled.contains(p)) {
+            if valid(base | p.features()) {
+                return Some(p.name().to_string());
             }
         }
         valid(F::all()).then(|| "several".to_string())

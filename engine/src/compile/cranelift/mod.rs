@@ -40,10 +40,11 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
 use crate::compile::native::{self, LoadedCode, TrapSite};
-use crate::config::{Config, OptLevel, Proposal, Tier};
+use crate::config::{Config, OptLevel, Tier};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::types::FuncType;
 use crate::module::{ExportIndex, ModuleInfo};
+use crate::proposal::Proposal;
 
 /// Code is laid out at this alignment (a cache-friendly function start).
 const FUNCTION_ALIGN: usize = 16;

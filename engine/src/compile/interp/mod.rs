@@ -35,6 +35,6 @@ pub(crate) struct Function {
 /// region was entered.
 #[derive(Debug)]
 pub(crate) struct Coverage {
-    pub(crate) regions: Vec<Vec<String>>,
+    pub(crate) regions: Vec<Vec<&'static str>>,
     pub(crate) hits: Box<[std::sync::atomic::AtomicU32]>,
 }

@@ -48,7 +48,7 @@ struct Translator<'a> {
     fuel_at: Option<usize>,
     fuel_count: u32,
     /// Operators of each straight-line region, when measuring coverage.
-    regions: Option<Vec<Vec<String>>>,
+    regions: Option<Vec<Vec<&'static str>>>,
     /// No instruction before this index may be rewritten: a branch lands
     /// here or later, and would skip the rewritten instruction's effect.
     barrier: usize,
