@@ -54,6 +54,8 @@ macro_rules! for_each_proposal {
                 smith: [custom_page_sizes_enabled], with: [], tiers: [] }
             WideArithmetic { name: "wide-arithmetic", features: [WIDE_ARITHMETIC], operators: wide_arithmetic,
                 smith: [wide_arithmetic_enabled], with: [], tiers: [] }
+            StackSwitching { name: "stack-switching", features: [STACK_SWITCHING, FUNCTION_REFERENCES, EXCEPTIONS],
+                operators: stack_switching, smith: [], with: [], tiers: [] }
         }
     };
 }

@@ -65,7 +65,8 @@ fn set_proposal(config: &mut Config, proposal: Proposal, on: bool) -> bool {
         | Proposal::Threads
         | Proposal::Exceptions
         | Proposal::FunctionReferences
-        | Proposal::Gc => return false,
+        | Proposal::Gc
+        | Proposal::StackSwitching => return false,
     };
     true
 }
