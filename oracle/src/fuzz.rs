@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use indicatif::{FormattedDuration, ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::case::{self, Case, Profile};
@@ -30,7 +32,7 @@ pub struct FuzzOptions<'a> {
     /// Stop after this many cases (for tests), whatever the time.
     pub max_cases: Option<u64>,
     pub stop_on_divergence: bool,
-    /// Print a live progress line to stderr.
+    /// Draw a live progress bar on stderr (only when it is a terminal).
     pub progress: bool,
 }
 
@@ -211,49 +213,145 @@ pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats)
     Some((case, report))
 }
 
+/// What the jobs share while they run: the counters they publish when
+/// something changes, read by the progress bar's ticker.
+struct Shared {
+    stop: AtomicBool,
+    cases: AtomicU64,
+    /// Diverged + crashed.
+    divergences: AtomicU64,
+    reference_bugs: AtomicU64,
+    /// The operators of the proposals the run covers, and which of them
+    /// some case has generated.
+    universe: Vec<&'static str>,
+    seen: Vec<AtomicBool>,
+}
+
+impl Shared {
+    fn new(profile: &Profile) -> Shared {
+        let mut universe: Vec<&'static str> = opcodes::opcodes_of("mvp").to_vec();
+        for proposal in profile.proposals {
+            universe.extend_from_slice(opcodes::opcodes_of(proposal.name()));
+        }
+        universe.sort_unstable();
+        universe.dedup();
+        let seen = universe.iter().map(|_| AtomicBool::new(false)).collect();
+        Shared {
+            stop: AtomicBool::new(false),
+            cases: AtomicU64::new(0),
+            divergences: AtomicU64::new(0),
+            reference_bugs: AtomicU64::new(0),
+            universe,
+            seen,
+        }
+    }
+}
+
+/// What one job has added to the [`Shared`] counters so far.
+#[derive(Default)]
+struct Published {
+    divergences: u64,
+    reference_bugs: u64,
+    /// Distinct operators in the job's statistics at its last coverage update.
+    operators: usize,
+}
+
+impl Published {
+    /// Adds what `stats` found since the last call to the shared counters
+    /// (and, when `coverage`, marks newly generated operators).
+    fn update(&mut self, stats: &FuzzStats, shared: &Shared, coverage: bool) {
+        let divergences = stats.totals.diverged + stats.totals.crashed;
+        if divergences != self.divergences {
+            shared.divergences.fetch_add(divergences - self.divergences, Ordering::Relaxed);
+            self.divergences = divergences;
+        }
+        if stats.totals.reference_bugs != self.reference_bugs {
+            shared.reference_bugs.fetch_add(stats.totals.reference_bugs - self.reference_bugs, Ordering::Relaxed);
+            self.reference_bugs = stats.totals.reference_bugs;
+        }
+        // New operators are rare after the first seconds: rescan only then.
+        if coverage && stats.opcodes_generated.len() != self.operators {
+            self.operators = stats.opcodes_generated.len();
+            for (flag, op) in shared.seen.iter().zip(&shared.universe) {
+                if !flag.load(Ordering::Relaxed) && stats.opcodes_generated.contains_key(*op) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}
+
+/// How often the progress bar is redrawn.
+const PROGRESS_PERIOD: Duration = Duration::from_millis(100);
+
+/// The live progress bar on stderr: elapsed and total time, cases and
+/// cases/s, divergences, reference bugs and operator coverage. Hidden
+/// (draws nothing) when stderr is not a terminal.
+fn progress_bar(total: Duration) -> ProgressBar {
+    let style = ProgressStyle::with_template("[{elapsed_precise}/{prefix}] {wide_bar:.cyan/blue}\n{wide_msg}")
+        .expect("the progress template is valid")
+        .progress_chars("=> ");
+    ProgressBar::new(1000).with_style(style).with_prefix(FormattedDuration(total).to_string())
+}
+
+/// Brings the bar up to date with the shared counters.
+fn draw_progress(bar: &ProgressBar, shared: &Shared, options: &FuzzOptions<'_>, start: Instant, total: Duration) {
+    let elapsed = start.elapsed();
+    let cases = shared.cases.load(Ordering::Relaxed);
+    // The run ends at the deadline or after `max_cases`, whichever comes first.
+    let mut done = elapsed.as_secs_f64() / total.as_secs_f64().max(1e-9);
+    if let Some(max) = options.max_cases {
+        done = done.max(cases as f64 / max.max(1) as f64);
+    }
+    bar.set_position((done.min(1.0) * 1000.0) as u64);
+    let covered = shared.seen.iter().filter(|b| b.load(Ordering::Relaxed)).count();
+    bar.set_message(format!(
+        "{cases} cases, {:.0}/s · {} divergences · {} reference bugs · {covered}/{} operators",
+        cases as f64 / elapsed.as_secs_f64().max(1e-9),
+        shared.divergences.load(Ordering::Relaxed),
+        shared.reference_bugs.load(Ordering::Relaxed),
+        shared.universe.len()
+    ));
+}
+
 /// Runs the loop on `jobs` threads for the configured time.
 pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
     let start = Instant::now();
-    let deadline = start + Duration::from_secs_f64(options.seconds.max(0.0));
-    let stop = AtomicBool::new(false);
-    let cases = AtomicU64::new(0);
-    let failures = AtomicU64::new(0);
+    let total_time = Duration::from_secs_f64(options.seconds.max(0.0));
+    let deadline = start + total_time;
+    let shared = Shared::new(&options.profile);
     let total = Mutex::new(FuzzStats::default());
     let jobs = options.jobs.max(1);
-    // Which known operators some case has generated so far (for progress).
-    let universe: Vec<&str> = opcodes::all_opcodes().collect();
-    let seen: Vec<AtomicBool> = universe.iter().map(|_| AtomicBool::new(false)).collect();
+    let bar = if options.progress { progress_bar(total_time) } else { ProgressBar::hidden() };
+    // Nothing to draw (progress off, or stderr is not a terminal): no ticker,
+    // and the jobs skip the coverage bookkeeping.
+    let live = !bar.is_hidden();
+    // Every job holds a sender: the ticker stops when the last one is gone.
+    let (running, finished) = mpsc::channel::<()>();
     std::thread::scope(|s| {
         for job in 0..jobs {
-            let (stop, cases, failures, total, universe, seen) = (&stop, &cases, &failures, &total, &universe, &seen);
+            let (shared, total, running) = (&shared, &total, running.clone());
             // Generous stacks: reference engines may use the host stack deeply.
             let builder = std::thread::Builder::new().name(format!("fuzz-{job}")).stack_size(64 << 20);
             let worker = builder.spawn_scoped(s, move || {
+                // Dropped when the job ends, panicking or not.
+                let _running = running;
                 let began = Instant::now();
                 let mut rng = SplitMix(options.seed ^ (job as u64).wrapping_mul(0xa076_1d64_78bd_642f));
                 let mut stats = FuzzStats::default();
+                let mut published = Published::default();
                 let mut input = Vec::new();
-                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                    if options.max_cases.is_some_and(|m| cases.load(Ordering::Relaxed) >= m) {
+                while !shared.stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                    if options.max_cases.is_some_and(|m| shared.cases.load(Ordering::Relaxed) >= m) {
                         break;
                     }
                     rng.fill(&mut input);
                     if run_input(&input, options, &mut stats).is_some() {
-                        let n = cases.fetch_add(1, Ordering::Relaxed);
-                        // Publish this job's opcode coverage now and then.
-                        if options.progress && n % 256 == 0 {
-                            for (flag, op) in seen.iter().zip(universe.iter()) {
-                                if stats.opcodes_generated.contains_key(*op) {
-                                    flag.store(true, Ordering::Relaxed);
-                                }
-                            }
-                        }
+                        shared.cases.fetch_add(1, Ordering::Relaxed);
                     }
-                    if stats.found_bug() {
-                        failures.store(stats.totals.diverged + stats.totals.crashed, Ordering::Relaxed);
-                        if options.stop_on_divergence {
-                            stop.store(true, Ordering::Relaxed);
-                        }
+                    published.update(&stats, shared, live);
+                    if options.stop_on_divergence && stats.found_bug() {
+                        shared.stop.store(true, Ordering::Relaxed);
                     }
                 }
                 stats.busy_ms = began.elapsed().as_millis() as u64;
@@ -261,35 +359,16 @@ pub fn fuzz(options: &FuzzOptions<'_>) -> (FuzzStats, Duration) {
             });
             worker.expect("the OS can start a fuzz thread");
         }
-        if options.progress {
-            s.spawn(|| {
-                use std::io::IsTerminal;
-                // A terminal gets a live line; logs get one line every 10 s.
-                let live = std::io::stderr().is_terminal();
-                let period = if live { Duration::from_millis(500) } else { Duration::from_secs(10) };
-                while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(period.min(deadline.saturating_duration_since(Instant::now())));
-                    let n = cases.load(Ordering::Relaxed);
-                    let secs = start.elapsed().as_secs_f64();
-                    let covered = seen.iter().filter(|b| b.load(Ordering::Relaxed)).count();
-                    let line = format!(
-                        "[{secs:6.1}s] {n} cases ({:.0}/s on {jobs} jobs), {} divergences, {covered}/{} opcodes generated",
-                        n as f64 / secs.max(1e-9),
-                        failures.load(Ordering::Relaxed),
-                        universe.len()
-                    );
-                    if live {
-                        eprint!("\r{line}   ");
-                    } else {
-                        eprintln!("{line}");
-                    }
-                    if options.max_cases.is_some_and(|m| n >= m) {
-                        break;
-                    }
+        drop(running);
+        if live {
+            let (bar, shared) = (&bar, &shared);
+            s.spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(PROGRESS_PERIOD) {
+                    draw_progress(bar, shared, options, start, total_time);
                 }
-                if live {
-                    eprintln!();
-                }
+                draw_progress(bar, shared, options, start, total_time);
+                // Left on screen as it ended, above the summary.
+                bar.abandon();
             });
         }
     });
@@ -380,5 +459,82 @@ impl FuzzStats {
             divergences: if self.artifacts.is_empty() { self.failures.clone() } else { self.artifacts.clone() },
             executions: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(profile: &str, max_cases: Option<u64>) -> FuzzOptions<'static> {
+        FuzzOptions {
+            target: "differential",
+            seconds: 10.0,
+            seed: 0,
+            profile: case::profile(profile).expect("a known profile"),
+            executors: Vec::new(),
+            jobs: 2,
+            out: None,
+            max_cases,
+            stop_on_divergence: false,
+            progress: true,
+        }
+    }
+
+    #[test]
+    fn coverage_counts_the_operators_of_the_profiles_proposals() {
+        let mvp = Shared::new(&case::profile("mvp").unwrap());
+        assert_eq!(mvp.universe.len(), opcodes::opcodes_of("mvp").len());
+        assert!(mvp.universe.contains(&"I32Add"));
+        let default = Shared::new(&case::profile("default").unwrap());
+        assert!(default.universe.len() > mvp.universe.len());
+        assert!(default.universe.contains(&"I32Add") && default.universe.contains(&"MemoryCopy"));
+        assert_eq!(default.seen.len(), default.universe.len());
+    }
+
+    #[test]
+    fn jobs_publish_what_changed_since_their_last_update() {
+        let shared = Shared::new(&case::profile("mvp").unwrap());
+        let (mut a, mut b) = (Published::default(), Published::default());
+        let mut stats = FuzzStats::default();
+        stats.totals.diverged = 2;
+        stats.totals.reference_bugs = 1;
+        stats.opcodes_generated.insert("I32Add".into(), 3);
+        stats.opcodes_generated.insert("NotAnOperator".into(), 1);
+        a.update(&stats, &shared, true);
+        a.update(&stats, &shared, true);
+        stats.totals.crashed = 1;
+        a.update(&stats, &shared, true);
+        b.update(&stats, &shared, false);
+        assert_eq!(shared.divergences.load(Ordering::Relaxed), 3 + 3);
+        assert_eq!(shared.reference_bugs.load(Ordering::Relaxed), 1 + 1);
+        let covered: Vec<&str> = shared
+            .universe
+            .iter()
+            .zip(&shared.seen)
+            .filter(|(_, s)| s.load(Ordering::Relaxed))
+            .map(|(op, _)| *op)
+            .collect();
+        assert_eq!(covered, ["I32Add"]);
+    }
+
+    #[test]
+    fn the_bar_shows_time_cases_divergences_reference_bugs_and_coverage() {
+        let options = options("mvp", Some(400));
+        let shared = Shared::new(&options.profile);
+        shared.cases.store(100, Ordering::Relaxed);
+        shared.divergences.store(2, Ordering::Relaxed);
+        shared.reference_bugs.store(1, Ordering::Relaxed);
+        shared.seen[0].store(true, Ordering::Relaxed);
+        let bar = progress_bar(Duration::from_secs(90));
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        assert_eq!(bar.prefix(), "00:01:30");
+        draw_progress(&bar, &shared, &options, Instant::now(), Duration::from_secs(90));
+        let message = bar.message();
+        assert!(message.starts_with("100 cases, "), "{message}");
+        let rest = format!("/s · 2 divergences · 1 reference bugs · 1/{} operators", opcodes::opcodes_of("mvp").len());
+        assert!(message.ends_with(&rest), "{message}");
+        // A quarter of `max_cases` is further along than a moment of 90 s.
+        assert_eq!(bar.position(), 250);
     }
 }
