@@ -24,19 +24,19 @@
 
 pub mod compile;
 pub mod config;
-pub mod proposal;
 mod engine;
 pub mod error;
 pub mod module;
+pub mod proposal;
 pub mod runtime;
 pub mod wasi;
 
 pub use config::{BoundsChecks, Config, Limits, OptLevel, Tier};
-pub use proposal::Proposal;
 pub use engine::Engine;
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};
 pub use module::{Module, ModuleInfo};
+pub use proposal::Proposal;
 pub use runtime::externals::{Extern, Global, Memory, Table};
 pub use runtime::func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use runtime::instance::Instance;

@@ -386,6 +386,23 @@ fn fuel_is_charged_exactly_as_on_the_interpreter() {
     }
 }
 
+/// Constructs opened in dead code are dead as a whole: their operators are
+/// not charged on any tier (the interpreter used to charge them: the
+/// validator calls code inside such a construct reachable).
+#[test]
+fn dead_constructs_are_not_charged_on_any_tier() {
+    let wat = r#"(module (func (export "run") (param i32) (result i32)
+        (block $x (br $x) (block (drop (i32.const 1)) (drop (i32.const 2))) (loop (nop)))
+        (local.get 0)))"#;
+    // block and br; then local.get and the function's end.
+    let expected = 4;
+    for tier in [Tier::Interp, Tier::Baseline, Tier::Cranelift] {
+        let (outcome, left) = with_fuel(tier, wat, "run", 7, 1_000);
+        assert_eq!(outcome, Ok(vec![Val::I32(7)]), "{tier}");
+        assert_eq!(1_000 - left, expected, "fuel used on {tier}");
+    }
+}
+
 #[test]
 fn calls_into_other_instances_follow_the_store_when_it_moves_to_another_thread() {
     let engine = engine();

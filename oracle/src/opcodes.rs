@@ -16,7 +16,7 @@ use engine::{Proposal, Tier};
 /// wasmparser's operator names.
 pub static PROPOSAL_OPCODES: LazyLock<Vec<(&'static str, &'static [&'static str])>> = LazyLock::new(|| {
     Proposal::ALL
-        .into_iter()
+        .iter()
         .filter(|p| p.supported_by(Tier::Interp))
         .map(|p| (p.name(), operators::operators_of(p.name())))
         .filter(|(_, ops)| !ops.is_empty())

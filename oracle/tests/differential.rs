@@ -328,3 +328,60 @@ fn a_tier_failing_to_compile_a_valid_module_is_a_finding() {
     assert!(!stats.artifacts.is_empty());
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// Fuel is charged alike on every tier: on generated modules, each call's
+/// outcome and the fuel left after it are the same on the interpreter and
+/// both compiling tiers, including when fuel runs out part-way.
+#[test]
+fn every_tier_charges_the_same_fuel_on_generated_modules() {
+    use engine::{Config, Engine, Linker, Module, Store, Tier, Val};
+    let interp = CrucibleExecutor::new(Tier::Interp);
+    let profile = case::profile("default").unwrap();
+    let run = |tier: Tier, case: &Case, fuel: u64| -> Vec<String> {
+        let mut config = Config::new();
+        config.tier(tier).consume_fuel(true);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, &case.wasm).unwrap();
+        let mut store = Store::new(&engine, ());
+        store.set_fuel(fuel).unwrap();
+        let mut seen = Vec::new();
+        let instance = match Linker::new(&engine).instantiate(&mut store, &module) {
+            Ok(instance) => instance,
+            Err(e) => return vec![format!("instantiation: {e}")],
+        };
+        for call in &case.plan {
+            let func = instance.get_func(&store, &call.export).unwrap();
+            let ty = func.ty(&store).unwrap();
+            let args: Vec<Val> = call
+                .args
+                .iter()
+                .map(|a| match *a {
+                    Value::I32(v) => Val::I32(v),
+                    Value::I64(v) => Val::I64(v),
+                    Value::F32(v) => Val::F32(v),
+                    Value::F64(v) => Val::F64(v),
+                    _ => Val::default_for(engine::ValType::ExternRef),
+                })
+                .collect();
+            let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+            let outcome = func.call(&mut store, &args, &mut results).map(|()| results).map_err(|e| e.to_string());
+            seen.push(format!("{outcome:?}, fuel left {}", store.get_fuel().unwrap()));
+        }
+        seen
+    };
+    let (mut compared, mut ran_out) = (0, 0);
+    for seed in 0..300u64 {
+        let Ok(case) = case::generate(&oracle::targets::noise(seed ^ 0xf0e1, 2500), &profile, &[&interp]) else {
+            continue;
+        };
+        for fuel in [1_000, 100_000] {
+            let reference = run(Tier::Interp, &case, fuel);
+            for tier in [Tier::Baseline, Tier::Cranelift] {
+                assert_eq!(run(tier, &case, fuel), reference, "seed {seed}, {fuel} fuel, {tier} vs interp");
+            }
+            ran_out += reference.iter().filter(|r| r.contains("all fuel consumed")).count();
+            compared += 1;
+        }
+    }
+    assert!(compared > 400 && ran_out > 20, "{compared} cases compared, {ran_out} calls ran out of fuel");
+}

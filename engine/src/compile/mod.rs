@@ -6,6 +6,7 @@
 
 pub(crate) mod baseline;
 pub mod cranelift;
+pub(crate) mod fuel;
 pub mod interp;
 pub(crate) mod native;
 

@@ -27,6 +27,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
+use crate::compile::fuel::FuelPlan;
 use crate::compile::native::TrapSite;
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
@@ -45,7 +46,7 @@ const CALLEE_SAVED: [(u8, i32); 3] = [(3, -24), (12, -32), (13, -40)];
 
 /// What is filled in once the function is translated.
 pub(super) enum Patch {
-    /// A 32-bit immediate at this offset (a frame size, a fuel charge).
+    /// A 32-bit immediate at this offset (the frame size).
     Imm32(usize, i32),
     /// An instruction of this length at this offset made a no-op (the
     /// save of a register the body did not use).
@@ -109,11 +110,8 @@ struct Translator<'a> {
     /// Constructs opened in unreachable code (skipped to their `end`).
     skipped: u32,
     guard_pages: bool,
-    /// The fuel region being translated (when fuel is metered): where its
-    /// charge is to be patched in, and its operator count.
-    fuel: Option<(Option<usize>, u32)>,
-    /// Charges to patch once the function is done.
-    charges: Vec<Patch>,
+    /// Whether the code meters fuel.
+    fuel: bool,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
 }
@@ -177,8 +175,7 @@ pub(super) fn translate(
         reachable: true,
         skipped: 0,
         guard_pages,
-        fuel: fuel.then_some((None, 0)),
-        charges: Vec::new(),
+        fuel,
         uses_callee_saved: [false; 3],
     };
     for i in 0..t.homes.len() {
@@ -201,17 +198,21 @@ pub(super) fn translate(
         targeted: false,
     });
     t.bump(ty.results().len() as u32);
-    t.start_fuel_region();
+    let mut plan = if fuel { Some(FuelPlan::of(&body)?) } else { None };
+    t.charge_fuel(plan.as_ref().map_or(0, FuelPlan::entry));
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
+    let mut index = 0u32;
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read().map_err(Error::from_wasmparser)?;
         validator.op(offset, &op).map_err(Error::from_wasmparser)?;
         t.operator(&op)?;
+        if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
+            t.charge_fuel(charge);
+        }
+        index += 1;
     }
     reader.finish().map_err(Error::from_wasmparser)?;
-    t.finish_fuel_region();
-    patches.append(&mut t.charges);
     for (used, save) in t.uses_callee_saved.into_iter().zip(saves) {
         if !used {
             patches.push(Patch::Nop(save.0, save.1));
@@ -434,11 +435,6 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
-        if self.reachable
-            && let Some((_, count)) = &mut self.fuel
-        {
-            *count = count.saturating_add(1);
-        }
         if self.reachable && !matches!(op, Operator::If { .. } | Operator::BrIf { .. } | Operator::I32Eqz) {
             self.materialize_flags();
         }
@@ -484,7 +480,6 @@ impl Translator<'_> {
             Operator::Loop { blockty } => {
                 self.open(Kind::Loop, blockty);
                 // Branches back to the loop pay for the next iteration.
-                self.start_fuel_region();
             }
             Operator::If { blockty } => {
                 let else_label = self.ops.new_dynamic_label();
@@ -505,7 +500,6 @@ impl Translator<'_> {
                     }
                 }
                 self.jump_if(condition.negate(), else_label);
-                self.start_fuel_region();
             }
             Operator::Else => {
                 let reachable = self.reachable;
@@ -525,7 +519,6 @@ impl Translator<'_> {
                     }
                 }
                 self.reachable = before;
-                self.start_fuel_region();
             }
             Operator::End => {
                 let frame = self.frames.pop().expect("validated: end closes a frame");
@@ -539,7 +532,6 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; =>frame.end);
                 self.reset_depth(frame.height + frame.results);
                 self.reachable = frame.reachable_before;
-                self.start_fuel_region();
             }
             Operator::Br { relative_depth } => {
                 self.branch(relative_depth);
@@ -557,7 +549,6 @@ impl Translator<'_> {
                     let target = self.frames[at].target;
                     self.jump_if(condition, target);
                 }
-                self.start_fuel_region();
             }
             Operator::BrTable { ref targets } => {
                 dynasm!(self.ops ; .arch x64 ; mov eax, r10d);
@@ -612,39 +603,26 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Fuel, charged exactly as the interpreter charges it (see the
-    /// Cranelift tier's `fuel.rs`): regions start at function entry, loop
-    /// headers, both arms of an `if`, after `end` and after `br_if`; each
-    /// charges on entry one unit per reachable operator it contains, and
-    /// one that cannot be paid empties the fuel and traps with `OutOfFuel`.
-    fn start_fuel_region(&mut self) {
-        if self.fuel.is_none() {
+    /// Charges `charge` units of fuel here (when metering is on), at a
+    /// region start of the function's fuel plan (`compile::fuel`); a charge
+    /// that cannot be paid empties the fuel and traps with `OutOfFuel`.
+    fn charge_fuel(&mut self, charge: u32) {
+        if !self.fuel {
             return;
         }
-        self.finish_fuel_region();
         let fuel = (self.offsets.store() as i32, std::mem::offset_of!(crate::runtime::store::StoreInner, fuel) as i32);
+        let charge = i32::try_from(charge).unwrap_or(i32::MAX);
         let paid = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, [r15 + fuel.0]
             ; mov rcx, [rax + fuel.1]
-            ; sub rcx, DWORD 0x7fff_fff0
+            ; sub rcx, DWORD charge
+            ; jae =>paid
+            ; mov QWORD [rax + fuel.1], 0
         );
-        let charge = self.ops.offset().0 - 4;
-        dynasm!(self.ops ; .arch x64 ; jae =>paid ; mov QWORD [rax + fuel.1], 0);
         self.trap(TrapCode::OutOfFuel);
         dynasm!(self.ops ; .arch x64 ; =>paid ; mov [rax + fuel.1], rcx);
-        self.fuel = Some((Some(charge), 0));
-    }
-
-    /// Patches the current region's operator count into its charge.
-    fn finish_fuel_region(&mut self) {
-        if let Some((charge, count)) = &mut self.fuel
-            && let Some(at) = charge.take()
-        {
-            self.charges.push(Patch::Imm32(at, i32::try_from(*count).unwrap_or(i32::MAX)));
-            *count = 0;
-        }
     }
 
     fn call(&mut self, function_index: u32) {

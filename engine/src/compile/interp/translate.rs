@@ -4,6 +4,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use super::Function;
 use super::instr::{Instr, Slot};
+use crate::compile::fuel::FuelPlan;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
 
@@ -45,8 +46,9 @@ struct Translator<'a> {
     num_results: u32,
     control: Vec<Control>,
     fuel: bool,
-    fuel_at: Option<usize>,
-    fuel_count: u32,
+    /// Whether the operator being translated is charged (reachable, by
+    /// the fuel plan's rules).
+    charged: bool,
     /// Operators of each straight-line region, when measuring coverage.
     regions: Option<Vec<Vec<&'static str>>>,
     /// No instruction before this index may be rewritten: a branch lands
@@ -95,8 +97,7 @@ pub(crate) fn translate(
         num_results: ty.results().len() as u32,
         control: std::mem::take(&mut scratch.control),
         fuel,
-        fuel_at: None,
-        fuel_count: 0,
+        charged: false,
         regions: coverage.then(Vec::new),
         barrier: 0,
         last_op: None,
@@ -110,19 +111,26 @@ pub(crate) fn translate(
         patches: Vec::new(),
         live: true,
     });
-    t.start_fuel_region();
+    // Fuel regions double as coverage regions.
+    let mut plan = if fuel || coverage { Some(FuelPlan::of(&body)?) } else { None };
+    t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
 
     let mut max_height = 0u32;
+    let mut index = 0u32;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         let height = validator.operand_stack_height();
         let reachable = validator.get_control_frame(0).is_some_and(|f| !f.unreachable);
         validator.op(offset, &op).map_err(err)?;
         max_height = max_height.max(height).max(validator.operand_stack_height());
+        t.charged = plan.as_ref().is_some_and(|p| p.reachable(index));
         t.operator(&op, height, reachable, offset)?;
+        if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
+            t.start_region(charge);
+        }
+        index += 1;
     }
     ops.finish().map_err(err)?;
-    t.finish_fuel_region();
 
     let frame_size = num_locals
         .checked_add(max_height)
@@ -153,22 +161,15 @@ impl Translator<'_> {
         self.code.len() - 1
     }
 
-    fn start_fuel_region(&mut self) {
+    /// Starts a region (see `compile::fuel`) that charges `charge` units.
+    fn start_region(&mut self, charge: u32) {
         if let Some(regions) = &mut self.regions {
             let index = regions.len() as u32;
             regions.push(Vec::new());
             self.emit(Instr::Cover(index));
         }
         if self.fuel {
-            self.finish_fuel_region();
-            self.fuel_at = Some(self.emit(Instr::Fuel(0)));
-        }
-    }
-
-    fn finish_fuel_region(&mut self) {
-        if let Some(at) = self.fuel_at.take() {
-            self.code[at] = Instr::Fuel(self.fuel_count);
-            self.fuel_count = 0;
+            self.emit(Instr::Fuel(charge));
         }
     }
 
@@ -332,18 +333,15 @@ impl Translator<'_> {
         match *op {
             O::Block { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count(op, reachable);
+                self.count(op);
                 self.push_control(Kind::Block, h.saturating_sub(p), r, reachable);
                 return Ok(());
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(blockty);
-                self.count(op, reachable);
+                self.count(op);
                 // Branches back to the loop must land on its fuel charge.
                 let start = self.code.len();
-                if reachable {
-                    self.start_fuel_region();
-                }
                 self.push_control(Kind::Loop, h.saturating_sub(p), p, reachable);
                 self.control.last_mut().expect("just pushed").loop_start = start;
                 self.barrier = self.barrier.max(start);
@@ -351,18 +349,17 @@ impl Translator<'_> {
             }
             O::If { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count(op, reachable);
+                self.count(op);
                 let mut at = 0;
                 if reachable {
                     let cond = self.slot(h - 1);
                     at = self.emit(Instr::BrIfEqz(cond, UNPATCHED));
-                    self.start_fuel_region();
                 }
                 self.push_control(Kind::If(at), h.saturating_sub(1 + p), r, reachable);
                 return Ok(());
             }
             O::Else => {
-                self.count(op, reachable);
+                self.count(op);
                 let top = self.control.len() - 1;
                 let c = &self.control[top];
                 if c.live {
@@ -373,12 +370,11 @@ impl Translator<'_> {
                     }
                     self.patch(else_branch, self.code.len());
                     self.control[top].kind = Kind::Else;
-                    self.start_fuel_region();
                 }
                 return Ok(());
             }
             O::End => {
-                self.count(op, reachable);
+                self.count(op);
                 let c = self.control.pop().expect("validated: end matches a construct");
                 if !c.live {
                     return Ok(());
@@ -396,7 +392,6 @@ impl Translator<'_> {
                 for at in c.patches {
                     self.patch(at, end);
                 }
-                self.start_fuel_region();
                 return Ok(());
             }
             _ => {}
@@ -404,7 +399,7 @@ impl Translator<'_> {
         if !reachable {
             return Ok(());
         }
-        self.count(op, true);
+        self.count(op);
         match *op {
             O::Unreachable => {
                 self.emit(Instr::Trap(TrapCode::Unreachable));
@@ -440,7 +435,6 @@ impl Translator<'_> {
                         self.control[index].patches.push(at);
                     }
                 }
-                self.start_fuel_region();
             }
             O::BrTable { ref targets } => {
                 let index = self.slot(h - 1);
@@ -737,13 +731,12 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Accounts one operator to the current region (fuel and coverage).
-    fn count(&mut self, op: &Operator<'_>, reachable: bool) {
-        if reachable {
-            self.fuel_count = self.fuel_count.saturating_add(1);
-            if let Some(region) = self.regions.as_mut().and_then(|r| r.last_mut()) {
-                region.push(crate::compile::opcode_name(op));
-            }
+    /// Records a charged operator in the current coverage region.
+    fn count(&mut self, op: &Operator<'_>) {
+        if self.charged
+            && let Some(region) = self.regions.as_mut().and_then(|r| r.last_mut())
+        {
+            region.push(crate::compile::opcode_name(op));
         }
     }
 }

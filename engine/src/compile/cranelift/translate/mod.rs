@@ -33,6 +33,7 @@ mod calls;
 mod fuel;
 
 use super::vm;
+use crate::compile::fuel::FuelPlan;
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -129,8 +130,8 @@ struct FuncState<'a> {
     reachable: bool,
     /// Constructs opened in unreachable code (skipped until their `end`).
     skipped: u32,
-    /// The fuel region being translated, when fuel is metered.
-    fuel: Option<fuel::FuelRegion>,
+    /// Whether compiled code meters fuel.
+    fuel: bool,
     /// Per memory (32-bit ones): variables holding its base address and
     /// length in bytes, loaded on entry and reloaded after anything that
     /// may grow it (calls, `memory.grow`), so accesses in between need no
@@ -226,7 +227,7 @@ impl Translator {
             vmctx,
             offsets: vm::offsets_of(info),
             results,
-            fuel: self.fuel.then(fuel::FuelRegion::new),
+            fuel: self.fuel,
             memory_bounds: info
                 .memories
                 .iter()
@@ -238,17 +239,22 @@ impl Translator {
         };
         state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
-        state.start_fuel_region(&mut b);
+        let mut plan = if self.fuel { Some(FuelPlan::of(&body)?) } else { None };
+        state.charge_fuel(&mut b, plan.as_ref().map_or(0, FuelPlan::entry));
 
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
+        let mut index = 0u32;
         while !ops.eof() {
             let offset = ops.original_position();
             let op = ops.read().map_err(Error::from_wasmparser)?;
             validator.op(offset, &op).map_err(Error::from_wasmparser)?;
             state.operator(&mut b, &op)?;
+            if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
+                state.charge_fuel(&mut b, charge);
+            }
+            index += 1;
         }
         ops.finish().map_err(Error::from_wasmparser)?;
-        state.finish_fuel_region(&mut b);
         b.seal_all_blocks();
         b.finalize(frontend);
         Ok(())
@@ -416,7 +422,6 @@ impl FuncState<'_> {
             // stack already, and straight-line code continues here (so deep
             // nesting makes no chain of blocks). The unused block is sealed.
             b.seal_block(frame.next);
-            self.start_fuel_region(b);
             return;
         }
         if self.reachable {
@@ -441,8 +446,6 @@ impl FuncState<'_> {
             let values = self.top(frame.results.len());
             b.ins().return_(&values);
             self.reachable = false;
-        } else {
-            self.start_fuel_region(b);
         }
     }
 
@@ -473,9 +476,6 @@ impl FuncState<'_> {
 
     fn operator(&mut self, b: &mut FunctionBuilder<'_>, op: &Operator<'_>) -> Result<()> {
         use Operator as O;
-        if self.reachable {
-            self.count_operator();
-        }
         if matches!(
             op,
             O::Block { .. }
@@ -526,7 +526,6 @@ impl FuncState<'_> {
                 b.ins().jump(header, &block_args(&frame.entry_params));
                 b.switch_to_block(header);
                 // Branches back to the loop pay for the next iteration.
-                self.start_fuel_region(b);
                 self.stack.truncate(frame.height);
                 self.stack.extend_from_slice(b.block_params(header));
                 frame.header = Some(header);
@@ -541,7 +540,6 @@ impl FuncState<'_> {
                 b.seal_block(then_block);
                 b.seal_block(else_block);
                 b.switch_to_block(then_block);
-                self.start_fuel_region(b);
                 self.frames.push(frame);
             }
             O::Else => {
@@ -559,7 +557,6 @@ impl FuncState<'_> {
                 self.stack.truncate(height);
                 self.stack.extend_from_slice(&params);
                 b.switch_to_block(else_block);
-                self.start_fuel_region(b);
                 self.reachable = true;
             }
             O::End => self.end(b),
@@ -575,7 +572,6 @@ impl FuncState<'_> {
                 b.ins().brif(condition, target, &block_args(&args), fallthrough, &[]);
                 b.seal_block(fallthrough);
                 b.switch_to_block(fallthrough);
-                self.start_fuel_region(b);
             }
             O::BrTable { ref targets } => {
                 let index = self.pop();

@@ -1,0 +1,157 @@
+//! Fuel regions, computed once for every tier.
+//!
+//! A function's code is cut into regions at: its entry, a loop's header,
+//! each arm of an `if` (after `if` and after `else`), after the `end` of a
+//! construct, and after `br_if` (its fall-through). Each region charges on
+//! entry one unit per reachable operator it contains; one that cannot be
+//! paid empties the store's fuel and traps with `OutOfFuel` before any of
+//! its operators runs. So the fuel left after a call, and where fuel runs
+//! out, are the same on every tier.
+//!
+//! An operator is reachable unless it follows an unconditional transfer
+//! (`unreachable`, `br`, `br_table`, `return`) in its construct, or lies in
+//! a construct opened where code was unreachable (its whole body is dead,
+//! and it starts no region). [`FuelPlan::of`] applies these rules to a body;
+//! each tier emits a charge of [`FuelPlan::entry`] units on entry and, after
+//! translating operator `i`, one of [`FuelPlan::after`]`(i)` units when that
+//! is `Some`, and nothing else.
+
+use wasmparser::{FunctionBody, Operator};
+
+use crate::error::{Error, Result};
+
+/// Where a function's fuel regions start and what each charges.
+#[derive(Debug, Default)]
+pub(crate) struct FuelPlan {
+    entry: u32,
+    /// (index of the operator the region starts after, charge), in order.
+    regions: Vec<(u32, u32)>,
+    /// Whether each operator is reachable (charged, and counted as run by
+    /// coverage when its region is entered).
+    reachable: Vec<bool>,
+    /// The next entry of `regions` a tier will ask for.
+    next: usize,
+}
+
+impl FuelPlan {
+    /// The plan of `body`'s operators (which the caller validates).
+    pub(crate) fn of(body: &FunctionBody<'_>) -> Result<FuelPlan> {
+        let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
+        let mut plan = FuelPlan::default();
+        // Per open construct: whether it was opened in reachable code.
+        let mut live: Vec<bool> = vec![true];
+        let mut reachable = true;
+        let mut charge = 0u32;
+        let mut index = 0u32;
+        // The charge accumulated so far goes to the region that started
+        // last (the entry region first).
+        let close = |plan: &mut FuelPlan, charge: &mut u32| {
+            match plan.regions.last_mut() {
+                Some((_, cost)) => *cost = *charge,
+                None => plan.entry = *charge,
+            }
+            *charge = 0;
+        };
+        while !ops.eof() {
+            let op = ops.read().map_err(Error::from_wasmparser)?;
+            plan.reachable.push(reachable);
+            if reachable {
+                charge = charge.saturating_add(1);
+            }
+            let starts_region = match op {
+                Operator::Block { .. } => {
+                    live.push(reachable);
+                    false
+                }
+                Operator::Loop { .. } | Operator::If { .. } => {
+                    live.push(reachable);
+                    reachable
+                }
+                Operator::Else => {
+                    reachable = *live.last().expect("validated: else closes an if");
+                    reachable
+                }
+                Operator::End => {
+                    let was_live = live.pop().expect("validated: end closes a construct");
+                    // The function's own `end` starts nothing.
+                    !live.is_empty() && {
+                        reachable = was_live;
+                        was_live
+                    }
+                }
+                Operator::BrIf { .. } => reachable,
+                Operator::Unreachable | Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return => {
+                    reachable = false;
+                    false
+                }
+                _ => false,
+            };
+            if starts_region {
+                close(&mut plan, &mut charge);
+                plan.regions.push((index, 0));
+            }
+            index += 1;
+        }
+        close(&mut plan, &mut charge);
+        Ok(plan)
+    }
+
+    /// The charge of the region starting at the function's entry.
+    pub(crate) fn entry(&self) -> u32 {
+        self.entry
+    }
+
+    /// The charge of the region starting right after operator `index`, if
+    /// one does; tiers ask for every operator in order.
+    pub(crate) fn after(&mut self, index: u32) -> Option<u32> {
+        let &(at, cost) = self.regions.get(self.next)?;
+        debug_assert!(at >= index, "operator {at}'s region was skipped");
+        (at == index).then(|| {
+            self.next += 1;
+            cost
+        })
+    }
+
+    /// Whether operator `index` is reachable (and so charged).
+    pub(crate) fn reachable(&self, index: u32) -> bool {
+        self.reachable.get(index as usize).copied().unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(wat: &str) -> FuelPlan {
+        let wasm = wat::parse_str(wat).unwrap();
+        for payload in wasmparser::Parser::new(0).parse_all(&wasm) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+                return FuelPlan::of(&body).unwrap();
+            }
+        }
+        panic!("no function")
+    }
+
+    #[test]
+    fn regions_start_at_loops_arms_ends_and_br_if() {
+        // 0 loop, 1 local.get, 2 br_if, 3 i32.const, 4 if, 5 nop, 6 else,
+        // 7 nop, 8 end, 9 end, 10 end (the function's).
+        let mut p =
+            plan("(module (func (param i32) (loop (br_if 0 (local.get 0)) (if (i32.const 1) (then nop) (else nop)))))");
+        assert_eq!(p.entry(), 1);
+        let starts: Vec<(u32, u32)> = (0..11).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
+        assert_eq!(starts, vec![(0, 2), (2, 2), (4, 2), (6, 2), (8, 1), (9, 1)]);
+    }
+
+    #[test]
+    fn dead_code_is_not_charged_and_dead_constructs_start_no_region() {
+        // 0 block, 1 br, 2 block, 3 i32.const, 4 drop, 5 end, 6 loop, 7 nop,
+        // 8 end, 9 end, 10 i32.const, 11 drop, 12 end.
+        let mut p =
+            plan("(module (func (block (br 0) (block (drop (i32.const 1))) (loop (nop))) (drop (i32.const 2))))");
+        assert_eq!(p.entry(), 2, "block and br");
+        assert!(!p.reachable(3) && !p.reachable(7));
+        let starts: Vec<(u32, u32)> = (0..13).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
+        assert_eq!(starts, vec![(9, 3)], "only the outer block's end starts a region: i32.const, drop, end");
+    }
+}
