@@ -80,6 +80,7 @@ fn format_val(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(v) => format!("{v:#034x}"),
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),

@@ -495,3 +495,28 @@ on_every_tier!(
     start_function_runs_and_its_trap_fails_instantiation,
     many_threads_run_wasm_at_once,
 );
+
+/// A v128 crosses the API in two words (low first): through a host
+/// function's parameters and results and a global, intact.
+#[test]
+fn v128_values_cross_host_calls_and_globals_intact() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let ty = FuncType::new([ValType::I32, ValType::V128, ValType::I64], [ValType::V128, ValType::I32]);
+    let swap = Func::new(&mut store, ty, |_, params, results| {
+        let v = params[1].v128().expect("a v128 argument");
+        results[0] = Val::V128(v.rotate_left(64) ^ params[2].i64().unwrap() as u64 as u128);
+        results[1] = Val::I32(params[0].i32().unwrap() + 1);
+        Ok(())
+    });
+    let v = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
+    let mut results = [Val::I32(0), Val::I32(0)];
+    swap.call(&mut store, &[Val::I32(41), Val::V128(v), Val::I64(0x0f)], &mut results).unwrap();
+    assert_eq!(results, [Val::V128(v.rotate_left(64) ^ 0x0f), Val::I32(42)]);
+
+    let global = Global::new(&mut store, GlobalType { content: ValType::V128, mutable: true }, Val::V128(v)).unwrap();
+    assert_eq!(global.get(&store).unwrap(), Val::V128(v));
+    global.set(&mut store, Val::V128(!v)).unwrap();
+    assert_eq!(global.get(&store).unwrap(), Val::V128(!v));
+    assert_eq!(Val::default_for(ValType::V128), Val::V128(0));
+}

@@ -13,6 +13,8 @@ pub enum Value {
     I64(i64),
     F32(u32),
     F64(u64),
+    /// A 128-bit vector, lane 0 in the low bits.
+    V128(u128),
     /// `None` is null; a non-null funcref's identity is executor-specific.
     FuncRef(Option<u32>),
     /// `None` is null; otherwise the host value the reference carries.
@@ -26,6 +28,7 @@ impl std::fmt::Display for Value {
             Value::I64(v) => write!(f, "i64:{v}"),
             Value::F32(b) => write!(f, "f32:{} ({b:#010x})", f32::from_bits(*b)),
             Value::F64(b) => write!(f, "f64:{} ({b:#018x})", f64::from_bits(*b)),
+            Value::V128(v) => write!(f, "v128:{v:#034x}"),
             Value::FuncRef(None) => write!(f, "funcref:null"),
             Value::FuncRef(Some(_)) => write!(f, "funcref"),
             Value::ExternRef(None) => write!(f, "externref:null"),

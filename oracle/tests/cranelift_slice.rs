@@ -14,7 +14,7 @@ fn raw(v: &Value) -> u64 {
         Value::I64(x) => x as u64,
         Value::F32(b) => b as u64,
         Value::F64(b) => b,
-        Value::FuncRef(_) | Value::ExternRef(_) => unreachable!("arith cases use numbers only"),
+        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) => unreachable!("arith cases use scalars only"),
     }
 }
 

@@ -52,6 +52,7 @@ fn zero(ty: &wasmparser::ValType) -> Value {
         T::I64 => Value::I64(0),
         T::F32 => Value::F32(0),
         T::F64 => Value::F64(0),
+        T::V128 => Value::V128(0),
         T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
         _ => Value::FuncRef(None),
     }

@@ -39,6 +39,7 @@ fn zero_of(v: &Value) -> Value {
         Value::I64(_) => Value::I64(0),
         Value::F32(_) => Value::F32(0),
         Value::F64(_) => Value::F64(0),
+        Value::V128(_) => Value::V128(0),
         Value::FuncRef(_) => Value::FuncRef(None),
         Value::ExternRef(_) => Value::ExternRef(None),
     }

@@ -41,7 +41,7 @@ pub(crate) enum Compiler {
 /// returns, its instances primed for this thread and address
 /// (`StoreInner::prime_instances` on entry, or instantiation since); the
 /// instance must have been compiled by a compiling tier; `values` must hold
-/// max(params, results) words.
+/// the type's call words (`FuncType::call_words`).
 pub(crate) unsafe fn run_function(
     store: *mut crate::runtime::store::StoreInner,
     instance: u32,

@@ -15,6 +15,18 @@ pub enum ValType {
 }
 
 impl ValType {
+    /// How many 64-bit words a value of this type takes wherever values
+    /// cross between the runtime and compiled code (call buffers, host-call
+    /// arguments and results): one for a scalar or reference (integers
+    /// zero-extended, floats as bits, references as store index + 1), two
+    /// for a `v128` (its low 64 bits first). Values lie one after another.
+    pub const fn words(self) -> usize {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
+
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
@@ -77,6 +89,27 @@ impl FuncType {
     pub fn results(&self) -> &[ValType] {
         &self.inner.1
     }
+
+    /// Words of a call buffer for this type: it holds the arguments on the
+    /// way in and the results on the way out (see [`ValType::words`]).
+    pub fn call_words(&self) -> usize {
+        words(self.params()).max(words(self.results()))
+    }
+}
+
+/// The words `types` take one after another (see [`ValType::words`]).
+pub fn words(types: &[ValType]) -> usize {
+    types.iter().map(|t| t.words()).sum()
+}
+
+/// The word at which each of `types` starts in a buffer holding them one
+/// after another.
+pub fn word_offsets(types: &[ValType]) -> impl Iterator<Item = usize> + '_ {
+    types.iter().scan(0, |next, t| {
+        let at = *next;
+        *next += t.words();
+        Some(at)
+    })
 }
 
 impl fmt::Debug for FuncType {
@@ -164,5 +197,20 @@ impl ExternType {
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v128_takes_two_words_and_values_lie_one_after_another() {
+        use ValType::*;
+        let ty = FuncType::new([I32, V128, F64, V128], [V128]);
+        assert_eq!(word_offsets(ty.params()).collect::<Vec<_>>(), vec![0, 1, 3, 4]);
+        assert_eq!(words(ty.params()), 6);
+        assert_eq!(ty.call_words(), 6);
+        assert_eq!(FuncType::new([], [V128, I32]).call_words(), 3);
     }
 }

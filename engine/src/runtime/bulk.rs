@@ -17,11 +17,10 @@ pub(crate) fn checked_range(
     size: usize,
     code: TrapCode,
 ) -> Result<std::ops::Range<usize>, TrapCode> {
-    let (start, len) = (start as u32 as u64, len as u32 as u64);
-    if start + len > size as u64 {
-        return Err(code);
+    match start.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
+        _ => Err(code),
     }
-    Ok(start as usize..(start + len) as usize)
 }
 
 impl StoreInner {
@@ -104,7 +103,7 @@ impl StoreInner {
     /// The old size, or -1 (as u32) when the table cannot grow that far.
     pub(crate) fn table_grow(&mut self, instance: u32, table: u32, init: u64, delta: u64) -> u64 {
         let t = self.table_of(instance, table);
-        self.tables[t].grow(delta as u32 as u64, init).map_or(u32::MAX, |old| old as u32) as u64
+        self.tables[t].grow(delta, init).map_or(u32::MAX, |old| old as u32) as u64
     }
 
     pub(crate) fn table_fill(

@@ -227,8 +227,11 @@ impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = &mut store.as_context_mut().inner;
         val.check_type(ty.content)?;
-        let value = val.to_raw(store)?;
-        store.globals.push(GlobalEntity::new(ty, value));
+        let mut words = Vec::with_capacity(2);
+        val.push_words(store, &mut words)?;
+        let mut global = GlobalEntity::new(ty, 0);
+        global.set_words(&words);
+        store.globals.push(global);
         Ok(Global { store: store.id, index: store.globals.len() as u32 - 1 })
     }
 
@@ -242,20 +245,21 @@ impl Global {
         let store = ctx.as_context();
         store.inner.check(self.store)?;
         let g = &store.inner.globals[self.index as usize];
-        Ok(Val::from_raw(g.value(), g.ty.content, self.store))
+        Ok(Val::from_words(&g.words(), g.ty.content, self.store))
     }
 
     /// Sets a mutable global; setting an immutable one is an error.
     pub fn set<T>(&self, mut store: impl AsContextMut<Data = T>, val: Val) -> Result<()> {
         let store = &mut store.as_context_mut().inner;
         store.check(self.store)?;
-        let raw = val.to_raw(store)?;
+        let mut words = Vec::with_capacity(2);
+        val.push_words(store, &mut words)?;
         let g = &mut store.globals[self.index as usize];
         if !g.ty.mutable {
             return Err(Error::Usage("cannot set an immutable global".into()));
         }
         val.check_type(g.ty.content)?;
-        g.set(raw);
+        g.set_words(&words);
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use super::store::{AsContext, AsContextMut, FuncKind, Store, StoreInner};
 use super::val::Val;
 use crate::compile::interp::{Execution, Exit};
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::module::types::{FuncType, ValType};
+use crate::module::types::{FuncType, ValType, words};
 
 /// A function handle: wasm-defined or host-defined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,15 +100,15 @@ impl Func {
                 results.len()
             )));
         }
-        let mut raw_args = Vec::with_capacity(params.len());
+        let mut raw_args = Vec::with_capacity(crate::module::types::words(ty.params()));
         for (p, t) in params.iter().zip(ty.params()) {
             p.check_type(*t)?;
-            raw_args.push(p.to_raw(&store.inner)?);
+            p.push_words(&store.inner, &mut raw_args)?;
         }
-        let mut raw_results = vec![0u64; results.len()];
+        let mut raw_results = vec![0u64; crate::module::types::words(ty.results())];
         invoke(store, self.index, &raw_args, &mut raw_results)?;
-        for ((r, raw), t) in results.iter_mut().zip(raw_results).zip(ty.results()) {
-            *r = Val::from_raw(raw, *t, self.store);
+        for (r, v) in results.iter_mut().zip(Val::all_from_words(&raw_results, ty.results(), self.store)) {
+            *r = v;
         }
         Ok(())
     }
@@ -237,7 +237,7 @@ fn run_to_completion<T: 'static>(
                     let FuncKind::Host(host) = &entity.kind else {
                         unreachable!("the interpreter only exits for host functions")
                     };
-                    (entity.ty.params().len(), entity.ty.results().len(), host.clone())
+                    (words(entity.ty.params()), words(entity.ty.results()), host.clone())
                 };
                 let base = base as usize;
                 let host_args: Vec<u64> = exec.stack()[base..base + num_params].to_vec();
@@ -262,15 +262,17 @@ fn call_host<T: 'static>(
     let host = host.downcast_ref::<HostFunc<T>>().expect("host functions are created for their store's data type");
     let ty = store.inner.funcs[index as usize].ty.clone();
     let id = store.inner.id;
-    let params: Vec<Val> = args.iter().zip(ty.params()).map(|(r, t)| Val::from_raw(*r, *t, id)).collect();
+    let params = Val::all_from_words(args, ty.params(), id);
     let mut outs: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     (host.0)(Caller { store, instance }, &params, &mut outs)?;
-    for ((out, t), raw) in outs.iter().zip(ty.results()).zip(results.iter_mut()) {
+    let mut raw = Vec::with_capacity(results.len());
+    for (out, t) in outs.iter().zip(ty.results()) {
         if out.ty() != *t {
             return Err(Trap::host(format!("host function returned {} where {t} was declared", out.ty())));
         }
-        *raw = out.to_raw(&store.inner).map_err(|e| Trap::host(e.to_string()))?;
+        out.push_words(&store.inner, &mut raw).map_err(|e| Trap::host(e.to_string()))?;
     }
+    results.copy_from_slice(&raw);
     Ok(())
 }
 

@@ -198,7 +198,9 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
         let entity = &inner.instances[instance_index as usize];
         match &seg.mode {
             ElementMode::Active { table, offset } => {
-                let offset = eval_in(offset, &inner.globals, entity) as u32 as usize;
+                // An i32 offset is zero-extended; one that does not fit the
+                // address space is out of bounds, like any other.
+                let offset = usize::try_from(eval_in(offset, &inner.globals, entity)).unwrap_or(usize::MAX);
                 let items = entity.elements[i].clone();
                 let table = &mut inner.tables[entity.tables[*table as usize] as usize];
                 let dst = offset
@@ -215,7 +217,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     for (i, seg) in info.data.iter().enumerate() {
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
         let entity = &inner.instances[instance_index as usize];
-        let offset = eval_in(offset, &inner.globals, entity) as u32 as usize;
+        let offset = usize::try_from(eval_in(offset, &inner.globals, entity)).unwrap_or(usize::MAX);
         let memory = &mut inner.memories[entity.memories[*memory as usize] as usize];
         let dst = offset
             .checked_add(seg.bytes.len())

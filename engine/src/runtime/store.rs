@@ -14,7 +14,7 @@ use crate::compile::interp;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::module::types::{FuncType, GlobalType};
+use crate::module::types::{FuncType, GlobalType, words};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -50,8 +50,16 @@ impl GlobalEntity {
         self.definition.get().low
     }
 
-    pub(crate) fn set(&mut self, value: u64) {
-        self.definition.get_mut().low = value;
+    /// The value's words (see `ValType::words`): a v128 takes both.
+    pub(crate) fn words(&self) -> [u64; 2] {
+        let definition = self.definition.get();
+        [definition.low, definition.high]
+    }
+
+    pub(crate) fn set_words(&mut self, words: &[u64]) {
+        let definition = self.definition.get_mut();
+        definition.low = words[0];
+        definition.high = words.get(1).copied().unwrap_or(0);
     }
 }
 
@@ -137,7 +145,7 @@ pub(crate) type HostCallShim =
 /// # Safety
 /// `store` must point at the `inner` field of a live `Store<T>` that nothing
 /// else borrows for the duration of the call; `func` must be a host function
-/// of it; `values` must hold max(params, results) words.
+/// of it; `values` must hold the type's call words (`FuncType::call_words`).
 unsafe fn host_call_shim<T: 'static>(
     store: *mut StoreInner,
     func: u32,
@@ -148,9 +156,9 @@ unsafe fn host_call_shim<T: 'static>(
     // its `inner` is a pointer to the whole store (caller's contract).
     let store = unsafe { &mut *store.cast::<Store<T>>() };
     let ty = &store.inner.funcs[func as usize].ty;
-    let (num_params, num_results) = (ty.params().len(), ty.results().len());
-    // SAFETY: `values` holds max(params, results) words (caller's contract).
-    let values = unsafe { std::slice::from_raw_parts_mut(values, num_params.max(num_results)) };
+    let (num_params, num_results) = (words(ty.params()), words(ty.results()));
+    // SAFETY: `values` holds the type's call words (caller's contract).
+    let values = unsafe { std::slice::from_raw_parts_mut(values, ty.call_words()) };
     let args = values[..num_params].to_vec();
     super::func::call_host_function(store, func, &args, &mut values[..num_results], Some(caller))
 }

@@ -72,6 +72,7 @@ pub(crate) fn value_of(store: &Store<()>, val: &Val) -> Value {
         Val::I64(v) => Value::I64(v),
         Val::F32(v) => Value::F32(v),
         Val::F64(v) => Value::F64(v),
+        Val::V128(v) => Value::V128(v),
         Val::FuncRef(f) => Value::FuncRef(f.map(|_| 0)),
         Val::ExternRef(None) => Value::ExternRef(None),
         Val::ExternRef(Some(r)) => {
@@ -90,6 +91,7 @@ pub(crate) fn val_of(store: &mut Store<()>, value: &Value) -> Val {
         Value::I64(v) => Val::I64(v),
         Value::F32(v) => Val::F32(v),
         Value::F64(v) => Val::F64(v),
+        Value::V128(v) => Val::V128(v),
         Value::FuncRef(_) => Val::FuncRef(None),
         Value::ExternRef(None) => Val::ExternRef(None),
         Value::ExternRef(Some(n)) => Val::ExternRef(Some(engine::ExternRef::new(store, n))),

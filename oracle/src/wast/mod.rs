@@ -175,6 +175,7 @@ fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
         WastArgCore::I64(v) => Value::I64(*v),
         WastArgCore::F32(v) => Value::F32(v.bits),
         WastArgCore::F64(v) => Value::F64(v.bits),
+        WastArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
         WastArgCore::RefNull(wast::core::HeapType::Abstract { ty: wast::core::AbstractHeapType::Extern, .. }) => {
             Value::ExternRef(None)
         }

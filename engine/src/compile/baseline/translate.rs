@@ -114,6 +114,14 @@ struct Translator<'a> {
     fuel: bool,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
+    /// Where each parameter and each result lies in the values buffer the
+    /// function is called with (the runtime's word layout).
+    buffer_at: (Vec<i32>, Vec<i32>),
+}
+
+/// Byte offsets of `types` in a values buffer (see `ValType::words`).
+fn byte_offsets(types: &[ValType]) -> Vec<i32> {
+    crate::module::types::word_offsets(types).map(|word| 8 * word as i32).collect()
 }
 
 fn unsupported(op: &Operator<'_>) -> Error {
@@ -177,6 +185,7 @@ pub(super) fn translate(
         guard_pages,
         fuel,
         uses_callee_saved: [false; 3],
+        buffer_at: (byte_offsets(ty.params()), byte_offsets(ty.results())),
     };
     for i in 0..t.homes.len() {
         if let locals::Home::Gpr(r) = t.homes[i] {
@@ -313,7 +322,7 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; =>ok);
         self.load_memory_base();
         for i in 0..params {
-            let (from, to) = (8 * i as i32, self.local(i));
+            let (from, to) = (self.buffer_at.0[i as usize], self.local(i));
             match self.homes[i as usize] {
                 locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + from] ; mov [rsp + to], rax),
                 locals::Home::Gpr(r) if self.local_types[i as usize] == ValType::I32 => {
@@ -745,7 +754,7 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for (i, operand) in results.into_iter().rev().enumerate() {
-                self.store_result(operand, 8 * i as i32);
+                self.store_result(operand, self.buffer_at.1[i]);
             }
             self.epilogue();
         }
@@ -755,7 +764,7 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for i in 0..frame.results {
-                let (src, dst) = (self.slot(i), 8 * i as i32);
+                let (src, dst) = (self.slot(i), self.buffer_at.1[i as usize]);
                 dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [rcx + dst], rax);
             }
             self.epilogue();
@@ -789,16 +798,20 @@ impl Translator<'_> {
             11
         };
         let reach = memarg.offset + u64::from(size);
-        if self.guard_pages && reach <= crate::runtime::memory::GUARD_BYTES as u64 {
+        // Within the guard region the offset is a displacement (< 2 GiB).
+        if self.guard_pages
+            && reach <= crate::runtime::memory::GUARD_BYTES as u64
+            && let Ok(displacement) = i32::try_from(memarg.offset)
+        {
             // An i32 local's register is zero-extended. (Not any local's:
             // `i32.wrap_i64` leaves an i64 local's register as it is.)
             if let registers::Operand::Reg(home) = address
                 && self.i32_homes.contains(&home)
             {
-                return Ok((base, home, memarg.offset as i32));
+                return Ok((base, home, displacement));
             }
             self.load_into(0, false, address);
-            return Ok((base, 0, memarg.offset as i32));
+            return Ok((base, 0, displacement));
         }
         self.load_into(0, false, address);
         // address < 2^32 and offset < 2^32 (32-bit memories): no wrap.

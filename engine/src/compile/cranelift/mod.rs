@@ -42,7 +42,7 @@ use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 use crate::compile::native::{self, LoadedCode, TrapSite};
 use crate::config::{Config, OptLevel, Tier};
 use crate::error::{Error, Result, TrapCode};
-use crate::module::types::FuncType;
+use crate::module::types::{FuncType, word_offsets, words};
 use crate::module::{ExportIndex, ModuleInfo};
 use crate::proposal::Proposal;
 
@@ -116,7 +116,7 @@ impl CompiledModule {
     /// `callee` must be a function of this module of type `ty`; `vmctx` must
     /// be a live instance vmctx of this module whose trap slot points at
     /// `trap`, with its stack limit set for this thread; `values` must hold
-    /// max(params, results) slots.
+    /// the type's call words (`FuncType::call_words`).
     pub(crate) unsafe fn call(
         &self,
         callee: *const u8,
@@ -214,15 +214,15 @@ impl ModuleCompiler {
             (p[0], p[1], p[2])
         };
         let mut args = vec![vmctx];
-        for (i, p) in ty.params().iter().enumerate() {
+        for (p, word) in ty.params().iter().zip(word_offsets(ty.params())) {
             let t = translate::clif_type(*p)?;
-            args.push(b.ins().load(t, MemFlagsData::trusted(), values, (i * 8) as i32));
+            args.push(b.ins().load(t, MemFlagsData::trusted(), values, (word * 8) as i32));
         }
         let wasm_sig = b.import_signature(translate::wasm_signature(ty, call_conv)?);
         let call = b.ins().call_indirect(wasm_sig, callee, &args);
         let results = b.inst_results(call).to_vec();
-        for (i, r) in results.into_iter().enumerate() {
-            b.ins().store(MemFlagsData::trusted(), r, values, (i * 8) as i32);
+        for (r, word) in results.into_iter().zip(word_offsets(ty.results())) {
+            b.ins().store(MemFlagsData::trusted(), r, values, (word * 8) as i32);
         }
         b.ins().return_(&[]);
         b.finalize(self.isa.frontend_config());
@@ -287,10 +287,10 @@ impl Standalone {
             return Err(Error::Usage(format!("no exported function `{export}`")));
         };
         let ty = self.info.func_type(*index);
-        if args.len() != ty.params().len() {
-            return Err(Error::Usage(format!("`{export}` takes {} arguments", ty.params().len())));
+        if args.len() != words(ty.params()) {
+            return Err(Error::Usage(format!("`{export}` takes {} argument words", words(ty.params()))));
         }
-        let mut values = vec![0u64; args.len().max(ty.results().len())];
+        let mut values = vec![0u64; ty.call_words()];
         values[..args.len()].copy_from_slice(args);
         let mut trap = 0u32;
         let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
@@ -304,7 +304,7 @@ impl Standalone {
         if let Err((code, _)) = unsafe { self.compiled.call(callee, ty, vmctx.as_ptr(), &mut trap, &mut values) } {
             return Err(Error::Trap(crate::error::Trap::new(code)));
         }
-        values.truncate(ty.results().len());
+        values.truncate(words(ty.results()));
         Ok(values)
     }
 }

@@ -71,6 +71,12 @@ enum Retarget {
 /// Constructor of a conditional branch: (condition slot, target).
 type CondBranch = fn(Slot, u32) -> Instr;
 
+/// A load or store's static offset, which a 32-bit memory's validation
+/// keeps below 2^32 (64-bit memories are not executed yet).
+fn memory32_offset(offset: u64) -> Result<u32> {
+    u32::try_from(offset).map_err(|_| Error::Unsupported(format!("a memory offset of {offset} (64-bit memories)")))
+}
+
 /// Placeholder branch target, always patched before the function is done.
 const UNPATCHED: u32 = u32::MAX;
 
@@ -312,14 +318,16 @@ impl Translator<'_> {
         self.last_op = Some((at, Retarget::Const64(v)));
     }
 
-    fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) {
+    fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let a = self.slot(h - 1);
-        self.emit(make(a, a, offset as u32));
+        self.emit(make(a, a, memory32_offset(offset)?));
+        Ok(())
     }
 
-    fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) {
+    fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let (a, v) = (self.slot(h - 2), self.slot(h - 1));
-        self.emit(make(a, v, offset as u32));
+        self.emit(make(a, v, memory32_offset(offset)?));
+        Ok(())
     }
 
     fn ternary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
@@ -519,25 +527,25 @@ impl Translator<'_> {
                 self.emit(Instr::RefFunc(d, function_index));
             }
 
-            O::I32Load { memarg } | O::F32Load { memarg } => self.load(h, memarg.offset, Instr::I32Load),
-            O::I64Load { memarg } | O::F64Load { memarg } => self.load(h, memarg.offset, Instr::I64Load),
-            O::I32Load8S { memarg } => self.load(h, memarg.offset, Instr::I32Load8S),
-            O::I32Load8U { memarg } => self.load(h, memarg.offset, Instr::I32Load8U),
-            O::I32Load16S { memarg } => self.load(h, memarg.offset, Instr::I32Load16S),
-            O::I32Load16U { memarg } => self.load(h, memarg.offset, Instr::I32Load16U),
-            O::I64Load8S { memarg } => self.load(h, memarg.offset, Instr::I64Load8S),
-            O::I64Load8U { memarg } => self.load(h, memarg.offset, Instr::I64Load8U),
-            O::I64Load16S { memarg } => self.load(h, memarg.offset, Instr::I64Load16S),
-            O::I64Load16U { memarg } => self.load(h, memarg.offset, Instr::I64Load16U),
-            O::I64Load32S { memarg } => self.load(h, memarg.offset, Instr::I64Load32S),
-            O::I64Load32U { memarg } => self.load(h, memarg.offset, Instr::I64Load32U),
-            O::I32Store { memarg } | O::F32Store { memarg } => self.store(h, memarg.offset, Instr::I32Store),
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(h, memarg.offset, Instr::I64Store),
-            O::I32Store8 { memarg } => self.store(h, memarg.offset, Instr::I32Store8),
-            O::I32Store16 { memarg } => self.store(h, memarg.offset, Instr::I32Store16),
-            O::I64Store8 { memarg } => self.store(h, memarg.offset, Instr::I64Store8),
-            O::I64Store16 { memarg } => self.store(h, memarg.offset, Instr::I64Store16),
-            O::I64Store32 { memarg } => self.store(h, memarg.offset, Instr::I64Store32),
+            O::I32Load { memarg } | O::F32Load { memarg } => self.load(h, memarg.offset, Instr::I32Load)?,
+            O::I64Load { memarg } | O::F64Load { memarg } => self.load(h, memarg.offset, Instr::I64Load)?,
+            O::I32Load8S { memarg } => self.load(h, memarg.offset, Instr::I32Load8S)?,
+            O::I32Load8U { memarg } => self.load(h, memarg.offset, Instr::I32Load8U)?,
+            O::I32Load16S { memarg } => self.load(h, memarg.offset, Instr::I32Load16S)?,
+            O::I32Load16U { memarg } => self.load(h, memarg.offset, Instr::I32Load16U)?,
+            O::I64Load8S { memarg } => self.load(h, memarg.offset, Instr::I64Load8S)?,
+            O::I64Load8U { memarg } => self.load(h, memarg.offset, Instr::I64Load8U)?,
+            O::I64Load16S { memarg } => self.load(h, memarg.offset, Instr::I64Load16S)?,
+            O::I64Load16U { memarg } => self.load(h, memarg.offset, Instr::I64Load16U)?,
+            O::I64Load32S { memarg } => self.load(h, memarg.offset, Instr::I64Load32S)?,
+            O::I64Load32U { memarg } => self.load(h, memarg.offset, Instr::I64Load32U)?,
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(h, memarg.offset, Instr::I32Store)?,
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(h, memarg.offset, Instr::I64Store)?,
+            O::I32Store8 { memarg } => self.store(h, memarg.offset, Instr::I32Store8)?,
+            O::I32Store16 { memarg } => self.store(h, memarg.offset, Instr::I32Store16)?,
+            O::I64Store8 { memarg } => self.store(h, memarg.offset, Instr::I64Store8)?,
+            O::I64Store16 { memarg } => self.store(h, memarg.offset, Instr::I64Store16)?,
+            O::I64Store32 { memarg } => self.store(h, memarg.offset, Instr::I64Store32)?,
             O::MemorySize { .. } => {
                 let d = self.slot(h);
                 self.emit(Instr::MemorySize(d));

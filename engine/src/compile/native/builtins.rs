@@ -311,7 +311,7 @@ pub(crate) unsafe extern "C" fn ref_func(store: *mut StoreInner, instance: u32, 
 
 /// Calls the instance's function `func` (an import: a host function or
 /// another instance's wasm function) with arguments in `values`, writing
-/// its results back to it (`values` holds max(params, results) words).
+/// its results back to it (`values` holds the type's call words).
 pub(crate) unsafe extern "C" fn call_function(
     store: *mut StoreInner,
     instance: u32,
@@ -347,7 +347,7 @@ pub(crate) unsafe extern "C" fn call_store_function(
                     Ok(())
                 }
                 FuncKind::Wasm { instance: owner, def_index } => {
-                    let words = callee.ty.params().len().max(callee.ty.results().len());
+                    let words = callee.ty.call_words();
                     let values = std::slice::from_raw_parts_mut(values, words);
                     crate::compile::run_function(s, owner, def_index, values).map_or(Ok(()), Err)
                 }

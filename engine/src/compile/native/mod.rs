@@ -97,7 +97,7 @@ pub(crate) fn trap_code_of(site: TrapSite, raised: u32) -> TrapCode {
 /// values) as its tier's convention wants; `callee` a function of type
 /// `ty`; `vmctx` a live instance vmctx of its module whose trap slot points
 /// at `trap`, with its stack limit set for this thread; `values` must hold
-/// max(params, results) slots.
+/// the type's call words (`FuncType::call_words`).
 pub(crate) unsafe fn call(
     trampoline: *const u8,
     callee: *const u8,

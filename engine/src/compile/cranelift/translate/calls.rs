@@ -11,7 +11,7 @@ use super::{FuncState, block_args, clif_type, wasm_signature};
 use crate::compile::cranelift::vm;
 use crate::compile::native::builtins::{AbiType, Builtin};
 use crate::error::{Error, Result, TrapCode};
-use crate::module::types::FuncType;
+use crate::module::types::{FuncType, word_offsets};
 use crate::runtime::vmctx::{VMFuncRef, VMFuncRefs, VMTableDefinition};
 
 const I32: Type = types::I32;
@@ -165,16 +165,17 @@ impl FuncState<'_> {
         args: &[Value],
         ty: &FuncType,
     ) -> Result<Vec<Value>> {
-        let words = ty.params().len().max(ty.results().len()).max(1) as u32;
+        // The runtime's call buffer: values one after another, in words.
+        let words = ty.call_words().max(1) as u32;
         let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, words * 8, 3));
         let buffer = b.ins().stack_addr(PTR, slot, 0);
-        for (i, v) in args.iter().enumerate() {
-            b.ins().store(MemFlagsData::trusted(), *v, buffer, (i * 8) as i32);
+        for (v, word) in args.iter().zip(word_offsets(ty.params())) {
+            b.ins().store(MemFlagsData::trusted(), *v, buffer, (word * 8) as i32);
         }
         self.builtin(b, which, &[func, buffer]);
         let mut results = Vec::with_capacity(ty.results().len());
-        for (i, r) in ty.results().iter().enumerate() {
-            results.push(b.ins().load(clif_type(*r)?, MemFlagsData::trusted(), buffer, (i * 8) as i32));
+        for (r, word) in ty.results().iter().zip(word_offsets(ty.results())) {
+            results.push(b.ins().load(clif_type(*r)?, MemFlagsData::trusted(), buffer, (word * 8) as i32));
         }
         Ok(results)
     }
