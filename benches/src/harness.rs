@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use oracle::executor::{AVAILABLE, Executor, by_name};
+use oracle::executor::{Executor, ExecutorKind};
 use oracle::fuzz::FuzzOptions;
 use serde::Serialize;
 
@@ -30,7 +30,7 @@ pub struct TimeToDetect {
 
 fn options<'a>(profile: &str, executors: &'a [Box<dyn Executor>], seconds: f64, seed: u64) -> FuzzOptions<'a> {
     FuzzOptions {
-        target: "differential",
+        target: oracle::targets::TargetKind::Differential,
         seconds,
         seed,
         profile: oracle::case::profile(profile).expect("known profile"),
@@ -46,14 +46,14 @@ fn options<'a>(profile: &str, executors: &'a [Box<dyn Executor>], seconds: f64, 
 
 /// Cases per second on one core, comparing every available executor.
 pub fn throughput(seconds: f64) -> Vec<ProfileThroughput> {
-    let executors: Vec<Box<dyn Executor>> = AVAILABLE.iter().map(|n| by_name(n).expect("available")).collect();
+    let executors: Vec<Box<dyn Executor>> = ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect();
     oracle::case::PROFILES
         .iter()
         .map(|profile| {
             let (stats, wall) = oracle::fuzz::fuzz(&options(profile.name, &executors, seconds, 1));
             ProfileThroughput {
                 profile: profile.name.to_string(),
-                executors: AVAILABLE.iter().map(|s| s.to_string()).collect(),
+                executors: ExecutorKind::AVAILABLE.iter().map(|k| k.name().to_string()).collect(),
                 seconds: wall.as_secs_f64(),
                 cases: stats.totals.cases,
                 cases_per_second_per_core: stats.totals.cases as f64 / wall.as_secs_f64(),
@@ -65,8 +65,7 @@ pub fn throughput(seconds: f64) -> Vec<ProfileThroughput> {
 
 /// Seconds until the loop reports the wrong executor, for a few seeds.
 pub fn time_to_detect(profile: &str, seeds: &[u64], limit: Duration) -> TimeToDetect {
-    let executors: Vec<Box<dyn Executor>> =
-        ["interp", "buggy-interp"].iter().map(|n| by_name(n).expect("known")).collect();
+    let executors: Vec<Box<dyn Executor>> = vec![ExecutorKind::Interp.build(), ExecutorKind::BuggyInterp.build()];
     let seconds: Vec<Option<f64>> = seeds
         .iter()
         .map(|seed| {

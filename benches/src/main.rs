@@ -298,7 +298,8 @@ fn run(args: Args) -> Result<bool> {
             .iter()
             .map(|p| harness::time_to_detect(p, &[1, 2, 3, 4, 5], Duration::from_secs(30)))
             .collect();
-        println!("\nHarness: differential cases per second per core ({})", oracle::executor::AVAILABLE.join(", "));
+        let available: Vec<&str> = oracle::executor::ExecutorKind::AVAILABLE.iter().map(|k| k.name()).collect();
+        println!("\nHarness: differential cases per second per core ({})", available.join(", "));
         for t in &throughput {
             println!("  {:<38} {:>9.0} cases/s/core", t.profile, t.cases_per_second_per_core);
         }

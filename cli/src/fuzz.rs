@@ -2,9 +2,18 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use clap::Args;
+use oracle::case::Profile;
+use oracle::executor::ExecutorKind;
 use oracle::fuzz::{FuzzOptions, FuzzStats};
+use oracle::targets::TargetKind;
+
+/// The default of `--executors`: [`ExecutorKind::AVAILABLE`], spelled as
+/// the flag takes it.
+static AVAILABLE_EXECUTORS: LazyLock<String> =
+    LazyLock::new(|| ExecutorKind::AVAILABLE.iter().map(|k| k.name()).collect::<Vec<_>>().join(","));
 
 #[derive(Args)]
 pub struct FuzzArgs {
@@ -14,13 +23,12 @@ pub struct FuzzArgs {
     /// Seed of the input generator (same seed and jobs → same inputs).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Proposal profile: mvp, sign-extension-ops, nontrapping-float-to-int-conversions,
-    /// multi-value, bulk-memory, reference-types, extended-const, default.
-    #[arg(long, default_value = "default")]
-    profile: String,
+    /// Proposal profile: the proposals generated modules may use.
+    #[arg(long, default_value = "default", value_parser = oracle::case::profile_parser())]
+    profile: Profile,
     /// Comma-separated executors; the first is the one others are compared to.
-    #[arg(long, default_value = "interp,cranelift,baseline,wasmi", value_delimiter = ',')]
-    executors: Vec<String>,
+    #[arg(long, default_value = AVAILABLE_EXECUTORS.as_str(), value_delimiter = ',')]
+    executors: Vec<ExecutorKind>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -39,22 +47,16 @@ pub struct FuzzArgs {
 }
 
 pub fn run(args: FuzzArgs) -> anyhow::Result<ExitCode> {
-    let profile = oracle::case::profile(&args.profile).map_err(anyhow::Error::msg)?;
-    let executors = args
-        .executors
-        .iter()
-        .map(|n| oracle::executor::by_name(n))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(anyhow::Error::msg)?;
+    let executors: Vec<_> = args.executors.iter().map(|k| k.build()).collect();
     if executors.len() < 2 {
         anyhow::bail!("differential fuzzing needs at least two executors, got {}", executors.len());
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let options = FuzzOptions {
-        target: "differential",
+        target: TargetKind::Differential,
         seconds: args.seconds,
         seed: args.seed,
-        profile,
+        profile: args.profile,
         executors: executors.iter().map(|e| e.as_ref()).collect(),
         jobs,
         out: Some(args.out.clone()),
@@ -145,11 +147,11 @@ pub struct LibFuzzerEvidenceArgs {
     #[arg(long)]
     corpus: PathBuf,
     /// The fuzz target that ran.
-    #[arg(long, default_value = "differential")]
-    target: String,
+    #[arg(long, default_value_t = TargetKind::Differential)]
+    target: TargetKind,
     /// The profile the target generated cases with ($CRUCIBLE_PROFILE).
-    #[arg(long, default_value = "default")]
-    profile: String,
+    #[arg(long, default_value = "default", value_parser = oracle::case::profile_parser())]
+    profile: Profile,
     /// Evidence directory (default: $CRUCIBLE_EVIDENCE_DIR or ./evidence).
     #[arg(long)]
     evidence_dir: Option<PathBuf>,
@@ -164,18 +166,12 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
     if !args.corpus.is_dir() {
         anyhow::bail!("{} is not a corpus directory", args.corpus.display());
     }
-    oracle::targets::kind(&args.target).map_err(anyhow::Error::msg)?;
-    let profile = oracle::case::profile(&args.profile).map_err(anyhow::Error::msg)?;
-    let executors: Vec<_> = oracle::executor::AVAILABLE
-        .iter()
-        .map(|n| oracle::executor::by_name(n))
-        .collect::<Result<_, _>>()
-        .map_err(anyhow::Error::msg)?;
+    let executors: Vec<_> = ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect();
     let options = FuzzOptions {
-        target: &args.target,
+        target: args.target,
         seconds: 0.0,
         seed: 0,
-        profile,
+        profile: args.profile,
         executors: executors.iter().map(|e| e.as_ref()).collect(),
         jobs: 1,
         out: None,

@@ -49,7 +49,7 @@ enum Command {
         out: PathBuf,
         /// Only these targets (default: all).
         #[arg(long)]
-        target: Vec<String>,
+        target: Vec<oracle::targets::TargetKind>,
     },
     /// Run the pinned official spec suite on a tier and write evidence JSON.
     Spec {
@@ -70,7 +70,7 @@ pub(crate) fn parse_tier(s: &str) -> Result<Tier, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = oracle::args::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Fuzz(args) => fuzz::run(args),
@@ -96,11 +96,10 @@ fn settings(opt_level: engine::OptLevel) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn seed_corpus(root: &std::path::Path, targets: &[String]) -> anyhow::Result<ExitCode> {
-    let all: Vec<String> = oracle::targets::TARGETS.iter().map(|t| t.to_string()).collect();
-    for target in if targets.is_empty() { &all } else { targets } {
-        let seeds = oracle::targets::seed_corpus(target).map_err(anyhow::Error::msg)?;
-        let dir = root.join(target);
+fn seed_corpus(root: &std::path::Path, targets: &[oracle::targets::TargetKind]) -> anyhow::Result<ExitCode> {
+    for target in if targets.is_empty() { oracle::targets::TargetKind::ALL } else { targets } {
+        let seeds = target.seed_corpus();
+        let dir = root.join(target.name());
         if dir.is_dir() {
             // Only seed files live here (libFuzzer-style flat names).
             for entry in std::fs::read_dir(&dir)? {

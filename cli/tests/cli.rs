@@ -48,8 +48,10 @@ fn bad_input_gets_a_clear_error_and_status_2() {
         (vec!["run", "--invoke", "nope", add.to_str().unwrap()], "no function named `nope`"),
         (vec!["run", "--invoke", "add", add.to_str().unwrap(), "1"], "takes 2 arguments"),
         (vec!["run", "--invoke", "add", add.to_str().unwrap(), "1", "x"], "cannot parse `x` as i32"),
-        (vec!["fuzz", "--profile", "nope", "--seconds", "1"], "unknown profile `nope`"),
-        (vec!["fuzz", "--executors", "interp,v8", "--seconds", "1"], "unknown executor `v8`"),
+        (vec!["fuzz", "--profile", "nope", "--seconds", "1"], "invalid value 'nope' for '--profile"),
+        (vec!["fuzz", "--profile", "nope"], "possible values: mvp,"),
+        (vec!["fuzz", "--executors", "interp,v8", "--seconds", "1"], "invalid value 'v8' for '--executors"),
+        (vec!["fuzz", "--executors", "nope"], "possible values: interp, cranelift, cranelift-explicit,"),
         (vec!["fuzz", "--executors", "interp", "--seconds", "1"], "at least two executors"),
     ];
     for (args, message) in cases {
@@ -194,7 +196,7 @@ fn libfuzzer_runs_become_fuzz_evidence() {
         "nope",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown fuzz target `nope`"));
+    assert!(text(&out.stderr).contains("invalid value 'nope' for '--target"), "{}", text(&out.stderr));
 
     // A log that is not a finished libFuzzer run is refused in one line.
     std::fs::write(&log, "INFO: Seed: 1\n").unwrap();

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use oracle::executor::{Executor, by_name};
+use oracle::executor::{Executor, ExecutorKind};
 
 fn chromium() -> PathBuf {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
@@ -48,10 +48,10 @@ fn produce_evidence(dir: &Path) {
         // History files are named by the second the run finished.
         std::thread::sleep(std::time::Duration::from_millis(1100));
     }
-    let boxed: Vec<Box<dyn Executor>> = ["interp", "wasmi"].iter().map(|n| by_name(n).unwrap()).collect();
+    let boxed: Vec<Box<dyn Executor>> = vec![ExecutorKind::Interp.build(), ExecutorKind::Wasmi.build()];
     for (i, profile) in ["mvp", "bulk-memory", "reference-types"].iter().enumerate() {
         let options = oracle::fuzz::FuzzOptions {
-            target: "differential",
+            target: oracle::targets::TargetKind::Differential,
             seconds: 60.0,
             seed: i as u64,
             profile: oracle::case::profile(profile).unwrap(),

@@ -2,4 +2,4 @@
 //! `triage repro`), see fuzz-targets/README.md.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| oracle::targets::fuzz_one("compile", data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracle::targets::fuzz_one(oracle::targets::TargetKind::Compile, data));

@@ -5,8 +5,8 @@ fn main() {
     let seed: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let len: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(3000);
     let bytes = oracle::targets::noise(seed, len);
-    let interp = oracle::executor::by_name("interp").unwrap();
-    let wasmi = oracle::executor::by_name("wasmi").unwrap();
+    let interp = oracle::executor::ExecutorKind::Interp.build();
+    let wasmi = oracle::executor::ExecutorKind::Wasmi.build();
     let case =
         oracle::case::generate(&bytes, &oracle::case::profile("default").unwrap(), &[interp.as_ref(), wasmi.as_ref()])
             .unwrap();

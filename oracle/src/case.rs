@@ -69,11 +69,21 @@ macro_rules! smith_switches {
 
 engine::for_each_proposal!(smith_switches);
 
+/// The profile named `name`: the one lookup, by the command line's
+/// [`profile_parser`] too.
 pub fn profile(name: &str) -> std::result::Result<Profile, String> {
     PROFILES.iter().copied().find(|p| p.name == name).ok_or_else(|| {
         let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
         format!("unknown profile `{name}` (known: {})", names.join(", "))
     })
+}
+
+/// A clap value parser for a profile argument: its possible values (listed
+/// in `--help`) are the names of [`PROFILES`], and it gives the [`Profile`].
+pub fn profile_parser() -> impl clap::builder::TypedValueParser<Value = Profile> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(PROFILES.iter().map(|p| p.name))
+        .map(|name| profile(&name).expect("the parser accepts only the names of PROFILES"))
 }
 
 /// One call of the plan.

@@ -17,11 +17,12 @@ use crate::case::{self, Case, Profile};
 use crate::compare::{CaseReport, Verdict, run_case};
 use crate::executor::Executor;
 use crate::opcodes;
+use crate::targets::TargetKind;
 
 pub struct FuzzOptions<'a> {
     /// The fuzz target whose inputs these are (see [`crate::targets`]);
     /// `crucible fuzz` itself is the `differential` target.
-    pub target: &'a str,
+    pub target: TargetKind,
     pub seconds: f64,
     pub seed: u64,
     pub profile: Profile,
@@ -175,14 +176,12 @@ pub fn write_artifact(
 /// Returns the report when the input made a case.
 pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats) -> Option<(Case, CaseReport)> {
     let case = match options.target {
-        "differential" => case::generate(input, &options.profile, &options.executors).ok(),
-        target if crate::targets::kind(target) == Ok(crate::targets::Kind::Differential) => {
-            crate::targets::case(target, input, &options.executors).ok().flatten()
-        }
+        TargetKind::Differential => case::generate(input, &options.profile, &options.executors).ok(),
+        target if target.is_differential() => target.case(input, &options.executors).ok().flatten(),
         target => {
             // Checked on Crucible alone: counted, with no case to compare.
             stats.totals.cases += 1;
-            if let Err(why) = crate::targets::check(target, input, &options.executors) {
+            if let Err(why) = target.check(input, &options.executors) {
                 stats.totals.crashed += 1;
                 stats.failures.push(why);
             }
@@ -446,7 +445,7 @@ impl FuzzStats {
             commit: crate::evidence::current_commit(),
             target: crate::TARGET_TRIPLE.into(),
             source: source.into(),
-            fuzz_target: options.target.into(),
+            fuzz_target: options.target.name().into(),
             profile: options.profile.name.into(),
             seed: options.seed,
             jobs: options.jobs as u32,
@@ -468,7 +467,7 @@ mod tests {
 
     fn options(profile: &str, max_cases: Option<u64>) -> FuzzOptions<'static> {
         FuzzOptions {
-            target: "differential",
+            target: TargetKind::Differential,
             seconds: 10.0,
             seed: 0,
             profile: case::profile(profile).expect("a known profile"),

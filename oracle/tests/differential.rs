@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use oracle::case::{self, Case};
 use oracle::compare::{Verdict, run_case};
-use oracle::executor::{CrucibleExecutor, Executor, InstantiateFailure, Running, WasmiExecutor};
+use oracle::executor::{CrucibleExecutor, Executor, ExecutorKind, InstantiateFailure, Running, WasmiExecutor};
 use oracle::fuzz::{FuzzOptions, fuzz};
 use oracle::outcome::{Outcome, Value};
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
@@ -135,7 +135,7 @@ impl Executor for OffByOneAdd {
 
 fn options<'a>(executors: Vec<&'a dyn Executor>, max_cases: u64, out: Option<std::path::PathBuf>) -> FuzzOptions<'a> {
     FuzzOptions {
-        target: "differential",
+        target: oracle::targets::TargetKind::Differential,
         seconds: 120.0,
         seed: 1,
         profile: case::profile("default").unwrap(),
@@ -273,11 +273,37 @@ fn fuzz_evidence_matches_the_run_and_its_schema() {
 #[test]
 fn unknown_profiles_and_executors_are_refused() {
     assert!(case::profile("simd").unwrap_err().contains("unknown profile `simd`"));
-    assert!(oracle::executor::by_name("v8").err().unwrap().contains("unknown executor `v8`"));
-    assert_eq!(oracle::executor::by_name("cranelift").unwrap().name(), "cranelift");
-    assert_eq!(oracle::executor::by_name("baseline").unwrap().name(), "baseline");
-    assert_eq!(oracle::executor::by_name("baseline-explicit").unwrap().name(), "baseline-explicit");
-    assert_eq!(oracle::executor::by_name("cranelift-explicit").unwrap().name(), "cranelift-explicit");
+    let err = "v8".parse::<ExecutorKind>().unwrap_err();
+    assert!(err.contains("unknown executor `v8`") && err.contains("cranelift-explicit, baseline"), "{err}");
+}
+
+/// Each executor kind builds an executor that records the kind's name (the
+/// name artifacts and evidence keep), with or without fuel, and its name
+/// parses back to it.
+#[test]
+fn executor_kinds_build_what_they_name() {
+    let names: Vec<&str> = ExecutorKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "interp",
+            "cranelift",
+            "cranelift-explicit",
+            "baseline",
+            "baseline-explicit",
+            "wasmi",
+            "buggy-interp",
+            "cranelift-faulty"
+        ]
+    );
+    for &kind in ExecutorKind::ALL {
+        assert_eq!(kind.build().name(), kind.name());
+        assert_eq!(kind.build_with_fuel(1_000).name(), kind.name());
+        assert_eq!(kind.name().parse::<ExecutorKind>(), Ok(kind));
+        assert_eq!(kind.to_string(), kind.name());
+        assert_eq!(kind.is_test_only(), matches!(kind.name(), "buggy-interp" | "cranelift-faulty"));
+    }
+    assert!(ExecutorKind::AVAILABLE.iter().all(|k| !k.is_test_only()));
 }
 
 /// The compiling tiers' explicit-bounds-check modes agree with the
@@ -286,8 +312,8 @@ fn unknown_profiles_and_executors_are_refused() {
 #[test]
 fn explicit_bounds_checks_agree_with_the_interpreter() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
-    let cranelift = oracle::executor::by_name("cranelift-explicit").unwrap();
-    let baseline = oracle::executor::by_name("baseline-explicit").unwrap();
+    let cranelift = ExecutorKind::CraneliftExplicit.build();
+    let baseline = ExecutorKind::BaselineExplicit.build();
     let (stats, _) = fuzz(&options(vec![&interp, cranelift.as_ref(), baseline.as_ref()], 300, None));
     assert!(stats.totals.cases >= 300, "{} cases", stats.totals.cases);
     assert!(!stats.found_bug(), "{:?}", stats.failures);
@@ -300,7 +326,7 @@ fn explicit_bounds_checks_agree_with_the_interpreter() {
 #[test]
 fn a_tier_failing_to_compile_a_valid_module_is_a_finding() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
-    let faulty = oracle::executor::by_name("cranelift-faulty").unwrap();
+    let faulty = ExecutorKind::CraneliftFaulty.build();
     let probe = wat::parse_str(
         r#"(module (func (export "f") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))"#,
     )

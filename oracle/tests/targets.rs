@@ -3,7 +3,7 @@
 //! known.
 
 use engine::{Engine, Linker, Module, Store, TrapCode};
-use oracle::targets::{self, Kind, api_calls::Op};
+use oracle::targets::{self, TargetKind, api_calls::Op};
 
 /// libFuzzer runs inputs on the main thread (8 MiB of stack); the test
 /// harness's threads have 2 MiB, less than wasmi needs for deep recursion.
@@ -18,19 +18,17 @@ fn every_target_passes_its_seed_corpus() {
 
 fn seed_corpora_pass() {
     let executors = targets::default_executors();
-    for target in targets::TARGETS {
-        let seeds = targets::seed_corpus(target).unwrap();
+    for &target in TargetKind::ALL {
+        let seeds = target.seed_corpus();
         assert!(!seeds.is_empty(), "{target} has seeds");
         let mut cases = 0;
         for seed in &seeds {
-            targets::check(target, seed, &executors).unwrap_or_else(|why| panic!("{target}: {why}"));
-            if targets::kind(target).unwrap() == Kind::Differential
-                && targets::case(target, seed, &executors).unwrap().is_some()
-            {
+            target.check(seed, &executors).unwrap_or_else(|why| panic!("{target}: {why}"));
+            if target.is_differential() && target.case(seed, &executors).unwrap().is_some() {
                 cases += 1;
             }
         }
-        if targets::kind(target).unwrap() == Kind::Differential {
+        if target.is_differential() {
             // Seeds that describe nothing would waste the fuzzer's time.
             assert!(cases * 2 >= seeds.len(), "{target}: only {cases} of {} seeds make a case", seeds.len());
         }
@@ -39,21 +37,34 @@ fn seed_corpora_pass() {
 
 #[test]
 fn seed_corpora_are_deterministic() {
-    for target in targets::TARGETS {
-        let seeds = targets::seed_corpus(target).unwrap();
-        assert_eq!(seeds, targets::seed_corpus(target).unwrap());
+    for &target in TargetKind::ALL {
+        let seeds = target.seed_corpus();
+        assert_eq!(seeds, target.seed_corpus());
         let distinct: std::collections::BTreeSet<&Vec<u8>> = seeds.iter().collect();
         assert_eq!(distinct.len(), seeds.len(), "{target} has duplicate seeds");
     }
 }
 
 #[test]
-fn unknown_targets_are_named_in_the_error() {
-    let err = targets::kind("nope").unwrap_err();
-    assert!(err.contains("nope") && err.contains("differential"), "{err}");
-    assert!(targets::seed_corpus("nope").is_err());
-    assert!(targets::check("nope", b"", &[]).is_err());
-    assert!(targets::case("compile", b"", &[]).is_err());
+fn target_names_parse_and_unknown_ones_are_named_in_the_error() {
+    let names: Vec<&str> = TargetKind::ALL.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["differential", "compile", "instantiate", "wast_mutate", "api_calls", "table_ops"]);
+    for &target in TargetKind::ALL {
+        assert_eq!(target.name().parse::<TargetKind>(), Ok(target));
+    }
+    let err = "nope".parse::<TargetKind>().unwrap_err();
+    assert!(err.contains("unknown fuzz target `nope`") && err.contains("wast_mutate, api_calls"), "{err}");
+    assert!(TargetKind::Compile.case(b"", &[]).is_err());
+}
+
+/// Every target has its libFuzzer binary, which runs that target.
+#[test]
+fn every_target_has_a_fuzz_target_binary() {
+    for &target in TargetKind::ALL {
+        let path = format!("{}/../fuzz-targets/fuzz_targets/{target}.rs", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(source.contains(&format!("fuzz_one(oracle::targets::TargetKind::{target:?}, data)")), "{path}");
+    }
 }
 
 fn run_export(wasm: &[u8], name: &str) -> Result<(), TrapCode> {
@@ -155,7 +166,7 @@ fn api_calls_model_checks_hand_written_sequences() {
 #[test]
 fn api_calls_random_sequences_match_the_model() {
     for seed in 0..300 {
-        targets::check("api_calls", &targets::noise(seed, 200), &[]).unwrap();
+        TargetKind::ApiCalls.check(&targets::noise(seed, 200), &[]).unwrap();
     }
 }
 
@@ -186,7 +197,7 @@ fn regression_wast_mutate_nan_payload() {
     let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/wast_mutate-nan-payload.bin")).unwrap();
     on_big_stack(move || {
         let executors = targets::default_executors();
-        assert!(targets::case("wast_mutate", &input, &executors).unwrap().is_some());
-        targets::check("wast_mutate", &input, &executors).unwrap();
+        assert!(TargetKind::WastMutate.case(&input, &executors).unwrap().is_some());
+        TargetKind::WastMutate.check(&input, &executors).unwrap();
     });
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use evidence::FuzzEvidence;
-use oracle::executor::{Executor, by_name};
+use oracle::executor::{Executor, ExecutorKind};
 
 /// The shipped policy with thresholds a short test campaign can meet (the
 /// shipped ones ask for hours of fuzzing).
@@ -28,7 +28,7 @@ fn tiers(args: &[&str]) -> Output {
 /// claimed proposal's profile, as the nightly job makes them.
 fn produce_evidence(dir: &Path) -> Vec<PathBuf> {
     oracle::spec::run_all(engine::Tier::Interp).write_to(dir).unwrap();
-    let boxed: Vec<Box<dyn Executor>> = ["interp", "wasmi"].iter().map(|n| by_name(n).unwrap()).collect();
+    let boxed: Vec<Box<dyn Executor>> = vec![ExecutorKind::Interp.build(), ExecutorKind::Wasmi.build()];
     let mut files = Vec::new();
     for profile in [
         "mvp",
@@ -40,7 +40,7 @@ fn produce_evidence(dir: &Path) -> Vec<PathBuf> {
         "extended-const",
     ] {
         let options = oracle::fuzz::FuzzOptions {
-            target: "differential",
+            target: oracle::targets::TargetKind::Differential,
             seconds: 60.0,
             seed: 3,
             profile: oracle::case::profile(profile).unwrap(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use oracle::case::{Call, Case};
 use oracle::executor::Executor;
 use oracle::outcome::Value;
-use oracle::targets::{self, Kind};
+use oracle::targets::TargetKind;
 
 /// A loaded artifact.
 #[derive(Clone, Debug)]
@@ -15,7 +15,7 @@ pub enum Artifact {
     Case { case: Case, origin: String },
     /// An input of a self-checked fuzz target (`compile`, `instantiate`,
     /// `api_calls`): replaying it means running that target's check.
-    Input { target: String, data: Vec<u8>, origin: String },
+    Input { target: TargetKind, data: Vec<u8>, origin: String },
 }
 
 impl Artifact {
@@ -27,13 +27,10 @@ impl Artifact {
 }
 
 /// The fuzz target a libFuzzer artifact belongs to, from a directory name
-/// on its path (`fuzz-targets/artifacts/<target>/crash-…`).
-pub fn infer_target(path: &Path) -> Option<String> {
-    path.ancestors()
-        .skip(1)
-        .filter_map(|p| p.file_name()?.to_str())
-        .find(|name| targets::TARGETS.contains(name))
-        .map(str::to_string)
+/// on its path (`fuzz-targets/artifacts/<target>/crash-…`): the nearest
+/// directory named after a target.
+pub fn infer_target(path: &Path) -> Option<TargetKind> {
+    path.ancestors().skip(1).filter_map(|p| p.file_name()?.to_str()).find_map(|name| name.parse().ok())
 }
 
 /// Calls every exported function once with zero arguments: the plan of a
@@ -85,7 +82,7 @@ fn read_module(path: &Path) -> Result<Vec<u8>, String> {
 /// inferred from the path).
 pub fn load(
     path: &Path,
-    target: Option<&str>,
+    target: Option<TargetKind>,
     plan: Option<&Path>,
     executors: &[&dyn Executor],
 ) -> Result<Artifact, String> {
@@ -112,21 +109,19 @@ pub fn load(
         };
         return Ok(Artifact::Case { case: Case { wasm, plan }, origin });
     }
-    let target = match target {
-        Some(t) => t.to_string(),
-        None => infer_target(path).ok_or_else(|| {
-            format!(
-                "{origin}: cannot tell which fuzz target made this input; pass --target (one of {})",
-                targets::TARGETS.join(", ")
-            )
-        })?,
+    let Some(target) = target.or_else(|| infer_target(path)) else {
+        let known: Vec<&str> = TargetKind::ALL.iter().map(|t| t.name()).collect();
+        return Err(format!(
+            "{origin}: cannot tell which fuzz target made this input; pass --target (one of {})",
+            known.join(", ")
+        ));
     };
     let data = read(path)?;
-    match targets::kind(&target)? {
-        Kind::Differential => match targets::case(&target, &data, executors)? {
-            Some(case) => Ok(Artifact::Case { case, origin }),
-            None => Err(format!("{origin}: this input makes no `{target}` case (corrupt, or from another target?)")),
-        },
-        Kind::SelfChecked => Ok(Artifact::Input { target, data, origin }),
+    if !target.is_differential() {
+        return Ok(Artifact::Input { target, data, origin });
+    }
+    match target.case(&data, executors)? {
+        Some(case) => Ok(Artifact::Case { case, origin }),
+        None => Err(format!("{origin}: this input makes no `{target}` case (corrupt, or from another target?)")),
     }
 }

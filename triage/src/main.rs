@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use oracle::executor::{Executor, by_name};
+use oracle::executor::{Executor, ExecutorKind};
+use oracle::targets::TargetKind;
 use triage::artifact::{self, Artifact};
 use triage::repro;
 
@@ -24,14 +25,14 @@ struct Source {
     /// The fuzz target of a libFuzzer input (default: inferred from a
     /// directory on its path, e.g. fuzz-targets/artifacts/<target>/).
     #[arg(long)]
-    target: Option<String>,
+    target: Option<TargetKind>,
     /// A call plan (JSON) for a bare module (default: every export once,
     /// with zero arguments).
     #[arg(long)]
     plan: Option<PathBuf>,
     /// Executors to run, comma-separated (default: every available one).
     #[arg(long, value_delimiter = ',')]
-    executors: Vec<String>,
+    executors: Vec<ExecutorKind>,
 }
 
 #[derive(Subcommand)]
@@ -65,26 +66,26 @@ enum Command {
         corpus: PathBuf,
         /// The executor whose behaviour is right (default: the majority).
         #[arg(long)]
-        expect: Option<String>,
+        expect: Option<ExecutorKind>,
         /// What the bug was (default: the divergence signature).
         #[arg(long)]
         description: Option<String>,
         /// Executors to run, comma-separated (default: every available one).
         #[arg(long, value_delimiter = ',')]
-        executors: Vec<String>,
+        executors: Vec<ExecutorKind>,
     },
     /// (internal) Run a case directory on one executor; print the run as JSON.
     #[command(hide = true)]
     RunOne {
         #[arg(long)]
-        executor: String,
+        executor: ExecutorKind,
         dir: PathBuf,
     },
     /// (internal) Run a self-checked target on one input.
     #[command(hide = true)]
     CheckOne {
         #[arg(long)]
-        target: String,
+        target: TargetKind,
         input: PathBuf,
     },
 }
@@ -93,19 +94,19 @@ enum Command {
 /// minimization may lose the module's termination guard and loop forever.
 const IN_PROCESS_FUEL: u64 = 50_000_000;
 
-/// The named executors (default: every available one), optionally with
-/// bounded execution.
-fn executors(names: &[String], fuel: Option<u64>) -> Result<Vec<Box<dyn Executor>>, String> {
-    let names: Vec<&str> = if names.is_empty() {
-        oracle::executor::AVAILABLE.to_vec()
-    } else {
-        names.iter().map(String::as_str).collect()
-    };
-    names
-        .into_iter()
-        .map(|n| match fuel {
-            Some(fuel) => oracle::executor::by_name_with_fuel(n, fuel),
-            None => by_name(n),
+/// The executors of these kinds (default: every available one).
+fn kinds(kinds: &[ExecutorKind]) -> &[ExecutorKind] {
+    if kinds.is_empty() { ExecutorKind::AVAILABLE } else { kinds }
+}
+
+/// The executors of these kinds (default: every available one), optionally
+/// with bounded execution.
+fn executors(of: &[ExecutorKind], fuel: Option<u64>) -> Vec<Box<dyn Executor>> {
+    kinds(of)
+        .iter()
+        .map(|k| match fuel {
+            Some(fuel) => k.build_with_fuel(fuel),
+            None => k.build(),
         })
         .collect()
 }
@@ -127,24 +128,24 @@ fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 }
 
 fn load(source: &Source, executors: &[&dyn Executor]) -> Result<Artifact, String> {
-    artifact::load(&source.artifact, source.target.as_deref(), source.plan.as_deref(), executors)
+    artifact::load(&source.artifact, source.target, source.plan.as_deref(), executors)
 }
 
 fn repro(source: &Source) -> Result<u8, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the triage binary: {e}"))?;
-    let boxed = executors(&source.executors, None)?;
-    let names: Vec<String> = boxed.iter().map(|e| e.name().to_string()).collect();
+    let kinds = kinds(&source.executors);
+    let boxed = executors(kinds, None);
     match load(source, &refs(&boxed))? {
         Artifact::Case { case, origin } => {
             let mut results = Vec::new();
-            for name in &names {
-                results.push((name.clone(), repro::run_isolated(&exe, name, &case)?));
+            for &kind in kinds {
+                results.push((kind.name().to_string(), repro::run_isolated(&exe, kind, &case)?));
             }
             println!("{origin}: {} bytes of wasm, {} calls\n", case.wasm.len(), case.plan.len());
             print!("{}", repro::table(&case, &results));
             let verdict = repro::judge(&results);
             match &verdict {
-                repro::Verdict::Agree => println!("\nall {} executors agree", names.len()),
+                repro::Verdict::Agree => println!("\nall {} executors agree", kinds.len()),
                 repro::Verdict::Diverged(sig) => println!("\nDIVERGED at {sig}"),
                 repro::Verdict::Crashed(who) => println!("\nCRASHED: {}", who.join("; ")),
             }
@@ -152,7 +153,7 @@ fn repro(source: &Source) -> Result<u8, String> {
         }
         Artifact::Input { target, data, origin } => {
             println!("{origin}: `{target}` input of {} bytes (checked on Crucible alone)", data.len());
-            match repro::check_isolated(&exe, &target, &data)? {
+            match repro::check_isolated(&exe, target, &data)? {
                 Ok(None) => {
                     println!("passes: the `{target}` check finds nothing");
                     Ok(0)
@@ -171,7 +172,7 @@ fn repro(source: &Source) -> Result<u8, String> {
 }
 
 fn minimize(source: &Source, out: &Path, attempts: u32) -> Result<u8, String> {
-    let boxed = executors(&source.executors, Some(IN_PROCESS_FUEL))?;
+    let boxed = executors(&source.executors, Some(IN_PROCESS_FUEL));
     let executors = refs(&boxed);
     let Artifact::Case { case, origin } = load(source, &executors)? else {
         return Err("only cases run on several executors can be minimized; this input is checked on Crucible alone \
@@ -204,14 +205,14 @@ fn save(
     name: &str,
     from: &Path,
     corpus: &Path,
-    expect: Option<&str>,
+    expect: Option<ExecutorKind>,
     description: Option<&str>,
-    names: &[String],
+    kinds: &[ExecutorKind],
 ) -> Result<u8, String> {
     if !triage::save::valid_name(name) {
         return Err(format!("`{name}` is not a case name: use lowercase letters, digits, `-` and `_`"));
     }
-    let boxed = executors(names, Some(IN_PROCESS_FUEL))?;
+    let boxed = executors(kinds, Some(IN_PROCESS_FUEL));
     let executors = refs(&boxed);
     if !corpus.is_dir() {
         return Err(format!(
@@ -230,8 +231,8 @@ fn save(
     Ok(0)
 }
 
-fn run_one(executor: &str, dir: &Path) -> Result<u8, String> {
-    let executor = by_name(executor)?;
+fn run_one(executor: ExecutorKind, dir: &Path) -> Result<u8, String> {
+    let executor = executor.build();
     let Artifact::Case { case, .. } = artifact::load(dir, None, None, &[executor.as_ref()])? else {
         unreachable!("directories always load as cases")
     };
@@ -240,10 +241,10 @@ fn run_one(executor: &str, dir: &Path) -> Result<u8, String> {
     Ok(0)
 }
 
-fn check_one(target: &str, input: &Path) -> Result<u8, String> {
+fn check_one(target: TargetKind, input: &Path) -> Result<u8, String> {
     let data = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
-    let boxed = executors(&[], None)?;
-    match on_big_stack(|| oracle::targets::check(target, &data, &refs(&boxed))) {
+    let boxed = executors(&[], None);
+    match on_big_stack(|| target.check(&data, &refs(&boxed))) {
         Ok(()) => Ok(0),
         Err(bug) => {
             println!("{bug}");
@@ -253,15 +254,15 @@ fn check_one(target: &str, input: &Path) -> Result<u8, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = oracle::args::parse();
     let result = match &cli.command {
         Command::Repro(source) => repro(source),
         Command::Minimize { source, out, attempts } => minimize(source, out, *attempts),
         Command::Save { name, from, corpus, expect, description, executors } => {
-            save(name, from, corpus, expect.as_deref(), description.as_deref(), executors)
+            save(name, from, corpus, *expect, description.as_deref(), executors)
         }
-        Command::RunOne { executor, dir } => run_one(executor, dir),
-        Command::CheckOne { target, input } => check_one(target, input),
+        Command::RunOne { executor, dir } => run_one(*executor, dir),
+        Command::CheckOne { target, input } => check_one(*target, input),
     };
     match result {
         Ok(code) => ExitCode::from(code),

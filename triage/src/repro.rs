@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use oracle::case::Case;
 use oracle::compare::{ExecutorRun, signature};
+use oracle::executor::ExecutorKind;
+use oracle::targets::TargetKind;
 use wait_timeout::ChildExt;
 
 /// What one executor did, seen from outside its process.
@@ -101,11 +103,11 @@ fn output_within(mut command: Command, timeout: Duration) -> Result<Result<Outpu
 }
 
 /// Runs `case` on `executor` in a child process of `exe` (the triage binary).
-pub fn run_isolated(exe: &Path, executor: &str, case: &Case) -> Result<RunResult, String> {
+pub fn run_isolated(exe: &Path, executor: ExecutorKind, case: &Case) -> Result<RunResult, String> {
     let scratch = scratch("run")?;
     write_case(scratch.path(), case).map_err(|e| format!("cannot write the case: {e}"))?;
     let mut command = Command::new(exe);
-    command.args(["run-one", "--executor", executor]).arg(scratch.path());
+    command.args(["run-one", "--executor", executor.name()]).arg(scratch.path());
     let output = match output_within_timeout(command)? {
         Ok(output) => output,
         Err(hung) => return Ok(RunResult::Crashed(hung)),
@@ -120,14 +122,14 @@ pub fn run_isolated(exe: &Path, executor: &str, case: &Case) -> Result<RunResult
 
 /// Runs a self-checked target's input in a child process: `Ok(None)` when
 /// the check passes, `Ok(Some(bug))` when it reports one.
-pub fn check_isolated(exe: &Path, target: &str, data: &[u8]) -> Result<Result<Option<String>, String>, String> {
+pub fn check_isolated(exe: &Path, target: TargetKind, data: &[u8]) -> Result<Result<Option<String>, String>, String> {
     let mut input = tempfile::Builder::new()
         .prefix("triage-check-")
         .tempfile()
         .map_err(|e| format!("cannot make a scratch file: {e}"))?;
     input.write_all(data).map_err(|e| format!("cannot write the input: {e}"))?;
     let mut command = Command::new(exe);
-    command.args(["check-one", "--target", target]).arg(input.path());
+    command.args(["check-one", "--target", target.name()]).arg(input.path());
     let output = match output_within_timeout(command)? {
         Ok(output) => output,
         Err(hung) => return Ok(Err(hung)),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use oracle::case::Case;
 use oracle::compare::{ExecutorRun, record_run};
-use oracle::executor::{Executor, InstantiateFailure, State};
+use oracle::executor::{Executor, ExecutorKind, InstantiateFailure, State};
 use oracle::outcome::Outcome;
 use oracle::regressions::Expected;
 
@@ -22,14 +22,14 @@ fn behaviour(run: &ExecutorRun) -> (Result<(), InstantiateFailure>, Vec<Outcome>
     (run.instantiate.clone(), run.calls.clone(), run.states.clone())
 }
 
-/// The run whose behaviour becomes the expectation: the named executor's,
-/// else the strict majority's.
-pub fn expected_run<'a>(runs: &'a [ExecutorRun], expect: Option<&str>) -> Result<&'a ExecutorRun, String> {
-    if let Some(name) = expect {
+/// The run whose behaviour becomes the expectation: that of the executor
+/// of kind `expect`, else the strict majority's.
+pub fn expected_run(runs: &[ExecutorRun], expect: Option<ExecutorKind>) -> Result<&ExecutorRun, String> {
+    if let Some(kind) = expect {
         return runs
             .iter()
-            .find(|r| r.executor == name)
-            .ok_or_else(|| format!("--expect {name}: no such executor ran"));
+            .find(|r| r.executor == kind.name())
+            .ok_or_else(|| format!("--expect {kind}: no such executor ran"));
     }
     let votes = |r: &ExecutorRun| runs.iter().filter(|o| behaviour(o) == behaviour(r)).count();
     let best = runs.iter().max_by_key(|r| votes(r)).ok_or("no executor ran")?;
@@ -72,7 +72,7 @@ pub fn save(
     name: &str,
     corpus: &Path,
     executors: &[&dyn Executor],
-    expect: Option<&str>,
+    expect: Option<ExecutorKind>,
     description: Option<&str>,
     signature: Option<&str>,
 ) -> Result<PathBuf, String> {

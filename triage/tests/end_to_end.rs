@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use oracle::executor::{Executor, by_name};
+use oracle::executor::{Executor, ExecutorKind};
+use oracle::targets::TargetKind;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("triage-test-{name}-{}", std::process::id()));
@@ -22,8 +23,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn executors(names: &[&str]) -> Vec<Box<dyn Executor>> {
-    names.iter().map(|n| by_name(n).unwrap()).collect()
+fn executors(kinds: &[ExecutorKind]) -> Vec<Box<dyn Executor>> {
+    kinds.iter().map(|k| k.build()).collect()
 }
 
 fn refs(boxed: &[Box<dyn Executor>]) -> Vec<&dyn Executor> {
@@ -33,9 +34,9 @@ fn refs(boxed: &[Box<dyn Executor>]) -> Vec<&dyn Executor> {
 /// The largest divergence artifact a short fuzz run against the wrong
 /// executor leaves.
 fn fuzz_finds_a_divergence(out: &Path) -> PathBuf {
-    let boxed = executors(&["interp", "buggy-interp"]);
+    let boxed = executors(&[ExecutorKind::Interp, ExecutorKind::BuggyInterp]);
     let options = oracle::fuzz::FuzzOptions {
-        target: "differential",
+        target: TargetKind::Differential,
         seconds: 120.0,
         seed: 7,
         profile: oracle::case::profile("default").unwrap(),
@@ -89,8 +90,8 @@ fn from_fuzz_finding_to_saved_regression() {
     assert_eq!(save.status.code(), Some(0), "{}{}", text(&save.stdout), text(&save.stderr));
     let saved = corpus.join("add-became-sub");
 
-    let real = executors(&["interp", "wasmi"]);
-    let wrong = executors(&["buggy-interp", "wasmi"]);
+    let real = executors(&[ExecutorKind::Interp, ExecutorKind::Wasmi]);
+    let wrong = executors(&[ExecutorKind::BuggyInterp, ExecutorKind::Wasmi]);
     oracle::regressions::check(&saved, &refs(&real)).expect("the real executors pass the saved regression");
     let failure = oracle::regressions::check(&saved, &refs(&wrong)).expect_err("the wrong executor fails it");
     assert!(failure.contains("add-became-sub"), "{failure}");
@@ -117,9 +118,11 @@ fn bad_input_gets_one_clear_line_and_exit_2() {
     std::fs::write(&garbage, b"\x01\x02").unwrap();
     let g = garbage.to_str().unwrap();
     assert_refused(&["repro", g], "pass --target");
-    assert_refused(&["repro", g, "--target", "no_such_target"], "unknown fuzz target");
+    assert_refused(&["repro", g, "--target", "no_such_target"], "invalid value 'no_such_target' for '--target");
+    assert_refused(&["repro", g, "--target", "nope"], "possible values: differential, compile,");
     assert_refused(&["repro", g, "--target", "wast_mutate"], "makes no `wast_mutate` case");
-    assert_refused(&["repro", g, "--executors", "interp,nope"], "unknown executor");
+    assert_refused(&["repro", g, "--executors", "interp,nope"], "invalid value 'nope' for '--executors");
+    assert_refused(&["save", "x", "--expect", "v8"], "possible values: interp, cranelift,");
     let corrupt = dir.join("artifact");
     std::fs::create_dir_all(&corrupt).unwrap();
     std::fs::write(corrupt.join("module.wasm"), b"not wasm").unwrap();
@@ -167,9 +170,9 @@ fn every_kind_of_artifact_replays() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("returned [i32:2]"), "{}", text(&out.stdout));
     // libFuzzer inputs of every target, the target inferred from the path.
-    for target in oracle::targets::TARGETS {
-        let seed = &oracle::targets::seed_corpus(target).unwrap()[0];
-        let path = dir.join("fuzz-targets/artifacts").join(target).join("crash-0");
+    for &target in TargetKind::ALL {
+        let seed = &target.seed_corpus()[0];
+        let path = dir.join("fuzz-targets/artifacts").join(target.name()).join("crash-0");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, seed).unwrap();
         let out = triage(&["repro", path.to_str().unwrap()]);
@@ -218,11 +221,11 @@ fn a_nondeterministic_executor_is_named_as_the_reason_minimizing_stops() {
         wasm,
         plan: vec![oracle::case::Call { export: "f".into(), args: vec![oracle::outcome::Value::I32(5)] }],
     };
-    let interp = executors(&["interp"]);
+    let interp = executors(&[ExecutorKind::Interp]);
     // Wrong for the first check and the plan's shrinking, right afterwards.
     let flaky = Flaky {
-        right: executors(&["interp"]).remove(0),
-        wrong: executors(&["buggy-interp"]).remove(0),
+        right: ExecutorKind::Interp.build(),
+        wrong: ExecutorKind::BuggyInterp.build(),
         runs: 0.into(),
         wrong_runs: 2,
     };

@@ -119,44 +119,81 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The executors `crucible fuzz`, `triage` and the tests know by name.
-pub fn by_name(name: &str) -> Result<Box<dyn Executor>, String> {
-    match name {
-        "interp" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Interp))),
-        "wasmi" => Ok(Box::new(WasmiExecutor::new())),
-        "buggy-interp" => Ok(Box::new(BuggyExecutor::default())),
-        "cranelift-faulty" => Ok(Box::new(CrucibleExecutor::with_planted_translation_fault(engine::Tier::Cranelift))),
-        "cranelift" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Cranelift))),
-        "cranelift-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Cranelift, None))),
-        "baseline" => Ok(Box::new(CrucibleExecutor::new(engine::Tier::Baseline))),
-        "baseline-explicit" => Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Baseline, None))),
-        other => Err(format!(
-            "unknown executor `{other}` (known: interp, cranelift, cranelift-explicit, baseline, baseline-explicit, wasmi; for testing the harness: buggy-interp, cranelift-faulty)"
-        )),
+named_kinds! {
+    /// The executors `crucible fuzz`, `triage`, the fuzz targets and the
+    /// tests build by name; artifacts and evidence record these names.
+    pub enum ExecutorKind ("executor") {
+        /// Crucible's interpreter.
+        Interp = "interp",
+        /// Crucible's Cranelift tier.
+        Cranelift = "cranelift",
+        /// The Cranelift tier with explicit bounds checks instead of guard pages.
+        CraneliftExplicit = "cranelift-explicit",
+        /// Crucible's single-pass baseline tier.
+        Baseline = "baseline",
+        /// The baseline tier with explicit bounds checks instead of guard pages.
+        BaselineExplicit = "baseline-explicit",
+        /// wasmi, the independent reference engine.
+        Wasmi = "wasmi",
+        /// For testing the harness: an interpreter whose `i32.add` subtracts.
+        BuggyInterp = "buggy-interp",
+        /// For testing the harness: the Cranelift tier with a planted translation fault.
+        CraneliftFaulty = "cranelift-faulty",
     }
 }
 
-/// Like [`by_name`], but every instance gets `fuel` (in the executor's own
-/// units) and code that runs longer ends as exhausted, not comparable: for
-/// running modules that may not terminate.
-pub fn by_name_with_fuel(name: &str, fuel: u64) -> Result<Box<dyn Executor>, String> {
-    match name {
-        "interp" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Interp, fuel))),
-        "cranelift" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Cranelift, fuel))),
-        "cranelift-explicit" => {
-            Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Cranelift, Some(fuel))))
+impl ExecutorKind {
+    /// The executors that work in this build and that every run compares
+    /// by default (`cranelift-explicit` and `baseline-explicit` are the
+    /// compiling tiers with explicit bounds checks: name them to fuzz that
+    /// mode too).
+    pub const AVAILABLE: &[ExecutorKind] =
+        &[ExecutorKind::Interp, ExecutorKind::Cranelift, ExecutorKind::Baseline, ExecutorKind::Wasmi];
+
+    /// Whether this executor exists only to test the harness (it is wrong
+    /// on purpose).
+    pub const fn is_test_only(self) -> bool {
+        matches!(self, ExecutorKind::BuggyInterp | ExecutorKind::CraneliftFaulty)
+    }
+
+    /// A new executor of this kind.
+    pub fn build(self) -> Box<dyn Executor> {
+        use engine::Tier;
+        match self {
+            ExecutorKind::Interp => Box::new(CrucibleExecutor::new(Tier::Interp)),
+            ExecutorKind::Cranelift => Box::new(CrucibleExecutor::new(Tier::Cranelift)),
+            ExecutorKind::CraneliftExplicit => {
+                Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Cranelift, None))
+            }
+            ExecutorKind::Baseline => Box::new(CrucibleExecutor::new(Tier::Baseline)),
+            ExecutorKind::BaselineExplicit => Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, None)),
+            ExecutorKind::Wasmi => Box::new(WasmiExecutor::new()),
+            ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::default()),
+            ExecutorKind::CraneliftFaulty => {
+                Box::new(CrucibleExecutor::with_planted_translation_fault(Tier::Cranelift))
+            }
         }
-        "baseline" => Ok(Box::new(CrucibleExecutor::with_fuel(engine::Tier::Baseline, fuel))),
-        "baseline-explicit" => {
-            Ok(Box::new(CrucibleExecutor::explicit_bounds_checks(engine::Tier::Baseline, Some(fuel))))
+    }
+
+    /// Like [`build`](Self::build), but every instance gets `fuel` (in the
+    /// executor's own units) and code that runs longer ends as exhausted,
+    /// not comparable: for running modules that may not terminate.
+    /// (`cranelift-faulty` is built without fuel.)
+    pub fn build_with_fuel(self, fuel: u64) -> Box<dyn Executor> {
+        use engine::Tier;
+        match self {
+            ExecutorKind::Interp => Box::new(CrucibleExecutor::with_fuel(Tier::Interp, fuel)),
+            ExecutorKind::Cranelift => Box::new(CrucibleExecutor::with_fuel(Tier::Cranelift, fuel)),
+            ExecutorKind::CraneliftExplicit => {
+                Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Cranelift, Some(fuel)))
+            }
+            ExecutorKind::Baseline => Box::new(CrucibleExecutor::with_fuel(Tier::Baseline, fuel)),
+            ExecutorKind::BaselineExplicit => {
+                Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, Some(fuel)))
+            }
+            ExecutorKind::Wasmi => Box::new(WasmiExecutor::with_fuel(fuel)),
+            ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::with_fuel(fuel)),
+            ExecutorKind::CraneliftFaulty => self.build(),
         }
-        "wasmi" => Ok(Box::new(WasmiExecutor::with_fuel(fuel))),
-        "buggy-interp" => Ok(Box::new(BuggyExecutor::with_fuel(fuel))),
-        other => by_name(other),
     }
 }
-
-/// Names accepted by [`by_name`] that work in this build and every run
-/// compares (`cranelift-explicit` and `baseline-explicit` are the compiling
-/// tiers with explicit bounds checks: name them to fuzz that mode too).
-pub const AVAILABLE: &[&str] = &["interp", "cranelift", "baseline", "wasmi"];

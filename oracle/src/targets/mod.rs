@@ -1,5 +1,5 @@
 //! The fuzz targets' logic, one module per target. The libFuzzer binaries in
-//! `fuzz-targets/` are one-line wrappers around [`check`], and `triage repro`
+//! `fuzz-targets/` are one-line wrappers around [`fuzz_one`], and `triage repro`
 //! rebuilds a target's case from a crash input through the same functions,
 //! so an artifact always means here what it meant to the fuzzer.
 
@@ -13,75 +13,100 @@ use crate::case::Case;
 use crate::compare::{Verdict, run_case};
 use crate::executor::Executor;
 
-/// Every fuzz target.
-pub const TARGETS: &[&str] = &["differential", "compile", "instantiate", "wast_mutate", "api_calls", "table_ops"];
-
-/// How a target judges an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// The input becomes a [`Case`] that every executor runs and that is
-    /// compared across them.
-    Differential,
-    /// The input is checked on Crucible alone (against the validator, a
-    /// model, or simply for not crashing).
-    SelfChecked,
-}
-
-pub fn kind(target: &str) -> Result<Kind, String> {
-    match target {
-        "differential" | "wast_mutate" | "table_ops" => Ok(Kind::Differential),
-        "compile" | "instantiate" | "api_calls" => Ok(Kind::SelfChecked),
-        other => Err(format!("unknown fuzz target `{other}` (known: {})", TARGETS.join(", "))),
+named_kinds! {
+    /// The fuzz targets: a libFuzzer binary each in `fuzz-targets/`, the
+    /// name of their corpus and artifact directories, and what `crucible
+    /// seed-corpus`, `crucible libfuzzer-evidence` and `triage` take.
+    pub enum TargetKind ("fuzz target") {
+        /// Generated modules run on every executor and compared.
+        Differential = "differential",
+        /// Raw bytes or generated modules: every tier compiles exactly what the validator accepts.
+        Compile = "compile",
+        /// Modules with generated imports instantiated and called under tight limits: must not crash.
+        Instantiate = "instantiate",
+        /// Spec modules mutated by wasm-mutate, compared across executors.
+        WastMutate = "wast_mutate",
+        /// Sequences of embedding-API calls, checked against a model.
+        ApiCalls = "api_calls",
+        /// Random sequences of table operations, compared across executors.
+        TableOps = "table_ops",
     }
 }
 
-/// The case a differential target builds from an input; `Ok(None)` when
-/// the input describes none (the fuzzer skips it too).
-pub fn case(target: &str, data: &[u8], executors: &[&dyn Executor]) -> Result<Option<Case>, String> {
-    Ok(match target {
-        "differential" => {
-            let profile =
-                crate::case::profile(&std::env::var("CRUCIBLE_PROFILE").unwrap_or_else(|_| "default".into()))?;
-            crate::case::generate(data, &profile, executors).ok()
-        }
-        "wast_mutate" => wast_mutate::case(data).ok(),
-        "table_ops" => table_ops::case(data).ok(),
-        other => {
-            kind(other)?;
-            return Err(format!("`{other}` is not a differential target"));
-        }
-    })
-}
+impl TargetKind {
+    /// How this target judges an input: as a [`Case`] that every executor
+    /// runs and that is compared across them (`true`), or on Crucible
+    /// alone, against the validator, a model, or simply for not crashing.
+    pub const fn is_differential(self) -> bool {
+        matches!(self, TargetKind::Differential | TargetKind::WastMutate | TargetKind::TableOps)
+    }
 
-/// Runs a target on one input: `Err` describes the bug it found.
-pub fn check(target: &str, data: &[u8], executors: &[&dyn Executor]) -> Result<(), String> {
-    match kind(target)? {
-        Kind::Differential => {
-            let Some(case) = case(target, data, executors)? else { return Ok(()) };
-            match run_case(&case, executors).verdict {
-                Verdict::Diverged(why) | Verdict::Crashed(why) => Err(why),
-                _ => Ok(()),
+    /// The case a differential target builds from an input; `Ok(None)`
+    /// when the input describes none (the fuzzer skips it too).
+    pub fn case(self, data: &[u8], executors: &[&dyn Executor]) -> Result<Option<Case>, String> {
+        Ok(match self {
+            TargetKind::Differential => {
+                let profile =
+                    crate::case::profile(&std::env::var("CRUCIBLE_PROFILE").unwrap_or_else(|_| "default".into()))?;
+                crate::case::generate(data, &profile, executors).ok()
+            }
+            TargetKind::WastMutate => wast_mutate::case(data).ok(),
+            TargetKind::TableOps => table_ops::case(data).ok(),
+            TargetKind::Compile | TargetKind::Instantiate | TargetKind::ApiCalls => {
+                return Err(format!("`{self}` is not a differential target"));
+            }
+        })
+    }
+
+    /// Runs this target on one input: `Err` describes the bug it found.
+    pub fn check(self, data: &[u8], executors: &[&dyn Executor]) -> Result<(), String> {
+        match self {
+            TargetKind::Compile => compile::check(data),
+            TargetKind::Instantiate => instantiate::check(data),
+            TargetKind::ApiCalls => api_calls::check(data),
+            TargetKind::Differential | TargetKind::WastMutate | TargetKind::TableOps => {
+                let Some(case) = self.case(data, executors)? else { return Ok(()) };
+                match run_case(&case, executors).verdict {
+                    Verdict::Diverged(why) | Verdict::Crashed(why) => Err(why),
+                    _ => Ok(()),
+                }
             }
         }
-        Kind::SelfChecked => match target {
-            "compile" => compile::check(data),
-            "instantiate" => instantiate::check(data),
-            _ => api_calls::check(data),
-        },
+    }
+
+    /// The seed corpus of this target: a deterministic function of this
+    /// source tree, so `crucible seed-corpus` regenerates it byte for byte.
+    pub fn seed_corpus(self) -> Vec<Vec<u8>> {
+        let salt = crate::executor::fnv1a(self.name().as_bytes());
+        let generated = |count: u64, len: usize| (0..count).map(|i| noise(salt ^ i, len)).collect::<Vec<_>>();
+        match self {
+            // Every third small spec module: a couple of hundred seeds.
+            TargetKind::WastMutate => small_spec_modules(4096)
+                .into_iter()
+                .step_by(3)
+                .enumerate()
+                .map(|(i, m)| wast_mutate::input(i as u64, &[0x5a; wast_mutate::PLAN_BYTES], &m))
+                .collect(),
+            TargetKind::Compile => {
+                // A leading even byte selects the raw path: the module as given.
+                let mut seeds: Vec<Vec<u8>> =
+                    small_spec_modules(1024).into_iter().step_by(8).map(|m| [vec![0], m].concat()).collect();
+                seeds.extend(generated(16, 1024).into_iter().map(|n| [vec![1], n].concat()));
+                seeds
+            }
+            TargetKind::ApiCalls => generated(16, 256),
+            TargetKind::Differential | TargetKind::Instantiate | TargetKind::TableOps => generated(16, 2048),
+        }
     }
 }
 
-/// The executors the fuzz targets compare ([`crate::executor::AVAILABLE`]),
+/// The executors the fuzz targets compare
+/// ([`ExecutorKind::AVAILABLE`](crate::executor::ExecutorKind::AVAILABLE)),
 /// made once per process.
 pub fn default_executors() -> Vec<&'static dyn Executor> {
     static EXECUTORS: std::sync::OnceLock<Vec<Box<dyn Executor>>> = std::sync::OnceLock::new();
     EXECUTORS
-        .get_or_init(|| {
-            crate::executor::AVAILABLE
-                .iter()
-                .map(|n| crate::executor::by_name(n).expect("available executors exist"))
-                .collect()
-        })
+        .get_or_init(|| crate::executor::ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect())
         .iter()
         .map(|e| e.as_ref())
         .collect()
@@ -89,8 +114,8 @@ pub fn default_executors() -> Vec<&'static dyn Executor> {
 
 /// What a libFuzzer binary runs per input: a found bug panics, so libFuzzer
 /// saves the input as a crash artifact.
-pub fn fuzz_one(target: &str, data: &[u8]) {
-    if let Err(why) = check(target, data, &default_executors()) {
+pub fn fuzz_one(target: TargetKind, data: &[u8]) {
+    if let Err(why) = target.check(data, &default_executors()) {
         panic!("{target}: {why}");
     }
 }
@@ -117,30 +142,4 @@ fn small_spec_modules(max_len: usize) -> Vec<Vec<u8>> {
     modules.sort();
     modules.dedup();
     modules
-}
-
-/// The seed corpus of a target: a deterministic function of this source
-/// tree, so `crucible seed-corpus` regenerates it byte for byte.
-pub fn seed_corpus(target: &str) -> Result<Vec<Vec<u8>>, String> {
-    kind(target)?;
-    let salt = crate::executor::fnv1a(target.as_bytes());
-    let generated = |count: u64, len: usize| (0..count).map(|i| noise(salt ^ i, len)).collect::<Vec<_>>();
-    Ok(match target {
-        // Every third small spec module: a couple of hundred seeds.
-        "wast_mutate" => small_spec_modules(4096)
-            .into_iter()
-            .step_by(3)
-            .enumerate()
-            .map(|(i, m)| wast_mutate::input(i as u64, &[0x5a; wast_mutate::PLAN_BYTES], &m))
-            .collect(),
-        "compile" => {
-            // A leading even byte selects the raw path: the module as given.
-            let mut seeds: Vec<Vec<u8>> =
-                small_spec_modules(1024).into_iter().step_by(8).map(|m| [vec![0], m].concat()).collect();
-            seeds.extend(generated(16, 1024).into_iter().map(|n| [vec![1], n].concat()));
-            seeds
-        }
-        "api_calls" => generated(16, 256),
-        _ => generated(16, 2048),
-    })
 }
