@@ -98,6 +98,10 @@ fn print_summary(stats: &FuzzStats, wall: std::time::Duration, jobs: usize) {
         stats.totals.reference_bugs,
         stats.totals.invalid_inputs
     );
+    if !stats.mix.is_empty() {
+        let mix: Vec<String> = stats.mix.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+        println!("mix: {}", mix.join(", "));
+    }
     for (reason, n) in &stats.not_comparable_reasons {
         println!("  not comparable: {reason}: {n}");
     }

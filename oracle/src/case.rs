@@ -15,28 +15,36 @@ use crate::outcome::Value;
 pub struct Profile {
     pub name: &'static str,
     pub proposals: &'static [Proposal],
+    /// Swarm testing: each case draws its own generator and configuration
+    /// (see [`generate`]) instead of using one for every case.
+    pub swarm: bool,
 }
 
 /// Every profile, derived from the proposal registry
 /// (`engine::for_each_proposal!`): `mvp`; one per proposal the interpreter
 /// runs and wasm-smith generates, named after it; `arith` (arithmetic
 /// expression trees, see `arith.rs`, instead of wasm-smith); and `default`,
-/// every proposal the interpreter runs.
+/// a swarm over every proposal the interpreter runs and both generators.
 pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     let runs = |p: &Proposal| p.supported_by(Tier::Interp);
     let leak = |proposals: Vec<Proposal>| -> &'static [Proposal] { Vec::leak(proposals) };
-    let mut profiles = vec![Profile { name: "mvp", proposals: leak(vec![Proposal::MutableGlobal]) }];
+    let mut profiles = vec![Profile { name: "mvp", proposals: leak(vec![Proposal::MutableGlobal]), swarm: false }];
     for p in Proposal::ALL.iter().filter(|p| runs(p) && generated(**p)) {
         let mut proposals = vec![Proposal::MutableGlobal];
         proposals.extend_from_slice(p.with());
         proposals.push(*p);
-        profiles.push(Profile { name: p.name(), proposals: leak(proposals) });
+        profiles.push(Profile { name: p.name(), proposals: leak(proposals), swarm: false });
     }
     profiles.push(Profile {
         name: "arith",
         proposals: leak(vec![Proposal::MutableGlobal, Proposal::SignExtension, Proposal::SaturatingFloatToInt]),
+        swarm: false,
     });
-    profiles.push(Profile { name: "default", proposals: leak(Proposal::ALL.iter().copied().filter(runs).collect()) });
+    profiles.push(Profile {
+        name: "default",
+        proposals: leak(Proposal::ALL.iter().copied().filter(runs).collect()),
+        swarm: true,
+    });
     profiles
 });
 
@@ -106,8 +114,8 @@ pub const MAX_TABLE_ELEMENTS: u64 = 1_000;
 /// wasm-smith's termination fuel: loop iterations and calls per export call.
 pub const TERMINATION_FUEL: u32 = 1_000;
 
-fn base_config(profile: &Profile, u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
-    let has = |p: Proposal| profile.proposals.contains(&p);
+fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
+    let has = |p: Proposal| proposals.contains(&p);
     let mut c = wasm_smith::Config {
         max_imports: 0,
         min_imports: 0,
@@ -219,21 +227,68 @@ const PLAN_BYTES: usize = 128;
 
 /// Draws a case from raw bytes. `executors` narrow the generator first.
 pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<Case> {
+    generate_drawn(data, profile, executors).map(|(case, _)| case)
+}
+
+/// How a case was generated, for the campaign's mix (`FuzzStats::mix`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Drawn {
+    /// Arithmetic expression trees (`arith.rs`).
+    Arith,
+    /// wasm-smith with its trap avoidance on.
+    WasmSmithTrapFree,
+    /// wasm-smith with traps allowed (division, conversions, bounds).
+    WasmSmithTrapping,
+}
+
+impl Drawn {
+    pub fn name(self) -> &'static str {
+        match self {
+            Drawn::Arith => "arith",
+            Drawn::WasmSmithTrapFree => "wasm-smith, trap-free",
+            Drawn::WasmSmithTrapping => "wasm-smith, traps allowed",
+        }
+    }
+}
+
+/// [`generate`], also telling how. A swarm profile draws, per case and from
+/// the same bytes, the generator (arith one case in four), the proposals
+/// (each of the profile's kept or not, with those it needs), and
+/// wasm-smith's knobs (trap avoidance, sizes, nesting), so that one campaign
+/// spends time on every kind of case; others use the profile as it is.
+pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<(Case, Drawn)> {
     let (plan_bytes, module_bytes) = data.split_at(data.len().min(PLAN_BYTES));
     let mut u = Unstructured::new(module_bytes);
-    let wasm = if profile.name == "arith" {
-        crate::arith::module(&mut u)?
+    let arith = if profile.swarm { u.ratio(1, 4)? } else { profile.name == "arith" };
+    let (wasm, drawn) = if arith {
+        (crate::arith::module(&mut u)?, Drawn::Arith)
     } else {
-        let mut config = base_config(profile, &mut u)?;
+        let mut config = if profile.swarm {
+            let mut kept = vec![Proposal::MutableGlobal];
+            for p in profile.proposals.iter().filter(|p| **p != Proposal::MutableGlobal) {
+                if u.arbitrary::<bool>()? {
+                    kept.extend(p.with().iter().chain([p]).filter(|q| !kept.contains(q)).collect::<Vec<_>>());
+                }
+            }
+            let mut config = base_config(&kept, &mut u)?;
+            config.disallow_traps = u.ratio(3, 4)?;
+            config.max_nesting_depth = u.int_in_range(1..=10)?;
+            config.max_data_segments = u.int_in_range(0..=6)?;
+            config.max_element_segments = u.int_in_range(0..=6)?;
+            config
+        } else {
+            base_config(profile.proposals, &mut u)?
+        };
         for e in executors {
             e.narrow(&mut config);
         }
+        let drawn = if config.disallow_traps { Drawn::WasmSmithTrapFree } else { Drawn::WasmSmithTrapping };
         let mut module = wasm_smith::Module::new(config, &mut u)?;
         module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
-        module.to_bytes()
+        (module.to_bytes(), drawn)
     };
     let plan = plan(&wasm, plan_bytes)?;
-    Ok(Case { wasm, plan })
+    Ok((Case { wasm, plan }, drawn))
 }
 
 /// One to four calls of the module's exported functions, with arguments,

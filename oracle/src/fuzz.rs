@@ -43,6 +43,8 @@ pub struct FuzzStats {
     /// Case, call and verdict counts.
     pub totals: crate::evidence::FuzzTotals,
     pub not_comparable_reasons: BTreeMap<String, u64>,
+    /// Cases per kind of generation (`case::Drawn`), for swarm profiles.
+    pub mix: BTreeMap<String, u64>,
     /// Cases whose module needs each proposal (validation without it fails).
     pub cases_by_proposal: BTreeMap<String, u64>,
     pub calls_by_proposal: BTreeMap<String, u64>,
@@ -65,6 +67,9 @@ impl FuzzStats {
         self.busy_ms += other.busy_ms;
         for (k, v) in other.not_comparable_reasons {
             *self.not_comparable_reasons.entry(k).or_default() += v;
+        }
+        for (k, v) in other.mix {
+            *self.mix.entry(k).or_default() += v;
         }
         for (k, v) in other.cases_by_proposal {
             *self.cases_by_proposal.entry(k).or_default() += v;
@@ -176,7 +181,12 @@ pub fn write_artifact(
 /// Returns the report when the input made a case.
 pub fn run_input(input: &[u8], options: &FuzzOptions<'_>, stats: &mut FuzzStats) -> Option<(Case, CaseReport)> {
     let case = match options.target {
-        TargetKind::Differential => case::generate(input, &options.profile, &options.executors).ok(),
+        TargetKind::Differential => {
+            case::generate_drawn(input, &options.profile, &options.executors).ok().map(|(case, drawn)| {
+                *stats.mix.entry(drawn.name().to_string()).or_default() += 1;
+                case
+            })
+        }
         target if target.is_differential() => target.case(input, &options.executors).ok().flatten(),
         target => {
             // Checked on Crucible alone: counted, with no case to compare.
@@ -454,6 +464,7 @@ impl FuzzStats {
             executors,
             totals: self.totals.clone(),
             not_comparable_reasons: self.not_comparable_reasons.clone(),
+            mix: self.mix.clone(),
             entries,
             divergences: if self.artifacts.is_empty() { self.failures.clone() } else { self.artifacts.clone() },
             executions: None,

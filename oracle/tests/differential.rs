@@ -411,3 +411,30 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
     }
     assert!(compared > 400 && ran_out > 20, "{compared} cases compared, {ran_out} calls ran out of fuel");
 }
+
+/// The default campaign is a swarm: its cases draw their generator and
+/// configuration, so one run holds arithmetic trees, trap-free and
+/// trap-allowed wasm-smith modules, and says so in its statistics and
+/// evidence.
+#[test]
+fn the_default_campaign_mixes_every_kind_of_case() {
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let wasmi = WasmiExecutor::new();
+    let opts = options(vec![&interp, &wasmi], 400, None);
+    assert!(opts.profile.swarm);
+    let (stats, wall) = fuzz(&opts);
+    assert!(!stats.found_bug(), "{:?}", stats.failures);
+    for kind in [case::Drawn::Arith, case::Drawn::WasmSmithTrapFree, case::Drawn::WasmSmithTrapping] {
+        let n = stats.mix.get(kind.name()).copied().unwrap_or(0);
+        assert!(n >= 20, "{}: {n} of {} cases ({:?})", kind.name(), stats.totals.cases, stats.mix);
+    }
+    assert_eq!(stats.mix.values().sum::<u64>() + stats.totals.invalid_inputs, stats.totals.cases);
+    let evidence = stats.evidence(&opts, wall, "test");
+    assert_eq!(evidence.mix, stats.mix);
+    // A focused profile is not a swarm: wasm-smith only, under its proposals.
+    let mut mvp = options(vec![&interp, &wasmi], 50, None);
+    mvp.profile = case::profile("mvp").unwrap();
+    assert!(!mvp.profile.swarm);
+    let mix = fuzz(&mvp).0.mix;
+    assert!(!mix.contains_key(case::Drawn::Arith.name()) && !mix.is_empty(), "{mix:?}");
+}

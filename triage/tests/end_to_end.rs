@@ -39,7 +39,9 @@ fn fuzz_finds_a_divergence(out: &Path) -> PathBuf {
         target: TargetKind::Differential,
         seconds: 120.0,
         seed: 7,
-        profile: oracle::case::profile("default").unwrap(),
+        // wasm-smith modules of every proposal the tiers run (the swarm
+        // `default` also makes small arith cases, which leave little to shrink).
+        profile: oracle::case::profile("reference-types").unwrap(),
         executors: boxed.iter().map(|e| e.as_ref()).collect(),
         jobs: 2,
         out: Some(out.to_path_buf()),

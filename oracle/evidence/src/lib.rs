@@ -179,6 +179,10 @@ pub struct FuzzEvidence {
     pub executors: Vec<String>,
     pub totals: FuzzTotals,
     pub not_comparable_reasons: BTreeMap<String, u64>,
+    /// Cases per kind of generation in a swarm campaign (`arith`,
+    /// `wasm-smith, trap-free`, `wasm-smith, traps allowed`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mix: BTreeMap<String, u64>,
     pub entries: Vec<FuzzEntry>,
     /// Artifact directories of divergences (or their descriptions).
     pub divergences: Vec<String>,
