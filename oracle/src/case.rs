@@ -150,30 +150,100 @@ fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_
     Ok(c)
 }
 
+/// Edge values of each type, where operators change behaviour: zero and
+/// one, sign and width boundaries, shift counts around the width, byte and
+/// half-word masks (narrow loads and stores, extensions).
+const I32_EDGES: &[i32] =
+    &[0, 1, -1, 2, i32::MIN, i32::MAX, 31, 32, 33, 0x7f, 0x80, -0x80, 0xff, 0x7fff, 0x8000, -0x8000, 0xffff];
+const I64_EDGES: &[i64] = &[
+    0,
+    1,
+    -1,
+    i64::MIN,
+    i64::MAX,
+    63,
+    64,
+    65,
+    0x80,
+    0x8000,
+    1 << 31,
+    -(1 << 31),
+    u32::MAX as i64,
+    1 << 32,
+    i32::MIN as i64,
+];
+/// Float edges: signed zeros and ones, exact halves and ties (rounding),
+/// subnormals and the smallest normal, the integer conversion boundaries
+/// (2^31, 2^32, 2^63, 2^64 and their neighbours), the largest finite, the
+/// infinities and a NaN (canonicalized below).
+const F32_EDGES: &[f32] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    4194304.5,
+    f32::from_bits(1),
+    f32::from_bits(0x007f_ffff),
+    f32::MIN_POSITIVE,
+    2147483648.0,
+    -2147483648.0,
+    -2147483904.0,
+    4294967296.0,
+    9223372036854775808.0,
+    18446744073709551616.0,
+    f32::MAX,
+    f32::INFINITY,
+    f32::NEG_INFINITY,
+    f32::NAN,
+];
+const F64_EDGES: &[f64] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    4503599627370495.5,
+    f64::from_bits(1),
+    f64::from_bits(0x000f_ffff_ffff_ffff),
+    f64::MIN_POSITIVE,
+    2147483647.5,
+    2147483648.0,
+    -2147483649.0,
+    4294967296.0,
+    -4294967296.0,
+    9223372036854775808.0,
+    18446744073709551616.0,
+    f64::MAX,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+];
+
 /// Argument values, biased towards the edges where engines disagree.
 fn arg(u: &mut Unstructured<'_>, ty: wasmparser::ValType) -> Result<Value> {
     use wasmparser::ValType as T;
     let edge = u.ratio(1, 3)?;
     Ok(match ty {
-        T::I32 if edge => Value::I32(*u.choose(&[0, 1, -1, i32::MIN, i32::MAX, 31, 32, 0x7fff_ffff])?),
+        T::I32 if edge => Value::I32(*u.choose(I32_EDGES)?),
         T::I32 => Value::I32(u.arbitrary()?),
-        T::I64 if edge => Value::I64(*u.choose(&[0, 1, -1, i64::MIN, i64::MAX, 63, 64, 1 << 32])?),
+        T::I64 if edge => Value::I64(*u.choose(I64_EDGES)?),
         T::I64 => Value::I64(u.arbitrary()?),
         T::F32 => {
-            let bits: u32 = if edge {
-                *u.choose(&[0, 0x8000_0000, 0x3f80_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 1, 0x4f00_0000])?
-            } else {
-                u.arbitrary()?
-            };
+            let bits: u32 = if edge { u.choose(F32_EDGES)?.to_bits() } else { u.arbitrary()? };
             // Canonical NaNs only: payloads of NaN inputs may legally differ.
             Value::F32(if f32::from_bits(bits).is_nan() { 0x7fc0_0000 } else { bits })
         }
         T::F64 => {
-            let bits: u64 = if edge {
-                *u.choose(&[0, 1 << 63, 0x3ff0_0000_0000_0000, 0x7ff0_0000_0000_0000, 0x7ff8_0000_0000_0000, 1])?
-            } else {
-                u.arbitrary()?
-            };
+            let bits: u64 = if edge { u.choose(F64_EDGES)?.to_bits() } else { u.arbitrary()? };
             Value::F64(if f64::from_bits(bits).is_nan() { 0x7ff8_0000_0000_0000 } else { bits })
         }
         T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
