@@ -337,7 +337,11 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
             let mut kept = vec![Proposal::MutableGlobal];
             for p in profile.proposals.iter().filter(|p| **p != Proposal::MutableGlobal) {
                 if u.arbitrary::<bool>()? {
-                    kept.extend(p.with().iter().chain([p]).filter(|q| !kept.contains(q)).collect::<Vec<_>>());
+                    for q in p.with().iter().chain([p]) {
+                        if !kept.contains(q) {
+                            kept.push(*q);
+                        }
+                    }
                 }
             }
             let mut config = base_config(&kept, &mut u)?;

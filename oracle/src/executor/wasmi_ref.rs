@@ -8,6 +8,8 @@ use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 pub struct WasmiExecutor {
     config: Config,
+    /// The proposals wasmi implements (whether switched on or not).
+    implemented: Vec<Proposal>,
     /// Fuel per instance, when execution must be bounded.
     fuel: Option<u64>,
 }
@@ -23,16 +25,18 @@ impl WasmiExecutor {
         let mut config = Config::default();
         // wasmi validates what Crucible's tiers run, no more: a module only
         // it accepts would compare nothing.
-        for p in Proposal::ALL {
-            set_proposal(&mut config, *p, p.supported_by(engine::Tier::Interp));
-        }
+        let implemented = Proposal::ALL
+            .iter()
+            .copied()
+            .filter(|p| set_proposal(&mut config, *p, p.supported_by(engine::Tier::Interp)))
+            .collect();
         config
             // Deeper than wasm-smith's termination fuel can recurse, so
             // recursion ends on the fuel (comparable) rather than on a stack
             // limit (not comparable).
             .set_max_recursion_depth(20_000)
             .set_max_stack_height(64 << 20);
-        WasmiExecutor { config, fuel: None }
+        WasmiExecutor { config, implemented, fuel: None }
     }
 
     /// wasmi with `fuel` per instance (see `CrucibleExecutor::with_fuel`).
@@ -135,7 +139,7 @@ impl Executor for WasmiExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        crate::case::narrow_smith_proposals(config, |p| set_proposal(&mut Config::default(), p, true));
+        crate::case::narrow_smith_proposals(config, |p| self.implemented.contains(&p));
         config.max_imports = 0;
     }
 
