@@ -7,6 +7,7 @@
 mod engines;
 mod harness;
 mod kernels;
+mod mutants;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,19 @@ struct Args {
     /// Only kernels whose name contains this.
     #[arg(long)]
     only: Option<String>,
+    /// Measure only the harness's bug-finding power: the time the default
+    /// campaign takes to report each mutant of the catalogue.
+    #[arg(long)]
+    mutants: bool,
+    /// Seeds per mutant (with --mutants).
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2")]
+    mutant_seeds: Vec<u64>,
+    /// Seconds before a mutant counts as missed (with --mutants).
+    #[arg(long, default_value_t = 60.0)]
+    mutant_limit: f64,
+    /// Fuzz jobs (with --mutants; `crucible fuzz` uses every core).
+    #[arg(long, default_value_t = 2)]
+    mutant_jobs: usize,
     /// Where the JSON results go.
     #[arg(long, default_value = "target/bench/results.json")]
     json: PathBuf,
@@ -248,6 +262,16 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<bool> {
     if args.runs == 0 || args.scale <= 0 {
         bail!("--runs and --scale must be positive");
+    }
+    if args.mutants {
+        let report = mutants::measure(&args.mutant_seeds, args.mutant_jobs, Duration::from_secs_f64(args.mutant_limit));
+        let json = args.json.with_file_name("mutants.json");
+        if let Some(dir) = json.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&json, serde_json::to_string_pretty(&report)?)?;
+        println!("JSON: {}", json.display());
+        return Ok(true);
     }
     let runtimes = engines::all()?;
     let mut kernels = Vec::new();

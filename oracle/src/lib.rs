@@ -60,6 +60,7 @@ pub mod evidence;
 pub mod executor;
 pub mod fuzz;
 pub mod libfuzzer;
+pub mod mutants;
 pub mod opcodes;
 pub mod outcome;
 pub mod regressions;

@@ -7,10 +7,10 @@ use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{CodeSection, Function, Instruction, ValType};
 use wasmparser::Operator;
 
-type RewriteResult = Result<(), reencode::Error<std::convert::Infallible>>;
+pub(crate) type RewriteResult = Result<(), reencode::Error<std::convert::Infallible>>;
 
 /// A rewrite of function bodies, operator by operator.
-trait OperatorRewrite {
+pub(crate) trait OperatorRewrite {
     /// Called before each body with its parameter and declared local types
     /// (in index order); may append locals to `declared`.
     fn begin(&mut self, _locals: &[wasmparser::ValType], _declared: &mut Vec<(u32, ValType)>) {}
@@ -18,7 +18,7 @@ trait OperatorRewrite {
     fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult;
 }
 
-fn copy(op: Operator<'_>, out: &mut Function) -> RewriteResult {
+pub(crate) fn copy(op: Operator<'_>, out: &mut Function) -> RewriteResult {
     out.instruction(&RoundtripReencoder.instruction(op)?);
     Ok(())
 }
@@ -56,7 +56,7 @@ impl<R: OperatorRewrite> Reencode for Bodies<R> {
 
 /// Applies `rewrite` to every function body; `None` if the module cannot be
 /// re-encoded.
-fn rewrite_bodies(wasm: &[u8], rewrite: impl OperatorRewrite) -> Option<Vec<u8>> {
+pub(crate) fn rewrite_bodies(wasm: &[u8], rewrite: impl OperatorRewrite) -> Option<Vec<u8>> {
     let mut types = Vec::new();
     let mut params = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
