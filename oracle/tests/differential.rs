@@ -292,6 +292,9 @@ fn executor_kinds_build_what_they_name() {
             "baseline",
             "baseline-explicit",
             "wasmi",
+            "wasmtime",
+            "wasmtime-winch",
+            "wasmtime-pulley",
             "buggy-interp",
             "cranelift-faulty"
         ]

@@ -5,6 +5,7 @@
 mod buggy;
 pub(crate) mod crucible;
 mod wasmi_ref;
+mod wasmtime_ref;
 
 use std::fmt;
 
@@ -12,6 +13,7 @@ pub use buggy::BuggyExecutor;
 pub use crucible::CrucibleExecutor;
 use serde::{Deserialize, Serialize};
 pub use wasmi_ref::WasmiExecutor;
+pub use wasmtime_ref::{Backend as WasmtimeBackend, WasmtimeExecutor};
 
 use crate::outcome::{Outcome, TrapCode, Value};
 
@@ -135,6 +137,12 @@ named_kinds! {
         BaselineExplicit = "baseline-explicit",
         /// wasmi, the independent reference engine.
         Wasmi = "wasmi",
+        /// wasmtime 48 with Cranelift, the industry's reference engine.
+        Wasmtime = "wasmtime",
+        /// wasmtime 48 with Winch, its single-pass compiler.
+        WasmtimeWinch = "wasmtime-winch",
+        /// wasmtime 48 with Pulley, its interpreter.
+        WasmtimePulley = "wasmtime-pulley",
         /// For testing the harness: an interpreter whose `i32.add` subtracts.
         BuggyInterp = "buggy-interp",
         /// For testing the harness: the Cranelift tier with a planted translation fault.
@@ -168,6 +176,9 @@ impl ExecutorKind {
             ExecutorKind::Baseline => Box::new(CrucibleExecutor::new(Tier::Baseline)),
             ExecutorKind::BaselineExplicit => Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, None)),
             ExecutorKind::Wasmi => Box::new(WasmiExecutor::new()),
+            ExecutorKind::Wasmtime => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Cranelift)),
+            ExecutorKind::WasmtimeWinch => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Winch)),
+            ExecutorKind::WasmtimePulley => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Pulley)),
             ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::default()),
             ExecutorKind::CraneliftFaulty => {
                 Box::new(CrucibleExecutor::with_planted_translation_fault(Tier::Cranelift))
@@ -192,6 +203,9 @@ impl ExecutorKind {
                 Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, Some(fuel)))
             }
             ExecutorKind::Wasmi => Box::new(WasmiExecutor::with_fuel(fuel)),
+            ExecutorKind::Wasmtime => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Cranelift, fuel)),
+            ExecutorKind::WasmtimeWinch => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Winch, fuel)),
+            ExecutorKind::WasmtimePulley => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Pulley, fuel)),
             ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::with_fuel(fuel)),
             ExecutorKind::CraneliftFaulty => self.build(),
         }
