@@ -40,11 +40,17 @@ impl Category {
     }
 }
 
+/// The policy's numbers (`[settings]` of `policy.toml`, where each is
+/// explained); the predicates read them from here and nowhere else.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// The window: evidence older than this many days counts for nothing.
     pub max_evidence_age_days: f64,
-    pub min_fuzz_cpu_seconds: f64,
+    /// "Continuously fuzzed": distinct UTC days with fuzzing inside the window…
+    pub min_fuzz_days: u32,
+    /// …adding up to at least this many CPU-hours, on one target.
+    pub min_fuzz_cpu_hours: f64,
     pub min_opcode_coverage: f64,
     pub min_proposal_phase: u32,
 }
@@ -136,6 +142,15 @@ impl Policy {
         let s = &policy.settings;
         if !(0.0..=1.0).contains(&s.min_opcode_coverage) || s.max_evidence_age_days <= 0.0 {
             return Err(format!("{origin}: settings: coverage must be in 0..=1 and the age positive"));
+        }
+        if s.min_fuzz_days == 0 || f64::from(s.min_fuzz_days) > s.max_evidence_age_days {
+            return Err(format!(
+                "{origin}: settings: min_fuzz_days = {} must be at least 1 and fit in max_evidence_age_days = {}",
+                s.min_fuzz_days, s.max_evidence_age_days
+            ));
+        }
+        if !(s.min_fuzz_cpu_hours.is_finite() && s.min_fuzz_cpu_hours >= 0.0) {
+            return Err(format!("{origin}: settings: min_fuzz_cpu_hours = {} is not a duration", s.min_fuzz_cpu_hours));
         }
         Ok(policy)
     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ::evidence::{FuzzEvidence, SpecEvidence, SuiteEvidence};
+use serde::Serialize;
 
 use crate::evidence::{Evidence, arch, parse_time};
 use crate::policy::{Category, Feature, Policy};
@@ -17,18 +18,21 @@ pub struct Context<'a> {
     pub now: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Check {
     pub met: bool,
     pub detail: String,
+    /// How far the feature is from "continuously fuzzed", for the
+    /// predicates that measure it.
+    pub progress: Option<Continuity>,
 }
 
 fn met(detail: impl Into<String>) -> Check {
-    Check { met: true, detail: detail.into() }
+    Check { met: true, detail: detail.into(), progress: None }
 }
 
 fn unmet(detail: impl Into<String>) -> Check {
-    Check { met: false, detail: detail.into() }
+    Check { met: false, detail: detail.into(), progress: None }
 }
 
 pub struct Predicate {
@@ -42,8 +46,105 @@ pub struct Predicate {
 pub const CORE: &str = "wasm-2.0";
 /// Crucible's own executors (fuzz coverage of "our" tiers counts these).
 pub const CRUCIBLE_COMPILERS: [&str; 3] = ["interp", "baseline", "cranelift"];
+/// Whether modules a fuzz run generated needed `proposal` (they do not
+/// validate without it: `oracle::case::proposals_used`, recorded as the
+/// entry's `cases`).
+pub fn needed(run: &FuzzEvidence, proposal: &str) -> bool {
+    run.entries.iter().any(|e| e.proposal == proposal && e.cases > 0)
+}
+
+/// Whether a fuzz run counts as fuzzing a feature: a target architecture
+/// when it ran there, a compiler when it was one of the executors compared,
+/// a (wasm or WASI) proposal when generated modules needed it.
+pub fn exercises(f: &Feature, run: &FuzzEvidence) -> bool {
+    match f.category {
+        Category::Target => arch(&run.target) == arch(&f.name),
+        Category::Compiler => run.executors.iter().any(|e| e == &f.name),
+        Category::WasmProposal | Category::WasiProposal => needed(run, &f.name),
+    }
+}
+
+/// How continuously a feature has been fuzzed, against the policy's rule
+/// (see [`Context::continuity`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Continuity {
+    /// The target triple measured: the one closest to meeting the rule
+    /// (`None` when no run in the window exercised the feature).
+    pub target: Option<String>,
+    /// The distinct UTC days (`YYYY-MM-DD`, oldest first) on which a run
+    /// that exercised the feature finished.
+    pub days: Vec<String>,
+    pub days_needed: u32,
+    pub cpu_hours: f64,
+    pub cpu_hours_needed: f64,
+    /// The window, in days (the evidence's maximum age).
+    pub window_days: f64,
+}
+
+/// Hours to two decimals, rounded down (`up`: rounded up), without
+/// trailing zeros: what is had is never overstated, what is missing never
+/// understated.
+fn hours(h: f64, up: bool) -> String {
+    let cents = if up { (h * 100.0).ceil() } else { (h * 100.0).floor() };
+    format!("{}", cents / 100.0)
+}
+
+impl Continuity {
+    pub fn met(&self) -> bool {
+        self.missing_days() == 0 && self.missing_cpu_hours() == 0.0
+    }
+
+    pub fn missing_days(&self) -> u32 {
+        self.days_needed.saturating_sub(self.days.len() as u32)
+    }
+
+    pub fn missing_cpu_hours(&self) -> f64 {
+        (self.cpu_hours_needed - self.cpu_hours).max(0.0)
+    }
+
+    /// "3 of 7 days, 2.1 of 24 CPU-hours".
+    pub fn progress(&self) -> String {
+        format!(
+            "{} of {} days, {} of {} CPU-hours",
+            self.days.len(),
+            self.days_needed,
+            hours(self.cpu_hours, false),
+            self.cpu_hours_needed
+        )
+    }
+
+    /// What is still missing ("4 more days, 21.9 more CPU-hours"); empty when met.
+    pub fn missing(&self) -> String {
+        let mut parts = Vec::new();
+        if self.missing_days() > 0 {
+            let n = self.missing_days();
+            parts.push(format!("{n} more {}", if n == 1 { "day" } else { "days" }));
+        }
+        if self.missing_cpu_hours() > 0.0 {
+            parts.push(format!("{} more CPU-hours", hours(self.missing_cpu_hours(), true)));
+        }
+        parts.join(", ")
+    }
+
+    /// The rule's verdict, explained with the numbers, the days and what is missing.
+    pub fn check(self) -> Check {
+        let window = format!("in the last {} days", self.window_days);
+        let detail = match &self.target {
+            None => format!("{}: no fuzz run exercised it {window}; missing: {}", self.progress(), self.missing()),
+            Some(target) if self.met() => format!("{} on {target} {window}", self.progress()),
+            Some(target) => format!(
+                "{} on {target} {window} (fuzzed {}); missing: {}",
+                self.progress(),
+                self.days.join(", "),
+                self.missing()
+            ),
+        };
+        Check { met: self.met(), detail, progress: Some(self) }
+    }
+}
 
 impl Context<'_> {
+    /// Inside the window: not older than the maximum age, not from the future.
     fn fresh(&self, generated_at: &str) -> bool {
         let max_age = (self.policy.settings.max_evidence_age_days * 86_400.0) as i64;
         parse_time(generated_at).is_some_and(|t| self.now - t <= max_age && t <= self.now + 3_600)
@@ -55,6 +156,40 @@ impl Context<'_> {
 
     pub fn fresh_fuzz(&self) -> impl Iterator<Item = &FuzzEvidence> {
         self.evidence.fuzz.iter().map(|(_, f)| f).filter(|f| self.fresh(&f.generated_at))
+    }
+
+    /// Tier 1's "continuously fuzzed", the one definition every such
+    /// predicate uses: per target triple, the distinct UTC days on which a
+    /// run that exercised `f` ([`exercises`]) finished inside the window and
+    /// the CPU time of those runs, measured on the target closest to the
+    /// policy's `min_fuzz_days` and `min_fuzz_cpu_hours`.
+    pub fn continuity(&self, f: &Feature) -> Continuity {
+        let settings = &self.policy.settings;
+        let mut by_target: BTreeMap<&str, (BTreeSet<String>, f64)> = BTreeMap::new();
+        for run in self.fresh_fuzz().filter(|r| exercises(f, r)) {
+            let at = parse_time(&run.generated_at).expect("fresh runs have a time");
+            let (days, seconds) = by_target.entry(&run.target).or_default();
+            days.insert(::evidence::rfc3339(at as u64)[..10].to_string());
+            *seconds += run.cpu_seconds;
+        }
+        let measure = |target: Option<&str>, days: &BTreeSet<String>, seconds: f64| Continuity {
+            target: target.map(str::to_string),
+            days: days.iter().cloned().collect(),
+            days_needed: settings.min_fuzz_days,
+            cpu_hours: seconds / 3600.0,
+            cpu_hours_needed: settings.min_fuzz_cpu_hours,
+            window_days: settings.max_evidence_age_days,
+        };
+        // Closest: the most of each requirement, each counted up to its need.
+        let share = |have: f64, need: f64| if need > 0.0 { (have / need).min(1.0) } else { 1.0 };
+        let closeness = |c: &Continuity| {
+            share(c.days.len() as f64, f64::from(c.days_needed)) + share(c.cpu_hours, c.cpu_hours_needed)
+        };
+        by_target
+            .iter()
+            .map(|(target, (days, seconds))| measure(Some(target), days, *seconds))
+            .reduce(|best, c| if closeness(&c) > closeness(&best) { c } else { best })
+            .unwrap_or_else(|| measure(None, &BTreeSet::new(), 0.0))
     }
 
     /// The newest fresh result of a suite on (target, compiler).
@@ -80,7 +215,7 @@ impl Context<'_> {
 
     /// Fresh fuzz runs in which `proposal` had cases, with that entry.
     pub fn proposal_runs<'a>(&'a self, proposal: &'a str) -> impl Iterator<Item = &'a FuzzEvidence> + 'a {
-        self.fresh_fuzz().filter(move |f| f.entries.iter().any(|e| e.proposal == proposal && e.cases > 0))
+        self.fresh_fuzz().filter(move |f| needed(f, proposal))
     }
 
     /// Union over fresh runs of the operators generated / executed by
@@ -100,31 +235,13 @@ impl Context<'_> {
         }
         (generated, executed, total)
     }
-
-    /// CPU seconds of fresh fuzzing per target triple, over runs `keep` accepts.
-    pub fn fuzz_seconds_by_target(&self, keep: impl Fn(&FuzzEvidence) -> bool) -> BTreeMap<String, f64> {
-        let mut by = BTreeMap::new();
-        for run in self.fresh_fuzz().filter(|r| keep(r)) {
-            *by.entry(run.target.clone()).or_insert(0.0) += run.cpu_seconds;
-        }
-        by
-    }
 }
 
-fn best(by: &BTreeMap<String, f64>) -> (String, f64) {
-    by.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(k, v)| (k.clone(), *v)).unwrap_or_default()
-}
-
-fn continuous(by: &BTreeMap<String, f64>, ctx: &Context<'_>, what: &str) -> Check {
-    let need = ctx.policy.settings.min_fuzz_cpu_seconds;
-    let (target, secs) = best(by);
-    if secs > 0.0 && secs >= need {
-        met(format!("{secs:.0} CPU-s of fresh fuzzing on {target} (≥ {need:.0})"))
-    } else if secs > 0.0 {
-        unmet(format!("only {secs:.0} CPU-s of fresh fuzzing {what} on {target} (needs {need:.0})"))
-    } else {
-        unmet(format!("no fresh fuzz evidence {what}"))
-    }
+/// The rule of Tier 1's "continuously fuzzed" ([`Context::continuity`]),
+/// the one evaluation of every predicate that asks for it, whatever the
+/// category: targets, compilers, wasm and WASI proposals.
+fn continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
+    ctx.continuity(f).check()
 }
 
 fn has_owner(f: &Feature, _: &Context<'_>) -> Check {
@@ -157,11 +274,6 @@ fn tier1_proposals_pass_on_target(f: &Feature, ctx: &Context<'_>) -> Check {
     }
 }
 
-fn target_arch_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
-    let by = ctx.fuzz_seconds_by_target(|r| arch(&r.target) == arch(&f.name));
-    continuous(&by, ctx, &format!("on {}", arch(&f.name)))
-}
-
 fn compiler_passes_core_spec_somewhere(f: &Feature, ctx: &Context<'_>) -> Check {
     let targets: BTreeSet<&str> = ctx.fresh_spec().map(|s| s.target.as_str()).collect();
     match targets.into_iter().find(|t| ctx.passes(t, &f.name, CORE)) {
@@ -181,11 +293,6 @@ fn compiler_passes_core_spec_on_tier1_targets(f: &Feature, ctx: &Context<'_>) ->
     } else {
         unmet(format!("core spec suite not passing (or not run) on {}", missing.join(", ")))
     }
-}
-
-fn compiler_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
-    let by = ctx.fuzz_seconds_by_target(|r| r.executors.iter().any(|e| e == &f.name));
-    continuous(&by, ctx, &format!("with {}", f.name))
 }
 
 fn proposal_spec_passes(
@@ -274,12 +381,6 @@ fn proposal_fuzzed_differentially(f: &Feature, ctx: &Context<'_>) -> Check {
     }
 }
 
-fn proposal_continuously_fuzzed(f: &Feature, ctx: &Context<'_>) -> Check {
-    let name = f.name.clone();
-    let by = ctx.fuzz_seconds_by_target(|r| r.entries.iter().any(|e| e.proposal == name && e.cases > 0));
-    continuous(&by, ctx, "exercising it")
-}
-
 fn proposal_operators_executed(f: &Feature, ctx: &Context<'_>) -> Check {
     let (_, executed, total) = ctx.opcode_coverage(&f.name);
     let need = ctx.policy.settings.min_opcode_coverage;
@@ -312,10 +413,6 @@ fn wasi_tests_pass_on_tier12_targets(_: &Feature, _: &Context<'_>) -> Check {
     unmet("no WASI test evidence exists yet (issue #11)")
 }
 
-fn wasi_continuously_fuzzed(_: &Feature, _: &Context<'_>) -> Check {
-    unmet("no WASI fuzz target exists yet")
-}
-
 pub const PREDICATES: &[Predicate] = &[
     Predicate { name: "has-owner", clause: "Tier 3: every component has a clearly identified owner", eval: has_owner },
     Predicate {
@@ -330,8 +427,8 @@ pub const PREDICATES: &[Predicate] = &[
     },
     Predicate {
         name: "target-arch-continuously-fuzzed",
-        clause: "Tier 1 target: the architecture is continuously fuzzed via at least one target",
-        eval: target_arch_continuously_fuzzed,
+        clause: "Tier 1 target: the architecture is continuously fuzzed (a week: min_fuzz_days, min_fuzz_cpu_hours) via at least one target",
+        eval: continuously_fuzzed,
     },
     Predicate {
         name: "compiler-passes-core-spec-somewhere",
@@ -345,8 +442,8 @@ pub const PREDICATES: &[Predicate] = &[
     },
     Predicate {
         name: "compiler-continuously-fuzzed",
-        clause: "Tier 1 compiler: continuously fuzzed on at least one target",
-        eval: compiler_continuously_fuzzed,
+        clause: "Tier 1 compiler: continuously fuzzed (a week: min_fuzz_days, min_fuzz_cpu_hours) on at least one target",
+        eval: continuously_fuzzed,
     },
     Predicate {
         name: "proposal-spec-passes-on-tier12-targets",
@@ -375,8 +472,8 @@ pub const PREDICATES: &[Predicate] = &[
     },
     Predicate {
         name: "proposal-continuously-fuzzed",
-        clause: "Tier 1 proposal: fuzz targets run continuously and exercise its code paths",
-        eval: proposal_continuously_fuzzed,
+        clause: "Tier 1 proposal: fuzz targets run continuously (a week: min_fuzz_days, min_fuzz_cpu_hours) on modules that need it",
+        eval: continuously_fuzzed,
     },
     Predicate {
         name: "proposal-operators-executed",
@@ -395,8 +492,8 @@ pub const PREDICATES: &[Predicate] = &[
     },
     Predicate {
         name: "wasi-continuously-fuzzed",
-        clause: "Tier 1 WASI proposal: continuously fuzzed",
-        eval: wasi_continuously_fuzzed,
+        clause: "Tier 1 WASI proposal: continuously fuzzed (a week: min_fuzz_days, min_fuzz_cpu_hours)",
+        eval: continuously_fuzzed,
     },
 ];
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::evidence::arch;
 use crate::policy::{Category, Feature};
-use crate::predicates::{self, CORE, CRUCIBLE_COMPILERS, Context};
+use crate::predicates::{self, CORE, CRUCIBLE_COMPILERS, Context, Continuity};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RequirementResult {
@@ -16,6 +16,9 @@ pub struct RequirementResult {
     pub clause: String,
     pub met: bool,
     pub detail: String,
+    /// For "continuously fuzzed": days and CPU-hours had and needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Continuity>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -40,6 +43,12 @@ impl FeatureReport {
     /// A claim the evidence does not back.
     pub fn unbacked(&self) -> bool {
         self.claimed.is_some_and(|c| self.eligible.is_none_or(|e| e > c))
+    }
+
+    /// How far the feature is from "continuously fuzzed" (Tier 1), when its
+    /// requirements ask for it.
+    pub fn continuity(&self) -> Option<&Continuity> {
+        self.requirements.iter().find_map(|r| r.progress.as_ref())
     }
 }
 
@@ -87,6 +96,7 @@ fn evaluate(f: &Feature, ctx: &Context<'_>) -> FeatureReport {
                 clause: p.clause.into(),
                 met: check.met,
                 detail: check.detail,
+                progress: check.progress,
             });
         }
     }
@@ -218,6 +228,7 @@ pub fn markdown(report: &Report) -> String {
             out.push('\n');
         }
     }
+    continuity_table(report, &mut out);
     out.push_str("\n## Not supported\n\n");
     let unsupported: Vec<String> = report
         .features
@@ -264,6 +275,35 @@ pub fn markdown(report: &Report) -> String {
         ));
     }
     out
+}
+
+/// How far each claimed (or fuzzed) feature is from Tier 1's "continuously
+/// fuzzed".
+fn continuity_table(report: &Report, out: &mut String) {
+    let rows: Vec<(&FeatureReport, &Continuity)> = report
+        .features
+        .iter()
+        .filter_map(|f| f.continuity().map(|c| (f, c)))
+        .filter(|(f, c)| f.claimed.is_some() || !c.days.is_empty())
+        .collect();
+    let Some((_, rule)) = rows.first() else { return };
+    out.push_str(&format!(
+        "\n## Continuous fuzzing (Tier 1)\n\nTier 1 needs fuzzing on {} distinct days and {} CPU-hours in the last {} days, on one target.\n\n| Category | Feature | Claimed | Target | Fuzzed | Still missing | Days |\n|---|---|---|---|---|---|---|\n",
+        rule.days_needed, rule.cpu_hours_needed, rule.window_days
+    ));
+    for (f, c) in rows {
+        let missing = c.missing();
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} |\n",
+            f.category.title(),
+            f.name,
+            tier_name(f.claimed),
+            c.target.as_deref().unwrap_or("—"),
+            c.progress(),
+            if missing.is_empty() { "—" } else { &missing },
+            if c.days.is_empty() { "—".into() } else { c.days.join(", ") },
+        ));
+    }
 }
 
 /// Claims the evidence does not back, explained; empty when all are backed.

@@ -1,5 +1,6 @@
 //! Each predicate on hand-made evidence, including the edge cases: stale
-//! evidence, a failing spec directive, zero coverage of an operator family.
+//! evidence, a failing spec directive, zero coverage of an operator family,
+//! fuzzing on too few days or for too few CPU-hours.
 
 use std::path::PathBuf;
 
@@ -20,7 +21,8 @@ const BULK_OPS: [&str; 7] =
 const POLICY: &str = r#"
 [settings]
 max_evidence_age_days = 14
-min_fuzz_cpu_seconds = 100.0
+min_fuzz_days = 3
+min_fuzz_cpu_hours = 1.0
 min_opcode_coverage = 0.9
 min_proposal_phase = 3
 
@@ -121,6 +123,20 @@ fn good_fuzz(at: &str) -> FuzzEvidence {
     )
 }
 
+/// `good_fuzz` on each of `days` consecutive days ending on FRESH's, each
+/// run `cpu` CPU-seconds long.
+fn nights(days: i64, cpu: f64) -> Vec<FuzzEvidence> {
+    (0..days).map(|d| at_day(good_fuzz(FRESH), -d, cpu)).collect()
+}
+
+/// A run moved by `days` (negative: earlier), `cpu` CPU-seconds long.
+fn at_day(mut run: FuzzEvidence, days: i64, cpu: f64) -> FuzzEvidence {
+    let t = parse_time(&run.generated_at).unwrap() + days * 86_400;
+    run.generated_at = evidence::rfc3339(t as u64);
+    run.cpu_seconds = cpu;
+    run
+}
+
 fn good_spec(at: &str) -> SpecEvidence {
     spec(at, &[("wasm-2.0", 100, 0), ("bulk-memory", 50, 0)])
 }
@@ -141,7 +157,7 @@ fn check(predicate: &str, feature: &str, ev: &Evidence) -> tiers::predicates::Ch
 
 #[test]
 fn good_evidence_meets_every_tier1_requirement() {
-    let ev = evidence(vec![good_spec(FRESH)], vec![good_fuzz(FRESH)]);
+    let ev = evidence(vec![good_spec(FRESH)], nights(3, 1200.0));
     let policy = Policy::parse(POLICY, "test policy").unwrap();
     let r = report::build(&Context { policy: &policy, evidence: &ev, now: parse_time(NOW).unwrap() });
     for f in r.features.iter().filter(|f| f.claimed.is_some()) {
@@ -154,22 +170,76 @@ fn good_evidence_meets_every_tier1_requirement() {
 fn stale_evidence_counts_for_nothing() {
     let ev = evidence(vec![good_spec(STALE)], vec![good_fuzz(STALE)]);
     let fuzzed = check("proposal-continuously-fuzzed", "bulk-memory", &ev);
-    assert!(!fuzzed.met && fuzzed.detail.contains("no fresh fuzz evidence"), "{fuzzed:?}");
+    assert!(!fuzzed.met && fuzzed.detail.contains("no fuzz run exercised it in the last 14 days"), "{fuzzed:?}");
     assert!(!check("proposal-spec-passes-on-tier12-targets", "bulk-memory", &ev).met);
     assert!(!check("spec-suite-in-ci-on-target", TARGET, &ev).met);
     // Evidence from the future (a wrong clock) is not fresh either.
-    let ev = evidence(vec![], vec![good_fuzz("2027-01-01T00:00:00Z")]);
-    assert!(!check("compiler-continuously-fuzzed", "interp", &ev).met);
+    let ev = evidence(vec![], (0..3).map(|d| at_day(good_fuzz("2027-01-01T00:00:00Z"), d, 3600.0)).collect());
+    let c = check("compiler-continuously-fuzzed", "interp", &ev);
+    assert!(!c.met && c.detail.contains("0 of 3 days"), "{c:?}");
 }
 
 #[test]
 fn too_little_fuzzing_is_named_with_its_numbers() {
-    let mut run = good_fuzz(FRESH);
-    run.cpu_seconds = 40.0;
-    let ev = evidence(vec![good_spec(FRESH)], vec![run.clone(), run]);
+    // Three days, 0.8 CPU-hours of the 1 needed.
+    let ev = evidence(vec![good_spec(FRESH)], nights(3, 960.0));
     let c = check("proposal-continuously-fuzzed", "bulk-memory", &ev);
-    assert!(!c.met && c.detail.contains("80 CPU-s") && c.detail.contains("needs 100"), "{c:?}");
+    assert!(!c.met, "{c:?}");
+    assert!(c.detail.contains("3 of 3 days, 0.8 of 1 CPU-hours on x86_64-unknown-linux-gnu"), "{c:?}");
+    assert!(c.detail.contains("missing: 0.2 more CPU-hours") && !c.detail.contains("more day"), "{c:?}");
     assert!(!check("target-arch-continuously-fuzzed", TARGET, &ev).met);
+    assert!(!check("compiler-continuously-fuzzed", "interp", &ev).met);
+}
+
+#[test]
+fn continuous_fuzzing_needs_distinct_days_and_cpu_hours() {
+    // Ten CPU-hours in one day are one day, not three.
+    let ev = evidence(vec![], vec![at_day(good_fuzz(FRESH), 0, 36_000.0)]);
+    let c = check("proposal-continuously-fuzzed", "bulk-memory", &ev);
+    assert!(!c.met && c.detail.contains("1 of 3 days, 10 of 1 CPU-hours"), "{c:?}");
+    assert!(c.detail.ends_with("(fuzzed 2026-11-21); missing: 2 more days"), "{c:?}");
+    // Two runs on one day count once.
+    let same_day = vec![at_day(good_fuzz(FRESH), 0, 1800.0), at_day(good_fuzz("2026-11-21T23:00:00Z"), 0, 1800.0)];
+    let c = check("proposal-continuously-fuzzed", "bulk-memory", &evidence(vec![], same_day.clone()));
+    assert!(!c.met && c.detail.contains("1 of 3 days, 1 of 1 CPU-hours"), "{c:?}");
+    assert!(c.detail.ends_with("missing: 2 more days"), "{c:?}");
+    // A third day inside the window completes it; one outside does not.
+    let mut runs = same_day;
+    runs.push(at_day(good_fuzz(FRESH), -1, 60.0));
+    let stale = at_day(good_fuzz(FRESH), -20, 60.0);
+    let c =
+        check("proposal-continuously-fuzzed", "bulk-memory", &evidence(vec![], [runs.clone(), vec![stale]].concat()));
+    assert!(!c.met && c.detail.contains("2 of 3 days") && c.detail.contains("2026-11-20, 2026-11-21"), "{c:?}");
+    runs.push(at_day(good_fuzz(FRESH), -13, 60.0));
+    let c = check("proposal-continuously-fuzzed", "bulk-memory", &evidence(vec![], runs.clone()));
+    assert!(c.met, "{c:?}");
+    let progress = c.progress.expect("the rule reports its numbers");
+    assert_eq!(progress.days, ["2026-11-08", "2026-11-20", "2026-11-21"]);
+    assert_eq!((progress.days_needed, progress.cpu_hours_needed, progress.window_days), (3, 1.0, 14.0));
+    assert!((progress.cpu_hours - 3720.0 / 3600.0).abs() < 1e-9, "{progress:?}");
+    assert_eq!(c.detail, "3 of 3 days, 1.03 of 1 CPU-hours on x86_64-unknown-linux-gnu in the last 14 days");
+    // One rule for every category: the target and the compiler are judged alike.
+    for (predicate, feature) in
+        [("target-arch-continuously-fuzzed", TARGET), ("compiler-continuously-fuzzed", "interp")]
+    {
+        let c = check(predicate, feature, &evidence(vec![], runs.clone()));
+        assert_eq!(c.progress.as_ref(), Some(&progress), "{predicate}");
+    }
+    // ...but each counts only the runs that exercised it: a compiler not compared has nothing.
+    let c = check("compiler-continuously-fuzzed", "interp", &evidence(vec![], vec![]));
+    assert!(!c.met && c.detail.starts_with("0 of 3 days, 0 of 1 CPU-hours: no fuzz run exercised it"), "{c:?}");
+    assert!(c.detail.ends_with("missing: 3 more days, 1 more CPU-hours"), "{c:?}");
+}
+
+#[test]
+fn continuous_fuzzing_is_measured_on_one_target() {
+    // Two days on one x86_64 triple and one on another: the architecture
+    // has three days of fuzzing, but no single target has.
+    let mut darwin = at_day(good_fuzz(FRESH), -2, 3600.0);
+    darwin.target = "x86_64-apple-darwin".into();
+    let runs = vec![at_day(good_fuzz(FRESH), 0, 3600.0), at_day(good_fuzz(FRESH), -1, 3600.0), darwin];
+    let c = check("target-arch-continuously-fuzzed", TARGET, &evidence(vec![], runs));
+    assert!(!c.met && c.detail.contains("2 of 3 days, 2 of 1 CPU-hours on x86_64-unknown-linux-gnu"), "{c:?}");
 }
 
 #[test]
@@ -272,7 +342,7 @@ fn ownership_and_phase_come_from_the_policy() {
 fn a_tier_needs_every_lower_tier_too() {
     // Perfect fuzzing but no spec evidence at all: tier 2 fails, so the
     // claim of tier 1 is backed by tier 3 only.
-    let ev = evidence(vec![], vec![good_fuzz(FRESH)]);
+    let ev = evidence(vec![], nights(3, 1200.0));
     let policy = Policy::parse(POLICY, "test policy").unwrap();
     let r = report::build(&Context { policy: &policy, evidence: &ev, now: parse_time(NOW).unwrap() });
     let bulk = r.features.iter().find(|f| f.name == "bulk-memory").unwrap();
@@ -303,6 +373,11 @@ fn bad_policies_are_refused_with_the_place() {
     .unwrap_err();
     assert!(err.contains("claimed = 7"), "{err}");
     assert!(Policy::parse("[settings]\n", "p.toml").unwrap_err().contains("p.toml"));
+    // The window must hold the days.
+    let err = Policy::parse(&POLICY.replace("min_fuzz_days = 3", "min_fuzz_days = 15"), "p.toml").unwrap_err();
+    assert!(err.contains("min_fuzz_days = 15 must be at least 1 and fit in max_evidence_age_days = 14"), "{err}");
+    let err = Policy::parse(&POLICY.replace("min_fuzz_cpu_hours = 1.0", "min_fuzz_cpu_hours = -1.0"), "p.toml");
+    assert!(err.unwrap_err().contains("min_fuzz_cpu_hours"));
     Policy::parse(tiers::policy::DEFAULT_POLICY, "tiers/policy.toml").expect("the shipped policy is valid");
 }
 
