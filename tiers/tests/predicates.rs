@@ -1,6 +1,7 @@
 //! Each predicate on hand-made evidence, including the edge cases: stale
 //! evidence, a failing spec directive, zero coverage of an operator family,
-//! fuzzing on too few days or for too few CPU-hours.
+//! fuzzing on too few days or for too few CPU-hours, divergences inside and
+//! outside the window.
 
 use std::path::PathBuf;
 
@@ -324,8 +325,40 @@ fn fuzzing_must_be_differential_and_clean() {
         &["interp", "wasmi"],
         &[Entry { executor: "interp", cases: 10, generated: &BULK_OPS, executed: Some(&BULK_OPS), divergences: 2 }],
     );
-    let c = check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![dirty]));
-    assert!(!c.met && c.detail.contains("2 open"), "{c:?}");
+    let c = check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![dirty.clone()]));
+    assert!(
+        !c.met && c.detail.contains("2 open divergences in the last 14 days: 2 in fuzz.json (2026-11-21T12:00:00Z)")
+    );
+    // The window decides what is open: thirteen days ago it still is, twenty days ago it is not.
+    let c = check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![at_day(dirty.clone(), -13, 1.0)]));
+    assert!(!c.met && c.detail.contains("(2026-11-08T12:00:00Z)"), "{c:?}");
+    let c =
+        check("no-open-divergences", "bulk-memory", &evidence(vec![], vec![at_day(dirty, -20, 1.0), good_fuzz(FRESH)]));
+    assert!(c.met && c.detail.contains("in the last 14 days"), "{c:?}");
+}
+
+#[test]
+fn only_modules_the_generator_wrote_count_as_generated() {
+    // Mutated spec modules that need the proposal are not the generator's.
+    let mut mutated = good_fuzz(FRESH);
+    mutated.fuzz_target = "wast_mutate".into();
+    let c = check("proposal-generated-by-fuzzer", "bulk-memory", &evidence(vec![], vec![mutated.clone()]));
+    assert!(!c.met && c.detail.contains("`differential` fuzz target"), "{c:?}");
+    // Modules generated with the proposal enabled that never needed it do not count either.
+    let unneeded = fuzz(
+        FRESH,
+        500.0,
+        &["interp", "wasmi"],
+        &[Entry { executor: "interp", cases: 0, generated: &[], executed: Some(&[]), divergences: 0 }],
+    );
+    assert!(!check("proposal-generated-by-fuzzer", "bulk-memory", &evidence(vec![], vec![unneeded.clone()])).met);
+    // Nor is fuzzing them, however long, fuzzing the proposal; the compiler was fuzzed all the same.
+    let week: Vec<FuzzEvidence> = (0..3).map(|d| at_day(unneeded.clone(), -d, 3600.0)).collect();
+    let c = check("proposal-continuously-fuzzed", "bulk-memory", &evidence(vec![], week.clone()));
+    assert!(!c.met && c.detail.starts_with("0 of 3 days"), "{c:?}");
+    assert!(check("compiler-continuously-fuzzed", "interp", &evidence(vec![], week)).met);
+    let c = check("proposal-generated-by-fuzzer", "bulk-memory", &evidence(vec![], vec![mutated, good_fuzz(FRESH)]));
+    assert!(c.met && c.detail.contains("10 generated modules needed it, 7/7 operators"), "{c:?}");
 }
 
 #[test]
