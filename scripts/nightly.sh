@@ -11,6 +11,11 @@
 # Evidence goes to $CRUCIBLE_EVIDENCE_DIR (default ./evidence); the report
 # and artifacts to $NIGHTLY_OUT (default target/nightly). Exit status: the
 # gate's (0 backed, 1 a claim is not backed, 2 bad input).
+#
+# Tier 1 needs a week of continuous fuzzing (min_fuzz_days distinct days and
+# min_fuzz_cpu_hours within the window, tiers/policy.toml): the gate passes
+# only on the evidence of a week of nightlies kept in the evidence
+# directory, so a first run exits 1, naming the days and CPU-hours missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
