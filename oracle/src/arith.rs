@@ -5,6 +5,8 @@
 //! operator's result flows into the return value, so a wrong operator shows.
 
 use arbitrary::{Result, Unstructured};
+
+use crate::edges;
 use wasm_encoder::{
     CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction as I, Module, TypeSection, ValType,
 };
@@ -14,7 +16,7 @@ const TYPES: [ValType; 4] = [ValType::I32, ValType::I64, ValType::F32, ValType::
 /// (instruction, operand types, result type) for every numeric operator the
 /// interpreter's proposals define (sign extension and saturating
 /// conversions included).
-fn operators() -> Vec<(I<'static>, &'static [ValType], ValType)> {
+pub(crate) fn operators() -> Vec<(I<'static>, &'static [ValType], ValType)> {
     use ValType::{F32 as F, F64 as D, I32 as W, I64 as L};
     vec![
         (I::I32Eqz, &[W], W),
@@ -165,7 +167,7 @@ fn finite_or_zero<T: Default + PartialEq + Copy>(x: T) -> T {
 /// Replaces a NaN on top of the stack by the canonical NaN (using scratch
 /// local `scratch`), so results compare bit for bit: NaN payloads are
 /// implementation-defined.
-fn canonicalize(ty: ValType, scratch: u32, out: &mut Vec<I<'static>>) {
+pub(crate) fn canonicalize(ty: ValType, scratch: u32, out: &mut Vec<I<'static>>) {
     let (nan, eq) = match ty {
         ValType::F32 => (I::F32Const(f32::NAN.into()), I::F32Eq),
         ValType::F64 => (I::F64Const(f64::NAN.into()), I::F64Eq),
@@ -177,21 +179,13 @@ fn canonicalize(ty: ValType, scratch: u32, out: &mut Vec<I<'static>>) {
 fn constant(u: &mut Unstructured<'_>, ty: ValType) -> Result<I<'static>> {
     let edge = u.ratio(1, 2)?;
     Ok(match ty {
-        ValType::I32 if edge => I::I32Const(*u.choose(&[0, 1, -1, 2, 10, 31, 32, i32::MIN, i32::MAX, 0xff, 0x7fff])?),
+        ValType::I32 if edge => I::I32Const(*u.choose(edges::I32)?),
         ValType::I32 => I::I32Const(u.arbitrary()?),
-        ValType::I64 if edge => {
-            I::I64Const(*u.choose(&[0, 1, -1, 63, 64, i64::MIN, i64::MAX, 1 << 32, u32::MAX as i64])?)
-        }
+        ValType::I64 if edge => I::I64Const(*u.choose(edges::I64)?),
         ValType::I64 => I::I64Const(u.arbitrary()?),
-        ValType::F32 if edge => I::F32Const(
-            (*u.choose(&[0.0f32, -0.0, 0.5, -1.5, 2.5, 1e10, -3e38, f32::INFINITY, f32::NEG_INFINITY, 2147483648.0])?)
-                .into(),
-        ),
+        ValType::F32 if edge => I::F32Const(finite_or_zero(*u.choose(edges::F32)?).into()),
         ValType::F32 => I::F32Const(finite_or_zero(f32::from_bits(u.arbitrary()?)).into()),
-        ValType::F64 if edge => I::F64Const(
-            (*u.choose(&[0.0f64, -0.0, 0.5, -2.5, 1e300, 4294967296.0, -9.3e18, f64::INFINITY, f64::MIN_POSITIVE])?)
-                .into(),
-        ),
+        ValType::F64 if edge => I::F64Const(finite_or_zero(*u.choose(edges::F64)?).into()),
         _ => I::F64Const(finite_or_zero(f64::from_bits(u.arbitrary()?)).into()),
     })
 }

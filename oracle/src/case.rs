@@ -7,6 +7,7 @@ use arbitrary::{Result, Unstructured};
 use engine::{Proposal, Tier};
 use serde::{Deserialize, Serialize};
 
+use crate::edges;
 use crate::executor::Executor;
 use crate::outcome::Value;
 
@@ -23,8 +24,10 @@ pub struct Profile {
 /// Every profile, derived from the proposal registry
 /// (`engine::for_each_proposal!`): `mvp`; one per proposal the interpreter
 /// runs and wasm-smith generates, named after it; `arith` (arithmetic
-/// expression trees, see `arith.rs`, instead of wasm-smith); and `default`,
-/// a swarm over every proposal the interpreter runs and both generators.
+/// expression trees, see `arith.rs`, instead of wasm-smith); `probes`
+/// (operators and runtime rules driven through their edges, see
+/// `probes.rs`); and `default`, a swarm over every proposal the interpreter
+/// runs and all three generators.
 pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     let runs = |p: &Proposal| p.supported_by(Tier::Interp);
     let leak = |proposals: Vec<Proposal>| -> &'static [Proposal] { Vec::leak(proposals) };
@@ -38,6 +41,17 @@ pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     profiles.push(Profile {
         name: "arith",
         proposals: leak(vec![Proposal::MutableGlobal, Proposal::SignExtension, Proposal::SaturatingFloatToInt]),
+        swarm: false,
+    });
+    profiles.push(Profile {
+        name: "probes",
+        proposals: leak(vec![
+            Proposal::MutableGlobal,
+            Proposal::SignExtension,
+            Proposal::SaturatingFloatToInt,
+            Proposal::BulkMemory,
+            Proposal::ReferenceTypes,
+        ]),
         swarm: false,
     });
     profiles.push(Profile {
@@ -150,100 +164,22 @@ fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_
     Ok(c)
 }
 
-/// Edge values of each type, where operators change behaviour: zero and
-/// one, sign and width boundaries, shift counts around the width, byte and
-/// half-word masks (narrow loads and stores, extensions).
-const I32_EDGES: &[i32] =
-    &[0, 1, -1, 2, i32::MIN, i32::MAX, 31, 32, 33, 0x7f, 0x80, -0x80, 0xff, 0x7fff, 0x8000, -0x8000, 0xffff];
-const I64_EDGES: &[i64] = &[
-    0,
-    1,
-    -1,
-    i64::MIN,
-    i64::MAX,
-    63,
-    64,
-    65,
-    0x80,
-    0x8000,
-    1 << 31,
-    -(1 << 31),
-    u32::MAX as i64,
-    1 << 32,
-    i32::MIN as i64,
-];
-/// Float edges: signed zeros and ones, exact halves and ties (rounding),
-/// subnormals and the smallest normal, the integer conversion boundaries
-/// (2^31, 2^32, 2^63, 2^64 and their neighbours), the largest finite, the
-/// infinities and a NaN (canonicalized below).
-const F32_EDGES: &[f32] = &[
-    0.0,
-    -0.0,
-    1.0,
-    -1.0,
-    0.5,
-    -0.5,
-    1.5,
-    2.5,
-    -2.5,
-    4194304.5,
-    f32::from_bits(1),
-    f32::from_bits(0x007f_ffff),
-    f32::MIN_POSITIVE,
-    2147483648.0,
-    -2147483648.0,
-    -2147483904.0,
-    4294967296.0,
-    9223372036854775808.0,
-    18446744073709551616.0,
-    f32::MAX,
-    f32::INFINITY,
-    f32::NEG_INFINITY,
-    f32::NAN,
-];
-const F64_EDGES: &[f64] = &[
-    0.0,
-    -0.0,
-    1.0,
-    -1.0,
-    0.5,
-    -0.5,
-    1.5,
-    2.5,
-    -2.5,
-    4503599627370495.5,
-    f64::from_bits(1),
-    f64::from_bits(0x000f_ffff_ffff_ffff),
-    f64::MIN_POSITIVE,
-    2147483647.5,
-    2147483648.0,
-    -2147483649.0,
-    4294967296.0,
-    -4294967296.0,
-    9223372036854775808.0,
-    18446744073709551616.0,
-    f64::MAX,
-    f64::INFINITY,
-    f64::NEG_INFINITY,
-    f64::NAN,
-];
-
 /// Argument values, biased towards the edges where engines disagree.
 fn arg(u: &mut Unstructured<'_>, ty: wasmparser::ValType) -> Result<Value> {
     use wasmparser::ValType as T;
     let edge = u.ratio(1, 3)?;
     Ok(match ty {
-        T::I32 if edge => Value::I32(*u.choose(I32_EDGES)?),
+        T::I32 if edge => Value::I32(*u.choose(edges::I32)?),
         T::I32 => Value::I32(u.arbitrary()?),
-        T::I64 if edge => Value::I64(*u.choose(I64_EDGES)?),
+        T::I64 if edge => Value::I64(*u.choose(edges::I64)?),
         T::I64 => Value::I64(u.arbitrary()?),
         T::F32 => {
-            let bits: u32 = if edge { u.choose(F32_EDGES)?.to_bits() } else { u.arbitrary()? };
+            let bits: u32 = if edge { u.choose(edges::F32)?.to_bits() } else { u.arbitrary()? };
             // Canonical NaNs only: payloads of NaN inputs may legally differ.
             Value::F32(if f32::from_bits(bits).is_nan() { 0x7fc0_0000 } else { bits })
         }
         T::F64 => {
-            let bits: u64 = if edge { u.choose(F64_EDGES)?.to_bits() } else { u.arbitrary()? };
+            let bits: u64 = if edge { u.choose(edges::F64)?.to_bits() } else { u.arbitrary()? };
             Value::F64(if f64::from_bits(bits).is_nan() { 0x7ff8_0000_0000_0000 } else { bits })
         }
         T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
@@ -305,6 +241,8 @@ pub fn generate(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> 
 pub enum Drawn {
     /// Arithmetic expression trees (`arith.rs`).
     Arith,
+    /// Probes of operators and runtime rules at their edges (`probes.rs`).
+    Probes,
     /// wasm-smith with its trap avoidance on.
     WasmSmithTrapFree,
     /// wasm-smith with traps allowed (division, conversions, bounds).
@@ -315,6 +253,7 @@ impl Drawn {
     pub fn name(self) -> &'static str {
         match self {
             Drawn::Arith => "arith",
+            Drawn::Probes => "probes",
             Drawn::WasmSmithTrapFree => "wasm-smith, trap-free",
             Drawn::WasmSmithTrapping => "wasm-smith, traps allowed",
         }
@@ -322,16 +261,31 @@ impl Drawn {
 }
 
 /// [`generate`], also telling how. A swarm profile draws, per case and from
-/// the same bytes, the generator (arith one case in four), the proposals
+/// the same bytes, the generator (arith and probes one case in four each,
+/// wasm-smith the rest), the proposals
 /// (each of the profile's kept or not, with those it needs), and
 /// wasm-smith's knobs (trap avoidance, sizes, nesting), so that one campaign
 /// spends time on every kind of case; others use the profile as it is.
 pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor]) -> Result<(Case, Drawn)> {
     let (plan_bytes, module_bytes) = data.split_at(data.len().min(PLAN_BYTES));
     let mut u = Unstructured::new(module_bytes);
-    let arith = if profile.swarm { u.ratio(1, 4)? } else { profile.name == "arith" };
-    let (wasm, drawn) = if arith {
+    let own = if profile.swarm {
+        match u.int_in_range(0..=3)? {
+            0 => Some(Drawn::Arith),
+            1 => Some(Drawn::Probes),
+            _ => None,
+        }
+    } else {
+        match profile.name {
+            "arith" => Some(Drawn::Arith),
+            "probes" => Some(Drawn::Probes),
+            _ => None,
+        }
+    };
+    let (wasm, drawn) = if own == Some(Drawn::Arith) {
         (crate::arith::module(&mut u)?, Drawn::Arith)
+    } else if own == Some(Drawn::Probes) {
+        (crate::probes::module(&mut u)?, Drawn::Probes)
     } else {
         let mut config = if profile.swarm {
             let mut kept = vec![Proposal::MutableGlobal];

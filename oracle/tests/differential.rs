@@ -416,7 +416,7 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
 }
 
 /// The default campaign is a swarm: its cases draw their generator and
-/// configuration, so one run holds arithmetic trees, trap-free and
+/// configuration, so one run holds arithmetic trees, probes, trap-free and
 /// trap-allowed wasm-smith modules, and says so in its statistics and
 /// evidence.
 #[test]
@@ -427,7 +427,9 @@ fn the_default_campaign_mixes_every_kind_of_case() {
     assert!(opts.profile.swarm);
     let (stats, wall) = fuzz(&opts);
     assert!(!stats.found_bug(), "{:?}", stats.failures);
-    for kind in [case::Drawn::Arith, case::Drawn::WasmSmithTrapFree, case::Drawn::WasmSmithTrapping] {
+    for kind in
+        [case::Drawn::Arith, case::Drawn::Probes, case::Drawn::WasmSmithTrapFree, case::Drawn::WasmSmithTrapping]
+    {
         let n = stats.mix.get(kind.name()).copied().unwrap_or(0);
         assert!(n >= 20, "{}: {n} of {} cases ({:?})", kind.name(), stats.totals.cases, stats.mix);
     }
@@ -439,5 +441,6 @@ fn the_default_campaign_mixes_every_kind_of_case() {
     mvp.profile = case::profile("mvp").unwrap();
     assert!(!mvp.profile.swarm);
     let mix = fuzz(&mvp).0.mix;
-    assert!(!mix.contains_key(case::Drawn::Arith.name()) && !mix.is_empty(), "{mix:?}");
+    assert!(!mix.contains_key(case::Drawn::Arith.name()) && !mix.contains_key(case::Drawn::Probes.name()), "{mix:?}");
+    assert!(!mix.is_empty());
 }

@@ -213,3 +213,44 @@ fn the_mutations_keep_generated_modules_valid() {
         assert!(agreed >= 60, "{} agreed on only {agreed} cases", mutant.name());
     }
 }
+
+/// The four kinds of bug the default campaign used to miss (issue #18): an
+/// integer edge (`i32.rem_s` of `INT_MIN` by -1), a sign-extending load
+/// that zero-extends, a float rounding rule (`f64.nearest` of a half), an
+/// overlapping `memory.copy`. The default campaign, as `crucible fuzz` runs
+/// it (every available executor, two jobs), reports each within a bounded
+/// number of cases.
+#[test]
+fn the_default_campaign_catches_the_four_kinds_it_used_to_miss() {
+    let available: Vec<Box<dyn Executor>> = ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect();
+    for mutant in [
+        Mutant::RemSOverflowTraps,
+        Mutant::Load16SZeroExtends,
+        Mutant::NearestRoundsHalfAway,
+        Mutant::MemoryCopyForwards,
+    ] {
+        let wrong = MutantExecutor::new(mutant);
+        let mut executors: Vec<&dyn Executor> = available.iter().map(|e| e.as_ref()).collect();
+        executors.push(&wrong);
+        let options = oracle::fuzz::FuzzOptions {
+            target: oracle::targets::TargetKind::Differential,
+            seconds: 600.0,
+            seed: 0,
+            profile: case::profile("default").unwrap(),
+            executors,
+            jobs: 2,
+            out: None,
+            max_cases: Some(20_000),
+            stop_on_divergence: true,
+            progress: false,
+        };
+        let (stats, wall) = oracle::fuzz::fuzz(&options);
+        println!("{mutant}: {} cases, {wall:?}", stats.totals.cases);
+        assert!(
+            stats.failures.iter().any(|f| f.contains(wrong.name())),
+            "{mutant} not reported in {} cases: {:?}",
+            stats.totals.cases,
+            stats.failures
+        );
+    }
+}
