@@ -2,7 +2,7 @@
 
 use engine::{Config, Engine, Error, Extern, Instance, Linker, Module, Store, Tier, Val};
 
-use super::{Executor, InstantiateFailure, Running, State, fnv1a};
+use super::{Executor, InstantiateFailure, Running, State, memory_digest};
 use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 pub struct CrucibleExecutor {
@@ -175,7 +175,7 @@ impl Running for CrucibleRunning {
             match item {
                 Extern::Memory(m) => {
                     let data = m.data(&self.store).unwrap_or(&[]);
-                    state.memories.push((name, data.len() as u64, fnv1a(data)));
+                    state.memories.push((name, data.len() as u64, memory_digest(data)));
                 }
                 Extern::Global(g) => {
                     if let Ok(v) = g.get(&self.store) {

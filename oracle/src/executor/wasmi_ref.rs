@@ -3,7 +3,7 @@
 use engine::Proposal;
 use wasmi::{Config, Engine, Extern, Instance, Linker, Module, Store, Val};
 
-use super::{Executor, InstantiateFailure, Running, State, fnv1a};
+use super::{Executor, InstantiateFailure, Running, State, memory_digest};
 use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 pub struct WasmiExecutor {
@@ -198,7 +198,7 @@ impl Running for WasmiRunning {
             match item {
                 Extern::Memory(m) => {
                     let data = m.data(&self.store);
-                    state.memories.push((name, data.len() as u64, fnv1a(data)));
+                    state.memories.push((name, data.len() as u64, memory_digest(data)));
                 }
                 Extern::Global(g) => state.globals.push((name, value_of(&g.get(&self.store)))),
                 Extern::Table(t) => state.tables.push((name, t.size(&self.store))),

@@ -30,7 +30,7 @@
 use engine::Proposal;
 use wasmtime::{Config, Engine, Extern, Instance, Module, Store, StoreLimits, StoreLimitsBuilder, Strategy, Trap, Val};
 
-use super::{Executor, InstantiateFailure, Running, State, fnv1a};
+use super::{Executor, InstantiateFailure, Running, State, memory_digest};
 use crate::outcome::{Outcome, Resource, TrapCode, Value};
 
 /// One of wasmtime's back ends.
@@ -382,7 +382,7 @@ impl Running for WasmtimeRunning {
             match item {
                 Extern::Memory(m) => {
                     let data = m.data(&self.store);
-                    state.memories.push((name, data.len() as u64, fnv1a(data)));
+                    state.memories.push((name, data.len() as u64, memory_digest(data)));
                 }
                 Extern::Global(g) => {
                     let value = g.get(&mut self.store);
