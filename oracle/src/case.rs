@@ -119,6 +119,17 @@ pub struct Call {
 pub struct Case {
     pub wasm: Vec<u8>,
     pub plan: Vec<Call>,
+    /// Modules instantiated before `wasm`, in order, each registered under
+    /// `executor::provider_name(i)` for the ones after it to import from
+    /// (functions, memories, tables, globals): cross-instance cases.
+    pub providers: Vec<Vec<u8>>,
+}
+
+impl Case {
+    /// A case of one module.
+    pub fn single(wasm: Vec<u8>, plan: Vec<Call>) -> Case {
+        Case { wasm, plan, providers: Vec::new() }
+    }
 }
 
 /// Pages every generated memory may reach: small enough that every engine
@@ -155,6 +166,7 @@ fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_
         shared_everything_threads_enabled: false,
         acquire_release_atomics_enabled: false,
         multibyte_array_access_enabled: false,
+        compact_imports_enabled: false,
         max_memories: if has(Proposal::MultiMemory) { 2 } else { 1 },
         max_tables: if has(Proposal::ReferenceTypes) { 2 } else { 1 },
         ..wasm_smith::Config::default()
@@ -247,6 +259,8 @@ pub enum Drawn {
     WasmSmithTrapFree,
     /// wasm-smith with traps allowed (division, conversions, bounds).
     WasmSmithTrapping,
+    /// Two wasm-smith modules, the second importing from the first's exports.
+    Linked,
 }
 
 impl Drawn {
@@ -256,6 +270,7 @@ impl Drawn {
             Drawn::Probes => "probes",
             Drawn::WasmSmithTrapFree => "wasm-smith, trap-free",
             Drawn::WasmSmithTrapping => "wasm-smith, traps allowed",
+            Drawn::Linked => "wasm-smith, linked instances",
         }
     }
 }
@@ -282,6 +297,7 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
             _ => None,
         }
     };
+    let mut providers = Vec::new();
     let (wasm, drawn) = if own == Some(Drawn::Arith) {
         (crate::arith::module(&mut u)?, Drawn::Arith)
     } else if own == Some(Drawn::Probes) {
@@ -310,13 +326,91 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
         for e in executors {
             e.narrow(&mut config);
         }
-        let drawn = if config.disallow_traps { Drawn::WasmSmithTrapFree } else { Drawn::WasmSmithTrapping };
-        let mut module = wasm_smith::Module::new(config, &mut u)?;
-        module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
-        (module.to_bytes(), drawn)
+        let mut drawn = if config.disallow_traps { Drawn::WasmSmithTrapFree } else { Drawn::WasmSmithTrapping };
+        // Linked instances: a first module, then one that may import any of
+        // its exports (functions, memories, tables, mutable globals).
+        if profile.swarm && u.ratio(1, 5)? {
+            let provider = smith_module(config.clone(), &mut u)?;
+            config.available_imports = Some(imports_of_exports(&provider, &crate::executor::provider_name(0))?);
+            config.min_imports = 1;
+            config.max_imports = 12;
+            providers.push(provider);
+            drawn = Drawn::Linked;
+        }
+        (smith_module(config, &mut u)?, drawn)
     };
     let plan = plan(&wasm, plan_bytes)?;
-    Ok((Case { wasm, plan }, drawn))
+    Ok((Case { wasm, plan, providers }, drawn))
+}
+
+fn smith_module(config: wasm_smith::Config, u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
+    let mut module = wasm_smith::Module::new(config, u)?;
+    module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
+    Ok(module.to_bytes())
+}
+
+/// A module whose import section lists every export of `provider` (which
+/// imports nothing) as an import from `module`, with its type: what
+/// wasm-smith's `available_imports` takes to let a generated module import
+/// them.
+fn imports_of_exports(provider: &[u8], module: &str) -> Result<Vec<u8>> {
+    use wasm_encoder::reencode::{Reencode, RoundtripReencoder as R};
+    use wasmparser::{ExternalKind, Payload};
+    let malformed = |_| arbitrary::Error::IncorrectFormat;
+    let mut types = wasm_encoder::TypeSection::new();
+    let (mut funcs, mut tables, mut memories, mut globals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(provider) {
+        match payload.map_err(malformed)? {
+            Payload::TypeSection(r) => {
+                R.parse_type_section(&mut types, r).map_err(|_| arbitrary::Error::IncorrectFormat)?
+            }
+            Payload::FunctionSection(r) => {
+                funcs = r.into_iter().collect::<std::result::Result<_, _>>().map_err(malformed)?
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    tables.push(t.map_err(malformed)?.ty);
+                }
+            }
+            Payload::MemorySection(r) => {
+                memories = r.into_iter().collect::<std::result::Result<_, _>>().map_err(malformed)?
+            }
+            Payload::GlobalSection(r) => {
+                for g in r {
+                    globals.push(g.map_err(malformed)?.ty);
+                }
+            }
+            Payload::ExportSection(r) => {
+                exports = r.into_iter().collect::<std::result::Result<_, _>>().map_err(malformed)?
+            }
+            _ => {}
+        }
+    }
+    let convert = |_| arbitrary::Error::IncorrectFormat;
+    let mut imports = wasm_encoder::ImportSection::new();
+    for export in exports {
+        let index = export.index as usize;
+        let ty: wasm_encoder::EntityType = match export.kind {
+            ExternalKind::Func => {
+                wasm_encoder::EntityType::Function(*funcs.get(index).ok_or(arbitrary::Error::IncorrectFormat)?)
+            }
+            ExternalKind::Table => wasm_encoder::EntityType::Table(
+                R.table_type(*tables.get(index).ok_or(arbitrary::Error::IncorrectFormat)?).map_err(convert)?,
+            ),
+            ExternalKind::Memory => wasm_encoder::EntityType::Memory(
+                R.memory_type(*memories.get(index).ok_or(arbitrary::Error::IncorrectFormat)?).map_err(convert)?,
+            ),
+            ExternalKind::Global => wasm_encoder::EntityType::Global(
+                R.global_type(*globals.get(index).ok_or(arbitrary::Error::IncorrectFormat)?).map_err(convert)?,
+            ),
+            _ => continue,
+        };
+        imports.import(module, export.name, ty);
+    }
+    let mut listing = wasm_encoder::Module::new();
+    listing.section(&types).section(&imports);
+    Ok(listing.finish())
 }
 
 /// One to four calls of the module's exported functions, with arguments,

@@ -176,8 +176,25 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
     // theirs on every equivalent tried.
     let mut reference_inconsistent = None;
     let mut ours_always_unchanged = true;
-    for (name, wasm) in crate::rewrite::equivalents(&case.wasm) {
-        let rewritten = Case { wasm, plan: case.plan.clone() };
+    for (name, rewrite) in crate::rewrite::EQUIVALENT_REWRITES {
+        // Every module of the case, providers included, rewritten alike
+        // (a module the rewrite does not apply to stays as it is).
+        let mut applied = false;
+        let mut apply = |wasm: &Vec<u8>| match rewrite(wasm) {
+            Some(rewritten) => {
+                applied = true;
+                rewritten
+            }
+            None => wasm.clone(),
+        };
+        let rewritten = Case {
+            wasm: apply(&case.wasm),
+            plan: case.plan.clone(),
+            providers: case.providers.iter().map(&mut apply).collect(),
+        };
+        if !applied {
+            continue;
+        }
         let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
         let verdict = judge(&rewritten, executors, &mut runs, &mut Vec::new());
         // The original run stopped at the divergence: compare what it reached.
@@ -219,7 +236,7 @@ fn judge(
 ) -> Verdict {
     let mut failures = Vec::new();
     for (e, run) in executors.iter().zip(runs.iter_mut()) {
-        match isolated(e.name(), || e.instantiate(&case.wasm)) {
+        match isolated(e.name(), || e.instantiate_linked(&case.providers, &case.wasm)) {
             Err(crash) => return Verdict::Crashed(crash),
             Ok(Ok(instance)) => instances.push(instance),
             Ok(Err(failure)) => {
@@ -349,7 +366,7 @@ fn describe(r: &Result<(), InstantiateFailure>) -> String {
 /// and compares the records afterwards).
 pub fn record_run(executor: &dyn Executor, case: &Case) -> ExecutorRun {
     let mut run = ExecutorRun::new(executor.name());
-    let mut instance = match executor.instantiate(&case.wasm) {
+    let mut instance = match executor.instantiate_linked(&case.providers, &case.wasm) {
         Ok(instance) => instance,
         Err(failure) => {
             run.instantiate = Err(failure);

@@ -156,6 +156,11 @@ impl SplitMix {
     }
 }
 
+/// The file of a linked case's `index`-th provider module in an artifact.
+pub fn provider_file(index: usize) -> String {
+    format!("provider-{index}.wasm")
+}
+
 /// Writes a divergence artifact: everything `triage` needs to replay it.
 pub fn write_artifact(
     dir: &Path,
@@ -172,6 +177,9 @@ pub fn write_artifact(
     let wat = wasmprinter::print_bytes(&case.wasm).unwrap_or_else(|e| format!(";; cannot print: {e}\n"));
     std::fs::write(path.join("module.wat"), wat)?;
     std::fs::write(path.join("plan.json"), serde_json::to_string_pretty(&case.plan).expect("plans serialize"))?;
+    for (index, provider) in case.providers.iter().enumerate() {
+        std::fs::write(path.join(provider_file(index)), provider)?;
+    }
     let meta = serde_json::json!({ "profile": profile.name, "report": report });
     std::fs::write(path.join("report.json"), serde_json::to_string_pretty(&meta).expect("reports serialize"))?;
     Ok(path)

@@ -592,9 +592,12 @@ impl Executor for MutantExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        match self.mutant.apply(wasm) {
-            Some(mutated) => self.inner.instantiate(&mutated),
-            None => self.inner.instantiate(wasm),
-        }
+        self.instantiate_linked(&[], wasm)
+    }
+
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        let mutate = |wasm: &[u8]| self.mutant.apply(wasm).unwrap_or_else(|| wasm.to_vec());
+        let providers: Vec<Vec<u8>> = providers.iter().map(|p| mutate(p)).collect();
+        self.inner.instantiate_linked(&providers, &mutate(wasm))
     }
 }

@@ -60,7 +60,12 @@ pub fn load(dir: &Path) -> Result<(Case, Expected), String> {
     if expected.description.trim().is_empty() {
         return Err(format!("{}: the description is empty", dir.join("expected.json").display()));
     }
-    Ok((Case { wasm, plan }, expected))
+    // A linked case's providers, as artifacts keep them.
+    let mut providers = Vec::new();
+    while dir.join(crate::fuzz::provider_file(providers.len())).is_file() {
+        providers.push(read(&crate::fuzz::provider_file(providers.len()))?);
+    }
+    Ok((Case { wasm, plan, providers }, expected))
 }
 
 /// Replays a saved case: the verdict must be the expected one and every

@@ -270,27 +270,25 @@ pub fn materialize_locals(wasm: &[u8]) -> Option<Vec<u8>> {
 
 /// Every rewrite that applies to the module: (name, rewritten module).
 pub fn equivalents(wasm: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
-    let mut out = Vec::new();
-    if let Some(w) = eqz_as_less_than_one(wasm) {
-        out.push(("`eqz` rewritten as `lt_u 1`", w));
-    }
-    if let Some(w) = wrap_loops(wasm) {
-        if let Some(both) = eqz_as_less_than_one(&w) {
-            out.push(("loops wrapped in blocks and `eqz` rewritten as `lt_u 1`", both));
-        }
-        out.push(("loops wrapped in blocks", w));
-    }
-    if let Some(w) = spare_locals(wasm) {
-        out.push(("spare locals added", w));
-    }
-    if let Some(w) = materialize_locals(wasm) {
-        out.push(("integer `local.get`s materialized", w));
-    }
-    if let Some(w) = mask_ref_is_null(wasm) {
-        out.push(("`ref.is_null` results masked with `and 1`", w));
-    }
-    out
+    EQUIVALENT_REWRITES.iter().filter_map(|(name, rewrite)| Some((*name, rewrite(wasm)?))).collect()
 }
+
+/// A module rewrite that keeps its meaning (`None`: it cannot be re-encoded).
+pub type Rewrite = fn(&[u8]) -> Option<Vec<u8>>;
+
+fn loops_wrapped_and_eqz_as_less_than_one(wasm: &[u8]) -> Option<Vec<u8>> {
+    eqz_as_less_than_one(&wrap_loops(wasm)?)
+}
+
+/// Every equivalent rewrite, named for reports, in the order they are tried.
+pub const EQUIVALENT_REWRITES: &[(&str, Rewrite)] = &[
+    ("`eqz` rewritten as `lt_u 1`", eqz_as_less_than_one),
+    ("loops wrapped in blocks and `eqz` rewritten as `lt_u 1`", loops_wrapped_and_eqz_as_less_than_one),
+    ("loops wrapped in blocks", wrap_loops),
+    ("spare locals added", spare_locals),
+    ("integer `local.get`s materialized", materialize_locals),
+    ("`ref.is_null` results masked with `and 1`", mask_ref_is_null),
+];
 
 #[cfg(test)]
 mod tests {

@@ -206,7 +206,7 @@ fn a_wrong_executor_is_caught_with_a_usable_artifact() {
     let plan: Vec<case::Call> =
         serde_json::from_str(&std::fs::read_to_string(artifact.join("plan.json")).unwrap()).unwrap();
     assert_eq!(regenerated.plan, plan);
-    let report = run_case(&Case { wasm: regenerated.wasm, plan }, &executors);
+    let report = run_case(&Case { plan, ..regenerated }, &executors);
     assert!(matches!(report.verdict, Verdict::Diverged(_)), "{:?}", report.verdict);
     std::fs::remove_dir_all(&out).unwrap();
 }
@@ -338,7 +338,7 @@ fn a_tier_failing_to_compile_a_valid_module_is_a_finding() {
         Err(InstantiateFailure::Internal(why)) => assert!(why.contains("internal compiler error"), "{why}"),
         other => panic!("the planted fault did not fail compilation: {:?}", other.err()),
     }
-    let report = run_case(&Case { wasm: probe, plan: vec![] }, &[&interp, faulty.as_ref()]);
+    let report = run_case(&Case::single(probe, vec![]), &[&interp, faulty.as_ref()]);
     assert!(
         matches!(&report.verdict, Verdict::Crashed(why) if why.contains("cranelift-faulty")),
         "{:?}",
@@ -427,13 +427,18 @@ fn the_default_campaign_mixes_every_kind_of_case() {
     assert!(opts.profile.swarm);
     let (stats, wall) = fuzz(&opts);
     assert!(!stats.found_bug(), "{:?}", stats.failures);
-    for kind in
-        [case::Drawn::Arith, case::Drawn::Probes, case::Drawn::WasmSmithTrapFree, case::Drawn::WasmSmithTrapping]
-    {
+    for kind in [
+        case::Drawn::Arith,
+        case::Drawn::Probes,
+        case::Drawn::WasmSmithTrapFree,
+        case::Drawn::WasmSmithTrapping,
+        case::Drawn::Linked,
+    ] {
         let n = stats.mix.get(kind.name()).copied().unwrap_or(0);
         assert!(n >= 20, "{}: {n} of {} cases ({:?})", kind.name(), stats.totals.cases, stats.mix);
     }
-    assert_eq!(stats.mix.values().sum::<u64>() + stats.totals.invalid_inputs, stats.totals.cases);
+    // Every case is counted once in the mix (inputs that make no case are not cases).
+    assert_eq!(stats.mix.values().sum::<u64>(), stats.totals.cases);
     let evidence = stats.evidence(&opts, wall, "test");
     assert_eq!(evidence.mix, stats.mix);
     // A focused profile is not a swarm: wasm-smith only, under its proposals.
@@ -443,4 +448,101 @@ fn the_default_campaign_mixes_every_kind_of_case() {
     let mix = fuzz(&mvp).0.mix;
     assert!(!mix.contains_key(case::Drawn::Arith.name()) && !mix.contains_key(case::Drawn::Probes.name()), "{mix:?}");
     assert!(!mix.is_empty());
+}
+
+/// The swarm's linked cases: a second module importing from the first's
+/// exports, under the name the executors register it by; across a few
+/// hundred cases they import every kind of item, mutable globals included.
+#[test]
+fn linked_cases_import_every_kind_of_item_from_their_provider() {
+    use wasmparser::{Payload, TypeRef};
+    let interp = CrucibleExecutor::new(engine::Tier::Interp);
+    let profile = case::profile("default").unwrap();
+    let mut kinds = std::collections::BTreeMap::<&str, u32>::new();
+    let mut linked = 0;
+    let mut seed = 7u64;
+    for _ in 0..1500 {
+        let data: Vec<u8> = (0..3000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 33) as u8
+            })
+            .collect();
+        let Ok((case, drawn)) = case::generate_drawn(&data, &profile, &[&interp]) else { continue };
+        assert_eq!(case.providers.is_empty(), drawn != case::Drawn::Linked);
+        if drawn != case::Drawn::Linked {
+            continue;
+        }
+        linked += 1;
+        for payload in wasmparser::Parser::new(0).parse_all(&case.wasm) {
+            if let Payload::ImportSection(r) = payload.unwrap() {
+                for import in r.into_imports() {
+                    let import = import.unwrap();
+                    assert_eq!(import.module, oracle::executor::provider_name(0));
+                    let kind = match import.ty {
+                        TypeRef::Func(_) => "function",
+                        TypeRef::Memory(_) => "memory",
+                        TypeRef::Table(_) => "table",
+                        TypeRef::Global(g) if g.mutable => "mutable global",
+                        TypeRef::Global(_) => "immutable global",
+                        _ => "other",
+                    };
+                    *kinds.entry(kind).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert!(linked >= 50, "{linked} linked cases");
+    for kind in ["function", "memory", "table", "mutable global", "immutable global"] {
+        assert!(kinds.get(kind).copied().unwrap_or(0) > 0, "no {kind} imported: {kinds:?}");
+    }
+}
+
+/// Cross-instance paths on every executor: a function that writes the
+/// provider's memory and mutable global through imports and calls back
+/// into it, run by every available executor; and a wrong executor is caught
+/// through the imported global.
+#[test]
+fn a_linked_case_runs_alike_on_every_executor() {
+    let provider = wat::parse_str(
+        r#"(module
+             (memory (export "mem") 1 2)
+             (global (export "g") (mut i64) (i64.const 5))
+             (table (export "t") 2 funcref)
+             (func $inc (export "inc") (param i64) (result i64) (i64.add (local.get 0) (global.get 0)))
+             (elem (i32.const 1) $inc))"#,
+    )
+    .unwrap();
+    let main = wat::parse_str(
+        r#"(module
+             (import "m0" "mem" (memory 1 2))
+             (import "m0" "g" (global $g (mut i64)))
+             (import "m0" "t" (table 2 funcref))
+             (import "m0" "inc" (func $inc (param i64) (result i64)))
+             (type $t (func (param i64) (result i64)))
+             (export "g" (global $g))
+             (export "mem" (memory 0))
+             (func (export "run") (param i64) (result i64)
+               (i64.store (i32.const 8) (call $inc (local.get 0)))
+               (global.set $g (i64.add (global.get $g) (i64.const 0x100000000)))
+               (call_indirect (type $t) (local.get 0) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let case = Case {
+        wasm: main,
+        plan: vec![
+            case::Call { export: "run".into(), args: vec![Value::I64(1)] },
+            case::Call { export: "run".into(), args: vec![Value::I64(-3)] },
+        ],
+        providers: vec![provider],
+    };
+    let available: Vec<Box<dyn Executor>> = ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect();
+    let executors: Vec<&dyn Executor> = available.iter().map(|e| e.as_ref()).collect();
+    let report = run_case(&case, &executors);
+    assert_eq!(report.verdict, Verdict::Agreed, "{report:?}");
+    // 1 + 5, then the global grew by 2^32: 1 + 5 + 2^32.
+    assert_eq!(report.runs[0].calls[0], Outcome::Returned(vec![Value::I64(6 + (1 << 32))]));
+    let wrong = oracle::mutants::MutantExecutor::new(oracle::mutants::Mutant::I64GlobalSetLowHalf);
+    let report = run_case(&case, &[executors[0], &wrong]);
+    assert!(matches!(report.verdict, Verdict::Diverged(_)), "{report:?}");
 }

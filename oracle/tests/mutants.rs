@@ -142,7 +142,7 @@ fn witness(mutant: Mutant) -> (&'static str, Vec<Value>) {
 
 fn case_of(wat: &str, args: Vec<Value>) -> Case {
     let wasm = wat::parse_str(format!("(module {wat})")).expect("witnesses are valid text");
-    Case { wasm, plan: vec![Call { export: "run".into(), args }] }
+    Case::single(wasm, vec![Call { export: "run".into(), args }])
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn trim_locals(case: &mut Case, keeps: &mut impl FnMut(&Case) -> bool) {
             Some(edited(&case.wasm, func, edit)).filter(|_| keep <= 50_000)
         });
         if let Some(wasm) = trimmed.flatten().next().filter(|w| w.len() < case.wasm.len()) {
-            let candidate = Case { wasm, plan: case.plan.clone() };
+            let candidate = Case { wasm, ..case.clone() };
             if keeps(&candidate) {
                 *case = candidate;
             }
@@ -263,7 +263,7 @@ fn unwrap_constructs(case: &mut Case, keeps: &mut impl FnMut(&Case) -> bool) {
         while let Some(c) = constructs(&case.wasm, func).into_iter().nth(k) {
             let done = unwraps(&c).into_iter().any(|edit| {
                 let Some(wasm) = edited(&case.wasm, func, edit) else { return false };
-                let candidate = Case { wasm, plan: case.plan.clone() };
+                let candidate = Case { wasm, ..case.clone() };
                 keeps(&candidate).then(|| *case = candidate).is_some()
             });
             if !done {
@@ -294,7 +294,7 @@ fn constants() -> [wasm_encoder::Instruction<'static>; 6] {
 /// and values computed far from where they are used.
 fn shrink_bodies(case: &mut Case, keeps: &mut impl FnMut(&Case) -> bool) {
     let mut accept = |case: &mut Case, wasm: Option<Vec<u8>>| {
-        let candidate = Case { wasm: wasm?, plan: case.plan.clone() };
+        let candidate = Case { wasm: wasm?, ..case.clone() };
         keeps(&candidate).then(|| *case = candidate)
     };
     for func in 0..operator_counts(&case.wasm).len() {
@@ -343,11 +343,11 @@ pub fn minimize(case: &Case, executors: &[&dyn Executor], attempts: u32) -> Resu
     // finds nothing smaller.
     for round in 0.. {
         let before = best.wasm.len();
-        let plan = best.plan.clone();
+        let kept = best.clone();
         let shrunk = match wasm_shrink::WasmShrink::default()
             .attempts(attempts)
             .seed(round)
-            .run(best.wasm.clone(), |wasm| Ok(keeps(&Case { wasm: wasm.to_vec(), plan: plan.clone() })))
+            .run(best.wasm.clone(), |wasm| Ok(keeps(&Case { wasm: wasm.to_vec(), ..kept.clone() })))
         {
             Ok(shrunk) => shrunk,
             // wasm-shrink starts by checking its input, which diverged the

@@ -48,7 +48,7 @@ fn module_file(case: &Case, executors: &[&dyn Executor], runs: &[ExecutorRun]) -
     if let Ok(text) = wasmprinter::print_bytes(&case.wasm)
         && let Ok(back) = wat::parse_str(&text)
     {
-        let reparsed = Case { wasm: back, plan: case.plan.clone() };
+        let reparsed = Case { wasm: back, ..case.clone() };
         if executors
             .iter()
             .zip(runs)
@@ -119,6 +119,9 @@ pub fn save(
         std::fs::write(dir.join(name), bytes).map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
     };
     write(file, &bytes)?;
+    for (index, provider) in case.providers.iter().enumerate() {
+        write(&oracle::fuzz::provider_file(index), provider)?;
+    }
     write("plan.json", serde_json::to_string_pretty(&case.plan).expect("plans serialize").as_bytes())?;
     write("expected.json", serde_json::to_string_pretty(&expected).expect("expectations serialize").as_bytes())?;
     Ok(dir)

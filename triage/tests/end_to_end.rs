@@ -219,10 +219,10 @@ fn a_nondeterministic_executor_is_named_as_the_reason_minimizing_stops() {
              (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (local.get 0) (i32.const 7)))))"#,
     )
     .unwrap();
-    let case = oracle::case::Case {
+    let case = oracle::case::Case::single(
         wasm,
-        plan: vec![oracle::case::Call { export: "f".into(), args: vec![oracle::outcome::Value::I32(5)] }],
-    };
+        vec![oracle::case::Call { export: "f".into(), args: vec![oracle::outcome::Value::I32(5)] }],
+    );
     let interp = executors(&[ExecutorKind::Interp]);
     // Wrong for the first check and the plan's shrinking, right afterwards.
     let flaky = Flaky {

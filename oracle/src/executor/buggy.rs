@@ -35,6 +35,10 @@ impl Executor for BuggyExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        self.instantiate_linked(&[], wasm)
+    }
+
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
         let exports = crate::case::exported_funcs(wasm);
         if exports.iter().any(|(name, _)| name == "crucible_test_panic") {
             panic!("buggy-interp: deliberate panic");
@@ -42,7 +46,8 @@ impl Executor for BuggyExecutor {
         if exports.iter().any(|(name, _)| name == "crucible_test_abort") {
             std::process::abort();
         }
-        let wrong = crate::rewrite::miscompile_add_as_sub(wasm).unwrap_or_else(|| wasm.to_vec());
-        self.inner.instantiate(&wrong)
+        let wrong = |wasm: &[u8]| crate::rewrite::miscompile_add_as_sub(wasm).unwrap_or_else(|| wasm.to_vec());
+        let providers: Vec<Vec<u8>> = providers.iter().map(|p| wrong(p)).collect();
+        self.inner.instantiate_linked(&providers, &wrong(wasm))
     }
 }

@@ -124,12 +124,22 @@ impl Executor for CrucibleExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        let module = Module::from_binary(&self.engine, wasm).map_err(instantiate_failure)?;
+        self.instantiate_linked(&[], wasm)
+    }
+
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
         let mut store = Store::new(&self.engine, ());
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel).map_err(instantiate_failure)?;
         }
-        match Linker::new(&self.engine).instantiate(&mut store, &module) {
+        let mut linker = Linker::new(&self.engine);
+        for (index, provider) in providers.iter().enumerate() {
+            let module = Module::from_binary(&self.engine, provider).map_err(instantiate_failure)?;
+            let instance = linker.instantiate(&mut store, &module).map_err(instantiate_failure)?;
+            linker.instance(&store, &super::provider_name(index), instance);
+        }
+        let module = Module::from_binary(&self.engine, wasm).map_err(instantiate_failure)?;
+        match linker.instantiate(&mut store, &module) {
             Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance, module })),
             Err(e) => Err(instantiate_failure(e)),
         }

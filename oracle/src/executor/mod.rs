@@ -103,11 +103,28 @@ pub trait Executor: Send + Sync {
     /// Restricts the module generator to what this executor runs.
     fn narrow(&self, config: &mut wasm_smith::Config);
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure>;
+    /// Instantiates `providers` in order in one store, each registered under
+    /// [`provider_name`] for the modules after it to import from, then
+    /// `wasm`, whose instance the calls and snapshots go to. Executors that
+    /// cannot link instances call such cases unsupported.
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        if providers.is_empty() {
+            self.instantiate(wasm)
+        } else {
+            Err(InstantiateFailure::Unsupported(format!("{} does not link instances", self.name())))
+        }
+    }
     /// Whether this is an independent reference engine rather than one of
     /// Crucible's tiers (its suspected bugs get confirmed, not trusted).
     fn is_reference(&self) -> bool {
         false
     }
+}
+
+/// The module name under which the `index`-th provider of a case is
+/// registered (see [`Executor::instantiate_linked`]).
+pub fn provider_name(index: usize) -> String {
+    format!("m{index}")
 }
 
 /// The digest of a memory's contents in a [`State`], the same on every

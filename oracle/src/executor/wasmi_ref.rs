@@ -144,35 +144,31 @@ impl Executor for WasmiExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        self.instantiate_linked(&[], wasm)
+    }
+
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
         // A wasmi engine keeps the code of every module it ever compiled, so
         // one engine shared by a long campaign grows without bound.
         let engine = Engine::new(&self.config);
         // Generated modules are valid under the proposals wasmi is given
         // (`narrow`), so a refusal here is wasmi's judgement to compare.
-        let module = Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Invalid(e.to_string()))?;
+        let compile = |wasm: &[u8]| Module::new(&engine, wasm).map_err(|e| InstantiateFailure::Invalid(e.to_string()));
         let mut store = Store::new(&engine, ());
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel).map_err(|e| InstantiateFailure::Internal(e.to_string()))?;
         }
-        match Linker::new(&engine).instantiate_and_start(&mut store, &module) {
-            Ok(instance) => Ok(Box::new(WasmiRunning { store, instance })),
-            // A segment that does not fit its table is an out-of-bounds table access.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    wasmi::errors::ErrorKind::Instantiation(
-                        wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. }
-                    )
-                ) =>
-            {
-                Err(InstantiateFailure::Trapped(TrapCode::TableOutOfBounds))
-            }
-            Err(e) => match outcome_of_error(&e) {
-                Outcome::Internal(_) => Err(InstantiateFailure::Invalid(e.to_string())),
-                Outcome::Trapped(code) => Err(InstantiateFailure::Trapped(code)),
-                _ => Err(InstantiateFailure::Exhausted(e.to_string())),
-            },
+        let mut linker = Linker::new(&engine);
+        for (index, provider) in providers.iter().enumerate() {
+            let module = compile(provider)?;
+            let instance = linker.instantiate_and_start(&mut store, &module).map_err(instantiation_failure)?;
+            linker
+                .instance(&mut store, &super::provider_name(index), instance)
+                .map_err(|e| InstantiateFailure::Internal(e.to_string()))?;
         }
+        let module = compile(wasm)?;
+        let instance = linker.instantiate_and_start(&mut store, &module).map_err(instantiation_failure)?;
+        Ok(Box::new(WasmiRunning { store, instance }))
     }
 }
 
@@ -211,5 +207,20 @@ impl Running for WasmiRunning {
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
         let m = self.instance.get_memory(&self.store, name)?;
         Some(m.data(&self.store).to_vec())
+    }
+}
+
+/// What a wasmi instantiation error means to the oracle.
+fn instantiation_failure(e: wasmi::Error) -> InstantiateFailure {
+    match e.kind() {
+        // A segment that does not fit its table is an out-of-bounds table access.
+        wasmi::errors::ErrorKind::Instantiation(wasmi::errors::InstantiationError::ElementSegmentDoesNotFit {
+            ..
+        }) => InstantiateFailure::Trapped(TrapCode::TableOutOfBounds),
+        _ => match outcome_of_error(&e) {
+            Outcome::Internal(_) => InstantiateFailure::Invalid(e.to_string()),
+            Outcome::Trapped(code) => InstantiateFailure::Trapped(code),
+            _ => InstantiateFailure::Exhausted(e.to_string()),
+        },
     }
 }

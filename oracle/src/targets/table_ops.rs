@@ -135,5 +135,5 @@ pub fn case(data: &[u8]) -> Result<Case> {
     let mut u = Unstructured::new(data);
     let wasm = module(&mut u)?;
     let calls = 1 + usize::from(u.arbitrary::<bool>().unwrap_or(false));
-    Ok(Case { wasm, plan: vec![Call { export: "run".into(), args: vec![] }; calls] })
+    Ok(Case::single(wasm, vec![Call { export: "run".into(), args: vec![] }; calls]))
 }

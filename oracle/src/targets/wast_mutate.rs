@@ -63,7 +63,7 @@ pub fn case(data: &[u8]) -> Result<Case> {
         return Err(arbitrary::Error::IncorrectFormat);
     }
     let plan = crate::case::plan(&bounded, plan_bytes)?;
-    Ok(Case { wasm: bounded, plan })
+    Ok(Case::single(bounded, plan))
 }
 
 /// Valid for the interpreter's proposal set and free of imports (the
