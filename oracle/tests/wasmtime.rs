@@ -123,13 +123,10 @@ fn trap_plan() -> Vec<(&'static str, Vec<Value>, Outcome)> {
 fn check_traps(kind: ExecutorKind) {
     let wasm = wat::parse_str(TRAPS).unwrap();
     let plan = trap_plan();
-    let case = Case {
+    let case = Case::single(
         wasm,
-        plan: plan
-            .iter()
-            .map(|(export, args, _)| case::Call { export: export.to_string(), args: args.clone() })
-            .collect(),
-    };
+        plan.iter().map(|(export, args, _)| case::Call { export: export.to_string(), args: args.clone() }).collect(),
+    );
     let run = record_run(kind.build().as_ref(), &case);
     let reference = record_run(ExecutorKind::Interp.build().as_ref(), &case);
     assert_eq!(run.instantiate, Ok(()), "{kind}");
@@ -151,7 +148,7 @@ fn traps_map_to_the_oracle_codes_on_every_backend() {
 #[test]
 fn fuel_ends_a_loop_as_exhausted() {
     let wasm = wat::parse_str(TRAPS).unwrap();
-    let case = Case { wasm, plan: vec![case::Call { export: "spin".into(), args: vec![] }] };
+    let case = Case::single(wasm, vec![case::Call { export: "spin".into(), args: vec![] }]);
     for kind in WASMTIME {
         let run = record_run(kind.build_with_fuel(100_000).as_ref(), &case);
         assert_eq!(run.calls, [Outcome::Exhausted(Resource::Fuel)], "{kind}");
@@ -199,10 +196,10 @@ fn winch_refuses_externref_as_unsupported() {
         (local.get 0) (ref.is_null (local.get 0))))"#;
     let failure = instantiate(ExecutorKind::WasmtimeWinch, wat).unwrap_err();
     assert!(matches!(failure, InstantiateFailure::Unsupported(_)), "{failure:?}");
-    let case = Case {
-        wasm: wat::parse_str(wat).unwrap(),
-        plan: vec![case::Call { export: "f".into(), args: vec![Value::ExternRef(None)] }],
-    };
+    let case = Case::single(
+        wat::parse_str(wat).unwrap(),
+        vec![case::Call { export: "f".into(), args: vec![Value::ExternRef(None)] }],
+    );
     for kind in [ExecutorKind::Wasmtime, ExecutorKind::WasmtimePulley, ExecutorKind::Interp] {
         let run = record_run(kind.build().as_ref(), &case);
         assert_eq!(run.calls, [Outcome::Returned(vec![Value::ExternRef(None), Value::I32(1)])], "{kind}");
@@ -400,10 +397,10 @@ fn check_no_leak() {
         (ExecutorKind::WasmtimeWinch, winch_wat.as_str()),
     ] {
         let executor = kind.build();
-        let case = Case {
-            wasm: wat::parse_str(wat).unwrap(),
-            plan: vec![case::Call { export: "f".into(), args: vec![Value::I32(64)] }],
-        };
+        let case = Case::single(
+            wat::parse_str(wat).unwrap(),
+            vec![case::Call { export: "f".into(), args: vec![Value::I32(64)] }],
+        );
         let run_many = |n: usize| {
             for _ in 0..n {
                 let run = record_run(executor.as_ref(), &case);
@@ -425,15 +422,98 @@ fn check_no_leak() {
 /// like wasmi's (here: everyone agrees on the trapping module).
 #[test]
 fn a_case_compares_with_wasmtime_as_the_reference() {
-    let case = Case {
-        wasm: wat::parse_str(TRAPS).unwrap(),
-        plan: trap_plan()
+    let case = Case::single(
+        wat::parse_str(TRAPS).unwrap(),
+        trap_plan()
             .into_iter()
             .filter(|(export, _, _)| *export != "recurse")
             .map(|(export, args, _)| case::Call { export: export.into(), args })
             .collect(),
-    };
+    );
     let executors: Vec<Box<dyn Executor>> = CRUCIBLE.iter().chain(&WASMTIME).map(|k| k.build()).collect();
     let report = on_big_stack(move || run_case(&case, &refs(&executors)));
     assert_eq!(report.verdict, Verdict::AgreedOnTrap);
+}
+
+/// The libFuzzer binaries compare `$CRUCIBLE_EXECUTORS` when it is set.
+#[test]
+fn fuzz_targets_take_their_executors_from_a_list() {
+    use oracle::targets::executor_kinds;
+    assert_eq!(executor_kinds(None).unwrap(), ExecutorKind::AVAILABLE);
+    assert_eq!(executor_kinds(Some(" ")).unwrap(), ExecutorKind::AVAILABLE);
+    assert_eq!(
+        executor_kinds(Some("interp, wasmtime,wasmtime-pulley")).unwrap(),
+        [ExecutorKind::Interp, ExecutorKind::Wasmtime, ExecutorKind::WasmtimePulley]
+    );
+    let err = executor_kinds(Some("interp,wasmtim")).unwrap_err();
+    assert!(err.contains("unknown executor `wasmtim`") && err.contains("wasmtime-winch"), "{err}");
+}
+
+/// The differential fuzz targets pass their seed corpora with the wasmtime
+/// executors beside Crucible's tiers (what `CRUCIBLE_EXECUTORS=...` makes
+/// the libFuzzer binaries run).
+#[test]
+fn differential_targets_pass_their_seeds_with_wasmtime() {
+    on_big_stack(|| {
+        let executors: Vec<Box<dyn Executor>> = CRUCIBLE.iter().chain(&WASMTIME).map(|k| k.build()).collect();
+        for &target in oracle::targets::TargetKind::ALL.iter().filter(|t| t.is_differential()) {
+            for seed in target.seed_corpus() {
+                target.check(&seed, &refs(&executors)).unwrap_or_else(|why| panic!("{target}: {why}"));
+            }
+        }
+    });
+}
+
+/// Linked instances (a provider's memory, mutable global, table and
+/// function imported by the module called): every wasmtime back end links
+/// them and agrees with Crucible's tiers; an import nothing provides is
+/// unlinkable (invalid) on every executor.
+#[test]
+fn linked_instances_run_alike_on_wasmtime() {
+    let provider = wat::parse_str(
+        r#"(module
+             (memory (export "mem") 1 2)
+             (global (export "g") (mut i64) (i64.const 5))
+             (table (export "t") 2 funcref)
+             (func $inc (export "inc") (param i64) (result i64) (i64.add (local.get 0) (global.get 0)))
+             (elem (i32.const 1) $inc))"#,
+    )
+    .unwrap();
+    let main = wat::parse_str(
+        r#"(module
+             (import "m0" "mem" (memory 1 2))
+             (import "m0" "g" (global $g (mut i64)))
+             (import "m0" "t" (table 2 funcref))
+             (import "m0" "inc" (func $inc (param i64) (result i64)))
+             (type $t (func (param i64) (result i64)))
+             (export "g" (global $g))
+             (export "mem" (memory 0))
+             (func (export "run") (param i64) (result i64)
+               (i64.store (i32.const 8) (call $inc (local.get 0)))
+               (global.set $g (i64.add (global.get $g) (i64.const 0x100000000)))
+               (call_indirect (type $t) (local.get 0) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let case = Case {
+        wasm: main.clone(),
+        plan: vec![
+            case::Call { export: "run".into(), args: vec![Value::I64(1)] },
+            case::Call { export: "run".into(), args: vec![Value::I64(-3)] },
+        ],
+        providers: vec![provider.clone()],
+    };
+    let executors: Vec<Box<dyn Executor>> = CRUCIBLE.iter().chain(&WASMTIME).map(|k| k.build()).collect();
+    let report = on_big_stack(move || run_case(&case, &refs(&executors)));
+    assert_eq!(report.verdict, Verdict::Agreed, "{report:?}");
+    assert_eq!(report.runs[3].calls[0], Outcome::Returned(vec![Value::I64(6 + (1 << 32))]));
+    // A mistyped import (the provider's global is i64) and a missing one.
+    let mistyped = wat::parse_str(r#"(module (import "m0" "g" (global (mut i32))))"#).unwrap();
+    let missing = wat::parse_str(r#"(module (import "m0" "nothing" (func)))"#).unwrap();
+    for kind in WASMTIME.into_iter().chain(CRUCIBLE) {
+        for wasm in [&mistyped, &missing] {
+            let failure =
+                kind.build().instantiate_linked(std::slice::from_ref(&provider), wasm).map(|_| ()).unwrap_err();
+            assert!(matches!(failure, InstantiateFailure::Invalid(_)), "{kind}: {failure:?}");
+        }
+    }
 }

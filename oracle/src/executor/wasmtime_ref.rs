@@ -28,7 +28,9 @@
 //! (`oracle/tests/wasmtime.rs` checks it).
 
 use engine::Proposal;
-use wasmtime::{Config, Engine, Extern, Instance, Module, Store, StoreLimits, StoreLimitsBuilder, Strategy, Trap, Val};
+use wasmtime::{
+    Config, Engine, Extern, Instance, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Strategy, Trap, Val,
+};
 
 use super::{Executor, InstantiateFailure, Running, State, memory_digest};
 use crate::outcome::{Outcome, Resource, TrapCode, Value};
@@ -164,7 +166,10 @@ impl WasmtimeExecutor {
                 config.strategy(Strategy::Cranelift);
             }
             Backend::Winch => {
-                config.strategy(Strategy::Winch);
+                // Cranelift still compiles the host-to-wasm trampolines of
+                // every exported function (most of a case's compile time,
+                // as every export is called): unoptimized, they cost less.
+                config.strategy(Strategy::Winch).cranelift_opt_level(wasmtime::OptLevel::None);
             }
             Backend::Pulley => {
                 config.strategy(Strategy::Cranelift).target("pulley64").expect("this wasmtime is built with Pulley");
@@ -223,6 +228,31 @@ impl WasmtimeExecutor {
             Backend::Winch => InstantiateFailure::Unsupported(format!("{e:#}")),
             Backend::Cranelift | Backend::Pulley => InstantiateFailure::Internal(format!("{e:#}")),
         }
+    }
+
+    /// Compiles `wasm` and instantiates it in `store` with what `linker`
+    /// holds (the providers before it; nothing for a lone module).
+    fn link(
+        &self,
+        linker: &Linker<StoreLimits>,
+        store: &mut Store<StoreLimits>,
+        wasm: &[u8],
+    ) -> Result<Instance, InstantiateFailure> {
+        let module = Module::new(&self.engine, wasm).map_err(|e| self.compile_failure(wasm, e))?;
+        // Type-checking the imports runs nothing: an unknown or mistyped
+        // import is an unlinkable module (Crucible's `Error::Link`).
+        let pre = linker.instantiate_pre(&module).map_err(|e| match outcome_of_error(&e) {
+            Outcome::Exhausted(_) => InstantiateFailure::Exhausted(format!("{e:#}")),
+            _ => InstantiateFailure::Invalid(format!("{e:#}")),
+        })?;
+        pre.instantiate(&mut *store).map_err(|e| match outcome_of_error(&e) {
+            Outcome::Trapped(code) => InstantiateFailure::Trapped(code),
+            // Linked and compiled, a module fails to instantiate only on a
+            // trap or a resource (memory, a limit).
+            Outcome::Exhausted(_) | Outcome::Internal(_) | Outcome::Returned(_) => {
+                InstantiateFailure::Exhausted(format!("{e:#}"))
+            }
+        })
     }
 }
 
@@ -331,26 +361,23 @@ impl Executor for WasmtimeExecutor {
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        let module = Module::new(&self.engine, wasm).map_err(|e| self.compile_failure(wasm, e))?;
-        // The oracle links nothing (as wasmi's and Crucible's linkers).
-        if module.imports().len() > 0 {
-            return Err(InstantiateFailure::Invalid("the module has imports; the oracle provides none".into()));
-        }
+        self.instantiate_linked(&[], wasm)
+    }
+
+    fn instantiate_linked(&self, providers: &[Vec<u8>], wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
         let mut store = new_store(&self.engine);
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel).map_err(|e| InstantiateFailure::Internal(e.to_string()))?;
         }
-        match Instance::new(&mut store, &module, &[]) {
-            Ok(instance) => Ok(Box::new(WasmtimeRunning { store, instance })),
-            Err(e) => Err(match outcome_of_error(&e) {
-                Outcome::Trapped(code) => InstantiateFailure::Trapped(code),
-                // A compiled module without imports fails to instantiate
-                // only on a trap or a resource (memory, a limit).
-                Outcome::Exhausted(_) | Outcome::Internal(_) | Outcome::Returned(_) => {
-                    InstantiateFailure::Exhausted(format!("{e:#}"))
-                }
-            }),
+        let mut linker = Linker::new(&self.engine);
+        for (index, provider) in providers.iter().enumerate() {
+            let instance = self.link(&linker, &mut store, provider)?;
+            linker
+                .instance(&mut store, &super::provider_name(index), instance)
+                .map_err(|e| InstantiateFailure::Internal(format!("{e:#}")))?;
         }
+        let instance = self.link(&linker, &mut store, wasm)?;
+        Ok(Box::new(WasmtimeRunning { store, instance }))
     }
 }
 

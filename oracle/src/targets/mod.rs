@@ -100,16 +100,34 @@ impl TargetKind {
     }
 }
 
-/// The executors the fuzz targets compare
-/// ([`ExecutorKind::AVAILABLE`](crate::executor::ExecutorKind::AVAILABLE)),
-/// made once per process.
+/// The executors the fuzz targets compare, made once per process:
+/// `$CRUCIBLE_EXECUTORS` when set (see [`executor_kinds`]), else
+/// [`ExecutorKind::AVAILABLE`](crate::executor::ExecutorKind::AVAILABLE).
+/// A bad value ends the process with status 2 (not a crash libFuzzer would
+/// save as an artifact).
 pub fn default_executors() -> Vec<&'static dyn Executor> {
     static EXECUTORS: std::sync::OnceLock<Vec<Box<dyn Executor>>> = std::sync::OnceLock::new();
     EXECUTORS
-        .get_or_init(|| crate::executor::ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect())
+        .get_or_init(|| {
+            let kinds = executor_kinds(std::env::var("CRUCIBLE_EXECUTORS").ok().as_deref()).unwrap_or_else(|why| {
+                eprintln!("$CRUCIBLE_EXECUTORS: {why}");
+                std::process::exit(2)
+            });
+            kinds.iter().map(|k| k.build()).collect()
+        })
         .iter()
         .map(|e| e.as_ref())
         .collect()
+}
+
+/// The executors a comma-separated list names (as `crucible fuzz
+/// --executors` takes them, e.g. `interp,cranelift,baseline,wasmi,wasmtime`);
+/// `None` or an empty list is the default set.
+pub fn executor_kinds(list: Option<&str>) -> Result<Vec<crate::executor::ExecutorKind>, String> {
+    match list.map(str::trim) {
+        None | Some("") => Ok(crate::executor::ExecutorKind::AVAILABLE.to_vec()),
+        Some(list) => list.split(',').map(|name| name.trim().parse()).collect(),
+    }
 }
 
 /// What a libFuzzer binary runs per input: a found bug panics, so libFuzzer
