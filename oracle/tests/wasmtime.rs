@@ -517,3 +517,67 @@ fn linked_instances_run_alike_on_wasmtime() {
         }
     }
 }
+
+/// The module of each wasmi bug's `REPORT.md` (the text ready for an
+/// upstream issue) does what the report says: Crucible's tiers and every
+/// wasmtime back end give the spec's answer, wasmi 2.0.0 the reported one.
+#[test]
+fn the_wasmi_bug_reports_say_what_their_modules_do() {
+    use Outcome::{Returned, Trapped};
+    let call = |export: &str, args: Vec<Value>| case::Call { export: export.into(), args };
+    // (case, call, spec's outcome, exported global after it (name, spec, wasmi), wasmi's outcome)
+    #[allow(clippy::type_complexity)]
+    let reports: [(&str, case::Call, Outcome, Option<(&str, Value, Value)>, Option<Outcome>); 4] = [
+        (
+            "wasmi-eqz-select-fusion",
+            call("f", vec![]),
+            Returned(vec![Value::I32(0)]),
+            None,
+            Some(Trapped(TrapCode::IntegerDivisionByZero)),
+        ),
+        (
+            "wasmi-loop-param-after-tee",
+            call("f", vec![Value::F32(0)]),
+            Returned(vec![]),
+            Some(("g", Value::I32(0x4000_0000), Value::I32(0))),
+            Some(Returned(vec![])),
+        ),
+        (
+            "wasmi-ref-is-null-select",
+            call("3", vec![Value::FuncRef(None)]),
+            Returned(vec![Value::I32(0)]),
+            Some(("", Value::I32(0), Value::I32(0x7ea8_de82))),
+            Some(Returned(vec![Value::I32(0)])),
+        ),
+        // wasmi returns a stale value, which depends on its configuration.
+        ("wasmi-local-preservation-in-if", call("f", vec![Value::I32(0)]), Returned(vec![Value::I32(0)]), None, None),
+    ];
+    on_big_stack(move || {
+        for (name, call, spec, global, wasmi_outcome) in reports {
+            let path = regressions::default_dir().join(name).join("REPORT.md");
+            let report = std::fs::read_to_string(&path).unwrap();
+            let wat = report.split("```wat\n").nth(1).and_then(|s| s.split("\n```").next()).expect("a wat block");
+            let case = Case::single(wat::parse_str(wat).unwrap(), vec![call]);
+            let global_of = |states: &[oracle::executor::State], name: &str| {
+                states.last().and_then(|s| s.globals.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
+            };
+            let truth = record_run(ExecutorKind::Interp.build().as_ref(), &case);
+            assert_eq!(truth.calls, [spec.clone()], "{name}");
+            if let Some((global, value, _)) = global {
+                assert_eq!(global_of(&truth.states, global), Some(value), "{name}");
+            }
+            for kind in CRUCIBLE.into_iter().chain(WASMTIME) {
+                let run = record_run(kind.build().as_ref(), &case);
+                assert_eq!((&run.calls, &run.states), (&truth.calls, &truth.states), "{kind} on {name}'s report");
+            }
+            let wasmi = record_run(ExecutorKind::Wasmi.build().as_ref(), &case);
+            assert_ne!((&wasmi.calls, &wasmi.states), (&truth.calls, &truth.states), "wasmi on {name}'s report");
+            if let Some(outcome) = wasmi_outcome {
+                assert_eq!(wasmi.calls, [outcome], "wasmi on {name}'s report");
+            }
+            if let Some((global, _, value)) = global {
+                assert_eq!(global_of(&wasmi.states, global), Some(value), "wasmi on {name}'s report");
+            }
+        }
+    });
+}
