@@ -56,8 +56,10 @@ for target in $(cargo fuzz list --fuzz-dir fuzz-targets); do
   corpus="$OUT/corpus/$target"
   mkdir -p "$corpus"
   cp -n "corpus/$target"/* "$corpus"/ 2>/dev/null || true
+  # shellcheck disable=SC2046 # the flags are words
   cargo fuzz run --fuzz-dir fuzz-targets -O --sanitizer none "$target" "$corpus" \
-    -- -max_total_time="$TARGET_SECONDS" -max_len=4096 -artifact_prefix="$OUT/" 2>"$OUT/$target.log" || true
+    -- -max_total_time="$TARGET_SECONDS" $(scripts/libfuzzer-flags "$target") -artifact_prefix="$OUT/" \
+    2>"$OUT/$target.log" || true
   "$bin/crucible" libfuzzer-evidence --log "$OUT/$target.log" --corpus "$corpus" --target "$target"
 done
 

@@ -160,7 +160,7 @@ fn api_calls_model_checks_hand_written_sequences() {
         Twice(0, 1),
         Ident(0),
     ];
-    oracle::targets::api_calls::check_ops(&ops).unwrap();
+    oracle::targets::api_calls::check_ops(&ops, &engine::Tier::ALL).unwrap();
 }
 
 #[test]
@@ -199,5 +199,33 @@ fn regression_wast_mutate_nan_payload() {
         let executors = targets::default_executors();
         assert!(TargetKind::WastMutate.case(&input, &executors).unwrap().is_some());
         TargetKind::WastMutate.check(&input, &executors).unwrap();
+    });
+}
+
+/// libFuzzer's inputs each run on a share of the engines: the first
+/// executor and one of the others, chosen by the input's last byte, so
+/// every executor gets inputs and none runs on all of them.
+#[test]
+fn each_libfuzzer_input_runs_on_a_pair_and_every_executor_gets_a_share() {
+    let executors = targets::default_executors();
+    assert!(executors.len() > 2, "the default set compares more than two executors");
+    let mut seen = std::collections::BTreeMap::<&str, u32>::new();
+    for pick in 0..=255usize {
+        let pair = targets::engine_pair(&executors, pick);
+        assert_eq!(pair.len(), 2);
+        assert_eq!(pair[0].name(), executors[0].name());
+        assert_ne!(pair[1].name(), executors[0].name());
+        *seen.entry(pair[1].name()).or_default() += 1;
+    }
+    assert_eq!(seen.len(), executors.len() - 1, "{seen:?}");
+    // Two executors are always a pair; the inputs of the seed corpora run
+    // through the libFuzzer entry point without a finding.
+    assert_eq!(targets::engine_pair(&executors[..2], 7).len(), 2);
+    on_big_stack(|| {
+        for &target in TargetKind::ALL {
+            for seed in target.seed_corpus().iter().take(6) {
+                targets::fuzz_one(target, seed);
+            }
+        }
     });
 }

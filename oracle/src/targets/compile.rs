@@ -16,9 +16,10 @@ pub fn module_bytes(data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-pub fn check(data: &[u8]) -> Result<(), String> {
+/// Checks the input on every tier in `tiers`.
+pub fn check(data: &[u8], tiers: &[Tier]) -> Result<(), String> {
     let Some(bytes) = module_bytes(data) else { return Ok(()) };
-    for tier in Tier::ALL {
+    for &tier in tiers {
         let mut config = Config::new();
         config.tier(tier);
         let engine = Engine::new(&config).map_err(|e| e.to_string())?;

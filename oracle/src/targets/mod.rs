@@ -12,6 +12,7 @@ pub mod wast_mutate;
 use crate::case::Case;
 use crate::compare::{Verdict, run_case};
 use crate::executor::Executor;
+use engine::Tier;
 
 named_kinds! {
     /// The fuzz targets: a libFuzzer binary each in `fuzz-targets/`, the
@@ -45,11 +46,7 @@ impl TargetKind {
     /// when the input describes none (the fuzzer skips it too).
     pub fn case(self, data: &[u8], executors: &[&dyn Executor]) -> Result<Option<Case>, String> {
         Ok(match self {
-            TargetKind::Differential => {
-                let profile =
-                    crate::case::profile(&std::env::var("CRUCIBLE_PROFILE").unwrap_or_else(|_| "default".into()))?;
-                crate::case::generate(data, &profile, executors).ok()
-            }
+            TargetKind::Differential => differential_case(data, executors)?.map(|(case, _)| case),
             TargetKind::WastMutate => wast_mutate::case(data).ok(),
             TargetKind::TableOps => table_ops::case(data).ok(),
             TargetKind::Compile | TargetKind::Instantiate | TargetKind::ApiCalls => {
@@ -61,15 +58,12 @@ impl TargetKind {
     /// Runs this target on one input: `Err` describes the bug it found.
     pub fn check(self, data: &[u8], executors: &[&dyn Executor]) -> Result<(), String> {
         match self {
-            TargetKind::Compile => compile::check(data),
-            TargetKind::Instantiate => instantiate::check(data),
-            TargetKind::ApiCalls => api_calls::check(data),
+            TargetKind::Compile => compile::check(data, &Tier::ALL),
+            TargetKind::Instantiate => instantiate::check(data, &Tier::ALL),
+            TargetKind::ApiCalls => api_calls::check(data, &Tier::ALL),
             TargetKind::Differential | TargetKind::WastMutate | TargetKind::TableOps => {
                 let Some(case) = self.case(data, executors)? else { return Ok(()) };
-                match run_case(&case, executors).verdict {
-                    Verdict::Diverged(why) | Verdict::Crashed(why) => Err(why),
-                    _ => Ok(()),
-                }
+                judge(&case, executors)
             }
         }
     }
@@ -132,9 +126,121 @@ pub fn executor_kinds(list: Option<&str>) -> Result<Vec<crate::executor::Executo
 
 /// What a libFuzzer binary runs per input: a found bug panics, so libFuzzer
 /// saves the input as a crash artifact.
+///
+/// Each input runs on a share of the engines, chosen by its last byte (as
+/// wasmtime's differential target draws its engine pair): a differential
+/// target compares the first executor with one of the others, a
+/// single-engine target runs one tier. Every engine still gets its share of
+/// inputs, while an input costs one compilation by the most expensive
+/// engine at most — compilers under coverage instrumentation are slow, and
+/// running all of them on every input made the targets 2–14x slower than
+/// when they had the interpreter alone. `TargetKind::check` (triage, tests,
+/// `crucible fuzz --target`) still runs every engine. The engine and
+/// generator mix is printed to stderr as the run goes.
 pub fn fuzz_one(target: TargetKind, data: &[u8]) {
-    if let Err(why) = target.check(data, &default_executors()) {
+    let pick = data.last().copied().unwrap_or(0) as usize;
+    let result = match target {
+        TargetKind::Compile | TargetKind::Instantiate | TargetKind::ApiCalls => {
+            let tier = Tier::ALL[pick % Tier::ALL.len()];
+            MIX.record(tier.name(), None);
+            match target {
+                TargetKind::Compile => compile::check(data, &[tier]),
+                TargetKind::Instantiate => instantiate::check(data, &[tier]),
+                _ => api_calls::check(data, &[tier]),
+            }
+        }
+        _ => {
+            // Cases are made for every configured executor (so that `triage
+            // repro` remakes the same one) and run on the pair.
+            let all = default_executors();
+            let executors = engine_pair(&all, pick);
+            let names: Vec<&str> = executors.iter().map(|e| e.name()).collect();
+            let case = if target == TargetKind::Differential {
+                differential_case(data, &all).map(|drawn| {
+                    drawn.map(|(case, drawn)| {
+                        MIX.record(&names.join("+"), Some(drawn.name()));
+                        case
+                    })
+                })
+            } else {
+                MIX.record(&names.join("+"), None);
+                target.case(data, &all)
+            };
+            match case {
+                Ok(Some(case)) => judge(&case, &executors),
+                Ok(None) => Ok(()),
+                Err(why) => Err(why),
+            }
+        }
+    };
+    if let Err(why) = result {
         panic!("{target}: {why}");
+    }
+}
+
+/// The first executor and the `pick`-th of the others (all of them when
+/// there are two or fewer).
+pub fn engine_pair<'a>(executors: &[&'a dyn Executor], pick: usize) -> Vec<&'a dyn Executor> {
+    match executors {
+        [first, others @ ..] if others.len() > 1 => vec![*first, others[pick % others.len()]],
+        all => all.to_vec(),
+    }
+}
+
+/// The differential target's case (profile from `$CRUCIBLE_PROFILE`,
+/// default `default`) and how it was generated; `None` when the input makes
+/// no case.
+fn differential_case(data: &[u8], executors: &[&dyn Executor]) -> Result<Option<(Case, crate::case::Drawn)>, String> {
+    let profile = crate::case::profile(&std::env::var("CRUCIBLE_PROFILE").unwrap_or_else(|_| "default".into()))?;
+    Ok(crate::case::generate_drawn(data, &profile, executors).ok())
+}
+
+/// A divergence or a crash is an error; anything else is fine.
+fn judge(case: &Case, executors: &[&dyn Executor]) -> Result<(), String> {
+    match run_case(case, executors).verdict {
+        Verdict::Diverged(why) | Verdict::Crashed(why) => Err(why),
+        _ => Ok(()),
+    }
+}
+
+/// Inputs per engine (pair) and per generator, printed to stderr at every
+/// power of two from 1024 inputs on.
+struct Mix {
+    counts:
+        std::sync::Mutex<(u64, std::collections::BTreeMap<String, u64>, std::collections::BTreeMap<&'static str, u64>)>,
+}
+
+static MIX: Mix =
+    Mix { counts: std::sync::Mutex::new((0, std::collections::BTreeMap::new(), std::collections::BTreeMap::new())) };
+
+impl Mix {
+    fn record(&self, engines: &str, generator: Option<&'static str>) {
+        let Ok(mut counts) = self.counts.lock() else { return };
+        let (total, by_engines, by_generator) = &mut *counts;
+        *total += 1;
+        *by_engines.entry(engines.to_string()).or_default() += 1;
+        if let Some(generator) = generator {
+            *by_generator.entry(generator).or_default() += 1;
+        }
+        if *total >= 1024 && total.is_power_of_two() {
+            let share = |map: Vec<(String, u64)>| -> String {
+                map.iter()
+                    .map(|(k, n)| format!("{k} {:.0}%", *n as f64 * 100.0 / *total as f64))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut line = format!(
+                "crucible mix after {total} inputs: engines: {}",
+                share(by_engines.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            );
+            if !by_generator.is_empty() {
+                line += &format!(
+                    "; generators: {}",
+                    share(by_generator.iter().map(|(k, v)| (k.to_string(), *v)).collect())
+                );
+            }
+            eprintln!("{line}");
+        }
     }
 }
 
