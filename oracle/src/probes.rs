@@ -732,7 +732,8 @@ pub fn module(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
                         let (p, r, _) = INDIRECT[e as usize];
                         p == params && r == result
                     });
-                    if !matches && !(trapping_last && call == calls - 1) {
+                    let trapping = trapping_last && call == calls - 1;
+                    if !(matches || trapping) {
                         continue;
                     }
                     for ty in params {

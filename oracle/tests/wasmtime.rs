@@ -562,7 +562,7 @@ fn the_wasmi_bug_reports_say_what_their_modules_do() {
                 states.last().and_then(|s| s.globals.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
             };
             let truth = record_run(ExecutorKind::Interp.build().as_ref(), &case);
-            assert_eq!(truth.calls, [spec.clone()], "{name}");
+            assert_eq!(truth.calls, std::slice::from_ref(&spec), "{name}");
             if let Some((global, value, _)) = global {
                 assert_eq!(global_of(&truth.states, global), Some(value), "{name}");
             }

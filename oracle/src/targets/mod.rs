@@ -206,17 +206,28 @@ fn judge(case: &Case, executors: &[&dyn Executor]) -> Result<(), String> {
 /// Inputs per engine (pair) and per generator, printed to stderr at every
 /// power of two from 1024 inputs on.
 struct Mix {
-    counts:
-        std::sync::Mutex<(u64, std::collections::BTreeMap<String, u64>, std::collections::BTreeMap<&'static str, u64>)>,
+    counts: std::sync::Mutex<MixCounts>,
 }
 
-static MIX: Mix =
-    Mix { counts: std::sync::Mutex::new((0, std::collections::BTreeMap::new(), std::collections::BTreeMap::new())) };
+#[derive(Default)]
+struct MixCounts {
+    total: u64,
+    by_engines: std::collections::BTreeMap<String, u64>,
+    by_generator: std::collections::BTreeMap<&'static str, u64>,
+}
+
+static MIX: Mix = Mix {
+    counts: std::sync::Mutex::new(MixCounts {
+        total: 0,
+        by_engines: std::collections::BTreeMap::new(),
+        by_generator: std::collections::BTreeMap::new(),
+    }),
+};
 
 impl Mix {
     fn record(&self, engines: &str, generator: Option<&'static str>) {
         let Ok(mut counts) = self.counts.lock() else { return };
-        let (total, by_engines, by_generator) = &mut *counts;
+        let MixCounts { total, by_engines, by_generator } = &mut *counts;
         *total += 1;
         *by_engines.entry(engines.to_string()).or_default() += 1;
         if let Some(generator) = generator {
