@@ -193,6 +193,22 @@ pub struct FuzzEvidence {
 }
 
 impl FuzzEvidence {
+    /// Inputs the fuzzer executed: `executions` when the run recorded it
+    /// (libFuzzer runs), else the cases it compared (`totals.cases`).
+    pub fn inputs_executed(&self) -> u64 {
+        self.executions.unwrap_or(self.totals.cases)
+    }
+
+    /// Throughput: [`inputs_executed`](Self::inputs_executed) per second of
+    /// `wall_seconds`, the one definition of a run's exec/s (never stored).
+    /// For a libFuzzer run both come from the log's `Done N runs in S
+    /// second(s)` line, so this is libFuzzer's own exec/s (which it rounds
+    /// down). `None` when the run took no measurable time.
+    pub fn exec_per_sec(&self) -> Option<f64> {
+        (self.wall_seconds.is_finite() && self.wall_seconds > 0.0)
+            .then(|| self.inputs_executed() as f64 / self.wall_seconds)
+    }
+
     pub fn file_name(&self) -> String {
         let stamp = self.generated_at.replace([':', '-'], "");
         format!(
@@ -210,5 +226,63 @@ impl FuzzEvidence {
         let path = dir.join(self.file_name());
         std::fs::write(&path, serde_json::to_string_pretty(self).expect("evidence serializes") + "\n")?;
         Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fuzz evidence file as `crucible fuzz` wrote it before `executions`
+    /// and `mix` existed (version 1 all along).
+    const OLD_CRUCIBLE_FUZZ: &str = r#"{
+      "schema": "crucible.fuzz-evidence", "version": 1,
+      "generated_at": "2026-11-20T03:00:00Z", "commit": null,
+      "target": "x86_64-unknown-linux-gnu", "source": "crucible-fuzz",
+      "fuzz_target": "differential", "profile": "mvp", "seed": 0, "jobs": 2,
+      "wall_seconds": 60.0, "cpu_seconds": 118.5, "executors": ["interp", "wasmi"],
+      "totals": {"cases": 41700, "calls": 90000, "invalid_inputs": 0, "agreed": 41000,
+                 "agreed_on_trap": 600, "not_comparable": 100, "diverged": 0, "crashed": 0,
+                 "reference_bugs": 0},
+      "not_comparable_reasons": {}, "entries": [], "divergences": []
+    }"#;
+
+    fn old_run() -> FuzzEvidence {
+        serde_json::from_str(OLD_CRUCIBLE_FUZZ).unwrap()
+    }
+
+    #[test]
+    fn exec_per_sec_is_executions_over_wall_seconds() {
+        // A libFuzzer run: `Done 1557 runs in 11 second(s)`, whose DONE line
+        // said `exec/s: 141`.
+        let mut run = old_run();
+        run.source = "libfuzzer".into();
+        run.totals.cases = 434;
+        run.executions = Some(1557);
+        run.wall_seconds = 11.0;
+        assert_eq!(run.inputs_executed(), 1557);
+        assert_eq!(run.exec_per_sec().map(f64::floor), Some(141.0));
+    }
+
+    #[test]
+    fn old_files_without_executions_count_their_cases() {
+        let dir = std::env::temp_dir().join(format!("evidence-old-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("fuzz-old.json"), OLD_CRUCIBLE_FUZZ).unwrap();
+        let loaded = load(std::slice::from_ref(&dir)).expect("an old file still loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        let run = &loaded.fuzz[0].1;
+        assert_eq!(run.executions, None);
+        assert_eq!(run.inputs_executed(), 41_700);
+        assert_eq!(run.exec_per_sec(), Some(695.0));
+    }
+
+    #[test]
+    fn a_run_without_measurable_time_has_no_exec_per_sec() {
+        for wall in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let mut run = old_run();
+            run.wall_seconds = wall;
+            assert_eq!(run.exec_per_sec(), None, "{wall}");
+        }
     }
 }
