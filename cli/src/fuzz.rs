@@ -184,17 +184,13 @@ pub fn libfuzzer_evidence(args: LibFuzzerEvidenceArgs) -> anyhow::Result<ExitCod
         progress: false,
     };
     let stats = oracle::fuzz::replay(std::slice::from_ref(&args.corpus), &options)?;
-    let mut evidence = stats.evidence(&options, std::time::Duration::from_secs(run.seconds), "libfuzzer");
-    evidence.cpu_seconds = run.seconds as f64;
-    evidence.executions = Some(run.runs);
-    if run.crashed {
-        evidence.divergences.push(format!("libFuzzer reported a crash in {}", args.log.display()));
-    }
+    let evidence = oracle::libfuzzer::evidence(&run, &stats, &options, &args.log);
     let path = evidence.write_to(&args.evidence_dir.unwrap_or_else(oracle::evidence::default_dir))?;
     println!(
-        "{} runs in {} s; corpus of {} inputs replayed: {} cases, {} divergences; evidence written to {}",
+        "{} runs in {} s ({} exec/s); corpus of {} inputs replayed: {} cases, {} divergences; evidence written to {}",
         run.runs,
         run.seconds,
+        evidence.exec_per_sec().map_or("no".to_string(), |r| format!("{:.0}", r.floor())),
         stats.totals.cases + stats.totals.invalid_inputs,
         stats.totals.cases,
         stats.totals.diverged + stats.totals.crashed,

@@ -157,6 +157,7 @@ fn libfuzzer_runs_become_fuzz_evidence() {
         evidence.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("5000 runs in 2 s (2500 exec/s);"), "{}", text(&out.stdout));
     let file = std::fs::read_dir(&evidence).unwrap().next().unwrap().unwrap().path();
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!((json["schema"].as_str(), json["source"].as_str()), (Some("crucible.fuzz-evidence"), Some("libfuzzer")));
@@ -167,6 +168,7 @@ fn libfuzzer_runs_become_fuzz_evidence() {
     let loaded = tiers::evidence::load(std::slice::from_ref(&evidence)).expect("tiers reads libFuzzer evidence");
     assert_eq!(loaded.fuzz.len(), 1);
     assert_eq!(loaded.fuzz[0].1.cpu_seconds, 2.0);
+    assert_eq!(loaded.fuzz[0].1.exec_per_sec(), Some(2500.0));
 
     // Another target's corpus is replayed through that target.
     let table_ops = dir.join("evidence-table-ops");
