@@ -48,9 +48,12 @@ pub struct History {
     pub spec: Vec<SpecPoint>,
     pub opcodes: BTreeMap<String, OpcodeCounts>,
     pub divergences: Vec<Divergence>,
+    /// cargo-fuzz throughput per target, every libFuzzer run.
+    pub throughput: Vec<crate::throughput::Target>,
 }
 
-fn label(generated_at: &str, commit: Option<&str>) -> String {
+/// A run's x label: `YYYY-MM-DD HH:MM` and the short commit.
+pub(crate) fn label(generated_at: &str, commit: Option<&str>) -> String {
     let when = generated_at.get(..16).unwrap_or(generated_at).replace('T', " ");
     match commit {
         Some(c) => format!("{when} {}", c.get(..7).unwrap_or(c)),
@@ -70,7 +73,7 @@ pub fn build(fuzz: &[&FuzzEvidence], spec_runs: &[&SpecEvidence], fresh: &[&Fuzz
     let mut runs: Vec<&FuzzEvidence> = fuzz.to_vec();
     runs.sort_by(|a, b| a.generated_at.cmp(&b.generated_at));
     let (mut generated, mut executed) = (BTreeSet::new(), BTreeSet::new());
-    let mut history = History::default();
+    let mut history = History { throughput: crate::throughput::build(fuzz), ..History::default() };
     for run in runs {
         for e in &run.entries {
             generated.extend(e.opcodes_generated.keys().cloned());
@@ -83,7 +86,7 @@ pub fn build(fuzz: &[&FuzzEvidence], spec_runs: &[&SpecEvidence], fresh: &[&Fuzz
         history.fuzz.push(FuzzPoint {
             label: label(&run.generated_at, run.commit.as_deref()),
             commit: run.commit.clone(),
-            executions: run.executions.unwrap_or(run.totals.cases),
+            executions: run.inputs_executed(),
             cases: run.totals.cases,
             divergences: run.totals.diverged + run.totals.crashed,
             reference_bugs: run.totals.reference_bugs,

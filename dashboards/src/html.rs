@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use tiers::report::Report;
 
-use crate::history::{Divergence, History, OpcodeCounts};
+use crate::history::{Divergence, History, OpcodeCounts, label};
+use crate::throughput::{BASELINE_RUNS, REGRESSION_RATIO, Target};
 
 /// Text made safe for element content and for attribute values in either
 /// kind of quotes: `&`, `<`, `>`, `"` and `'` become character references.
@@ -36,6 +37,10 @@ th { background: #eef1f5; cursor: pointer; }
 .heat span { display: inline-block; padding: 2px 5px; border-radius: 3px; font: 11px monospace; }
 .exec { background: #2e7d32; color: #fff; } .gen { background: #f9a825; } .none { background: #e0e0e0; color: #777; }
 code { background: #eef1f5; padding: 1px 4px; border-radius: 3px; }
+.regression-marker { background: #c62828; color: #fff; padding: 1px 6px; border-radius: 3px; font-weight: 600; }
+.alert { color: #ffd0d0; font-weight: 600; } .alert a { color: #fff; } .alert code { background: #fbe3e3; color: #8a1c1c; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.spark { display: block; }
 "#;
 
 /// Click a header to sort its table; marks the page ready for tests.
@@ -177,6 +182,100 @@ fn fuzz_coverage(report: &Report, opcodes: &BTreeMap<String, OpcodeCounts>, out:
     out.push_str("</section>");
 }
 
+/// exec/s as libFuzzer prints it (rounded down), or a dash.
+fn rate(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |r| format!("{:.0}", r.floor()))
+}
+
+fn regression_marker(run: &crate::throughput::Run) -> String {
+    let (Some(rate_now), Some((median, n))) = (run.exec_per_sec, run.baseline) else { return String::new() };
+    if !run.regressed() {
+        return String::new();
+    }
+    format!(
+        "<span class=\"regression-marker\" title=\"{} exec/s, below {:.0}% of {} (median of the {n} runs before)\">regression</span>",
+        rate(Some(rate_now)),
+        REGRESSION_RATIO * 100.0,
+        rate(Some(median))
+    )
+}
+
+fn throughput(targets: &[Target], out: &mut String) {
+    let _ = write!(
+        out,
+        "<section id=\"throughput\"><h2>cargo-fuzz throughput</h2><p>exec/s of every libFuzzer run credited by \
+         <code>crucible libfuzzer-evidence</code> (executions over wall seconds, as libFuzzer counts them), per target, \
+         oldest first. A run is marked <span class=\"regression-marker\">regression</span> when its exec/s fell below \
+         {:.0}% of the median of the target's previous runs (at most {BASELINE_RUNS}).</p>",
+        REGRESSION_RATIO * 100.0
+    );
+    if targets.is_empty() {
+        out.push_str("<p>No libFuzzer evidence yet (<code>scripts/nightly.sh</code> writes some).</p></section>");
+        return;
+    }
+    out.push_str(
+        "<table class=\"sortable\"><thead><tr><th>Target</th><th>Architecture</th><th>Runs</th><th>Latest run</th>\
+         <th>exec/s</th><th>Median before</th><th>Trend</th><th>Latest</th></tr></thead><tbody>",
+    );
+    let spark = |t: &Target| {
+        let labels: Vec<String> = t.runs.iter().map(|r| label(&r.generated_at, r.commit.as_deref())).collect();
+        let values: Vec<Option<f64>> = t.runs.iter().map(|r| r.exec_per_sec).collect();
+        let flagged: Vec<bool> = t.runs.iter().map(|r| r.regressed()).collect();
+        crate::svg::sparkline(&format!("{} exec/s per run", t.fuzz_target), &labels, &values, &flagged)
+    };
+    for t in targets {
+        let latest = t.latest();
+        let _ = write!(
+            out,
+            "<tr class=\"{}\" data-throughput-target=\"{}\"><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            if latest.regressed() { "no" } else { "ok" },
+            escape(&t.fuzz_target),
+            escape(&t.fuzz_target),
+            escape(&t.triple),
+            t.runs.len(),
+            escape(&label(&latest.generated_at, latest.commit.as_deref())),
+            rate(latest.exec_per_sec),
+            rate(latest.baseline.map(|(m, _)| m)),
+            spark(t),
+            if latest.regressed() { regression_marker(latest) } else { "steady".to_string() }
+        );
+    }
+    out.push_str("</tbody></table>");
+    for t in targets {
+        let _ = write!(
+            out,
+            "<h3><code>{}</code> on {}</h3>{}<table class=\"sortable\"><thead><tr><th>Finished (UTC)</th><th>Commit</th>\
+             <th>Executions</th><th>Seconds</th><th>exec/s</th><th>Median before</th><th>vs median</th><th>Regression</th>\
+             </tr></thead><tbody>",
+            escape(&t.fuzz_target),
+            escape(&t.triple),
+            spark(t)
+        );
+        for run in &t.runs {
+            let commit = run.commit.as_deref().map_or("—", |c| c.get(..7).unwrap_or(c));
+            let _ = write!(
+                out,
+                "<tr class=\"{}\" data-target=\"{}\" data-run=\"{}\"><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                if run.regressed() { "no" } else { "" },
+                escape(&t.fuzz_target),
+                escape(&run.generated_at),
+                escape(&label(&run.generated_at, None)),
+                escape(commit),
+                run.executions,
+                crate::svg::short(run.wall_seconds),
+                rate(run.exec_per_sec),
+                rate(run.baseline.map(|(m, _)| m)),
+                run.ratio().map_or("—".to_string(), |r| format!("{r:.2}×")),
+                regression_marker(run)
+            );
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("</section>");
+}
+
 fn trends(history: &History, out: &mut String) {
     out.push_str("<section id=\"trends\"><h2>Trends</h2><p>One point per evidence run, oldest first (date and commit in each point's tooltip).</p><div class=\"charts\">");
     let labels: Vec<String> = history.fuzz.iter().map(|r| r.label.clone()).collect();
@@ -244,12 +343,29 @@ pub fn page(report: &Report, history: &History) -> String {
     tier_tables(report, &mut body);
     compiler_matrix(report, &mut body);
     fuzz_coverage(report, &history.opcodes, &mut body);
+    throughput(&history.throughput, &mut body);
     trends(history, &mut body);
     divergences(&history.divergences, &mut body);
     let commits: BTreeSet<&str> = history.fuzz.iter().filter_map(|r| r.commit.as_deref()).collect();
+    // A slowdown in the latest run of a target is news: say so at the top.
+    let slowed: Vec<String> = history
+        .throughput
+        .iter()
+        .filter(|t| t.latest().regressed())
+        .map(|t| format!("<code>{}</code>", escape(&t.fuzz_target)))
+        .collect();
+    let alert = if slowed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"alert\" id=\"throughput-alert\">Throughput regression in the latest run of {}: \
+             <a href=\"#throughput\">cargo-fuzz throughput</a>.</p>",
+            slowed.join(", ")
+        )
+    };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Crucible dashboard</title><style>{STYLE}</style></head>\
-         <body><header><h1>Crucible dashboard</h1><p>Computed {} from {} spec and {} fuzz evidence files ({} fuzz runs, {} commits).</p></header>\
+         <body><header><h1>Crucible dashboard</h1><p>Computed {} from {} spec and {} fuzz evidence files ({} fuzz runs, {} commits).</p>{alert}</header>\
          <main>{body}</main><script>{SCRIPT}</script></body></html>\n",
         escape(&report.now),
         report.spec_files,

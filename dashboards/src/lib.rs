@@ -1,12 +1,15 @@
 //! `dashboards`: a static site (one self-contained HTML page, no server, no
 //! external resources) showing what the evidence says: the tier tables with
 //! missing requirements, the compiler matrix per architecture, per-proposal
-//! fuzz coverage with an operator heatmap, trends over every kept run as SVG
-//! charts, and the open divergences with the command that replays each.
+//! fuzz coverage with an operator heatmap, each cargo-fuzz target's exec/s
+//! run by run with slowdowns marked as regressions ([`throughput`]), trends
+//! over every kept run as SVG charts, and the open divergences with the
+//! command that replays each.
 
 pub mod history;
 pub mod html;
 pub mod svg;
+pub mod throughput;
 
 use std::path::{Path, PathBuf};
 

@@ -109,3 +109,42 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series<'_>]) -> Stri
     out.push_str("</svg>");
     out
 }
+
+/// A small trend line (no axes) for a table cell: one point per run, y from
+/// 0 to the largest value, runs without a value left out of the line, and
+/// the flagged points drawn larger in red. Each point's tooltip is its label
+/// and value.
+pub fn sparkline(title: &str, labels: &[String], values: &[Option<f64>], flagged: &[bool]) -> String {
+    let (w, h, pad) = (180.0, 40.0, 4.0);
+    let max = values.iter().flatten().copied().fold(0.0f64, f64::max).max(1e-9);
+    let n = values.len().max(1);
+    let x = |i: usize| if n == 1 { w / 2.0 } else { pad + (w - 2.0 * pad) * i as f64 / (n - 1) as f64 };
+    let y = |v: f64| pad + (h - 2.0 * pad) * (1.0 - v / max);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    let points: Vec<String> =
+        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
+    let _ =
+        write!(out, r##"<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{}"/>"##, points.join(" "));
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = *v else { continue };
+        let bad = flagged.get(i).copied().unwrap_or(false);
+        let _ = write!(
+            out,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="{}" fill="{}"><title>{}: {}{}</title></circle>"#,
+            x(i),
+            y(v),
+            if bad { 4 } else { 2 },
+            if bad { "#c62828" } else { "#1565c0" },
+            escape(labels.get(i).map_or("", |l| l.as_str())),
+            short(v),
+            if bad { " (regression)" } else { "" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}

@@ -3,6 +3,8 @@
 //! produces, the key content must be there, the console must be free of
 //! errors, and a screenshot is saved (target/dashboard-screenshot.png).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -41,8 +43,14 @@ fn console_errors(stderr: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Spec evidence twice (two points of history) and three fuzz runs.
+/// Spec evidence twice (two points of history), three fuzz runs and two
+/// nights of a cargo-fuzz target (real logs), the second slowed down.
 fn produce_evidence(dir: &Path) {
+    let differential = common::LibFuzzerTarget::new(oracle::targets::TargetKind::Differential);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for (log, days_ago) in [("differential-1.log", 2), ("differential-entropic.log", 1)] {
+        differential.credit(log, &evidence::rfc3339(now - days_ago * 86_400), dir);
+    }
     for _ in 0..2 {
         oracle::spec::run_all(engine::Tier::Interp).write_to(dir).unwrap();
         // History files are named by the second the run finished.
@@ -81,7 +89,7 @@ fn the_site_loads_in_chromium_with_its_content_and_no_console_errors() {
         .unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let said = String::from_utf8_lossy(&built.stdout);
-    assert!(said.contains("from 3 fuzz runs and 2 spec runs"), "{said}");
+    assert!(said.contains("from 5 fuzz runs and 2 spec runs"), "{said}");
     let index = site.join("index.html");
     let html = std::fs::read_to_string(&index).unwrap();
     assert!(!html.contains("http://") && !html.contains("https://"), "everything is local or inlined");
@@ -100,11 +108,15 @@ fn the_site_loads_in_chromium_with_its_content_and_no_console_errors() {
         "Fuzz executions per run",
         "Operator coverage (cumulative)",
         "Spec suite directives per run",
+        "cargo-fuzz throughput",
+        "data-throughput-target=\"differential\"",
+        "regression-marker",
+        "id=\"throughput-alert\"",
         "Open divergences",
     ] {
         assert!(dom.contains(wanted), "missing `{wanted}` in the rendered page");
     }
-    assert!(dom.matches("<svg").count() >= 4, "charts missing");
+    assert!(dom.matches("<svg").count() >= 6, "charts missing");
     assert!(console_errors(&log).is_empty(), "console errors:\n{}", console_errors(&log).join("\n"));
 
     let shot = site.join("screenshot.png");
