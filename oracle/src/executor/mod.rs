@@ -5,6 +5,7 @@
 mod buggy;
 pub(crate) mod crucible;
 mod wasmi_ref;
+#[cfg(feature = "wasmtime")]
 mod wasmtime_ref;
 
 use std::fmt;
@@ -13,6 +14,7 @@ pub use buggy::BuggyExecutor;
 pub use crucible::CrucibleExecutor;
 use serde::{Deserialize, Serialize};
 pub use wasmi_ref::WasmiExecutor;
+#[cfg(feature = "wasmtime")]
 pub use wasmtime_ref::{Backend as WasmtimeBackend, WasmtimeExecutor};
 
 use crate::outcome::{Outcome, TrapCode, Value};
@@ -145,6 +147,45 @@ pub fn memory_digest(bytes: &[u8]) -> u64 {
     h
 }
 
+/// A wasmtime executor of `kind`, or, in a build without the feature, one
+/// that calls every module unsupported.
+fn wasmtime_executor(kind: ExecutorKind, fuel: Option<u64>) -> Box<dyn Executor> {
+    #[cfg(feature = "wasmtime")]
+    {
+        let backend = match kind {
+            ExecutorKind::WasmtimeWinch => WasmtimeBackend::Winch,
+            ExecutorKind::WasmtimePulley => WasmtimeBackend::Pulley,
+            _ => WasmtimeBackend::Cranelift,
+        };
+        match fuel {
+            Some(fuel) => Box::new(WasmtimeExecutor::with_fuel(backend, fuel)),
+            None => Box::new(WasmtimeExecutor::new(backend)),
+        }
+    }
+    #[cfg(not(feature = "wasmtime"))]
+    {
+        let _ = fuel;
+        Box::new(NotBuilt(kind))
+    }
+}
+
+/// An executor this build lacks.
+#[cfg(not(feature = "wasmtime"))]
+struct NotBuilt(ExecutorKind);
+
+#[cfg(not(feature = "wasmtime"))]
+impl Executor for NotBuilt {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    fn narrow(&self, _config: &mut wasm_smith::Config) {}
+
+    fn instantiate(&self, _wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        Err(InstantiateFailure::Unsupported(ExecutorKind::check_built(&[self.0]).unwrap_err()))
+    }
+}
+
 /// FNV-1a: a fast, dependency-free hash; collisions only weaken, never
 /// fake, a difference report.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -199,7 +240,25 @@ impl ExecutorKind {
         matches!(self, ExecutorKind::BuggyInterp | ExecutorKind::CraneliftFaulty)
     }
 
-    /// A new executor of this kind.
+    /// Whether this build has the executor: the wasmtime ones need the
+    /// crate's `wasmtime` feature (crucible and triage turn it on; the
+    /// cargo-fuzz targets with `--features wasmtime`).
+    pub const fn is_built(self) -> bool {
+        cfg!(feature = "wasmtime")
+            || !matches!(self, ExecutorKind::Wasmtime | ExecutorKind::WasmtimeWinch | ExecutorKind::WasmtimePulley)
+    }
+
+    /// Refuses executors this build lacks ([`is_built`](Self::is_built)),
+    /// naming the feature that brings them.
+    pub fn check_built(kinds: &[ExecutorKind]) -> Result<(), String> {
+        match kinds.iter().find(|k| !k.is_built()) {
+            Some(k) => Err(format!("executor `{k}` is not in this build (it needs the oracle's `wasmtime` feature)")),
+            None => Ok(()),
+        }
+    }
+
+    /// A new executor of this kind (one this build lacks refuses every
+    /// module as unsupported; see [`check_built`](Self::check_built)).
     pub fn build(self) -> Box<dyn Executor> {
         use engine::Tier;
         match self {
@@ -211,9 +270,9 @@ impl ExecutorKind {
             ExecutorKind::Baseline => Box::new(CrucibleExecutor::new(Tier::Baseline)),
             ExecutorKind::BaselineExplicit => Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, None)),
             ExecutorKind::Wasmi => Box::new(WasmiExecutor::new()),
-            ExecutorKind::Wasmtime => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Cranelift)),
-            ExecutorKind::WasmtimeWinch => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Winch)),
-            ExecutorKind::WasmtimePulley => Box::new(WasmtimeExecutor::new(WasmtimeBackend::Pulley)),
+            ExecutorKind::Wasmtime | ExecutorKind::WasmtimeWinch | ExecutorKind::WasmtimePulley => {
+                wasmtime_executor(self, None)
+            }
             ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::default()),
             ExecutorKind::CraneliftFaulty => {
                 Box::new(CrucibleExecutor::with_planted_translation_fault(Tier::Cranelift))
@@ -238,9 +297,9 @@ impl ExecutorKind {
                 Box::new(CrucibleExecutor::explicit_bounds_checks(Tier::Baseline, Some(fuel)))
             }
             ExecutorKind::Wasmi => Box::new(WasmiExecutor::with_fuel(fuel)),
-            ExecutorKind::Wasmtime => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Cranelift, fuel)),
-            ExecutorKind::WasmtimeWinch => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Winch, fuel)),
-            ExecutorKind::WasmtimePulley => Box::new(WasmtimeExecutor::with_fuel(WasmtimeBackend::Pulley, fuel)),
+            ExecutorKind::Wasmtime | ExecutorKind::WasmtimeWinch | ExecutorKind::WasmtimePulley => {
+                wasmtime_executor(self, Some(fuel))
+            }
             ExecutorKind::BuggyInterp => Box::new(BuggyExecutor::with_fuel(fuel)),
             ExecutorKind::CraneliftFaulty => self.build(),
         }

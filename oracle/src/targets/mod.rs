@@ -103,10 +103,12 @@ pub fn default_executors() -> Vec<&'static dyn Executor> {
     static EXECUTORS: std::sync::OnceLock<Vec<Box<dyn Executor>>> = std::sync::OnceLock::new();
     EXECUTORS
         .get_or_init(|| {
-            let kinds = executor_kinds(std::env::var("CRUCIBLE_EXECUTORS").ok().as_deref()).unwrap_or_else(|why| {
-                eprintln!("$CRUCIBLE_EXECUTORS: {why}");
-                std::process::exit(2)
-            });
+            let kinds = executor_kinds(std::env::var("CRUCIBLE_EXECUTORS").ok().as_deref())
+                .and_then(|kinds| crate::executor::ExecutorKind::check_built(&kinds).map(|()| kinds))
+                .unwrap_or_else(|why| {
+                    eprintln!("$CRUCIBLE_EXECUTORS: {why}");
+                    std::process::exit(2)
+                });
             kinds.iter().map(|k| k.build()).collect()
         })
         .iter()
