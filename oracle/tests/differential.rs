@@ -504,30 +504,7 @@ fn linked_cases_import_every_kind_of_item_from_their_provider() {
 /// through the imported global.
 #[test]
 fn a_linked_case_runs_alike_on_every_executor() {
-    let provider = wat::parse_str(
-        r#"(module
-             (memory (export "mem") 1 2)
-             (global (export "g") (mut i64) (i64.const 5))
-             (table (export "t") 2 funcref)
-             (func $inc (export "inc") (param i64) (result i64) (i64.add (local.get 0) (global.get 0)))
-             (elem (i32.const 1) $inc))"#,
-    )
-    .unwrap();
-    let main = wat::parse_str(
-        r#"(module
-             (import "m0" "mem" (memory 1 2))
-             (import "m0" "g" (global $g (mut i64)))
-             (import "m0" "t" (table 2 funcref))
-             (import "m0" "inc" (func $inc (param i64) (result i64)))
-             (type $t (func (param i64) (result i64)))
-             (export "g" (global $g))
-             (export "mem" (memory 0))
-             (func (export "run") (param i64) (result i64)
-               (i64.store (i32.const 8) (call $inc (local.get 0)))
-               (global.set $g (i64.add (global.get $g) (i64.const 0x100000000)))
-               (call_indirect (type $t) (local.get 0) (i32.const 1))))"#,
-    )
-    .unwrap();
+    let (provider, main) = linked_pair();
     let case = Case {
         wasm: main,
         plan: vec![
@@ -545,4 +522,11 @@ fn a_linked_case_runs_alike_on_every_executor() {
     let wrong = oracle::mutants::MutantExecutor::new(oracle::mutants::Mutant::I64GlobalSetLowHalf);
     let report = run_case(&case, &[executors[0], &wrong]);
     assert!(matches!(report.verdict, Verdict::Diverged(_)), "{report:?}");
+}
+
+/// The provider and main modules of the linked-instance tests
+/// (`tests/data/linked/`).
+fn linked_pair() -> (Vec<u8>, Vec<u8>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/linked");
+    (wat::parse_file(dir.join("provider.wat")).unwrap(), wat::parse_file(dir.join("main.wat")).unwrap())
 }

@@ -167,7 +167,7 @@ pub fn build(ctx: &Context<'_>) -> Report {
             proposal: p.to_string(),
             runs: runs.len(),
             cases: runs.iter().map(|r| per_run(r, &|e| e.cases)).sum(),
-            executions: runs.iter().map(|r| r.executions.unwrap_or(r.totals.cases)).sum(),
+            executions: runs.iter().map(|r| r.inputs_executed()).sum(),
             // (An empty f64 sum is -0.0.)
             cpu_hours: runs.iter().map(|r| r.cpu_seconds).sum::<f64>() / 3600.0 + 0.0,
             opcodes_total: total,
