@@ -34,8 +34,10 @@ pub struct MutantReport {
 }
 
 fn detect(mutant: Mutant, seed: u64, jobs: usize, limit: Duration) -> (Option<f64>, Vec<String>) {
+    let wrong = MutantExecutor::new(mutant);
+    let name = wrong.name().to_string();
     let mut executors: Vec<Box<dyn Executor>> = ExecutorKind::AVAILABLE.iter().map(|k| k.build()).collect();
-    executors.push(Box::new(MutantExecutor::new(mutant)));
+    executors.push(Box::new(wrong));
     let options = FuzzOptions {
         target: oracle::targets::TargetKind::Differential,
         seconds: limit.as_secs_f64(),
@@ -49,7 +51,6 @@ fn detect(mutant: Mutant, seed: u64, jobs: usize, limit: Duration) -> (Option<f6
         progress: false,
     };
     let (stats, wall) = oracle::fuzz::fuzz(&options);
-    let name = format!("mutant:{mutant}");
     let (mine, others): (Vec<String>, Vec<String>) = stats.failures.into_iter().partition(|f| f.contains(&name));
     ((!mine.is_empty()).then_some(wall.as_secs_f64()), others)
 }

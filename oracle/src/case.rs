@@ -188,11 +188,11 @@ fn arg(u: &mut Unstructured<'_>, ty: wasmparser::ValType) -> Result<Value> {
         T::F32 => {
             let bits: u32 = if edge { u.choose(edges::F32)?.to_bits() } else { u.arbitrary()? };
             // Canonical NaNs only: payloads of NaN inputs may legally differ.
-            Value::F32(if f32::from_bits(bits).is_nan() { 0x7fc0_0000 } else { bits })
+            Value::F32(edges::canonical_f32(f32::from_bits(bits)).to_bits())
         }
         T::F64 => {
             let bits: u64 = if edge { u.choose(edges::F64)?.to_bits() } else { u.arbitrary()? };
-            Value::F64(if f64::from_bits(bits).is_nan() { 0x7ff8_0000_0000_0000 } else { bits })
+            Value::F64(edges::canonical_f64(f64::from_bits(bits)).to_bits())
         }
         T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
         _ => Value::FuncRef(None),

@@ -87,3 +87,14 @@ pub const F64: &[f64] = &[
     f64::NEG_INFINITY,
     f64::NAN,
 ];
+
+/// A NaN as the generators write it: the canonical quiet NaN (payloads of
+/// NaN inputs and results may legally differ between engines).
+pub fn canonical_f32(x: f32) -> f32 {
+    if x.is_nan() { f32::from_bits(0x7fc0_0000) } else { x }
+}
+
+/// See [`canonical_f32`].
+pub fn canonical_f64(x: f64) -> f64 {
+    if x.is_nan() { f64::from_bits(0x7ff8_0000_0000_0000) } else { x }
+}

@@ -161,6 +161,19 @@ pub fn provider_file(index: usize) -> String {
     format!("provider-{index}.wasm")
 }
 
+/// The provider modules saved in an artifact or regression directory, in
+/// order (none for a case of one module).
+pub fn read_providers(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut providers = Vec::new();
+    loop {
+        let path = dir.join(provider_file(providers.len()));
+        if !path.is_file() {
+            return Ok(providers);
+        }
+        providers.push(std::fs::read(&path)?);
+    }
+}
+
 /// Writes a divergence artifact: everything `triage` needs to replay it.
 pub fn write_artifact(
     dir: &Path,

@@ -33,7 +33,7 @@ use wasm_encoder::{
     TableType, TypeSection, ValType,
 };
 
-use crate::edges;
+use crate::edges::{self, canonical_f32, canonical_f64};
 
 /// Where each type's operand table starts in memory.
 const TABLE_BASE: [(ValType, u32); 4] =
@@ -118,14 +118,6 @@ fn shuffle<T>(u: &mut Unstructured<'_>, items: &mut [T]) -> Result<()> {
         items.swap(i, j);
     }
     Ok(())
-}
-
-fn canonical_f32(x: f32) -> f32 {
-    if x.is_nan() { f32::from_bits(0x7fc0_0000) } else { x }
-}
-
-fn canonical_f64(x: f64) -> f64 {
-    if x.is_nan() { f64::from_bits(0x7ff8_0000_0000_0000) } else { x }
 }
 
 impl Tables {
@@ -235,6 +227,17 @@ impl Body {
     fn table_entry(&mut self, ty: ValType, counter: u32) {
         let base = TABLE_BASE[type_slot(ty)].1;
         self.push([I::LocalGet(counter), I::I32Const(byte_size(ty) as i32), I::I32Mul, load(ty, base.into())]);
+    }
+
+    /// Sets local `address` to entry `counter` of the address table.
+    fn address_entry(&mut self, counter: u32, address: u32) {
+        self.push([
+            I::LocalGet(counter),
+            I::I32Const(4),
+            I::I32Mul,
+            I::I32Load(memarg(ADDRESSES.into(), 2)),
+            I::LocalSet(address),
+        ]);
     }
 
     /// Folds the value of type `ty` on the stack into the accumulator:
@@ -415,8 +418,7 @@ fn load_probe(u: &mut Unstructured<'_>, tables: &Tables, body: &mut Body) -> Res
     let bound = out_of_bounds(vec![I::LocalGet(address)], offset + (1u64 << width));
     let conditions = guards(u, vec![bound])?;
     body.repeat(LOOP_I, tables.addresses.len() as u32, |body| {
-        body.push([I::LocalGet(LOOP_I), I::I32Const(4), I::I32Mul, I::I32Load(memarg(ADDRESSES.into(), 2))]);
-        body.push([I::LocalSet(address)]);
+        body.address_entry(LOOP_I, address);
         body.unless(&conditions, |body| {
             body.push([I::LocalGet(address), make(memarg(offset, align))]);
             body.fold(ty);
@@ -449,8 +451,7 @@ fn store_probe(u: &mut Unstructured<'_>, tables: &Tables, body: &mut Body) -> Re
     let conditions = guards(u, vec![bound])?;
     let values = tables.len(ty);
     body.repeat(LOOP_I, tables.addresses.len() as u32, |body| {
-        body.push([I::LocalGet(LOOP_I), I::I32Const(4), I::I32Mul, I::I32Load(memarg(ADDRESSES.into(), 2))]);
-        body.push([I::LocalSet(address)]);
+        body.address_entry(LOOP_I, address);
         body.unless(&conditions, |body| {
             body.push([I::LocalGet(address)]);
             // The value: entry (i * stride) mod len of the type's table.

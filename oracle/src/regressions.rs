@@ -60,11 +60,7 @@ pub fn load(dir: &Path) -> Result<(Case, Expected), String> {
     if expected.description.trim().is_empty() {
         return Err(format!("{}: the description is empty", dir.join("expected.json").display()));
     }
-    // A linked case's providers, as artifacts keep them.
-    let mut providers = Vec::new();
-    while dir.join(crate::fuzz::provider_file(providers.len())).is_file() {
-        providers.push(read(&crate::fuzz::provider_file(providers.len()))?);
-    }
+    let providers = crate::fuzz::read_providers(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok((Case { wasm, plan, providers }, expected))
 }
 

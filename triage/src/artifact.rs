@@ -98,7 +98,7 @@ pub fn load(
         let wasm = read_module(&module)?;
         let plan_path = plan.map(PathBuf::from).unwrap_or_else(|| path.join("plan.json"));
         let plan = if plan_path.is_file() { read_plan(&plan_path)? } else { default_plan(&wasm) };
-        let providers = read_providers(path)?;
+        let providers = oracle::fuzz::read_providers(path).map_err(|e| format!("{origin}: {e}"))?;
         return Ok(Artifact::Case { case: Case { wasm, plan, providers }, origin });
     }
     let is_module = path.extension().is_some_and(|e| e == "wasm" || e == "wat");
@@ -124,18 +124,5 @@ pub fn load(
     match target.case(&data, executors)? {
         Some(case) => Ok(Artifact::Case { case, origin }),
         None => Err(format!("{origin}: this input makes no `{target}` case (corrupt, or from another target?)")),
-    }
-}
-
-/// The modules a linked case instantiates before its own, saved beside it
-/// as `provider-0.wasm`, `provider-1.wasm`, … (see `oracle::fuzz::write_artifact`).
-fn read_providers(dir: &Path) -> Result<Vec<Vec<u8>>, String> {
-    let mut providers = Vec::new();
-    loop {
-        let path = dir.join(oracle::fuzz::provider_file(providers.len()));
-        if !path.is_file() {
-            return Ok(providers);
-        }
-        providers.push(read_module(&path)?);
     }
 }
