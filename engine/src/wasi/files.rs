@@ -9,13 +9,13 @@
 //! `EBADF` as POSIX `read`/`write` on a descriptor not open for it do (what
 //! C programs test for, and what wasmtime reports).
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 use super::fs::{self, Root};
 use super::guest::Guest;
-use super::{WasiCtx, errno};
+use super::{Stream, WasiCtx, errno};
 
 /// WASI's rights bits.
 pub(super) mod rights {
@@ -99,19 +99,19 @@ pub(super) struct Descriptor {
     /// The open host file or directory.
     pub(super) handle: std::fs::File,
     pub(super) rights: Rights,
+    /// The `fdflags` it was opened with or last given, as `fd_fdstat_get`
+    /// reports them.
+    pub(super) flags: u16,
     pub(super) kind: Kind,
 }
 
 pub(super) enum Kind {
     /// A directory: its root preopen and its place under it.
-    Dir {
-        root: Arc<Root>,
-        relative: std::path::PathBuf,
-        preopen_name: Option<String>,
-    },
-    File {
-        append: bool,
-    },
+    Dir { root: Arc<Root>, relative: std::path::PathBuf, preopen_name: Option<String> },
+    /// A file and the program's position in it, kept here rather than in
+    /// the host descriptor so that any position a seek can name (up to
+    /// `i64::MAX`) is one, whatever the host file system allows.
+    File { position: u64 },
 }
 
 impl Descriptor {
@@ -120,6 +120,7 @@ impl Descriptor {
         Ok(Descriptor {
             handle,
             rights: Rights { base: rights::DIRECTORY, inheriting: rights::DIRECTORY | rights::FILE },
+            flags: 0,
             kind: Kind::Dir { root: Arc::new(root), relative: Default::default(), preopen_name: Some(name) },
         })
     }
@@ -128,22 +129,26 @@ impl Descriptor {
         if self.rights.base & right == right { Ok(()) } else { Err(errno::NOTCAPABLE) }
     }
 
+    /// The file, if this is one (`EBADF` for a directory: no file
+    /// operation applies to it) holding `right`.
     fn file(&mut self, right: u64) -> Result<&mut std::fs::File, u16> {
-        match self.kind {
-            Kind::File { .. } => {
-                self.require(right)?;
-                Ok(&mut self.handle)
-            }
-            Kind::Dir { .. } => Err(errno::ISDIR),
+        self.file_at(right).map(|(file, _)| file)
+    }
+
+    /// The same with the program's position in it.
+    fn file_at(&mut self, right: u64) -> Result<(&mut std::fs::File, &mut u64), u16> {
+        let Kind::File { position } = &mut self.kind else { return Err(errno::BADF) };
+        if self.rights.base & right != right {
+            return Err(errno::NOTCAPABLE);
         }
+        Ok((&mut self.handle, position))
     }
 }
 
 impl WasiCtx {
-    /// Whether `fd` is one of the standard three (not replaced by
-    /// `fd_renumber`): those are not in the descriptor table.
+    /// Whether `fd` is one of the standard streams, wherever it was moved.
     fn is_stdio(&self, fd: u32) -> bool {
-        fd <= 2 && !self.fds.contains_key(&fd)
+        self.stdio.contains_key(&fd)
     }
 
     fn descriptor(&mut self, fd: u32, right: u64) -> Result<&mut Descriptor, u16> {
@@ -163,17 +168,28 @@ impl WasiCtx {
     /// Writes `bytes` to descriptor `fd` (above the standard three).
     pub(super) fn write_fd(&mut self, fd: u32, bytes: &[u8]) -> Result<(), u16> {
         let descriptor = self.fds.get_mut(&fd).ok_or(errno::BADF)?;
-        let file = descriptor.file(rights::FD_WRITE).map_err(read_write_errno)?;
-        file.write_all(bytes).map_err(|e| fs::errno_of(&e))
+        let append = descriptor.flags & FDFLAGS_APPEND as u16 != 0;
+        let (file, position) = descriptor.file_at(rights::FD_WRITE).map_err(read_write_errno)?;
+        if append {
+            // The host descriptor is O_APPEND: the write lands at the end,
+            // which is where the position then is.
+            file.write_all(bytes).map_err(|e| fs::errno_of(&e))?;
+            *position = file.metadata().map_err(|e| fs::errno_of(&e))?.len();
+        } else {
+            file.write_all_at(bytes, *position).map_err(|e| fs::errno_of(&e))?;
+            *position += bytes.len() as u64;
+        }
+        Ok(())
     }
 
     /// Reads up to `max` bytes from descriptor `fd` (above the standard three).
     pub(super) fn read_fd(&mut self, fd: u32, max: usize) -> Result<Vec<u8>, u16> {
         let descriptor = self.fds.get_mut(&fd).ok_or(errno::BADF)?;
-        let file = descriptor.file(rights::FD_READ).map_err(read_write_errno)?;
+        let (file, position) = descriptor.file_at(rights::FD_READ).map_err(read_write_errno)?;
         let mut buffer = vec![0; max];
-        let n = file.read(&mut buffer).map_err(|e| fs::errno_of(&e))?;
+        let n = file.read_at(&mut buffer, *position).map_err(|e| fs::errno_of(&e))?;
         buffer.truncate(n);
+        *position += n as u64;
         Ok(buffer)
     }
 }
@@ -195,6 +211,9 @@ const FDFLAGS_DSYNC: u32 = 2;
 const FDFLAGS_NONBLOCK: u32 = 4;
 const FDFLAGS_RSYNC: u32 = 8;
 const FDFLAGS_SYNC: u32 = 16;
+/// Synchronized I/O, which wasmtime neither opens with nor sets: refused
+/// (`ENOTSUP` opening, `EINVAL` setting) rather than quietly dropped.
+const FDFLAGS_SYNCHRONIZED: u32 = FDFLAGS_DSYNC | FDFLAGS_RSYNC | FDFLAGS_SYNC;
 
 /// Runs the descriptor or path function `name` (`ENOSYS` for one not provided).
 pub(super) fn call(
@@ -209,23 +228,24 @@ pub(super) fn call(
     let follow = |i| a(i) & LOOKUP_SYMLINK_FOLLOW != 0;
     match name {
         "fd_fdstat_get" => {
-            let (filetype, flags, rights) = match a(0) {
-                0 => (
+            let (filetype, flags, rights) = match ctx.stdio.get(&a(0)) {
+                Some(Stream::Stdin) => (
                     FILETYPE_CHARACTER_DEVICE,
                     0,
                     Rights { base: rights::FD_READ | rights::POLL_FD_READWRITE, inheriting: 0 },
                 ),
-                1 | 2 => (
+                Some(Stream::Stdout | Stream::Stderr) => (
                     FILETYPE_CHARACTER_DEVICE,
                     0,
                     Rights { base: rights::FD_WRITE | rights::POLL_FD_READWRITE, inheriting: 0 },
                 ),
-                fd => {
-                    let descriptor = ctx.descriptor(fd, 0)?;
-                    match descriptor.kind {
-                        Kind::Dir { .. } => (FILETYPE_DIRECTORY, 0, descriptor.rights),
-                        Kind::File { append } => (FILETYPE_REGULAR_FILE, u16::from(append), descriptor.rights),
-                    }
+                None => {
+                    let descriptor = ctx.descriptor(a(0), 0)?;
+                    let filetype = match descriptor.kind {
+                        Kind::Dir { .. } => FILETYPE_DIRECTORY,
+                        Kind::File { .. } => FILETYPE_REGULAR_FILE,
+                    };
+                    (filetype, descriptor.flags, descriptor.rights)
                 }
             };
             let mut stat = [0u8; 24];
@@ -246,7 +266,7 @@ pub(super) fn call(
             Ok(())
         }
         "fd_seek" | "fd_tell" => {
-            let (position, out, right) = if name == "fd_seek" {
+            let (target, out, right) = if name == "fd_seek" {
                 let delta = i64_arg(1) as i64;
                 // wasi_unstable numbers `whence` CUR, END, SET; preview 1 SET, CUR, END.
                 let whence = match (a(2), unstable) {
@@ -264,40 +284,57 @@ pub(super) fn call(
             if ctx.is_stdio(a(0)) {
                 return Err(errno::SPIPE);
             }
-            let file = ctx.descriptor(a(0), 0)?.file(right)?;
-            let offset = file.seek(position).map_err(|e| fs::errno_of(&e))?;
-            guest.write_u64(out, offset)
+            let (file, position) = ctx.descriptor(a(0), 0)?.file_at(right)?;
+            let (from, delta) = match target {
+                SeekFrom::Start(offset) => (0, offset as i64),
+                SeekFrom::Current(delta) => (*position, delta),
+                SeekFrom::End(delta) => (file.metadata().map_err(|e| fs::errno_of(&e))?.len(), delta),
+            };
+            let offset = i64::try_from(from)
+                .ok()
+                .and_then(|from| from.checked_add(delta))
+                .filter(|offset| *offset >= 0)
+                .ok_or(errno::INVAL)?;
+            *position = offset as u64;
+            guest.write_u64(out, *position)
         }
-        "fd_close" => match a(0) {
-            0..=2 => Ok(()),
-            fd => ctx.fds.remove(&fd).map(drop).ok_or(errno::BADF),
-        },
+        "fd_close" => {
+            let closed = ctx.stdio.remove(&a(0)).is_some() || ctx.fds.remove(&a(0)).is_some();
+            if closed { Ok(()) } else { Err(errno::BADF) }
+        }
         "fd_renumber" => {
-            if !ctx.fds.contains_key(&a(1)) {
+            let (from, to) = (a(0), a(1));
+            // `to` need not be open: renumbering onto a free number moves it.
+            if !ctx.is_open(from) {
                 return Err(errno::BADF);
             }
-            let descriptor = ctx.fds.remove(&a(0)).ok_or(errno::BADF)?;
-            ctx.fds.insert(a(1), descriptor);
+            if from == to {
+                return Ok(());
+            }
+            // Whatever `to` was is closed, whichever table held it.
+            ctx.stdio.remove(&to);
+            ctx.fds.remove(&to);
+            if let Some(stream) = ctx.stdio.remove(&from) {
+                ctx.stdio.insert(to, stream);
+            } else if let Some(descriptor) = ctx.fds.remove(&from) {
+                ctx.fds.insert(to, descriptor);
+            }
             Ok(())
         }
         "fd_sync" | "fd_datasync" => {
-            if ctx.is_stdio(a(0)) {
-                return Ok(());
-            }
             let right = if name == "fd_sync" { rights::FD_SYNC } else { rights::FD_DATASYNC };
-            let handle = &ctx.descriptor(a(0), right)?.handle;
-            if name == "fd_sync" { handle.sync_all() } else { handle.sync_data() }.map_err(|e| fs::errno_of(&e))
+            let file = ctx.descriptor(a(0), 0)?.file(right)?;
+            if name == "fd_sync" { file.sync_all() } else { file.sync_data() }.map_err(|e| fs::errno_of(&e))
         }
         "fd_advise" => {
-            ctx.descriptor(a(0), 0)?.file(rights::FD_ADVISE)?;
-            // Advice is a hint; only its value is checked.
-            if a(3) > 5 { Err(errno::INVAL) } else { Ok(()) }
+            let file = ctx.descriptor(a(0), 0)?.file(rights::FD_ADVISE)?;
+            fs::advise(file, i64_arg(1), i64_arg(2), a(3))
         }
         "fd_allocate" => {
-            let file = ctx.descriptor(a(0), 0)?.file(rights::FD_ALLOCATE)?;
-            let end = i64_arg(1).checked_add(i64_arg(2)).ok_or(errno::INVAL)?;
-            let size = file.metadata().map_err(|e| fs::errno_of(&e))?.len();
-            if end > size { file.set_len(end).map_err(|e| fs::errno_of(&e)) } else { Ok(()) }
+            // wasmtime allocates nothing (preview 2 has no such call): any
+            // file answers ENOTSUP, and what is not one EBADF.
+            ctx.descriptor(a(0), 0)?.file(0)?;
+            Err(errno::NOTSUP)
         }
         "fd_pread" => {
             let iovecs = guest.iovecs(a(1), a(2))?;
@@ -358,21 +395,23 @@ pub(super) fn call(
             fs::set_file_times(&ctx.descriptor(a(0), rights::FD_FILESTAT_SET_TIMES)?.handle, &times)
         }
         "fd_fdstat_set_flags" => {
-            if ctx.is_stdio(a(0)) {
-                return Ok(());
+            let descriptor = ctx.descriptor(a(0), 0)?;
+            descriptor.file(0)?;
+            if a(1) & FDFLAGS_SYNCHRONIZED != 0 {
+                return Err(errno::INVAL);
             }
-            let descriptor = ctx.descriptor(a(0), rights::FD_FDSTAT_SET_FLAGS)?;
-            let Kind::File { append } = &mut descriptor.kind else { return Err(errno::BADF) };
-            let want = a(1) & FDFLAGS_APPEND != 0;
-            fs::set_append(&descriptor.handle, want)?;
-            *append = want;
+            let file = descriptor.file(rights::FD_FDSTAT_SET_FLAGS)?;
+            let (append, nonblock) = (a(1) & FDFLAGS_APPEND != 0, a(1) & FDFLAGS_NONBLOCK != 0);
+            fs::set_status_flags(file, append, nonblock)?;
+            descriptor.flags = (a(1) & (FDFLAGS_APPEND | FDFLAGS_NONBLOCK)) as u16;
             Ok(())
         }
         "fd_readdir" => {
-            let descriptor = ctx.descriptor(a(0), rights::FD_READDIR)?;
+            let descriptor = ctx.descriptor(a(0), 0)?;
             if !matches!(descriptor.kind, Kind::Dir { .. }) {
-                return Err(errno::NOTDIR);
+                return Err(errno::BADF);
             }
+            descriptor.require(rights::FD_READDIR)?;
             let listing = fs::read_dir_entries(&descriptor.handle, i64_arg(3))?;
             let n = listing.len().min(a(2) as usize);
             guest.write(a(1), &listing[..n])?;
@@ -380,7 +419,12 @@ pub(super) fn call(
         }
         "path_open" => path_open(guest, ctx, args),
         "path_filestat_get" => {
-            let path = guest.read(a(2), a(3))?.to_vec();
+            let mut path = guest.read(a(2), a(3))?.to_vec();
+            if !follow(1) {
+                // wasmtime looks at the entry itself, trailing `/` or `/.`
+                // or not: `file/` is the file and `link/` the link.
+                path = strip_trailing(&path, true).to_vec();
+            }
             let (target, _) = ctx.locate(a(0), &path, follow(1), rights::PATH_FILESTAT_GET)?;
             write_filestat(guest, a(4), &target.metadata()?, unstable)
         }
@@ -392,24 +436,41 @@ pub(super) fn call(
         }
         "path_rename" => {
             let (from, to) = (guest.read(a(1), a(2))?.to_vec(), guest.read(a(4), a(5))?.to_vec());
-            let (from, _) = ctx.locate(a(0), &from, false, rights::PATH_RENAME_SOURCE)?;
-            let (to, _) = ctx.locate(a(3), &to, false, rights::PATH_RENAME_TARGET)?;
-            from.rename_to(&to)
+            // A trailing slash on the source asks for a directory but follows
+            // no link there; on the target wasmtime ignores it.
+            let source = strip_trailing(&from, false);
+            let (source, _) = ctx.locate(a(0), source, false, rights::PATH_RENAME_SOURCE)?;
+            let to = strip_trailing(&to, false);
+            let (target, _) = ctx.locate(a(3), to, false, rights::PATH_RENAME_TARGET)?;
+            // `.` and `..` are names of other entries, not entries to move.
+            if ends_in_dots(&from) || ends_in_dots(to) {
+                return Err(errno::BUSY);
+            }
+            if from.last() == Some(&b'/') && !source.metadata()?.is_dir() {
+                return Err(errno::NOTDIR);
+            }
+            source.rename_to(&target)
         }
         "path_link" => {
+            // wasmtime links the entry itself and refuses to follow a link.
+            if follow(1) {
+                return Err(errno::INVAL);
+            }
             let (from, to) = (guest.read(a(2), a(3))?.to_vec(), guest.read(a(5), a(6))?.to_vec());
-            let (from, _) = ctx.locate(a(0), &from, follow(1), rights::PATH_LINK_SOURCE)?;
-            let (to, _) = ctx.locate(a(4), &to, false, rights::PATH_LINK_TARGET)?;
-            from.hard_link_to(&to)
+            let (from, _) = ctx.locate(a(0), &from, false, rights::PATH_LINK_SOURCE)?;
+            let (target, _) = ctx.locate(a(4), &to, false, rights::PATH_LINK_TARGET)?;
+            new_name_with_slash(&to, &target)?;
+            from.hard_link_to(&target)
         }
         "path_symlink" => {
             let (target, link) = (guest.read(a(0), a(1))?.to_vec(), guest.read(a(3), a(4))?.to_vec());
             // An absolute target could only ever point outside the sandbox.
             if target.first() == Some(&b'/') {
-                return Err(errno::NOTCAPABLE);
+                return Err(errno::PERM);
             }
-            let (link, _) = ctx.locate(a(2), &link, false, rights::PATH_SYMLINK)?;
-            link.symlink(&target)
+            let (located, _) = ctx.locate(a(2), &link, false, rights::PATH_SYMLINK)?;
+            new_name_with_slash(&link, &located)?;
+            located.symlink(&target)
         }
         "path_readlink" => {
             let path = guest.read(a(1), a(2))?.to_vec();
@@ -426,9 +487,17 @@ pub(super) fn call(
                 "path_remove_directory" => rights::PATH_REMOVE_DIRECTORY,
                 _ => rights::PATH_UNLINK_FILE,
             };
-            let (target, _) = ctx.locate(a(0), &path, false, right)?;
+            // A new directory's trailing slash follows no link: `link/` names
+            // the link, which exists.
+            let named = if name == "path_create_directory" { strip_trailing(&path, false) } else { &path };
+            let (target, _) = ctx.locate(a(0), named, false, right)?;
             match name {
                 "path_create_directory" => target.create_dir(),
+                // A directory named through `/`, `.` or `..` at the end is
+                // not removed (EINVAL), whatever the host would do with it.
+                "path_remove_directory" if strip_trailing(&path, true) != path.as_slice() || ends_in_dots(&path) => {
+                    Err(if target.metadata()?.is_dir() { errno::INVAL } else { errno::NOTDIR })
+                }
                 "path_remove_directory" => target.remove(true),
                 _ => target.remove(false),
             }
@@ -441,6 +510,12 @@ fn path_open(guest: &mut Guest<'_>, ctx: &mut WasiCtx, args: &[super::Val]) -> R
     let a = |i| super::u32_arg(args, i);
     let path = guest.read(a(2), a(3))?.to_vec();
     let (oflags, fdflags) = (a(4), a(7));
+    if oflags & OFLAGS_CREAT != 0 && oflags & OFLAGS_DIRECTORY != 0 {
+        return Err(errno::INVAL);
+    }
+    if fdflags & FDFLAGS_SYNCHRONIZED != 0 {
+        return Err(errno::NOTSUP);
+    }
     let asked =
         Rights { base: args[5].i64().unwrap_or_default() as u64, inheriting: args[6].i64().unwrap_or_default() as u64 };
     let mut needed = rights::PATH_OPEN;
@@ -450,53 +525,91 @@ fn path_open(guest: &mut Guest<'_>, ctx: &mut WasiCtx, args: &[super::Val]) -> R
     if oflags & OFLAGS_TRUNC != 0 {
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
-    let (target, root) = ctx.locate(a(0), &path, a(1) & LOOKUP_SYMLINK_FOLLOW != 0, needed)?;
+    // O_EXCL creates the name itself: a dangling link there is EEXIST, not
+    // a way to create its target.
+    let exclusive = oflags & OFLAGS_CREAT != 0 && oflags & OFLAGS_EXCL != 0;
+    let follow = a(1) & LOOKUP_SYMLINK_FOLLOW != 0 && !exclusive;
+    let (target, root) = ctx.locate(a(0), &path, follow, needed)?;
     let passable = ctx.fds[&a(0)].rights.inheriting;
     let granted = Rights { base: asked.base & passable, inheriting: asked.inheriting & passable };
-    let is_dir = target.metadata().is_ok_and(|m| m.is_dir());
-    let write = granted.base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0;
-    let descriptor = if oflags & OFLAGS_DIRECTORY != 0 || (is_dir && !write) {
-        if !is_dir {
-            return Err(if target.metadata().is_ok() { errno::NOTDIR } else { errno::NOENT });
+    // Only the right to write opens for writing (as in wasmtime): the host
+    // then refuses a directory (EISDIR) the way it refuses any.
+    let write = granted.base & rights::FD_WRITE != 0;
+    let read = granted.base & (rights::FD_READ | rights::FD_READDIR) != 0 || !write;
+    let mut flags = match (read, write) {
+        (true, true) => libc::O_RDWR,
+        (false, true) => libc::O_WRONLY,
+        _ => libc::O_RDONLY,
+    };
+    for (wasi, host) in [
+        (OFLAGS_CREAT, libc::O_CREAT),
+        (OFLAGS_DIRECTORY, libc::O_DIRECTORY),
+        (OFLAGS_EXCL, libc::O_EXCL),
+        (OFLAGS_TRUNC, libc::O_TRUNC),
+    ] {
+        if oflags & wasi != 0 {
+            flags |= host;
         }
+    }
+    for (wasi, host) in [(FDFLAGS_APPEND, libc::O_APPEND), (FDFLAGS_NONBLOCK, libc::O_NONBLOCK)] {
+        if fdflags & wasi != 0 {
+            flags |= host;
+        }
+    }
+    let handle = target.open(flags, 0o666)?;
+    let is_dir = handle.metadata().map_err(|e| fs::errno_of(&e))?.is_dir();
+    let descriptor = if is_dir {
         Descriptor {
-            handle: target.open(libc::O_RDONLY | libc::O_DIRECTORY, 0)?,
+            handle,
             rights: Rights { base: granted.base & rights::DIRECTORY, inheriting: granted.inheriting },
+            // A directory reports no flags, whatever it was opened with.
+            flags: 0,
             kind: Kind::Dir { root, relative: target.relative.clone(), preopen_name: None },
         }
     } else {
-        let read = granted.base & (rights::FD_READ | rights::FD_READDIR) != 0 || !write;
-        let mut flags = match (read, write) {
-            (true, true) => libc::O_RDWR,
-            (false, true) => libc::O_WRONLY,
-            _ => libc::O_RDONLY,
-        };
-        for (wasi, host) in [
-            (FDFLAGS_APPEND, libc::O_APPEND),
-            (FDFLAGS_DSYNC, libc::O_DSYNC),
-            (FDFLAGS_NONBLOCK, libc::O_NONBLOCK),
-            (FDFLAGS_RSYNC, libc::O_RSYNC),
-            (FDFLAGS_SYNC, libc::O_SYNC),
-        ] {
-            if fdflags & wasi != 0 {
-                flags |= host;
-            }
-        }
-        for (wasi, host) in [(OFLAGS_CREAT, libc::O_CREAT), (OFLAGS_EXCL, libc::O_EXCL), (OFLAGS_TRUNC, libc::O_TRUNC)]
-        {
-            if oflags & wasi != 0 {
-                flags |= host;
-            }
-        }
         Descriptor {
-            handle: target.open(flags, 0o666)?,
+            handle,
             rights: Rights { base: granted.base & rights::FILE, inheriting: 0 },
-            kind: Kind::File { append: fdflags & FDFLAGS_APPEND != 0 },
+            flags: (fdflags & (FDFLAGS_APPEND | FDFLAGS_NONBLOCK)) as u16,
+            kind: Kind::File { position: 0 },
         }
     };
     let fd = ctx.next_fd();
     ctx.fds.insert(fd, descriptor);
     guest.write_u32(a(8), fd)
+}
+
+/// `path` without its trailing slashes (and, with `dots`, trailing `/.`),
+/// never emptied.
+fn strip_trailing(path: &[u8], dots: bool) -> &[u8] {
+    let mut path = path;
+    loop {
+        let cut = if path.len() > 1 && path.ends_with(b"/") {
+            1
+        } else if dots && path.len() > 2 && path.ends_with(b"/.") {
+            2
+        } else {
+            return path;
+        };
+        path = &path[..path.len() - cut];
+    }
+}
+
+/// A link (hard or symbolic) to be made at `path`, `located`: with a
+/// trailing slash, an existing directory there is EEXIST and anything else
+/// what asking for a directory finds (ENOTDIR, ENOENT), as in wasmtime.
+fn new_name_with_slash(path: &[u8], located: &fs::Located) -> Result<(), u16> {
+    if path.last() != Some(&b'/') {
+        return Ok(());
+    }
+    located.metadata()?;
+    Err(errno::EXIST)
+}
+
+/// Whether the last component of `path` is `.` or `..`.
+fn ends_in_dots(path: &[u8]) -> bool {
+    let last = path.rsplit(|b| *b == b'/').next().unwrap_or_default();
+    last == b"." || last == b".."
 }
 
 fn write_filestat(guest: &mut Guest<'_>, at: u32, meta: &std::fs::Metadata, unstable: bool) -> Result<(), u16> {

@@ -2,12 +2,13 @@
 //! inside the preopened directory it starts from, and every operation on
 //! it reaches the host through directory descriptors, never a host path.
 //!
-//! Resolution (`resolve`) works one component at a time against the
-//! preopen's canonical host directory: `..` may not climb above it,
+//! Resolution (`resolve_path`) works one component at a time against the
+//! preopen's canonical host directory, as the host's own lookup would
+//! (what precedes `..` must be a directory): `..` may not climb above it,
 //! absolute paths are refused, and symbolic links are followed by reading
 //! them (never by the host's own lookup), so a link pointing outside —
-//! absolutely or by `..` — is refused like the path itself
-//! (`ENOTCAPABLE`). What it yields contains only plain names, which
+//! absolutely or by `..` — is refused like the path itself (`EPERM`, as
+//! wasmtime answers). What it yields contains only plain names, which
 //! `locate` then opens one directory at a time from the preopen's own
 //! descriptor with `O_NOFOLLOW`: a component another process swaps for a
 //! symlink between the two steps makes the walk fail instead of leading
@@ -58,14 +59,22 @@ pub(super) struct Located {
 /// Resolves `path` (relative to directory `relative` under `root`) and
 /// opens its parent directory.
 pub(super) fn locate(root: &Root, relative: &Path, path: &[u8], follow_last: bool) -> Result<Located, u16> {
-    let host = resolve(&root.path, relative, path, follow_last)?;
-    let relative = relative_to(&root.path, &host);
-    walk(root, relative)
+    let resolved = resolve_path(&root.path, relative, path, follow_last)?;
+    let relative = relative_to(&root.path, &resolved.host);
+    walk(root, relative, resolved.directory)
 }
 
-fn walk(root: &Root, relative: PathBuf) -> Result<Located, u16> {
+fn walk(root: &Root, relative: PathBuf, directory: bool) -> Result<Located, u16> {
     let mut parts: Vec<&OsStr> = relative.components().map(Component::as_os_str).collect();
-    let name = cstring(parts.pop().unwrap_or(OsStr::new(".")))?;
+    let last = parts.pop();
+    // The last call sees the trailing slash, so the host decides what it
+    // means for each operation (ENOTDIR on a file, EISDIR creating one, ...)
+    // exactly as for its own paths.
+    let name = match last {
+        Some(last) if directory => CString::new([last.as_bytes(), b"/"].concat()).map_err(|_| errno::INVAL)?,
+        Some(last) => cstring(last)?,
+        None => cstring(OsStr::new("."))?,
+    };
     let mut parent = open_at(root.dir.as_fd(), c".", libc::O_PATH | libc::O_DIRECTORY, 0)?;
     for part in parts {
         parent = open_at(parent.as_fd(), &cstring(part)?, libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW, 0)?;
@@ -172,14 +181,30 @@ pub(super) fn set_file_times(file: &File, times: &[libc::timespec; 2]) -> Result
 
 const MAX_SYMLINKS: u32 = 32;
 
+/// Where a guest path leads on the host, if inside the root.
+pub(super) struct Resolved {
+    pub(super) host: PathBuf,
+    /// The path must name a directory: it ended in `/`, or in a link whose
+    /// target did.
+    pub(super) directory: bool,
+}
+
 /// The host path `path` (a guest path relative to directory `relative`
 /// under `root`) designates, if it stays inside `root`.
+#[cfg(test)]
 pub(super) fn resolve(root: &Path, relative: &Path, path: &[u8], follow_last: bool) -> Result<PathBuf, u16> {
+    resolve_path(root, relative, path, follow_last).map(|resolved| resolved.host)
+}
+
+/// Resolves like the host's own lookup would, but inside `root`: every
+/// component with something after it (even `..`) must be a directory —
+/// `file/..` is `ENOTDIR` and `missing/..` is `ENOENT`, not a shortcut.
+pub(super) fn resolve_path(root: &Path, relative: &Path, path: &[u8], follow_last: bool) -> Result<Resolved, u16> {
     if path.is_empty() {
         return Err(errno::NOENT);
     }
     if path.first() == Some(&b'/') {
-        return Err(errno::NOTCAPABLE);
+        return Err(errno::PERM);
     }
     if path.contains(&0) {
         return Err(errno::INVAL);
@@ -187,17 +212,27 @@ pub(super) fn resolve(root: &Path, relative: &Path, path: &[u8], follow_last: bo
     let mut stack: Vec<OsString> =
         relative.components().filter(|c| matches!(c, Component::Normal(_))).map(|c| c.as_os_str().into()).collect();
     let mut pending: VecDeque<OsString> = split(path);
+    // A last `.` stays, so what precedes it must be a directory that exists
+    // (`missing/.` is ENOENT, `file/.` ENOTDIR).
+    if path == b"." || path.ends_with(b"/.") {
+        pending.push_back(".".into());
+    }
     let mut links = 0;
+    let mut directory = path.last() == Some(&b'/');
     // A trailing slash asks for a directory: the last component is followed.
-    let follow_last = follow_last || path.last() == Some(&b'/');
+    let follow_last = follow_last || directory;
     while let Some(component) = pending.pop_front() {
+        if component == "." {
+            continue;
+        }
         if component == ".." {
-            stack.pop().ok_or(errno::NOTCAPABLE)?;
+            stack.pop().ok_or(errno::PERM)?;
             continue;
         }
         let candidate: PathBuf = root.join(stack.iter().collect::<PathBuf>()).join(&component);
         let is_last = pending.is_empty();
-        let is_link = std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_symlink());
+        let meta = std::fs::symlink_metadata(&candidate);
+        let is_link = meta.as_ref().is_ok_and(|m| m.file_type().is_symlink());
         if is_link && (!is_last || follow_last) {
             links += 1;
             if links > MAX_SYMLINKS {
@@ -205,16 +240,27 @@ pub(super) fn resolve(root: &Path, relative: &Path, path: &[u8], follow_last: bo
             }
             let target = std::fs::read_link(&candidate).map_err(|_| errno::IO)?;
             if target.is_absolute() {
-                return Err(errno::NOTCAPABLE);
+                return Err(errno::PERM);
             }
-            for (i, part) in split(target.as_os_str().as_bytes()).into_iter().enumerate() {
+            let target = target.as_os_str().as_bytes();
+            if is_last && target.last() == Some(&b'/') {
+                directory = true;
+            }
+            for (i, part) in split(target).into_iter().enumerate() {
                 pending.insert(i, part);
             }
             continue;
         }
+        if !is_last {
+            match meta {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => return Err(errno::NOTDIR),
+                Err(e) => return Err(errno_of(&e)),
+            }
+        }
         stack.push(component);
     }
-    Ok(root.join(stack.iter().collect::<PathBuf>()))
+    Ok(Resolved { host: root.join(stack.iter().collect::<PathBuf>()), directory })
 }
 
 fn split(path: &[u8]) -> VecDeque<OsString> {
@@ -229,26 +275,95 @@ pub(super) fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// The WASI errno for a host I/O error.
+/// The WASI errno for a host I/O error: the host's own number when it has
+/// one (so `EPERM` stays `EPERM`, not the `EACCES` its kind would suggest).
 pub(super) fn errno_of(e: &std::io::Error) -> u16 {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => errno::NOENT,
-        K::PermissionDenied => errno::ACCES,
-        K::AlreadyExists => errno::EXIST,
-        K::InvalidInput => errno::INVAL,
-        K::NotADirectory => errno::NOTDIR,
-        K::IsADirectory => errno::ISDIR,
-        K::DirectoryNotEmpty => errno::NOTEMPTY,
-        _ => match e.raw_os_error() {
-            Some(libc::ELOOP) => errno::LOOP,
-            Some(libc::ENOTDIR) => errno::NOTDIR,
-            // Writing through a descriptor opened read-only (or the reverse).
-            Some(libc::EBADF) => errno::BADF,
-            Some(libc::EINVAL) => errno::INVAL,
-            Some(libc::EXDEV) => errno::XDEV,
+    let Some(code) = e.raw_os_error() else {
+        return match e.kind() {
+            std::io::ErrorKind::NotFound => errno::NOENT,
+            std::io::ErrorKind::PermissionDenied => errno::ACCES,
+            std::io::ErrorKind::AlreadyExists => errno::EXIST,
+            std::io::ErrorKind::InvalidInput => errno::INVAL,
             _ => errno::IO,
-        },
+        };
+    };
+    match code {
+        libc::E2BIG => errno::TOOBIG,
+        libc::EACCES => errno::ACCES,
+        libc::EADDRINUSE => errno::ADDRINUSE,
+        libc::EADDRNOTAVAIL => errno::ADDRNOTAVAIL,
+        libc::EAFNOSUPPORT => errno::AFNOSUPPORT,
+        libc::EAGAIN => errno::AGAIN,
+        libc::EALREADY => errno::ALREADY,
+        libc::EBADF => errno::BADF,
+        libc::EBADMSG => errno::BADMSG,
+        libc::EBUSY => errno::BUSY,
+        libc::ECANCELED => errno::CANCELED,
+        libc::ECHILD => errno::CHILD,
+        libc::ECONNABORTED => errno::CONNABORTED,
+        libc::ECONNREFUSED => errno::CONNREFUSED,
+        libc::ECONNRESET => errno::CONNRESET,
+        libc::EDEADLK => errno::DEADLK,
+        libc::EDESTADDRREQ => errno::DESTADDRREQ,
+        libc::EDOM => errno::DOM,
+        libc::EDQUOT => errno::DQUOT,
+        libc::EEXIST => errno::EXIST,
+        libc::EFAULT => errno::FAULT,
+        libc::EFBIG => errno::FBIG,
+        libc::EHOSTUNREACH => errno::HOSTUNREACH,
+        libc::EIDRM => errno::IDRM,
+        libc::EILSEQ => errno::ILSEQ,
+        libc::EINPROGRESS => errno::INPROGRESS,
+        libc::EINTR => errno::INTR,
+        libc::EINVAL => errno::INVAL,
+        libc::EIO => errno::IO,
+        libc::EISCONN => errno::ISCONN,
+        libc::EISDIR => errno::ISDIR,
+        libc::ELOOP => errno::LOOP,
+        libc::EMFILE => errno::MFILE,
+        libc::EMLINK => errno::MLINK,
+        libc::EMSGSIZE => errno::MSGSIZE,
+        libc::EMULTIHOP => errno::MULTIHOP,
+        libc::ENAMETOOLONG => errno::NAMETOOLONG,
+        libc::ENETDOWN => errno::NETDOWN,
+        libc::ENETRESET => errno::NETRESET,
+        libc::ENETUNREACH => errno::NETUNREACH,
+        libc::ENFILE => errno::NFILE,
+        libc::ENOBUFS => errno::NOBUFS,
+        libc::ENODEV => errno::NODEV,
+        libc::ENOENT => errno::NOENT,
+        libc::ENOEXEC => errno::NOEXEC,
+        libc::ENOLCK => errno::NOLCK,
+        libc::ENOLINK => errno::NOLINK,
+        libc::ENOMEM => errno::NOMEM,
+        libc::ENOMSG => errno::NOMSG,
+        libc::ENOPROTOOPT => errno::NOPROTOOPT,
+        libc::ENOSPC => errno::NOSPC,
+        libc::ENOSYS => errno::NOSYS,
+        libc::ENOTCONN => errno::NOTCONN,
+        libc::ENOTDIR => errno::NOTDIR,
+        libc::ENOTEMPTY => errno::NOTEMPTY,
+        libc::ENOTRECOVERABLE => errno::NOTRECOVERABLE,
+        libc::ENOTSOCK => errno::NOTSOCK,
+        libc::EOPNOTSUPP => errno::NOTSUP,
+        libc::ENOTTY => errno::NOTTY,
+        libc::ENXIO => errno::NXIO,
+        libc::EOVERFLOW => errno::OVERFLOW,
+        libc::EOWNERDEAD => errno::OWNERDEAD,
+        libc::EPERM => errno::PERM,
+        libc::EPIPE => errno::PIPE,
+        libc::EPROTO => errno::PROTO,
+        libc::EPROTONOSUPPORT => errno::PROTONOSUPPORT,
+        libc::EPROTOTYPE => errno::PROTOTYPE,
+        libc::ERANGE => errno::RANGE,
+        libc::EROFS => errno::ROFS,
+        libc::ESPIPE => errno::SPIPE,
+        libc::ESRCH => errno::SRCH,
+        libc::ESTALE => errno::STALE,
+        libc::ETIMEDOUT => errno::TIMEDOUT,
+        libc::ETXTBSY => errno::TXTBSY,
+        libc::EXDEV => errno::XDEV,
+        _ => errno::IO,
     }
 }
 
@@ -378,9 +493,9 @@ pub(super) fn file_times(atim: u64, mtim: u64, flags: u32) -> Result<[libc::time
     Ok([time(atim, flags & 1 != 0, flags & 2 != 0), time(mtim, flags & 4 != 0, flags & 8 != 0)])
 }
 
-/// Turns `O_APPEND` on or off for an open file.
-pub(super) fn set_append(file: &File, append: bool) -> Result<(), u16> {
-    use std::os::fd::AsRawFd;
+/// Sets an open file's `O_APPEND` and `O_NONBLOCK`, keeping its other
+/// status flags.
+pub(super) fn set_status_flags(file: &File, append: bool, nonblock: bool) -> Result<(), u16> {
     let fd = file.as_raw_fd();
     // SAFETY: `fd` is a descriptor `file` owns and keeps open for this call;
     // F_GETFL/F_SETFL only read and set its status flags.
@@ -389,11 +504,37 @@ pub(super) fn set_append(file: &File, append: bool) -> Result<(), u16> {
         if flags < 0 {
             flags
         } else {
-            let flags = if append { flags | libc::O_APPEND } else { flags & !libc::O_APPEND };
+            let mut flags = flags & !(libc::O_APPEND | libc::O_NONBLOCK);
+            if append {
+                flags |= libc::O_APPEND;
+            }
+            if nonblock {
+                flags |= libc::O_NONBLOCK;
+            }
             libc::fcntl(fd, libc::F_SETFL, flags)
         }
     };
-    if result < 0 { Err(errno::IO) } else { Ok(()) }
+    if result < 0 { Err(last_errno()) } else { Ok(()) }
+}
+
+/// Passes a WASI `advice` (NORMAL, SEQUENTIAL, RANDOM, WILLNEED, DONTNEED,
+/// NOREUSE) on to the host for the range; a range beyond `i64` is EINVAL,
+/// as the host answers a negative one.
+pub(super) fn advise(file: &File, offset: u64, len: u64, advice: u32) -> Result<(), u16> {
+    let advice = match advice {
+        0 => libc::POSIX_FADV_NORMAL,
+        1 => libc::POSIX_FADV_SEQUENTIAL,
+        2 => libc::POSIX_FADV_RANDOM,
+        3 => libc::POSIX_FADV_WILLNEED,
+        4 => libc::POSIX_FADV_DONTNEED,
+        5 => libc::POSIX_FADV_NOREUSE,
+        _ => return Err(errno::INVAL),
+    };
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else { return Err(errno::INVAL) };
+    // SAFETY: `file` keeps the descriptor open; posix_fadvise only reads
+    // its arguments and returns an error number rather than setting errno.
+    let error = unsafe { libc::posix_fadvise(file.as_raw_fd(), offset, len, advice) };
+    if error == 0 { Ok(()) } else { Err(errno_of(&std::io::Error::from_raw_os_error(error))) }
 }
 
 #[cfg(test)]
@@ -431,12 +572,12 @@ mod tests {
         assert_eq!(ok("a", "../file", false), Ok(root.join("file")));
         assert_eq!(ok("a/b", "../../file", false), Ok(root.join("file")));
         for escape in ["..", "../x", "a/../../x", "/etc/passwd", "up/x", "inside/../../..", "a/b/../../../root"] {
-            assert_eq!(resolve(&root, here, escape.as_bytes(), true), Err(errno::NOTCAPABLE), "{escape}");
+            assert_eq!(resolve(&root, here, escape.as_bytes(), true), Err(errno::PERM), "{escape}");
         }
-        assert_eq!(ok("a", "../../x", false), Err(errno::NOTCAPABLE));
-        assert_eq!(ok("", "up", true), Err(errno::NOTCAPABLE));
+        assert_eq!(ok("a", "../../x", false), Err(errno::PERM));
+        assert_eq!(ok("", "up", true), Err(errno::PERM));
         // A trailing slash follows the last link even without the flag.
-        assert_eq!(ok("", "up/", false), Err(errno::NOTCAPABLE));
+        assert_eq!(ok("", "up/", false), Err(errno::PERM));
         assert_eq!(ok("", "loop1/x", false), Err(errno::LOOP));
         assert_eq!(ok("", "", false), Err(errno::NOENT));
         assert_eq!(resolve(&root, here, b"a\0b", false), Err(errno::INVAL));
@@ -460,9 +601,9 @@ mod tests {
         std::fs::remove_file(base.join("root/a/f")).unwrap();
         std::fs::remove_dir(base.join("root/a")).unwrap();
         std::os::unix::fs::symlink("../outside", base.join("root/a")).unwrap();
-        assert!(walk(&root, resolved).is_err());
+        assert!(walk(&root, resolved, false).is_err());
         // Resolved afresh, the link is seen and refused as an escape.
-        assert_eq!(locate(&root, Path::new(""), b"a/g", false).err(), Some(errno::NOTCAPABLE));
+        assert_eq!(locate(&root, Path::new(""), b"a/g", false).err(), Some(errno::PERM));
         assert_eq!(std::fs::read_dir(base.join("outside")).unwrap().count(), 0);
         std::fs::remove_dir_all(base).unwrap();
     }

@@ -6,10 +6,14 @@
 //! bytes, standard input/output/error, preopened directories
 //! (`WasiCtx::preopen_dir`, sandboxed as `fs.rs` describes) with every
 //! file, directory and path function and WASI's rights (`files.rs`),
-//! `poll_oneoff` (`poll.rs`), `proc_exit`, `sched_yield`. Sockets and
-//! `proc_raise` are defined with their signatures and answer `ENOSYS`, so
-//! any program links and fails gracefully. A guest pointer outside memory
-//! is `EFAULT`, never a host crash.
+//! `poll_oneoff` (`poll.rs`), `proc_exit`, `sched_yield`. What each call
+//! answers is what wasmtime's does (issue #19; `tests/wasi/*.c` hold the
+//! checks). The standard streams are descriptors like the others (moved
+//! by `fd_renumber`, gone once closed). No descriptor is a socket: the
+//! socket calls answer `ENOTSOCK` (`EBADF` for a number not open);
+//! `proc_raise` answers `ENOSYS`. So any program links and fails
+//! gracefully. A guest pointer outside memory is `EFAULT`, never a host
+//! crash.
 
 mod files;
 mod fs;
@@ -30,24 +34,89 @@ use crate::runtime::linker::Linker;
 use crate::runtime::store::Store;
 use crate::runtime::val::Val;
 
-/// WASI error numbers (`errno`), as preview 1 numbers them.
+/// WASI error numbers (`errno`), as preview 1 numbers them (all of them:
+/// host errors map onto the same names, `fs::errno_of`).
 pub mod errno {
     pub const SUCCESS: u16 = 0;
+    /// `E2BIG`.
+    pub const TOOBIG: u16 = 1;
     pub const ACCES: u16 = 2;
+    pub const ADDRINUSE: u16 = 3;
+    pub const ADDRNOTAVAIL: u16 = 4;
+    pub const AFNOSUPPORT: u16 = 5;
+    pub const AGAIN: u16 = 6;
+    pub const ALREADY: u16 = 7;
     pub const BADF: u16 = 8;
+    pub const BADMSG: u16 = 9;
+    pub const BUSY: u16 = 10;
+    pub const CANCELED: u16 = 11;
+    pub const CHILD: u16 = 12;
+    pub const CONNABORTED: u16 = 13;
+    pub const CONNREFUSED: u16 = 14;
+    pub const CONNRESET: u16 = 15;
+    pub const DEADLK: u16 = 16;
+    pub const DESTADDRREQ: u16 = 17;
+    pub const DOM: u16 = 18;
+    pub const DQUOT: u16 = 19;
     pub const EXIST: u16 = 20;
     pub const FAULT: u16 = 21;
+    pub const FBIG: u16 = 22;
+    pub const HOSTUNREACH: u16 = 23;
+    pub const IDRM: u16 = 24;
+    pub const ILSEQ: u16 = 25;
+    pub const INPROGRESS: u16 = 26;
+    pub const INTR: u16 = 27;
     pub const INVAL: u16 = 28;
     pub const IO: u16 = 29;
+    pub const ISCONN: u16 = 30;
     pub const ISDIR: u16 = 31;
     pub const LOOP: u16 = 32;
+    pub const MFILE: u16 = 33;
+    pub const MLINK: u16 = 34;
+    pub const MSGSIZE: u16 = 35;
+    pub const MULTIHOP: u16 = 36;
+    pub const NAMETOOLONG: u16 = 37;
+    pub const NETDOWN: u16 = 38;
+    pub const NETRESET: u16 = 39;
+    pub const NETUNREACH: u16 = 40;
+    pub const NFILE: u16 = 41;
+    pub const NOBUFS: u16 = 42;
+    pub const NODEV: u16 = 43;
     pub const NOENT: u16 = 44;
+    pub const NOEXEC: u16 = 45;
+    pub const NOLCK: u16 = 46;
+    pub const NOLINK: u16 = 47;
+    pub const NOMEM: u16 = 48;
+    pub const NOMSG: u16 = 49;
+    pub const NOPROTOOPT: u16 = 50;
+    pub const NOSPC: u16 = 51;
     pub const NOSYS: u16 = 52;
+    pub const NOTCONN: u16 = 53;
     pub const NOTDIR: u16 = 54;
     pub const NOTEMPTY: u16 = 55;
+    pub const NOTRECOVERABLE: u16 = 56;
+    pub const NOTSOCK: u16 = 57;
+    pub const NOTSUP: u16 = 58;
+    pub const NOTTY: u16 = 59;
+    pub const NXIO: u16 = 60;
+    pub const OVERFLOW: u16 = 61;
+    pub const OWNERDEAD: u16 = 62;
+    /// Also: the path leads outside every directory the program was given
+    /// (absolutely, by `..` or by a link), as wasmtime answers it.
+    pub const PERM: u16 = 63;
+    pub const PIPE: u16 = 64;
+    pub const PROTO: u16 = 65;
+    pub const PROTONOSUPPORT: u16 = 66;
+    pub const PROTOTYPE: u16 = 67;
+    pub const RANGE: u16 = 68;
+    pub const ROFS: u16 = 69;
     pub const SPIPE: u16 = 70;
+    pub const SRCH: u16 = 71;
+    pub const STALE: u16 = 72;
+    pub const TIMEDOUT: u16 = 73;
+    pub const TXTBSY: u16 = 74;
     pub const XDEV: u16 = 75;
-    /// The path leads outside every directory the program was given.
+    /// The descriptor lacks the right the call needs.
     pub const NOTCAPABLE: u16 = 76;
 }
 
@@ -84,8 +153,18 @@ pub struct WasiCtx {
     stdout: Output,
     stderr: Output,
     started: Instant,
-    /// Descriptors from 3 up: preopened directories, then what the program opens.
+    /// Where the standard streams are: 0, 1 and 2 until the program moves
+    /// (`fd_renumber`) or closes them. A number is here or in `fds`, never both.
+    stdio: BTreeMap<u32, Stream>,
+    /// Preopened directories (from 3 up), then what the program opens.
     fds: BTreeMap<u32, Descriptor>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    Stdin,
+    Stdout,
+    Stderr,
 }
 
 impl Default for WasiCtx {
@@ -104,6 +183,7 @@ impl WasiCtx {
             stdout: Output::Null,
             stderr: Output::Null,
             started: Instant::now(),
+            stdio: BTreeMap::from([(0, Stream::Stdin), (1, Stream::Stdout), (2, Stream::Stderr)]),
             fds: BTreeMap::new(),
         }
     }
@@ -118,7 +198,11 @@ impl WasiCtx {
     }
 
     fn next_fd(&self) -> u32 {
-        (3..).find(|fd| !self.fds.contains_key(fd)).expect("a free descriptor")
+        (3..).find(|fd| !self.is_open(*fd)).expect("a free descriptor")
+    }
+
+    fn is_open(&self, fd: u32) -> bool {
+        self.stdio.contains_key(&fd) || self.fds.contains_key(&fd)
     }
 
     /// The program's arguments, its name first (`argv`).
@@ -156,13 +240,14 @@ impl WasiCtx {
     }
 
     fn write(&mut self, fd: u32, bytes: &[u8]) -> Result<(), u16> {
-        let output = match fd {
-            1 => &self.stdout,
-            2 => &self.stderr,
-            _ => return self.write_fd(fd, bytes),
+        let (output, stream) = match self.stdio.get(&fd) {
+            Some(Stream::Stdout) => (&self.stdout, Stream::Stdout),
+            Some(Stream::Stderr) => (&self.stderr, Stream::Stderr),
+            Some(Stream::Stdin) => return Err(errno::BADF),
+            None => return self.write_fd(fd, bytes),
         };
         match output {
-            Output::Inherit if fd == 1 => std::io::stdout().write_all(bytes).map_err(|_| errno::IO),
+            Output::Inherit if stream == Stream::Stdout => std::io::stdout().write_all(bytes).map_err(|_| errno::IO),
             Output::Inherit => std::io::stderr().write_all(bytes).map_err(|_| errno::IO),
             Output::Capture(buffer) => {
                 buffer.lock().map_err(|_| errno::IO)?.extend_from_slice(bytes);
@@ -173,8 +258,10 @@ impl WasiCtx {
     }
 
     fn read(&mut self, fd: u32, max: usize) -> Result<Vec<u8>, u16> {
-        if fd != 0 {
-            return self.read_fd(fd, max);
+        match self.stdio.get(&fd) {
+            Some(Stream::Stdin) => {}
+            Some(_) => return Err(errno::BADF),
+            None => return self.read_fd(fd, max),
         }
         match &mut self.stdin {
             Input::Inherit => {
@@ -357,6 +444,11 @@ fn call<T>(
                 guest.write(a(1) + 32 * i as u32, event)?;
             }
             guest.write_u32(a(3), events.len() as u32)
+        }
+        "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown" => {
+            let (_, ctx) = Guest::of(&mut caller, get)?;
+            // Nothing a program can hold here is a socket.
+            Err(if ctx.is_open(a(0)) { errno::NOTSOCK } else { errno::BADF })
         }
         "sched_yield" => {
             std::thread::yield_now();
