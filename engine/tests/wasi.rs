@@ -418,4 +418,5 @@ like_wasmtime! {
     seek_allocate_advise_times_and_sync_are_as_in_wasmtime: "fdops",
     paths_ending_in_slashes_and_dots_are_as_in_wasmtime: "path_ends",
     positions_appends_and_calls_a_descriptor_does_not_take_are_as_in_wasmtime: "positions",
+    each_kind_of_descriptor_answers_the_others_calls_as_in_wasmtime: "descriptors",
 }

@@ -160,7 +160,8 @@ impl WasiCtx {
     /// `path` under directory `fd`, which must hold `right`, and its root.
     fn locate(&self, fd: u32, path: &[u8], follow: bool, right: u64) -> Result<(fs::Located, Arc<Root>), u16> {
         let descriptor = self.fds.get(&fd).ok_or(errno::BADF)?;
-        let Kind::Dir { root, relative, .. } = &descriptor.kind else { return Err(errno::NOTDIR) };
+        // Only path_open tells ENOTDIR from EBADF here (wasmtime does so).
+        let Kind::Dir { root, relative, .. } = &descriptor.kind else { return Err(errno::BADF) };
         descriptor.require(right)?;
         Ok((fs::locate(root, relative, path, follow)?, root.clone()))
     }
@@ -198,7 +199,6 @@ fn read_write_errno(error: u16) -> u16 {
     if error == errno::NOTCAPABLE { errno::BADF } else { error }
 }
 
-const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 const FILETYPE_DIRECTORY: u8 = 3;
 const FILETYPE_REGULAR_FILE: u8 = 4;
 const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
@@ -228,14 +228,14 @@ pub(super) fn call(
     let follow = |i| a(i) & LOOKUP_SYMLINK_FOLLOW != 0;
     match name {
         "fd_fdstat_get" => {
-            let (filetype, flags, rights) = match ctx.stdio.get(&a(0)) {
+            let (filetype, flags, rights) = match ctx.stdio.get(&a(0)).copied() {
                 Some(Stream::Stdin) => (
-                    FILETYPE_CHARACTER_DEVICE,
+                    ctx.stdio_filetype(Stream::Stdin),
                     0,
                     Rights { base: rights::FD_READ | rights::POLL_FD_READWRITE, inheriting: 0 },
                 ),
-                Some(Stream::Stdout | Stream::Stderr) => (
-                    FILETYPE_CHARACTER_DEVICE,
+                Some(stream) => (
+                    ctx.stdio_filetype(stream),
                     0,
                     Rights { base: rights::FD_WRITE | rights::POLL_FD_READWRITE, inheriting: 0 },
                 ),
@@ -300,7 +300,11 @@ pub(super) fn call(
         }
         "fd_close" => {
             let closed = ctx.stdio.remove(&a(0)).is_some() || ctx.fds.remove(&a(0)).is_some();
-            if closed { Ok(()) } else { Err(errno::BADF) }
+            if !closed {
+                return Err(errno::BADF);
+            }
+            ctx.released.insert(a(0));
+            Ok(())
         }
         "fd_renumber" => {
             let (from, to) = (a(0), a(1));
@@ -319,6 +323,8 @@ pub(super) fn call(
             } else if let Some(descriptor) = ctx.fds.remove(&from) {
                 ctx.fds.insert(to, descriptor);
             }
+            ctx.released.remove(&to);
+            ctx.released.insert(from);
             Ok(())
         }
         "fd_sync" | "fd_datasync" => {
@@ -363,7 +369,10 @@ pub(super) fn call(
             // Also how libc's scan of the preopens at start ends: EBADF.
             let Some(Descriptor { kind: Kind::Dir { preopen_name: Some(preopen), .. }, .. }) = ctx.fds.get(&a(0))
             else {
-                return Err(errno::BADF);
+                // wasmtime asks a name only of directories: any other open
+                // descriptor is ENOTDIR there.
+                let named = name == "fd_prestat_dir_name" && ctx.is_open(a(0));
+                return Err(if named { errno::NOTDIR } else { errno::BADF });
             };
             let bytes = preopen.as_bytes();
             if name == "fd_prestat_get" {
@@ -371,15 +380,15 @@ pub(super) fn call(
                 prestat[4..8].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
                 guest.write(a(1), &prestat)
             } else if (a(2) as usize) < bytes.len() {
-                Err(errno::INVAL)
+                Err(errno::NAMETOOLONG)
             } else {
                 guest.write(a(1), bytes)
             }
         }
         "fd_filestat_get" => {
-            if ctx.is_stdio(a(0)) {
+            if let Some(stream) = ctx.stdio.get(&a(0)).copied() {
                 let mut stat = [0u8; 64];
-                stat[16] = FILETYPE_CHARACTER_DEVICE;
+                stat[16] = ctx.stdio_filetype(stream);
                 return guest.write(a(1), &stat[..if unstable { 56 } else { 64 }]);
             }
             let handle = &ctx.descriptor(a(0), rights::FD_FILESTAT_GET)?.handle;
@@ -510,6 +519,9 @@ fn path_open(guest: &mut Guest<'_>, ctx: &mut WasiCtx, args: &[super::Val]) -> R
     let a = |i| super::u32_arg(args, i);
     let path = guest.read(a(2), a(3))?.to_vec();
     let (oflags, fdflags) = (a(4), a(7));
+    if matches!(ctx.fds.get(&a(0)), Some(Descriptor { kind: Kind::File { .. }, .. })) {
+        return Err(errno::NOTDIR);
+    }
     if oflags & OFLAGS_CREAT != 0 && oflags & OFLAGS_DIRECTORY != 0 {
         return Err(errno::INVAL);
     }

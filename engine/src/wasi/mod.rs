@@ -20,7 +20,7 @@ mod fs;
 mod guest;
 mod poll;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -158,6 +158,11 @@ pub struct WasiCtx {
     stdio: BTreeMap<u32, Stream>,
     /// Preopened directories (from 3 up), then what the program opens.
     fds: BTreeMap<u32, Descriptor>,
+    /// Numbers given up (closed, or renumbered away from), handed out again
+    /// highest first before any fresh one, as wasmtime does.
+    released: BTreeSet<u32>,
+    /// The next number never handed out.
+    fresh: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +190,8 @@ impl WasiCtx {
             started: Instant::now(),
             stdio: BTreeMap::from([(0, Stream::Stdin), (1, Stream::Stdout), (2, Stream::Stderr)]),
             fds: BTreeMap::new(),
+            released: BTreeSet::new(),
+            fresh: 3,
         }
     }
 
@@ -197,8 +204,18 @@ impl WasiCtx {
         Ok(self)
     }
 
-    fn next_fd(&self) -> u32 {
-        (3..).find(|fd| !self.is_open(*fd)).expect("a free descriptor")
+    /// The number for a descriptor about to be opened.
+    fn next_fd(&mut self) -> u32 {
+        while let Some(fd) = self.released.pop_last() {
+            if !self.is_open(fd) {
+                return fd;
+            }
+        }
+        while self.is_open(self.fresh) {
+            self.fresh += 1;
+        }
+        self.fresh += 1;
+        self.fresh - 1
     }
 
     fn is_open(&self, fd: u32) -> bool {
@@ -255,6 +272,19 @@ impl WasiCtx {
             }
             Output::Null => Ok(()),
         }
+    }
+
+    /// A standard stream's file type: a character device when it is the
+    /// host's terminal, unknown otherwise (as wasmtime reports it; libc's
+    /// `isatty`, and so its buffering, follow it).
+    fn stdio_filetype(&self, stream: Stream) -> u8 {
+        use std::io::IsTerminal;
+        let terminal = match stream {
+            Stream::Stdin => matches!(self.stdin, Input::Inherit) && std::io::stdin().is_terminal(),
+            Stream::Stdout => matches!(self.stdout, Output::Inherit) && std::io::stdout().is_terminal(),
+            Stream::Stderr => matches!(self.stderr, Output::Inherit) && std::io::stderr().is_terminal(),
+        };
+        if terminal { 2 } else { 0 }
     }
 
     fn read(&mut self, fd: u32, max: usize) -> Result<Vec<u8>, u16> {
@@ -439,7 +469,7 @@ fn call<T>(
         "poll_oneoff" => {
             let (mut guest, ctx) = Guest::of(&mut caller, get)?;
             let started = ctx.started;
-            let events = poll::poll_oneoff(&guest, a(0), a(2), started, unstable)?;
+            let events = poll::poll_oneoff(&guest, a(0), a(2), started, unstable, |fd| ctx.is_open(fd))?;
             for (i, event) in events.iter().enumerate() {
                 guest.write(a(1) + 32 * i as u32, event)?;
             }

@@ -12,13 +12,15 @@ const ABSTIME: u16 = 1;
 
 /// The events (32 bytes each) for the `count` subscriptions at `at`.
 /// `wasi_unstable`'s clock subscriptions carry an extra 64-bit identifier
-/// first (56-byte subscriptions instead of 48).
+/// first (56-byte subscriptions instead of 48). A descriptor that is not
+/// open (`is_open`) fails the whole call with `EBADF`, as in wasmtime.
 pub(super) fn poll_oneoff(
     guest: &Guest<'_>,
     at: u32,
     count: u32,
     started: Instant,
     unstable: bool,
+    is_open: impl Fn(u32) -> bool,
 ) -> Result<Vec<[u8; 32]>, u16> {
     let (size, clock) = if unstable { (56u32, 24usize) } else { (48, 16) };
     if count == 0 {
@@ -43,6 +45,9 @@ pub(super) fn poll_oneoff(
             let wait = if flags & ABSTIME != 0 { timeout.saturating_sub(now) } else { timeout };
             clocks.push((userdata, wait));
         } else if tag <= 2 {
+            if !is_open(u32::from_le_bytes(sub[16..20].try_into().expect("four bytes"))) {
+                return Err(errno::BADF);
+            }
             // fd_read (1) or fd_write (2): ready now, one byte available.
             let mut event = [0u8; 32];
             event[0..8].copy_from_slice(&userdata.to_le_bytes());
