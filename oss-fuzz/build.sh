@@ -18,6 +18,9 @@ cd "$(dirname "$0")/.."
 : "${OUT:?set OUT to the output directory}"
 mkdir -p "$OUT"
 
+# Coverage instrumentation for Crucible's crates and wasmparser only (the
+# reasons are in the wrapper).
+export RUSTC_WRAPPER="$PWD/scripts/rustc-fuzz-coverage"
 cargo fuzz build -O --sanitizer none --fuzz-dir fuzz-targets
 
 triple=$(rustc -vV | sed -n 's/^host: //p')

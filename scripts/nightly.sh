@@ -51,6 +51,8 @@ done
 
 echo "== cargo-fuzz targets, $TARGET_SECONDS s each, credited as evidence"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# Instrument only Crucible's crates and wasmparser (see the wrapper).
+export RUSTC_WRAPPER="$PWD/scripts/rustc-fuzz-coverage"
 cargo fuzz build --fuzz-dir fuzz-targets -O --sanitizer none
 for target in $(cargo fuzz list --fuzz-dir fuzz-targets); do
   corpus="$OUT/corpus/$target"

@@ -149,11 +149,23 @@ fn state_difference(a: &State, b: &State, ra: &mut dyn Running, rb: &mut dyn Run
 
 /// Runs the case on every executor and compares each step against the first.
 pub fn run_case(case: &Case, executors: &[&dyn Executor]) -> CaseReport {
+    run_case_observing(case, executors, true)
+}
+
+/// Only the verdict of [`run_case`], without collecting which opcodes each
+/// executor ran (what a libFuzzer target needs: its coverage is its own).
+pub fn verdict_of(case: &Case, executors: &[&dyn Executor]) -> Verdict {
+    run_case_observing(case, executors, false).verdict
+}
+
+fn run_case_observing(case: &Case, executors: &[&dyn Executor], collect_opcodes: bool) -> CaseReport {
     let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
     let mut instances = Vec::new();
     let mut verdict = judge(case, executors, &mut runs, &mut instances);
-    for (run, instance) in runs.iter_mut().zip(&instances) {
-        run.executed_opcodes = instance.executed_opcodes();
+    if collect_opcodes {
+        for (run, instance) in runs.iter_mut().zip(&instances) {
+            run.executed_opcodes = instance.executed_opcodes();
+        }
     }
     if let Verdict::Diverged(detail) = &verdict
         && let Some(confirmed) = confirm_reference_bug(case, executors, &runs)

@@ -109,12 +109,27 @@ fn trap_code(e: &Error) -> Option<TrapCode> {
     }
 }
 
+/// The engine and the compiled module of `tier`, made once per process: the
+/// module never changes, and every input only replays API calls on it (a
+/// module shared by many stores, as embedders use them).
+fn compiled(tier: Tier) -> (Engine, Module) {
+    static COMPILED: [std::sync::OnceLock<(Engine, Module)>; Tier::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; Tier::ALL.len()];
+    let index = Tier::ALL.iter().position(|t| *t == tier).expect("every tier is in Tier::ALL");
+    COMPILED[index]
+        .get_or_init(|| {
+            let mut config = Config::new();
+            config.tier(tier);
+            let engine = Engine::new(&config).expect("a default configuration is valid");
+            let module = Module::new(&engine, MODULE).expect("the api_calls module is valid");
+            (engine, module)
+        })
+        .clone()
+}
+
 impl Session {
     fn new(tier: Tier) -> Session {
-        let mut config = Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config).expect("a default configuration is valid");
-        let module = Module::new(&engine, MODULE).expect("the api_calls module is valid");
+        let (engine, module) = compiled(tier);
         let store = Store::new(&engine, 0);
         Session { engine, module, store, instances: Vec::new(), handles: Vec::new(), host_calls: 0 }
     }

@@ -10,7 +10,7 @@ pub mod table_ops;
 pub mod wast_mutate;
 
 use crate::case::Case;
-use crate::compare::{Verdict, run_case};
+use crate::compare::Verdict;
 use crate::executor::Executor;
 use engine::Tier;
 
@@ -199,7 +199,7 @@ fn differential_case(data: &[u8], executors: &[&dyn Executor]) -> Result<Option<
 
 /// A divergence or a crash is an error; anything else is fine.
 fn judge(case: &Case, executors: &[&dyn Executor]) -> Result<(), String> {
-    match run_case(case, executors).verdict {
+    match crate::compare::verdict_of(case, executors) {
         Verdict::Diverged(why) | Verdict::Crashed(why) => Err(why),
         _ => Ok(()),
     }
