@@ -22,12 +22,21 @@ pub struct RunArgs {
     #[arg(long)]
     invoke: Option<String>,
     /// A host directory the WASI program may use, as HOST or HOST::GUEST
-    /// (its name inside the program; default HOST). Repeatable.
+    /// (its name inside the program, default HOST; `.` serves relative
+    /// paths and `/` absolute ones, as with `wasmtime run`). Repeatable.
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
-    /// An environment variable for the WASI program (repeatable).
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
-    env: Vec<(String, String)>,
+    /// An environment variable for the WASI program: NAME=VALUE, or NAME
+    /// alone to pass this process's value on (nothing when it has none).
+    /// Repeatable.
+    #[arg(long = "env", value_name = "NAME[=VALUE]", value_parser = parse_env)]
+    env: Vec<(String, Option<String>)>,
+    /// Instantiate the module FILE first and satisfy the program's imports
+    /// from module NAME with its exports (e.g. `--preload bench=stub.wat`
+    /// for sightglass's `bench.start`/`bench.end`). FILE may import WASI and
+    /// earlier preloads. Repeatable, instantiated in order.
+    #[arg(long = "preload", value_name = "NAME=FILE", value_parser = parse_preload)]
+    preloads: Vec<(String, PathBuf)>,
     /// Module file: binary (.wasm) or text (.wat).
     file: PathBuf,
     /// The program's arguments, or the export's (see --invoke).
@@ -35,11 +44,27 @@ pub struct RunArgs {
     args: Vec<String>,
 }
 
-fn parse_env(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
-        _ => Err(format!("`{text}` is not KEY=VALUE")),
+fn parse_env(text: &str) -> Result<(String, Option<String>), String> {
+    let (name, value) = match text.split_once('=') {
+        Some((name, value)) => (name, Some(value.to_string())),
+        None => (text, None),
+    };
+    if name.is_empty() {
+        return Err(format!("`{text}` is not NAME=VALUE or NAME"));
     }
+    Ok((name.to_string(), value))
+}
+
+fn parse_preload(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, file)) if !name.is_empty() && !file.is_empty() => Ok((name.to_string(), PathBuf::from(file))),
+        _ => Err(format!("`{text}` is not NAME=FILE")),
+    }
+}
+
+fn load(engine: &Engine, file: &std::path::Path) -> anyhow::Result<Module> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    Module::new(engine, &bytes).with_context(|| format!("cannot load {}", file.display()))
 }
 
 fn parse_arg(text: &str, ty: ValType) -> anyhow::Result<Val> {
@@ -91,19 +116,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::new();
     config.tier(args.compiler).consume_fuel(args.fuel.is_some());
     let engine = Engine::new(&config)?;
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let module = Module::new(&engine, &bytes).with_context(|| format!("cannot load {}", args.file.display()))?;
+    let module = load(&engine, &args.file)?;
     // Called as a program (`_start`), ARGS are its argv after its own name;
     // called as a function, they are the function's parameters.
     let invoke = args.invoke.clone().unwrap_or_else(|| "_start".to_string());
     let as_program = invoke == "_start";
-    let mut argv = vec![args.file.display().to_string()];
+    // argv[0] is the file's name, as `wasmtime run` gives it.
+    let program_name =
+        args.file.file_name().map_or_else(|| args.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut argv = vec![program_name];
     if as_program {
         argv.extend(args.args.iter().cloned());
     }
     let mut ctx = WasiCtx::new().args(argv).inherit_stdio();
-    for (key, value) in &args.env {
-        ctx = ctx.env(key, value);
+    for (name, value) in &args.env {
+        let inherited = || std::env::var(name).ok();
+        if let Some(value) = value.clone().or_else(inherited) {
+            ctx = ctx.env(name, value);
+        }
     }
     for dir in &args.dirs {
         let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
@@ -115,6 +145,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let mut linker = Linker::new(&engine);
     wasi::add_to_linker(&mut linker, &mut store, |ctx| ctx);
+    for (name, file) in &args.preloads {
+        let preloaded = load(&engine, file)?;
+        let instance = linker
+            .instantiate(&mut store, &preloaded)
+            .with_context(|| format!("--preload {name}={}: cannot instantiate it", file.display()))?;
+        linker.instance(&store, name, instance);
+    }
     let instance = linker.instantiate(&mut store, &module)?;
     let func = instance.get_func(&store, &invoke).with_context(|| {
         if args.invoke.is_none() {

@@ -234,10 +234,7 @@ fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tie
         child.stdin.take().unwrap().write_all(b"quiet\n").unwrap();
         let out = child.wait_with_output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            stdout.starts_with(&format!("arg 0: {program}\narg 1: x\narg 2: --not-an-option\n")),
-            "{tier}: {stdout}"
-        );
+        assert!(stdout.starts_with("arg 0: echo.wasm\narg 1: x\narg 2: --not-an-option\n"), "{tier}: {stdout}");
         assert!(stdout.contains("GREETING=hello\nQUIET\n"), "{tier}: {stdout}");
         // main returned argc (3): proc_exit(3) is the process's status.
         assert_eq!(out.status.code(), Some(3), "{tier}: {}", String::from_utf8_lossy(&out.stderr));
@@ -245,8 +242,85 @@ fn run_executes_a_wasi_program_with_arguments_environment_and_stdin_on_every_tie
     let no_start = crucible(&["run", concat!(env!("CARGO_MANIFEST_DIR"), "/examples/add.wat")]);
     assert_eq!(no_start.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_start.stderr).contains("no `_start`"));
-    let bad_env = crucible(&["run", "--env", "NOEQUALS", program]);
+    let bad_env = crucible(&["run", "--env", "=VALUE", program]);
     assert_eq!(bad_env.status.code(), Some(2));
+    // `--env NAME` passes this process's value on, and nothing when it has none.
+    let inherited = Command::new(env!("CARGO_BIN_EXE_crucible"))
+        .args(["run", "--env", "GREETING", "--env", "CRUCIBLE_TEST_UNSET_VARIABLE", program])
+        .env("GREETING", "from the host")
+        .env_remove("CRUCIBLE_TEST_UNSET_VARIABLE")
+        .output()
+        .unwrap();
+    assert!(text(&inherited.stdout).contains("GREETING=from the host\n"), "{}", text(&inherited.stdout));
+    let unset = Command::new(env!("CARGO_BIN_EXE_crucible"))
+        .args(["run", "--env", "GREETING", program])
+        .env_remove("GREETING")
+        .output()
+        .unwrap();
+    assert!(text(&unset.stdout).contains("GREETING=(unset)\n"), "{}", text(&unset.stdout));
+}
+
+/// `bench_cat.wasm` imports sightglass's `bench.start`/`bench.end` and
+/// prints the files its arguments name.
+#[test]
+fn run_preloads_a_module_for_imports_and_maps_dirs_to_dot_and_slash_on_every_tier() {
+    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/tests/wasi/bench_cat.wasm");
+    let stub = examples().join("bench-stub.wat");
+    let data = scratch("preload");
+    std::fs::write(data.join("input.txt"), "hello").unwrap();
+    let data = data.to_str().unwrap();
+    let preload = format!("bench={}", stub.display());
+    for tier in ["interp", "cranelift", "baseline"] {
+        for guest in [".", "/"] {
+            let dir = format!("{data}::{guest}");
+            let out = crucible(&[
+                "run",
+                "--compiler",
+                tier,
+                "--preload",
+                &preload,
+                "--dir",
+                &dir,
+                program,
+                "input.txt",
+                "./input.txt",
+                "/input.txt",
+                "missing.txt",
+            ]);
+            assert_eq!(
+                text(&out.stdout),
+                "input.txt: hello\n./input.txt: hello\n/input.txt: hello\nmissing.txt: No such file or directory\n",
+                "{tier}, --dir {dir}: {}",
+                text(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(0), "{tier}");
+        }
+    }
+    // Without the preload the import is missing: a link error naming it.
+    let unlinked = crucible(&["run", program]);
+    assert_eq!(unlinked.status.code(), Some(2));
+    assert!(text(&unlinked.stderr).contains("bench::start"), "{}", text(&unlinked.stderr));
+    // A preloaded module's own imports resolve against WASI and earlier preloads.
+    let chain = scratch("preload-chain");
+    let reexport = chain.join("reexport.wat");
+    std::fs::write(
+        &reexport,
+        r#"(module (import "stub" "start" (func $s)) (import "stub" "end" (func $e))
+                   (export "start" (func $s)) (export "end" (func $e)))"#,
+    )
+    .unwrap();
+    let stub_first = format!("stub={}", stub.display());
+    let then_bench = format!("bench={}", reexport.display());
+    let chained = crucible(&["run", "--preload", &stub_first, "--preload", &then_bench, program]);
+    assert_eq!(chained.status.code(), Some(0), "{}", text(&chained.stderr));
+    for bad in ["bench", "=x.wat", "bench="] {
+        let out = crucible(&["run", "--preload", bad, program]);
+        assert_eq!(out.status.code(), Some(2), "--preload {bad}");
+        assert!(text(&out.stderr).contains("NAME=FILE"), "--preload {bad}: {}", text(&out.stderr));
+    }
+    let missing = crucible(&["run", "--preload", "bench=/nonexistent/stub.wat", program]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot read /nonexistent/stub.wat"), "{}", text(&missing.stderr));
 }
 
 #[test]
