@@ -478,6 +478,49 @@ fn coverage_counts_the_operators_that_ran() {
     assert_eq!(plain.executed_opcodes(), None);
 }
 
+/// A `br_table` as big as a C `switch` of thousands of cases: every
+/// selector reaches its own target (entries out of order and shared), a
+/// selector past the end the default, with and without a value carried to
+/// the target over operands left below it.
+fn a_br_table_with_thousands_of_targets_reaches_each_one(tier: Tier) {
+    const TARGETS: u32 = 2000;
+    let target_of = |entry: u32| (entry * 7 + 3) % (TARGETS + 1);
+    let entries: Vec<String> = (0..TARGETS).map(|e| target_of(e).to_string()).collect();
+    let module = |carry: bool| {
+        let result = if carry { "(result i32)" } else { "" };
+        let mut wat = "(module (func (export \"dispatch\") (param i32) (result i32)\n".to_string();
+        wat += &format!("(block {result}\n").repeat(TARGETS as usize + 1);
+        if carry {
+            // Left below the carried value: the branch must move it down.
+            wat += "i32.const 5 i32.const 6 local.get 0 i32.const 3 i32.mul\n";
+        }
+        wat += &format!("local.get 0 br_table {} {TARGETS}\n", entries.join(" "));
+        for target in 0..=TARGETS {
+            let landed = if carry {
+                format!("i32.const {} i32.add", 1000 + target)
+            } else {
+                format!("i32.const {}", 1000 + target)
+            };
+            wat += &format!(") {landed} return\n");
+        }
+        wat + "))"
+    };
+    for carry in [false, true] {
+        let (mut store, instance) = instantiate(tier, &module(carry));
+        let dispatch = instance.get_func(&store, "dispatch").unwrap().typed::<_, i32, i32>(&store).unwrap();
+        for selector in (0..TARGETS + 3).chain([u32::MAX, 1 << 31]) {
+            let target = if selector < TARGETS { target_of(selector) } else { TARGETS };
+            let carried = if carry { (selector as i32).wrapping_mul(3) } else { 0 };
+            let want = (1000 + target as i32).wrapping_add(carried);
+            assert_eq!(
+                dispatch.call(&mut store, selector as i32).unwrap(),
+                want,
+                "{tier}, carry {carry}, selector {selector}"
+            );
+        }
+    }
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -494,6 +537,7 @@ on_every_tier!(
     objects_from_another_store_are_refused,
     start_function_runs_and_its_trap_fails_instantiation,
     many_threads_run_wasm_at_once,
+    a_br_table_with_thousands_of_targets_reaches_each_one,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

@@ -414,6 +414,62 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; jmp =>target);
     }
 
+    /// Dispatches on the selector in r10d through a jump table: one
+    /// indexed jump whatever the number of targets (a chain of compares made
+    /// each dispatch of a C `switch` with thousands of cases cost thousands).
+    /// The table holds one 5-byte `jmp rel32` per entry; an entry goes
+    /// straight to its block's label when the branch moves no values, else
+    /// to one stub per distinct target that moves them and jumps.
+    fn br_table(&mut self, entries: &[u32], default: u32) -> Result<()> {
+        const ENTRY_BYTES: usize = 5;
+        let mut destinations = std::collections::BTreeMap::new();
+        let mut stubs = Vec::new();
+        for &relative in entries.iter().chain([&default]) {
+            if destinations.contains_key(&relative) {
+                continue;
+            }
+            let label = if self.branch_needs_moves(relative) {
+                let stub = self.ops.new_dynamic_label();
+                stubs.push((stub, relative));
+                stub
+            } else {
+                let at = self.frames.len() - 1 - relative as usize;
+                self.frames[at].targeted = true;
+                self.frames[at].target
+            };
+            destinations.insert(relative, label);
+        }
+        if entries.is_empty() {
+            dynasm!(self.ops ; .arch x64 ; jmp =>destinations[&default]);
+        } else {
+            let table = self.ops.new_dynamic_label();
+            let count = i32::try_from(entries.len()).map_err(|_| Error::Unsupported("br_table too large".into()))?;
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov eax, r10d
+                ; cmp eax, count
+                ; jae =>destinations[&default]
+                ; lea rax, [rax + rax * 4]
+                ; lea rcx, [=>table]
+                ; add rcx, rax
+                ; jmp rcx
+                ; =>table
+            );
+            let start = self.ops.offset().0;
+            for relative in entries {
+                dynasm!(self.ops ; .arch x64 ; jmp =>destinations[relative]);
+            }
+            if self.ops.offset().0 - start != entries.len() * ENTRY_BYTES {
+                return Err(Error::Internal("br_table: a table entry is not a 5-byte jmp rel32".into()));
+            }
+        }
+        for (stub, relative) in stubs {
+            dynasm!(self.ops ; .arch x64 ; =>stub);
+            self.branch(relative);
+        }
+        Ok(())
+    }
+
     fn branch_needs_moves(&self, relative: u32) -> bool {
         let frame = &self.frames[self.frames.len() - 1 - relative as usize];
         let arity = if frame.kind == Kind::Loop { frame.params } else { frame.results };
@@ -560,19 +616,9 @@ impl Translator<'_> {
                 }
             }
             Operator::BrTable { ref targets } => {
-                dynasm!(self.ops ; .arch x64 ; mov eax, r10d);
-                let mut stubs = Vec::new();
-                for (i, target) in targets.targets().enumerate() {
-                    let target = target.map_err(Error::from_wasmparser)?;
-                    let stub = self.ops.new_dynamic_label();
-                    dynasm!(self.ops ; .arch x64 ; cmp eax, i as i32 ; je =>stub);
-                    stubs.push((stub, target));
-                }
-                self.branch(targets.default());
-                for (stub, target) in stubs {
-                    dynasm!(self.ops ; .arch x64 ; =>stub);
-                    self.branch(target);
-                }
+                let entries =
+                    targets.targets().collect::<std::result::Result<Vec<u32>, _>>().map_err(Error::from_wasmparser)?;
+                self.br_table(&entries, targets.default())?;
                 self.reachable = false;
             }
             Operator::Return => {
