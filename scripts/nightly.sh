@@ -2,8 +2,9 @@
 # The nightly job, runnable locally: the spec suites on every tier that
 # exists, a bounded differential campaign per proposal profile, a short run
 # of every cargo-fuzz target credited through libfuzzer-evidence, the
-# benchmarks (BENCH=0 skips them), then `tiers report`, the dashboard and
-# `tiers gate` over the evidence.
+# benchmarks (BENCH=0 skips them) and the sightglass programs (SIGHTGLASS=0
+# skips them), then `tiers report`, the dashboard and `tiers gate` over the
+# evidence.
 #
 #   scripts/nightly.sh                          # defaults below
 #   FUZZ_SECONDS=600 TARGET_SECONDS=300 scripts/nightly.sh
@@ -71,6 +72,13 @@ if [ "${BENCH:-1}" != 0 ]; then
   # but does not stop the gate.
   cargo run --release -p benches -- --json "$OUT/bench.json" >"$OUT/bench.txt" 2>&1 \
     && grep -A40 "^Ratios" "$OUT/bench.txt" || echo "benchmarks failed: see $OUT/bench.txt"
+fi
+
+if [ "${SIGHTGLASS:-1}" != 0 ]; then
+  echo "== real programs (sightglass): every tier against wasmtime and wasmi ($OUT/sightglass.json)"
+  # Wrong output on a Crucible tier exits 1: reported, the gate goes on.
+  cargo run --release -p benches -- sightglass --json "$OUT/sightglass.json" >"$OUT/sightglass.txt" 2>&1 \
+    && grep -A30 "^Ratios of bench time" "$OUT/sightglass.txt" || echo "sightglass run failed: see $OUT/sightglass.txt"
 fi
 
 echo "== tiers and the dashboard"

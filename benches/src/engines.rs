@@ -54,12 +54,31 @@ impl Compiled for CrucibleModule {
     }
 }
 
-/// wasmtime with one of its back ends. Compilation is single-threaded, as
-/// Crucible's is, so compile times compare like with like.
-fn wasmtime(name: &'static str, configure: impl Fn(&mut wasmtime::Config) -> Result<()>) -> Result<Runtime> {
+/// wasmtime's back ends as the runners name them.
+pub const WASMTIME_BACKENDS: [&str; 3] = ["wasmtime-cranelift", "wasmtime-winch", "wasmtime-pulley"];
+
+/// A wasmtime engine with the back end `name` (one of [`WASMTIME_BACKENDS`]).
+/// Compilation is single-threaded, as Crucible's is, so compile times
+/// compare like with like.
+pub fn wasmtime_engine(name: &str) -> Result<wasmtime::Engine> {
     let mut config = wasmtime::Config::new();
-    configure(&mut config)?;
-    let engine = wasmtime::Engine::new(&config).map_err(|e| anyhow!("{name}: {e}"))?;
+    match name {
+        "wasmtime-cranelift" => {
+            config.strategy(wasmtime::Strategy::Cranelift);
+        }
+        "wasmtime-winch" => {
+            config.strategy(wasmtime::Strategy::Winch);
+        }
+        "wasmtime-pulley" => {
+            config.target("pulley64").map_err(|e| anyhow!("{e}"))?;
+        }
+        other => return Err(anyhow!("no wasmtime back end named {other}")),
+    }
+    wasmtime::Engine::new(&config).map_err(|e| anyhow!("{name}: {e}"))
+}
+
+fn wasmtime(name: &'static str) -> Result<Runtime> {
+    let engine = wasmtime_engine(name)?;
     Ok(Runtime {
         name,
         compile: Box::new(move |wasm| {
@@ -110,26 +129,21 @@ impl Compiled for WasmiModule {
     }
 }
 
+/// Crucible's tiers as the runners name them.
+pub const CRUCIBLE_TIERS: [(&str, engine::Tier); 3] = [
+    ("crucible-cranelift", engine::Tier::Cranelift),
+    ("crucible-interp", engine::Tier::Interp),
+    ("crucible-baseline", engine::Tier::Baseline),
+];
+
 /// Every engine, Crucible's tiers first.
 pub fn all() -> Result<Vec<Runtime>> {
-    Ok(vec![
-        crucible("crucible-cranelift", engine::Tier::Cranelift),
-        crucible("crucible-interp", engine::Tier::Interp),
-        crucible("crucible-baseline", engine::Tier::Baseline),
-        wasmtime("wasmtime-cranelift", |c| {
-            c.strategy(wasmtime::Strategy::Cranelift);
-            Ok(())
-        })?,
-        wasmtime("wasmtime-winch", |c| {
-            c.strategy(wasmtime::Strategy::Winch);
-            Ok(())
-        })?,
-        wasmtime("wasmtime-pulley", |c| {
-            c.target("pulley64").map_err(|e| anyhow!("{e}"))?;
-            Ok(())
-        })?,
-        wasmi(),
-    ])
+    let mut runtimes: Vec<Runtime> = CRUCIBLE_TIERS.iter().map(|(name, tier)| crucible(name, *tier)).collect();
+    for name in WASMTIME_BACKENDS {
+        runtimes.push(wasmtime(name)?);
+    }
+    runtimes.push(wasmi());
+    Ok(runtimes)
 }
 
 /// The peer each of Crucible's tiers is measured against, and the goal

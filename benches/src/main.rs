@@ -2,12 +2,15 @@
 //! on the peers (wasmtime's Cranelift, Winch and Pulley; wasmi) in one
 //! process and one run; checksums must agree. Prints compile and execution
 //! times and the ratios Crucible/peer against their goals, then the
-//! harness's throughput; writes everything as JSON.
+//! harness's throughput; writes everything as JSON. `-- --mutants`
+//! measures the harness's bug-finding power instead, and `-- sightglass
+//! [DIR...]` runs real programs (`sightglass.rs`).
 
 mod engines;
 mod harness;
 mod kernels;
 mod mutants;
+mod sightglass;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +23,8 @@ use serde::Serialize;
 #[derive(Parser)]
 #[command(about = "Benchmarks: kernels on every tier and peer engine, and the harness's throughput")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Timed runs per kernel and engine (after one warm-up); the median is reported.
     #[arg(long, default_value_t = 7)]
     runs: usize,
@@ -51,6 +56,12 @@ struct Args {
     /// Where the JSON results go.
     #[arg(long, default_value = "target/bench/results.json")]
     json: PathBuf,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Real programs (sightglass's layout) on every tier and peer, output checked.
+    Sightglass(sightglass::SightglassArgs),
 }
 
 #[derive(Serialize)]
@@ -260,6 +271,9 @@ fn main() -> ExitCode {
 /// the goals are reported, not enforced: the exit status says whether the
 /// measurement worked.
 fn run(args: Args) -> Result<bool> {
+    if let Some(Command::Sightglass(sightglass_args)) = args.command {
+        return sightglass::run(sightglass_args);
+    }
     if args.runs == 0 || args.scale <= 0 {
         bail!("--runs and --scale must be positive");
     }

@@ -67,6 +67,7 @@ pub mod outcome;
 pub mod probes;
 pub mod regressions;
 pub mod rewrite;
+pub mod sightglass;
 pub mod spec;
 pub mod targets;
 pub mod wast;

@@ -1,0 +1,103 @@
+//! Real programs — Wasmtime's benchmark suite, sightglass, read from
+//! `../shared/sightglass/` (or `$CRUCIBLE_SIGHTGLASS`) — on every tier: the
+//! short ones run to completion with their expected output; every one is
+//! either compiled by each tier or rejected only for a proposal Crucible
+//! lacks (the skips are printed; the list must shrink to nothing as
+//! proposals land). The full comparison with the peers and the timings is
+//! the benchmark runner's (`cargo run --release -p benches -- sightglass`).
+
+use engine::Tier;
+use oracle::sightglass::{Program, RunError, classify_rejection, default_root, discover, run_crucible};
+
+/// Programs quick enough for `cargo test` on the interpreter (each under
+/// ~1.5 s there in a release build: `cargo run --release -p benches --
+/// sightglass`); the rest run in the nightly benchmark.
+const SHORT: &[&str] = &[
+    "blake3-scalar",
+    "blind-sig",
+    "bz2",
+    "noop",
+    "pulldown-cmark",
+    "quicksort",
+    "regex",
+    "richards",
+    "rust-compression",
+    "rust-json",
+    "shootout-ackermann",
+    "shootout-gimli",
+    "shootout-keccak",
+    "shootout-memmove",
+    "shootout-nestedloop",
+    "shootout-random",
+    "shootout-ratelimit",
+    "shootout-switch",
+    "shootout-xblabla20",
+    "shootout-xchacha20",
+];
+
+fn suite() -> Option<Vec<Program>> {
+    let Some(root) = default_root() else {
+        eprintln!(
+            "skipped: no sightglass directory (../shared/sightglass beside the repository, or $CRUCIBLE_SIGHTGLASS)"
+        );
+        return None;
+    };
+    let programs = discover(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+    assert!(!programs.is_empty(), "{}: no programs", root.display());
+    Some(programs)
+}
+
+#[test]
+fn short_programs_print_their_expected_output_on_every_tier() {
+    let Some(programs) = suite() else { return };
+    let short: Vec<&Program> = programs.iter().filter(|p| SHORT.contains(&p.name.as_str())).collect();
+    let missing: Vec<&&str> = SHORT.iter().filter(|name| !short.iter().any(|p| p.name == **name)).collect();
+    assert!(missing.is_empty(), "not in the suite: {missing:?}");
+    let mut skipped = Vec::new();
+    for program in short {
+        for tier in Tier::ALL {
+            match run_crucible(tier, program) {
+                Ok(outcome) => {
+                    if let Err(why) = program.check(&outcome) {
+                        panic!("{} on {tier}: {why}", program.name);
+                    }
+                }
+                Err(RunError::Unsupported(why)) => skipped.push(format!("{} on {tier}: {why}", program.name)),
+                Err(e) => panic!("{} on {tier}: {e}", program.name),
+            }
+        }
+    }
+    for skip in &skipped {
+        eprintln!("skipped (needs a missing proposal): {skip}");
+    }
+}
+
+#[test]
+fn every_program_compiles_on_every_tier_or_needs_a_missing_proposal() {
+    let Some(programs) = suite() else { return };
+    let mut unsupported = Vec::new();
+    for program in &programs {
+        let wasm = std::fs::read(&program.wasm).unwrap();
+        for tier in Tier::ALL {
+            let mut config = engine::Config::new();
+            config.tier(tier);
+            let engine = engine::Engine::new(&config).unwrap();
+            match engine::Module::new(&engine, &wasm) {
+                Ok(_) => {}
+                Err(e @ (engine::Error::Validation { .. } | engine::Error::Unsupported(_))) => {
+                    match classify_rejection(&wasm, e.to_string()) {
+                        RunError::Unsupported(why) => unsupported.push(format!("{} on {tier}: {why}", program.name)),
+                        RunError::Failed(why) => {
+                            panic!("{} on {tier}: a valid program was refused: {why}", program.name)
+                        }
+                    }
+                }
+                Err(e) => panic!("{} on {tier}: {e}", program.name),
+            }
+        }
+    }
+    for skip in &unsupported {
+        eprintln!("skipped (needs a missing proposal): {skip}");
+    }
+    assert!(unsupported.len() < programs.len() * Tier::ALL.len(), "no program compiled on any tier: {unsupported:#?}");
+}
