@@ -15,9 +15,10 @@
 //! memories' guard regions by default (`BoundsChecks::GuardPages`: no code
 //! for accesses with static offsets below 2 GiB) or by an explicit compare
 //! and conditional trap (`BoundsChecks::Explicit`). All functions of a
-//! module are compiled into one buffer; calls go through a table of code
-//! pointers and builtins are called at addresses embedded as constants, so
-//! nothing needs relocating.
+//! module are compiled into one buffer; a call to a function of the module
+//! is a direct PC-relative call, patched when every function is placed
+//! (`ModuleCompiler::finish`); builtins are called at addresses embedded as
+//! constants, and nothing else needs relocating.
 //!
 //! Host functions are reached through the `call_function` builtin, which
 //! calls the store's monomorphic host-call shim (`StoreInner::host_call`):
@@ -33,6 +34,8 @@ mod vm;
 use std::collections::HashMap;
 
 use cranelift_codegen::CodegenError;
+use cranelift_codegen::FinalizedRelocTarget;
+use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
@@ -61,6 +64,15 @@ pub(crate) struct ModuleCompiler {
     ranges: Vec<(u32, u32)>,
     /// (offset in `code`, what it raises) of every trap site of the functions.
     traps: Vec<(u32, TrapSite)>,
+    /// Direct calls to patch once every function is placed: (offset in
+    /// `code` of the 32-bit displacement, callee's function index, addend).
+    calls: Vec<(usize, u32, i64)>,
+}
+
+/// The name a defined function's code is known by in Cranelift IR: its
+/// function index (imports included).
+pub(crate) fn function_name(function_index: u32) -> ir::UserExternalName {
+    ir::UserExternalName::new(0, function_index)
 }
 
 /// A compiled module: its code, where each function starts, and a
@@ -149,6 +161,7 @@ impl ModuleCompiler {
             offsets: Vec::new(),
             ranges: Vec::new(),
             traps: Vec::new(),
+            calls: Vec::new(),
         })
     }
 
@@ -160,18 +173,27 @@ impl ModuleCompiler {
     fn emit(&mut self) -> Result<usize> {
         let compiled =
             self.context.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| codegen_error(e.inner))?;
-        if !compiled.buffer.relocs().is_empty() {
-            // A libcall (e.g. a float rounding without SSE4.1) would need
-            // patching; refuse rather than run unpatched code.
-            return Err(Error::Unsupported(
-                "cranelift emitted a relocation (a libcall) this tier cannot link yet".into(),
-            ));
-        }
+        let relocs = compiled.buffer.relocs().to_vec();
         let offset = self.code.len().next_multiple_of(FUNCTION_ALIGN);
         self.traps.extend(compiled.buffer.traps().iter().map(|t| (offset as u32 + t.offset, trap_site(t.code))));
         let bytes = compiled.code_buffer();
         self.code.resize(offset, 0);
         self.code.extend_from_slice(bytes);
+        for reloc in relocs {
+            let callee = match (reloc.kind, &reloc.target) {
+                (Reloc::X86CallPCRel4, FinalizedRelocTarget::ExternalName(ir::ExternalName::User(name))) => {
+                    self.context.func.params.user_named_funcs()[*name].index
+                }
+                // A libcall (e.g. a float rounding without SSE4.1) would
+                // need linking; refuse rather than run unpatched code.
+                (kind, _) => {
+                    return Err(Error::Unsupported(format!(
+                        "cranelift emitted a relocation this tier cannot link ({kind:?})"
+                    )));
+                }
+            };
+            self.calls.push((offset + reloc.offset as usize, callee, reloc.addend));
+        }
         self.context.clear();
         Ok(offset)
     }
@@ -237,6 +259,12 @@ impl ModuleCompiler {
                 let offset = self.trampoline(slot.key())?;
                 slot.insert(offset);
             }
+        }
+        for &(at, callee, addend) in &self.calls {
+            let target = self.offsets[(callee - info.num_imported_funcs) as usize] as i64;
+            let displacement = i32::try_from(target + addend - at as i64)
+                .map_err(|_| Error::Limit("the module's code is too large for 32-bit call displacements".into()))?;
+            self.code[at..at + 4].copy_from_slice(&displacement.to_le_bytes());
         }
         let code = LoadedCode::new(&self.code, self.offsets, self.ranges, self.traps)?;
         Ok(CompiledModule { code, trampolines })
