@@ -425,7 +425,15 @@ pub fn run(args: SightglassArgs) -> Result<bool> {
         .collect();
     println!("\nNot run correctly ({}):", failures.len());
     for (program, e) in &failures {
-        println!("  {program} on {}: {}: {}", e.engine, e.status, e.detail.as_deref().unwrap_or(""));
+        // A peer's trap comes with its backtrace: the first and last lines
+        // say what happened (the JSON keeps all of it).
+        let detail = e.detail.as_deref().unwrap_or("");
+        let mut lines = detail.lines().map(str::trim);
+        let shown = match (lines.next(), lines.next_back()) {
+            (Some(first), Some(last)) => format!("{first} … {last}"),
+            (first, _) => first.unwrap_or("").to_string(),
+        };
+        println!("  {program} on {}: {}: {shown}", e.engine, e.status);
     }
 
     let report = Report {
