@@ -11,6 +11,7 @@ mod harness;
 mod kernels;
 mod mutants;
 mod sightglass;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -231,29 +232,15 @@ fn ratio(kernel: &KernelResult, ours: &str, peer: &str, goal: f64, compile: bool
 
 fn print_table(title: &str, kernels: &[&KernelResult], value: impl Fn(&EngineResult) -> f64) {
     let Some(first) = kernels.first() else { return };
-    println!("\n{title}");
-    print!("| {:<14} |", "kernel");
-    for r in &first.results {
-        print!(" {:>18} |", r.engine);
-    }
-    println!();
-    print!("|{:-<16}|", "");
-    for _ in &first.results {
-        print!("{:->20}|", ":");
-    }
-    println!();
-    for k in kernels {
-        print!("| {:<14} |", k.kernel);
-        for r in &k.results {
-            let v = value(r);
-            if v.is_nan() {
-                print!(" {:>18} |", "n/a");
-            } else {
-                print!(" {v:>18.2} |");
-            }
-        }
-        println!();
-    }
+    let engines: Vec<&str> = first.results.iter().map(|r| r.engine.as_str()).collect();
+    let rows: Vec<(String, Vec<String>)> = kernels
+        .iter()
+        .map(|k| {
+            let cells = k.results.iter().map(&value).map(|v| if v.is_nan() { "n/a".into() } else { table::millis(v) });
+            (k.kernel.clone(), cells.collect())
+        })
+        .collect();
+    table::print(title, "kernel", 14, &engines, &rows);
 }
 
 fn main() -> ExitCode {

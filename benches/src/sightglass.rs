@@ -327,28 +327,19 @@ fn pair_mean(results: &[ProgramResult], ours: &str, peer: &str) -> PairMean {
 
 fn print_table(title: &str, results: &[ProgramResult], value: impl Fn(&EngineRun) -> Option<f64>) {
     let Some(first) = results.first() else { return };
-    println!("\n{title}");
-    print!("| {:<26} |", "program");
-    for e in &first.engines {
-        print!(" {:>18} |", e.engine);
-    }
-    println!();
-    print!("|{:-<28}|", "");
-    for _ in &first.engines {
-        print!("{:->20}|", ":");
-    }
-    println!();
-    for r in results {
-        print!("| {:<26} |", r.program);
-        for e in &r.engines {
-            match value(e) {
-                Some(v) => print!(" {v:>18.2} |"),
-                None if e.status == "ok" => print!(" {:>18} |", "-"),
-                None => print!(" {:>18} |", e.status),
-            }
-        }
-        println!();
-    }
+    let engines: Vec<&str> = first.engines.iter().map(|e| e.engine.as_str()).collect();
+    let rows: Vec<(String, Vec<String>)> = results
+        .iter()
+        .map(|r| {
+            let cells = r.engines.iter().map(|e| match value(e) {
+                Some(v) => crate::table::millis(v),
+                None if e.status == "ok" => "-".into(),
+                None => e.status.into(),
+            });
+            (r.program.clone(), cells.collect())
+        })
+        .collect();
+    crate::table::print(title, "program", 26, &engines, &rows);
 }
 
 pub fn run(args: SightglassArgs) -> Result<bool> {
