@@ -319,14 +319,22 @@ impl Translator<'_> {
     }
 
     fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
-        let a = self.slot(h - 1);
-        self.emit(make(a, a, memory32_offset(offset)?));
+        let d = self.slot(h - 1);
+        let offset = memory32_offset(offset)?;
+        let a = self.take_local_copy(d).unwrap_or(d);
+        self.emit(make(d, a, offset));
         Ok(())
     }
 
     fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let (a, v) = (self.slot(h - 2), self.slot(h - 1));
-        self.emit(make(a, v, memory32_offset(offset)?));
+        let offset = memory32_offset(offset)?;
+        // As for `binary`: the address's copy can go only once the value's has.
+        let (a, v) = match self.take_local_copy(v) {
+            Some(local_v) => (self.take_local_copy(a).unwrap_or(a), local_v),
+            None => (a, v),
+        };
+        self.emit(make(a, v, offset));
         Ok(())
     }
 
