@@ -58,8 +58,8 @@ pub(crate) unsafe fn run_function(
     let ty = module.info().func_type(module.info().num_imported_funcs + def_index);
     // SAFETY: `callee` is defined function `def_index` of this module, of
     // type `ty`, compiled by the tier whose `call` runs it; the vmctx
-    // belongs to its instance and points at the store's trap slot, the
-    // thread's stack limit and the store; `values` is sized by the caller.
+    // belongs to its instance and points at the thread's stack limit and
+    // the store; `trap` is the store's trap slot; `values` is sized by the caller.
     let outcome = unsafe {
         match &module.inner.code {
             CompiledCode::Cranelift(compiled) => compiled.call(callee, ty, vmctx, trap, values),

@@ -177,7 +177,6 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     entity.vmctx = VMContext::new(&memories, &globals, &tables);
     if let Some(code) = module.compiled_function_pointers() {
         entity.code = code;
-        entity.vmctx.set_runtime(inner.trap.as_ptr(), entity.code.as_ptr());
         entity.vmctx.set_instance(instance_index);
         entity.vmctx.set_function_tables(inner.func_refs_view.as_ptr(), entity.type_ids.as_ptr());
         entity.vmctx.set_store(inner);

@@ -78,7 +78,7 @@ pub(crate) struct InstanceEntity {
     /// Pointers to this instance's memories, globals and tables.
     pub(crate) vmctx: VMContext,
     /// Code address of each defined function, for compiled tiers (empty
-    /// for the interpreter); the vmctx points at it.
+    /// for the interpreter): where host → wasm calls enter.
     pub(crate) code: Box<[*const u8]>,
 }
 

@@ -7,8 +7,6 @@
 //! [ memory 0 .. memory M )   *mut VMMemoryDefinition   (base, length)
 //! [ global 0 .. global G )   *mut VMGlobalDefinition   (16 bytes, low word first)
 //! [ table 0  .. table T  )   *mut VMTableDefinition    (base, current_elements)
-//! trap slot                   *mut u32: 0, or the number of the trap a failing builtin raised
-//! functions                   *const *const u8: code of each defined function (compiled tiers)
 //! stack limit                 usize: lowest stack address compiled code may use
 //! store                       *mut StoreInner: for builtins (memory.grow), set on each entry
 //! instance                    usize: this instance's index in the store
@@ -188,40 +186,30 @@ impl VMOffsets {
         (self.num_memories + self.num_globals + self.num_tables) * SLOT
     }
 
-    /// Where compiled code finds the pointer to the trap slot.
-    pub fn trap_slot(&self) -> u32 {
-        self.header()
-    }
-
-    /// Where compiled code finds its table of code pointers.
-    pub fn functions(&self) -> u32 {
-        self.header() + SLOT
-    }
-
     /// Where compiled code finds the lowest stack address it may use.
     pub fn stack_limit(&self) -> u32 {
-        self.header() + 2 * SLOT
+        self.header()
     }
 
     /// Where compiled code finds the store (for calls into the runtime).
     pub fn store(&self) -> u32 {
-        self.header() + 3 * SLOT
+        self.header() + SLOT
     }
 
     /// Where compiled code finds its instance's index in the store.
     pub fn instance(&self) -> u32 {
-        self.header() + 4 * SLOT
+        self.header() + 2 * SLOT
     }
 
     /// Where compiled code finds the store's function references
     /// (`call_indirect` resolves table elements through them).
     pub fn func_refs(&self) -> u32 {
-        self.header() + 5 * SLOT
+        self.header() + 3 * SLOT
     }
 
     /// Where compiled code finds its module's store-wide type ids.
     pub fn type_ids(&self) -> u32 {
-        self.header() + 6 * SLOT
+        self.header() + 4 * SLOT
     }
 
     /// The layout of instances of `info`.
@@ -235,7 +223,7 @@ impl VMOffsets {
 
     /// Total size in bytes.
     pub fn size(&self) -> u32 {
-        self.header() + 7 * SLOT
+        self.header() + 5 * SLOT
     }
 }
 
@@ -280,14 +268,6 @@ impl VMContext {
 
     pub fn offsets(&self) -> VMOffsets {
         self.offsets
-    }
-
-    /// Points compiled code at its trap slot and code-pointer table; both
-    /// must outlive every call into this instance.
-    pub(crate) fn set_runtime(&mut self, trap: *mut u32, functions: *const *const u8) {
-        let (t, f) = (self.offsets.trap_slot(), self.offsets.functions());
-        self.slots[(t / SLOT) as usize] = trap as usize;
-        self.slots[(f / SLOT) as usize] = functions as usize;
     }
 
     /// Points compiled code at the store's function references and at the
@@ -355,10 +335,9 @@ mod tests {
         assert_eq!((o.memory(0), o.memory(1)), (0, s));
         assert_eq!((o.global(0), o.global(2)), (2 * s, 4 * s));
         assert_eq!(o.table(0), 5 * s);
-        assert_eq!((o.trap_slot(), o.functions(), o.stack_limit()), (6 * s, 7 * s, 8 * s));
-        assert_eq!((o.store(), o.instance()), (9 * s, 10 * s));
-        assert_eq!((o.func_refs(), o.type_ids()), (11 * s, 12 * s));
-        assert_eq!(o.size(), 13 * s);
+        assert_eq!((o.stack_limit(), o.store(), o.instance()), (6 * s, 7 * s, 8 * s));
+        assert_eq!((o.func_refs(), o.type_ids()), (9 * s, 10 * s));
+        assert_eq!(o.size(), 11 * s);
     }
 
     #[test]

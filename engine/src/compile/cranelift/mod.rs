@@ -126,8 +126,8 @@ impl CompiledModule {
     ///
     /// # Safety
     /// `callee` must be a function of this module of type `ty`; `vmctx` must
-    /// be a live instance vmctx of this module whose trap slot points at
-    /// `trap`, with its stack limit set for this thread; `values` must hold
+    /// be a live instance vmctx of this module, with its stack limit set for
+    /// this thread, and `trap` the store's trap slot; `values` must hold
     /// the type's call words (`FuncType::call_words`).
     pub(crate) unsafe fn call(
         &self,
@@ -322,13 +322,12 @@ impl Standalone {
         values[..args.len()].copy_from_slice(args);
         let mut trap = 0u32;
         let mut vmctx = crate::runtime::vmctx::VMContext::new(&[], &[], &[]);
-        vmctx.set_runtime(&mut trap, self.functions.as_ptr());
         vmctx.set_stack_limit(native::stack_limit());
         let callee = self.functions[(*index - self.info.num_imported_funcs) as usize];
         // SAFETY: `callee` is function `index` of this module, of type `ty`;
         // the vmctx (no memories, globals or tables, as checked in `new`)
-        // points at `trap` and this thread's stack limit; `values` is sized
-        // for both arguments and results.
+        // holds this thread's stack limit; `trap` outlives the call;
+        // `values` is sized for both arguments and results.
         if let Err((code, _)) = unsafe { self.compiled.call(callee, ty, vmctx.as_ptr(), &mut trap, &mut values) } {
             return Err(Error::Trap(crate::error::Trap::new(code)));
         }

@@ -95,8 +95,8 @@ pub(crate) fn trap_code_of(site: TrapSite, raised: u32) -> TrapCode {
 /// # Safety
 /// `trampoline` must be registered code calling `callee` with (vmctx,
 /// values) as its tier's convention wants; `callee` a function of type
-/// `ty`; `vmctx` a live instance vmctx of its module whose trap slot points
-/// at `trap`, with its stack limit set for this thread; `values` must hold
+/// `ty`; `vmctx` a live instance vmctx of its module, with its stack limit
+/// set for this thread; `trap` the store's trap slot; `values` must hold
 /// the type's call words (`FuncType::call_words`).
 pub(crate) unsafe fn call(
     trampoline: *const u8,
