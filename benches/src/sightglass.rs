@@ -67,10 +67,6 @@ fn failed(e: impl std::fmt::Display) -> RunError {
     RunError::Failed(e.to_string())
 }
 
-fn program_name(program: &Program) -> String {
-    program.wasm.file_name().unwrap_or_default().to_string_lossy().into_owned()
-}
-
 /// wasmtime with its own WASI preview 1 (wasmtime-wasi).
 fn run_wasmtime(engine: &wasmtime::Engine, program: &Program) -> Result<Outcome, RunError> {
     use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -82,7 +78,7 @@ fn run_wasmtime(engine: &wasmtime::Engine, program: &Program) -> Result<Outcome,
 
     let (stdout, stderr) = (MemoryOutputPipe::new(OUTPUT_LIMIT), MemoryOutputPipe::new(OUTPUT_LIMIT));
     let wasi = wasmtime_wasi::WasiCtxBuilder::new()
-        .arg(program_name(program))
+        .arg(program.argv0())
         .stdout(stdout.clone())
         .stderr(stderr.clone())
         .preopened_dir(&program.dir, ".", wasmtime_wasi::FsPerms::ReadWrite)
@@ -138,7 +134,7 @@ fn run_wasmi(program: &Program) -> Result<Outcome, RunError> {
     let dir = wasmi_wasi::Dir::open_ambient_dir(&program.dir, wasmi_wasi::ambient_authority())
         .map_err(|e| failed(format!("cannot open {}: {e}", program.dir.display())))?;
     let wasi = wasmi_wasi::WasiCtxBuilder::new()
-        .arg(&program_name(program))
+        .arg(&program.argv0())
         .map_err(failed)?
         .stdout(Box::new(stdout.clone()))
         .stderr(Box::new(stderr.clone()))

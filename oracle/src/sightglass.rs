@@ -75,6 +75,11 @@ impl Program {
         })
     }
 
+    /// The program's `argv[0]`: its file's name, as `wasmtime run` gives it.
+    pub fn argv0(&self) -> String {
+        self.wasm.file_name().unwrap_or_default().to_string_lossy().into_owned()
+    }
+
     /// Whether `outcome` is what the program must produce; otherwise what differs.
     pub fn check(&self, outcome: &Outcome) -> Result<(), String> {
         if outcome.exit_status != 0 {
@@ -177,27 +182,34 @@ impl BenchClock {
     }
 }
 
+/// Compiles `wasm` on `tier`: a refusal is `Unsupported` when the module
+/// needs a proposal the engine lacks, `Failed` otherwise.
+pub fn compile(tier: Tier, wasm: &[u8]) -> Result<(Engine, Module), RunError> {
+    let failed = |e: &dyn std::fmt::Display| RunError::Failed(e.to_string());
+    let mut config = Config::new();
+    config.tier(tier);
+    let engine = Engine::new(&config).map_err(|e| failed(&e))?;
+    match Module::new(&engine, wasm) {
+        Ok(module) => Ok((engine, module)),
+        Err(e @ (engine::Error::Validation { .. } | engine::Error::Unsupported(_))) => {
+            Err(classify_rejection(wasm, e.to_string()))
+        }
+        Err(e) => Err(failed(&e)),
+    }
+}
+
 /// Runs `program` on one of Crucible's tiers, with output captured.
 pub fn run_crucible(tier: Tier, program: &Program) -> Result<Outcome, RunError> {
     let failed = |e: &dyn std::fmt::Display| RunError::Failed(e.to_string());
     let wasm = std::fs::read(&program.wasm).map_err(|e| failed(&e))?;
-    let mut config = Config::new();
-    config.tier(tier);
-    let engine = Engine::new(&config).map_err(|e| failed(&e))?;
     let started = Instant::now();
-    let module = match Module::new(&engine, &wasm) {
-        Ok(module) => module,
-        Err(e @ (engine::Error::Validation { .. } | engine::Error::Unsupported(_))) => {
-            return Err(classify_rejection(&wasm, e.to_string()));
-        }
-        Err(e) => return Err(failed(&e)),
-    };
+    let (engine, module) = compile(tier, &wasm)?;
     let compile = started.elapsed();
 
     let (stdout, stdout_buffer) = Output::capture();
     let (stderr, stderr_buffer) = Output::capture();
     let ctx = WasiCtx::new()
-        .args([program.wasm.file_name().unwrap_or_default().to_string_lossy().into_owned()])
+        .args([program.argv0()])
         .stdout(stdout)
         .stderr(stderr)
         .preopen_dir(&program.dir, ".")

@@ -7,7 +7,7 @@
 //! the benchmark runner's (`cargo run --release -p benches -- sightglass`).
 
 use engine::Tier;
-use oracle::sightglass::{Program, RunError, classify_rejection, default_root, discover, run_crucible};
+use oracle::sightglass::{Program, RunError, compile, default_root, discover, run_crucible};
 
 /// Programs quick enough for `cargo test` on the interpreter (each under
 /// ~1.5 s there in a release build: `cargo run --release -p benches --
@@ -79,20 +79,10 @@ fn every_program_compiles_on_every_tier_or_needs_a_missing_proposal() {
     for program in &programs {
         let wasm = std::fs::read(&program.wasm).unwrap();
         for tier in Tier::ALL {
-            let mut config = engine::Config::new();
-            config.tier(tier);
-            let engine = engine::Engine::new(&config).unwrap();
-            match engine::Module::new(&engine, &wasm) {
+            match compile(tier, &wasm) {
                 Ok(_) => {}
-                Err(e @ (engine::Error::Validation { .. } | engine::Error::Unsupported(_))) => {
-                    match classify_rejection(&wasm, e.to_string()) {
-                        RunError::Unsupported(why) => unsupported.push(format!("{} on {tier}: {why}", program.name)),
-                        RunError::Failed(why) => {
-                            panic!("{} on {tier}: a valid program was refused: {why}", program.name)
-                        }
-                    }
-                }
-                Err(e) => panic!("{} on {tier}: {e}", program.name),
+                Err(RunError::Unsupported(why)) => unsupported.push(format!("{} on {tier}: {why}", program.name)),
+                Err(RunError::Failed(why)) => panic!("{} on {tier}: a valid program was refused: {why}", program.name),
             }
         }
     }
