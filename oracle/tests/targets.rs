@@ -3,7 +3,7 @@
 //! known.
 
 use engine::{Engine, Linker, Module, Store, TrapCode};
-use oracle::targets::{self, TargetKind, api_calls::Op};
+use oracle::targets::{self, PairDraw, TargetKind, api_calls::Op};
 
 /// libFuzzer runs inputs on the main thread (8 MiB of stack); the test
 /// harness's threads have 2 MiB, less than wasmi needs for deep recursion.
@@ -202,6 +202,24 @@ fn regression_wast_mutate_nan_payload() {
     });
 }
 
+/// `table_ops` draws its second engine by compile cost: every executor
+/// still gets inputs, the cheap ones more than Cranelift.
+#[test]
+fn table_ops_draws_cheap_engines_more_often_and_every_engine_sometimes() {
+    assert_eq!(TargetKind::TableOps.pair_draw(), PairDraw::ByCompileCost);
+    assert_eq!(TargetKind::Differential.pair_draw(), PairDraw::Uniform);
+    let executors = targets::default_executors();
+    let mut seen = std::collections::BTreeMap::<&str, u32>::new();
+    for pick in 0..=u16::MAX as usize {
+        let pair = targets::engine_pair(&executors, pick, PairDraw::ByCompileCost);
+        assert_eq!(pair[0].name(), executors[0].name());
+        *seen.entry(pair[1].name()).or_default() += 1;
+    }
+    assert_eq!(seen.len(), executors.len() - 1, "{seen:?}");
+    assert!(seen["cranelift"] * 10 < seen["wasmi"], "{seen:?}");
+    assert!(seen["baseline"] < seen["wasmi"] && seen["cranelift"] < seen["baseline"], "{seen:?}");
+}
+
 /// libFuzzer's inputs each run on a share of the engines: the first
 /// executor and one of the others, chosen by the input's last byte, so
 /// every executor gets inputs and none runs on all of them.
@@ -211,7 +229,7 @@ fn each_libfuzzer_input_runs_on_a_pair_and_every_executor_gets_a_share() {
     assert!(executors.len() > 2, "the default set compares more than two executors");
     let mut seen = std::collections::BTreeMap::<&str, u32>::new();
     for pick in 0..=255usize {
-        let pair = targets::engine_pair(&executors, pick);
+        let pair = targets::engine_pair(&executors, pick, PairDraw::Uniform);
         assert_eq!(pair.len(), 2);
         assert_eq!(pair[0].name(), executors[0].name());
         assert_ne!(pair[1].name(), executors[0].name());
@@ -220,7 +238,7 @@ fn each_libfuzzer_input_runs_on_a_pair_and_every_executor_gets_a_share() {
     assert_eq!(seen.len(), executors.len() - 1, "{seen:?}");
     // Two executors are always a pair; the inputs of the seed corpora run
     // through the libFuzzer entry point without a finding.
-    assert_eq!(targets::engine_pair(&executors[..2], 7).len(), 2);
+    assert_eq!(targets::engine_pair(&executors[..2], 7, PairDraw::Uniform).len(), 2);
     on_big_stack(|| {
         for &target in TargetKind::ALL {
             for seed in target.seed_corpus().iter().take(6) {

@@ -42,6 +42,18 @@ impl TargetKind {
         matches!(self, TargetKind::Differential | TargetKind::WastMutate | TargetKind::TableOps)
     }
 
+    /// How [`fuzz_one`] draws an input's second engine. `table_ops` modules
+    /// are a few hundred bytes that run for microseconds, so compiling is
+    /// nearly all an input costs, and a Cranelift compilation costs about
+    /// fifty interpreter translations: drawn uniformly, Cranelift took most
+    /// of the target's time and the target ran below its landing speed.
+    pub const fn pair_draw(self) -> PairDraw {
+        match self {
+            TargetKind::TableOps => PairDraw::ByCompileCost,
+            _ => PairDraw::Uniform,
+        }
+    }
+
     /// The case a differential target builds from an input; `Ok(None)`
     /// when the input describes none (the fuzzer skips it too).
     pub fn case(self, data: &[u8], executors: &[&dyn Executor]) -> Result<Option<Case>, String> {
@@ -130,7 +142,8 @@ pub fn executor_kinds(list: Option<&str>) -> Result<Vec<crate::executor::Executo
 /// saves the input as a crash artifact.
 ///
 /// Each input runs on a share of the engines, chosen by its last byte (as
-/// wasmtime's differential target draws its engine pair): a differential
+/// wasmtime's differential target draws its engine pair; for `table_ops`
+/// by a hash of the input, weighted by compile cost: [`TargetKind::pair_draw`]): a differential
 /// target compares the first executor with one of the others, a
 /// single-engine target runs one tier. Every engine still gets its share of
 /// inputs, while an input costs one compilation by the most expensive
@@ -140,7 +153,14 @@ pub fn executor_kinds(list: Option<&str>) -> Result<Vec<crate::executor::Executo
 /// `crucible fuzz --target`) still runs every engine. The engine and
 /// generator mix is printed to stderr as the run goes.
 pub fn fuzz_one(target: TargetKind, data: &[u8]) {
-    let pick = data.last().copied().unwrap_or(0) as usize;
+    let pick = match target.pair_draw() {
+        PairDraw::Uniform => data.last().copied().unwrap_or(0) as usize,
+        // A hash of the whole input: a mutant of an input that drew an
+        // expensive engine draws afresh. (From the last byte, the corpus
+        // filled with inputs that reached Cranelift's code, whose mutants
+        // kept the byte: 15% of inputs drew Cranelift, not the 1.5% weighed.)
+        PairDraw::ByCompileCost => crate::executor::fnv1a(data) as usize,
+    };
     let result = match target {
         TargetKind::Compile | TargetKind::Instantiate | TargetKind::ApiCalls => {
             let tier = Tier::ALL[pick % Tier::ALL.len()];
@@ -155,7 +175,7 @@ pub fn fuzz_one(target: TargetKind, data: &[u8]) {
             // Cases are made for every configured executor (so that `triage
             // repro` remakes the same one) and run on the pair.
             let all = default_executors();
-            let executors = engine_pair(&all, pick);
+            let executors = engine_pair(&all, pick, target.pair_draw());
             let names: Vec<&str> = executors.iter().map(|e| e.name()).collect();
             let case = if target == TargetKind::Differential {
                 differential_case(data, &all).map(|drawn| {
@@ -180,14 +200,55 @@ pub fn fuzz_one(target: TargetKind, data: &[u8]) {
     }
 }
 
-/// The first executor and the `pick`-th of the others (all of them when
-/// there are two or fewer).
-pub fn engine_pair<'a>(executors: &[&'a dyn Executor], pick: usize) -> Vec<&'a dyn Executor> {
-    match executors {
-        [first, others @ ..] if others.len() > 1 => vec![*first, others[pick % others.len()]],
-        all => all.to_vec(),
-    }
+/// How a libFuzzer input's second engine is drawn from the executors after
+/// the first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairDraw {
+    /// Every other executor as often as the rest (wasmtime's differential
+    /// target draws so too).
+    Uniform,
+    /// Each other executor in inverse proportion to its
+    /// [`compile_cost`](crate::executor::ExecutorKind::compile_cost), so that
+    /// each gets about the same share of the target's time: for targets
+    /// whose modules are small and run for microseconds, where compiling is
+    /// the whole cost of an input.
+    ByCompileCost,
 }
+
+/// The first executor and one of the others drawn by `pick` as `draw` says
+/// (all of them when there are two or fewer).
+pub fn engine_pair<'a>(executors: &[&'a dyn Executor], pick: usize, draw: PairDraw) -> Vec<&'a dyn Executor> {
+    let [first, others @ ..] = executors else { return executors.to_vec() };
+    if others.len() <= 1 {
+        return executors.to_vec();
+    }
+    let second = match draw {
+        PairDraw::Uniform => others[pick % others.len()],
+        PairDraw::ByCompileCost => {
+            // Weights 1/cost scaled to integers; a name that is no known
+            // kind counts as cheap.
+            let weight = |e: &&dyn Executor| {
+                let cost = e.name().parse::<crate::executor::ExecutorKind>().map_or(1, |k| k.compile_cost());
+                COST_SCALE / cost
+            };
+            let mut point = pick as u32 % others.iter().map(weight).sum::<u32>();
+            let mut chosen = others[others.len() - 1];
+            for e in others {
+                if point < weight(e) {
+                    chosen = *e;
+                    break;
+                }
+                point -= weight(e);
+            }
+            chosen
+        }
+    };
+    vec![*first, second]
+}
+
+/// The integer scale of [`PairDraw::ByCompileCost`]'s weights (a multiple
+/// of the costs, so that no weight rounds).
+const COST_SCALE: u32 = 2 * 3 * 50;
 
 /// The differential target's case (profile from `$CRUCIBLE_PROFILE`,
 /// default `default`) and how it was generated; `None` when the input makes
