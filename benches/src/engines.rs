@@ -146,6 +146,20 @@ pub fn all() -> Result<Vec<Runtime>> {
     Ok(runtimes)
 }
 
+/// Keeps the engines `wanted` names (all when it is empty); an unknown name
+/// is an error that lists the known ones.
+pub fn keep_named<T>(engines: &mut Vec<T>, wanted: &[String], name: impl Fn(&T) -> &str) -> Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    if let Some(unknown) = wanted.iter().find(|w| !engines.iter().any(|e| name(e) == w.as_str())) {
+        let known: Vec<&str> = engines.iter().map(&name).collect();
+        anyhow::bail!("unknown engine `{unknown}` (known: {})", known.join(", "));
+    }
+    engines.retain(|e| wanted.iter().any(|w| w.as_str() == name(e)));
+    Ok(())
+}
+
 /// The peer each of Crucible's tiers is measured against, and the goal
 /// (the largest acceptable ratio ours/peer).
 pub const COMPARISONS: &[(&str, &str, f64)] = &[

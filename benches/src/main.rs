@@ -41,6 +41,9 @@ struct Args {
     /// Only kernels whose name contains this.
     #[arg(long)]
     only: Option<String>,
+    /// Only these engines (comma-separated, e.g. `crucible-interp,wasmi`).
+    #[arg(long, value_delimiter = ',')]
+    engines: Vec<String>,
     /// Measure only the harness's bug-finding power: the time the default
     /// campaign takes to report each mutant of the catalogue.
     #[arg(long)]
@@ -274,7 +277,8 @@ fn run(args: Args) -> Result<bool> {
         println!("JSON: {}", json.display());
         return Ok(true);
     }
-    let runtimes = engines::all()?;
+    let mut runtimes = engines::all()?;
+    engines::keep_named(&mut runtimes, &args.engines, |r| r.name)?;
     let mut kernels = Vec::new();
     eprintln!("kernels ({} timed runs each, after a warm-up, engines interleaved):", args.runs);
     for k in kernels::all(args.scale) {

@@ -361,13 +361,7 @@ pub fn run(args: SightglassArgs) -> Result<bool> {
     }
     programs.retain(|p| args.only.as_ref().is_none_or(|only| p.name.contains(only.as_str())));
     let mut runners = runners()?;
-    if !args.engines.is_empty() {
-        if let Some(unknown) = args.engines.iter().find(|e| !runners.iter().any(|r| &r.name == *e)) {
-            let known: Vec<&str> = runners.iter().map(|r| r.name.as_str()).collect();
-            anyhow::bail!("unknown engine `{unknown}` (known: {})", known.join(", "));
-        }
-        runners.retain(|r| args.engines.contains(&r.name));
-    }
+    crate::engines::keep_named(&mut runners, &args.engines, |r| r.name.as_str())?;
 
     let mut results = Vec::new();
     for program in &programs {
