@@ -56,36 +56,60 @@ fn function_ptr(store: &StoreInner, instance: u32, def_index: u32) -> *const Fun
     }
 }
 
-#[inline(always)]
-fn un<A: Raw, R: Raw>(regs: &mut [u64], d: Slot, a: Slot, f: impl Fn(A) -> R) {
-    regs[d as usize] = f(A::from_raw(regs[a as usize])).to_raw();
+/// The running frame's slots, read and written without bounds checks.
+#[derive(Clone, Copy)]
+struct Regs(*mut u64);
+
+impl Regs {
+    /// # Safety
+    /// `[fp, fp + function.frame_size)` must be inside `stack` and not
+    /// be reallocated while the `Regs` is used.
+    #[inline(always)]
+    unsafe fn of(stack: &mut [u64], fp: usize) -> Regs {
+        // SAFETY: fp is inside the stack (the caller's contract).
+        Regs(unsafe { stack.as_mut_ptr().add(fp) })
+    }
+
+    #[inline(always)]
+    fn get(self, slot: Slot) -> u64 {
+        // SAFETY: the translator's `verify` proved every slot an
+        // instruction names is below the function's frame size, and the
+        // frame was reserved at that size (`Regs::of`'s contract).
+        unsafe { *self.0.add(slot as usize) }
+    }
+
+    #[inline(always)]
+    fn set(self, slot: Slot, value: u64) {
+        // SAFETY: as in `get`.
+        unsafe { *self.0.add(slot as usize) = value }
+    }
 }
 
 #[inline(always)]
-fn bin<A: Raw, R: Raw>(regs: &mut [u64], d: Slot, a: Slot, b: Slot, f: impl Fn(A, A) -> R) {
-    regs[d as usize] = f(A::from_raw(regs[a as usize]), A::from_raw(regs[b as usize])).to_raw();
+fn un<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, f: impl Fn(A) -> R) {
+    regs.set(d, f(A::from_raw(regs.get(a))).to_raw());
 }
 
 #[inline(always)]
-fn try_un<A: Raw, R: Raw>(
-    regs: &mut [u64],
-    d: Slot,
-    a: Slot,
-    f: impl Fn(A) -> Result<R, TrapCode>,
-) -> Result<(), TrapCode> {
-    regs[d as usize] = f(A::from_raw(regs[a as usize]))?.to_raw();
+fn bin<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(A, A) -> R) {
+    regs.set(d, f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b))).to_raw());
+}
+
+#[inline(always)]
+fn try_un<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, f: impl Fn(A) -> Result<R, TrapCode>) -> Result<(), TrapCode> {
+    regs.set(d, f(A::from_raw(regs.get(a)))?.to_raw());
     Ok(())
 }
 
 #[inline(always)]
 fn try_bin<A: Raw, R: Raw>(
-    regs: &mut [u64],
+    regs: Regs,
     d: Slot,
     a: Slot,
     b: Slot,
     f: impl Fn(A, A) -> Result<R, TrapCode>,
 ) -> Result<(), TrapCode> {
-    regs[d as usize] = f(A::from_raw(regs[a as usize]), A::from_raw(regs[b as usize]))?.to_raw();
+    regs.set(d, f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))?.to_raw());
     Ok(())
 }
 
@@ -245,7 +269,8 @@ impl Execution {
         let size = (function.frame_size as usize).max(function.num_results as usize);
         Self::reserve(&mut self.stack, 0, size, max_slots)?;
         self.stack[..args.len()].copy_from_slice(args);
-        self.stack[function.num_params as usize..function.num_locals as usize].fill(0);
+        let init = function.num_params as usize;
+        self.stack[init..init + function.frame_init.len()].copy_from_slice(&function.frame_init);
         self.frames.clear();
         self.frames.push(Frame { func: ptr, instance, pc: 0, fp: 0 });
         Ok(())
@@ -269,7 +294,10 @@ impl Execution {
             let code = &func.code[..];
             let fp = frame.fp as usize;
             let inst = frame.instance;
-            let regs = &mut stack[fp..fp + func.frame_size as usize];
+            Self::reserve(stack, fp, func.frame_size as usize, max_slots)?;
+            // SAFETY: reserved just above; the stack is only resized by
+            // `enter!`, which leaves this frame's loop (`continue 'frames`).
+            let regs = unsafe { Regs::of(stack, fp) };
             let vm = Vm::of(store, inst);
             let mut mem = vm.memory();
             let mut pc = frame.pc as usize;
@@ -287,7 +315,8 @@ impl Execution {
                     // SAFETY: see `Frame::func`.
                     let callee = unsafe { &*ptr };
                     Self::reserve(stack, base, callee.frame_size as usize, max_slots)?;
-                    stack[base + callee.num_params as usize..base + callee.num_locals as usize].fill(0);
+                    let init = base + callee.num_params as usize;
+                    stack[init..init + callee.frame_init.len()].copy_from_slice(&callee.frame_init);
                     frames.push(Frame { func: ptr, instance, pc: 0, fp: base as u32 });
                     continue 'frames;
                 }};
@@ -310,7 +339,10 @@ impl Execution {
             }
 
             loop {
-                let instr = code[pc];
+                // SAFETY: `verify` proved that every branch lands inside the
+                // code and that the last instruction does not fall through,
+                // so pc stays in bounds.
+                let instr = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 match instr {
                     Instr::Trap(code) => return Err(code.into()),
@@ -329,17 +361,28 @@ impl Execution {
                     }
                     Instr::Br(target) => pc = target as usize,
                     Instr::BrIfNez(c, target) => {
-                        if regs[c as usize] as u32 != 0 {
+                        if regs.get(c) as u32 != 0 {
                             pc = target as usize;
                         }
                     }
                     Instr::BrIfEqz(c, target) => {
-                        if regs[c as usize] as u32 == 0 {
+                        if regs.get(c) as u32 == 0 {
                             pc = target as usize;
                         }
                     }
-                    Instr::BrTable(index, len) => pc += (regs[index as usize] as u32).min(len) as usize,
+                    Instr::BrTable(index, len) => pc += (regs.get(index) as u32).min(len) as usize,
                     Instr::Return => {
+                        frames.pop();
+                        continue 'frames;
+                    }
+                    Instr::ReturnFrom(first) => {
+                        if func.num_results == 1 {
+                            regs.set(0, regs.get(first));
+                        } else {
+                            for i in 0..func.num_results {
+                                regs.set(i, regs.get(first + i));
+                            }
+                        }
                         frames.pop();
                         continue 'frames;
                     }
@@ -355,10 +398,8 @@ impl Execution {
                         pc += 1;
                         let instance = &store.instances[inst as usize];
                         let table = &store.tables[instance.tables[table as usize] as usize];
-                        let raw = *table
-                            .elements
-                            .get(regs[index as usize] as u32 as usize)
-                            .ok_or(TrapCode::TableOutOfBounds)?;
+                        let raw =
+                            *table.elements.get(regs.get(index) as u32 as usize).ok_or(TrapCode::TableOutOfBounds)?;
                         let callee = raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
                         if store.funcs[callee as usize].type_id != instance.type_ids[ty as usize] {
                             return Err(TrapCode::IndirectCallTypeMismatch.into());
@@ -367,114 +408,92 @@ impl Execution {
                     }
                     Instr::Aux(..) => unreachable!("aux words are skipped by their instruction"),
 
-                    Instr::Copy(d, s) => regs[d as usize] = regs[s as usize],
-                    Instr::Const32(d, v) => regs[d as usize] = v as u64,
-                    Instr::Const64(d, v) => regs[d as usize] = v,
+                    Instr::Copy(d, s) => regs.set(d, regs.get(s)),
+                    Instr::Const32(d, v) => regs.set(d, v as u64),
+                    Instr::Const64(d, v) => regs.set(d, v),
                     Instr::Select(a, b, c) => {
-                        if regs[c as usize] as u32 == 0 {
-                            regs[a as usize] = regs[b as usize];
+                        if regs.get(c) as u32 == 0 {
+                            regs.set(a, regs.get(b));
                         }
                     }
-                    Instr::GlobalGet(d, g) => regs[d as usize] = vm.global(g).read(),
-                    Instr::GlobalSet(g, s) => vm.global(g).write(regs[s as usize]),
+                    Instr::GlobalGet(d, g) => regs.set(d, vm.global(g).read()),
+                    Instr::GlobalSet(g, s) => vm.global(g).write(regs.get(s)),
 
-                    Instr::I32Load(d, a, o) => {
-                        regs[d as usize] = u32::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
-                    Instr::I64Load(d, a, o) => regs[d as usize] = u64::from_le_bytes(mem.load(regs[a as usize], o)?),
+                    Instr::I32Load(d, a, o) => regs.set(d, u32::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
+                    Instr::I64Load(d, a, o) => regs.set(d, u64::from_le_bytes(mem.load(regs.get(a), o)?)),
                     Instr::I32Load8S(d, a, o) => {
-                        regs[d as usize] = (i8::from_le_bytes(mem.load(regs[a as usize], o)?) as i32).to_raw()
+                        regs.set(d, (i8::from_le_bytes(mem.load(regs.get(a), o)?) as i32).to_raw())
                     }
-                    Instr::I32Load8U(d, a, o) => {
-                        regs[d as usize] = u8::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
+                    Instr::I32Load8U(d, a, o) => regs.set(d, u8::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
                     Instr::I32Load16S(d, a, o) => {
-                        regs[d as usize] = (i16::from_le_bytes(mem.load(regs[a as usize], o)?) as i32).to_raw()
+                        regs.set(d, (i16::from_le_bytes(mem.load(regs.get(a), o)?) as i32).to_raw())
                     }
-                    Instr::I32Load16U(d, a, o) => {
-                        regs[d as usize] = u16::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
+                    Instr::I32Load16U(d, a, o) => regs.set(d, u16::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
                     Instr::I64Load8S(d, a, o) => {
-                        regs[d as usize] = i8::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                        regs.set(d, i8::from_le_bytes(mem.load(regs.get(a), o)?) as i64 as u64)
                     }
-                    Instr::I64Load8U(d, a, o) => {
-                        regs[d as usize] = u8::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
+                    Instr::I64Load8U(d, a, o) => regs.set(d, u8::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
                     Instr::I64Load16S(d, a, o) => {
-                        regs[d as usize] = i16::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                        regs.set(d, i16::from_le_bytes(mem.load(regs.get(a), o)?) as i64 as u64)
                     }
-                    Instr::I64Load16U(d, a, o) => {
-                        regs[d as usize] = u16::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
+                    Instr::I64Load16U(d, a, o) => regs.set(d, u16::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
                     Instr::I64Load32S(d, a, o) => {
-                        regs[d as usize] = i32::from_le_bytes(mem.load(regs[a as usize], o)?) as i64 as u64
+                        regs.set(d, i32::from_le_bytes(mem.load(regs.get(a), o)?) as i64 as u64)
                     }
-                    Instr::I64Load32U(d, a, o) => {
-                        regs[d as usize] = u32::from_le_bytes(mem.load(regs[a as usize], o)?) as u64
-                    }
-                    Instr::I32Store(a, v, o) => {
-                        mem.store(regs[a as usize], o, (regs[v as usize] as u32).to_le_bytes())?
-                    }
-                    Instr::I64Store(a, v, o) => mem.store(regs[a as usize], o, regs[v as usize].to_le_bytes())?,
+                    Instr::I64Load32U(d, a, o) => regs.set(d, u32::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
+                    Instr::I32Store(a, v, o) => mem.store(regs.get(a), o, (regs.get(v) as u32).to_le_bytes())?,
+                    Instr::I64Store(a, v, o) => mem.store(regs.get(a), o, regs.get(v).to_le_bytes())?,
                     Instr::I32Store8(a, v, o) | Instr::I64Store8(a, v, o) => {
-                        mem.store(regs[a as usize], o, (regs[v as usize] as u8).to_le_bytes())?
+                        mem.store(regs.get(a), o, (regs.get(v) as u8).to_le_bytes())?
                     }
                     Instr::I32Store16(a, v, o) | Instr::I64Store16(a, v, o) => {
-                        mem.store(regs[a as usize], o, (regs[v as usize] as u16).to_le_bytes())?
+                        mem.store(regs.get(a), o, (regs.get(v) as u16).to_le_bytes())?
                     }
-                    Instr::I64Store32(a, v, o) => {
-                        mem.store(regs[a as usize], o, (regs[v as usize] as u32).to_le_bytes())?
-                    }
-                    Instr::MemorySize(d) => regs[d as usize] = mem.len as u64 / 65536,
+                    Instr::I64Store32(a, v, o) => mem.store(regs.get(a), o, (regs.get(v) as u32).to_le_bytes())?,
+                    Instr::MemorySize(d) => regs.set(d, mem.len as u64 / 65536),
                     Instr::MemoryGrow(d) => {
                         let m = store.instances[inst as usize].memories[0] as usize;
-                        let delta = regs[d as usize] as u32 as u64;
-                        regs[d as usize] = store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64;
+                        let delta = regs.get(d) as u32 as u64;
+                        regs.set(d, store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64);
                         mem = vm.memory();
                     }
-                    Instr::MemoryFill(d, v, n) => {
-                        store.memory_fill(inst, 0, regs[d as usize], regs[v as usize], regs[n as usize])?
-                    }
-                    Instr::MemoryCopy(d, s, n) => {
-                        store.memory_copy(inst, 0, regs[d as usize], regs[s as usize], regs[n as usize])?
-                    }
+                    Instr::MemoryFill(d, v, n) => store.memory_fill(inst, 0, regs.get(d), regs.get(v), regs.get(n))?,
+                    Instr::MemoryCopy(d, s, n) => store.memory_copy(inst, 0, regs.get(d), regs.get(s), regs.get(n))?,
                     Instr::MemoryInit(d, s, n) => {
                         let Instr::Aux(seg, _, _) = code[pc] else {
                             unreachable!("memory.init is followed by its segment")
                         };
                         pc += 1;
-                        store.memory_init(inst, 0, seg, regs[d as usize], regs[s as usize], regs[n as usize])?
+                        store.memory_init(inst, 0, seg, regs.get(d), regs.get(s), regs.get(n))?
                     }
                     Instr::DataDrop(seg) => store.data_drop(inst, seg),
 
-                    Instr::TableGet(d, i, t) => regs[d as usize] = store.table_get(inst, t, regs[i as usize])?,
-                    Instr::TableSet(i, v, t) => store.table_set(inst, t, regs[i as usize], regs[v as usize])?,
-                    Instr::TableSize(d, t) => regs[d as usize] = store.table_size(inst, t),
-                    Instr::TableGrow(d, n, t) => {
-                        regs[d as usize] = store.table_grow(inst, t, regs[d as usize], regs[n as usize])
-                    }
+                    Instr::TableGet(d, i, t) => regs.set(d, store.table_get(inst, t, regs.get(i))?),
+                    Instr::TableSet(i, v, t) => store.table_set(inst, t, regs.get(i), regs.get(v))?,
+                    Instr::TableSize(d, t) => regs.set(d, store.table_size(inst, t)),
+                    Instr::TableGrow(d, n, t) => regs.set(d, store.table_grow(inst, t, regs.get(d), regs.get(n))),
                     Instr::TableFill(i, v, n) => {
                         let Instr::Aux(t, _, _) = code[pc] else { unreachable!("table.fill is followed by its table") };
                         pc += 1;
-                        store.table_fill(inst, t, regs[i as usize], regs[v as usize], regs[n as usize])?
+                        store.table_fill(inst, t, regs.get(i), regs.get(v), regs.get(n))?
                     }
                     Instr::TableCopy(d, s, n) => {
                         let Instr::Aux(dt, st, _) = code[pc] else {
                             unreachable!("table.copy is followed by its tables")
                         };
                         pc += 1;
-                        store.table_copy(inst, dt, st, regs[d as usize], regs[s as usize], regs[n as usize])?
+                        store.table_copy(inst, dt, st, regs.get(d), regs.get(s), regs.get(n))?
                     }
                     Instr::TableInit(d, s, n) => {
                         let Instr::Aux(t, seg, _) = code[pc] else {
                             unreachable!("table.init is followed by its operands")
                         };
                         pc += 1;
-                        store.table_init(inst, t, seg, regs[d as usize], regs[s as usize], regs[n as usize])?
+                        store.table_init(inst, t, seg, regs.get(d), regs.get(s), regs.get(n))?
                     }
                     Instr::ElemDrop(seg) => store.elem_drop(inst, seg),
-                    Instr::RefIsNull(d, a) => regs[d as usize] = (regs[a as usize] == 0) as u64,
-                    Instr::RefFunc(d, f) => regs[d as usize] = store.ref_func(inst, f),
+                    Instr::RefIsNull(d, a) => regs.set(d, (regs.get(a) == 0) as u64),
+                    Instr::RefFunc(d, f) => regs.set(d, store.ref_func(inst, f)),
 
                     Instr::I32Eqz(d, a) => un(regs, d, a, |x: u32| x == 0),
                     Instr::I64Eqz(d, a) => un(regs, d, a, |x: u64| x == 0),

@@ -3,226 +3,300 @@
 //! Operands named `Slot` are indices into the current frame. Instructions
 //! that need more than three operands are followed by an [`Instr::Aux`]
 //! word, which is never executed.
+//!
+//! Every instruction is declared once, in [`instructions!`], with the kind of
+//! each operand: `slot` (a frame slot), `base` (where a callee's frame
+//! starts), `target` (an instruction index) or `imm` (an immediate of the
+//! given type). The enum and the operand visitor
+//! that the translator's remapping and the verifier use are derived from it.
 
 use crate::error::TrapCode;
 
 pub(crate) type Slot = u32;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Instr {
+/// An operand the translator may rewrite and the verifier checks.
+pub(crate) enum Operand<'a> {
+    Slot(&'a mut Slot),
+    /// Where a callee's frame starts: the arguments' first slot, which is
+    /// the end of the frame when there are none.
+    CallBase(&'a mut Slot),
+    Target(&'a mut u32),
+}
+
+macro_rules! operand_type {
+    (slot) => {
+        Slot
+    };
+    (base) => {
+        Slot
+    };
+    (target) => {
+        u32
+    };
+    (imm $ty:ty) => {
+        $ty
+    };
+}
+
+macro_rules! visit_operand {
+    ($visit:ident, slot, $field:ident) => {
+        $visit(Operand::Slot($field))
+    };
+    ($visit:ident, base, $field:ident) => {
+        $visit(Operand::CallBase($field))
+    };
+    ($visit:ident, target, $field:ident) => {
+        $visit(Operand::Target($field))
+    };
+    ($visit:ident, imm, $field:ident) => {
+        let _ = $field;
+    };
+}
+
+macro_rules! instructions {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $(( $($kind:ident $field:ident $(: $ty:ty)?),* ))?,
+    )*) => {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub(crate) enum Instr {
+            $(
+                $(#[$doc])*
+                $name $(( $(operand_type!($kind $($ty)?)),* ))?,
+            )*
+        }
+
+        impl Instr {
+            /// Calls `visit` with every slot and branch target this
+            /// instruction names, in declaration order.
+            pub(crate) fn visit_operands(&mut self, visit: &mut impl FnMut(Operand<'_>)) {
+                match self {
+                    $(
+                        Instr::$name $(( $($field),* ))? => { $($( visit_operand!(visit, $kind, $field); )*)? }
+                    )*
+                }
+            }
+        }
+    };
+}
+
+instructions! {
     // Control.
-    Trap(TrapCode),
+    Trap(imm code: TrapCode),
     /// Charge the fuel of the straight-line region that starts here.
-    Fuel(u32),
+    Fuel(imm amount: u32),
     /// Count an entry into straight-line region N (coverage measurement).
-    Cover(u32),
-    Br(u32),
-    BrIfNez(Slot, u32),
-    BrIfEqz(Slot, u32),
+    Cover(imm region: u32),
+    Br(target to),
+    BrIfNez(slot cond, target to),
+    BrIfEqz(slot cond, target to),
     /// Jump `min(index, len)` instructions past the next one; the table of
     /// `len + 1` `Br`s follows.
-    BrTable(Slot, u32),
+    BrTable(slot index, imm len: u32),
+    /// Return; the results are at the frame base.
     Return,
+    /// Return the results that start at the slot: they move to the frame base.
+    ReturnFrom(slot first),
     /// Call a function defined in the same module: (defined index, arg base).
-    CallInternal(u32, Slot),
+    CallInternal(imm func: u32, base base),
     /// Call through the instance's function index space: (func index, arg base).
-    Call(u32, Slot),
+    Call(imm func: u32, base base),
     /// (arg base, table index slot, type index) + Aux(table).
-    CallIndirect(Slot, Slot, u32),
-    Aux(u32, u32, u32),
+    CallIndirect(base base, slot index, imm ty: u32),
+    Aux(imm x: u32, imm y: u32, imm z: u32),
 
     // Data movement.
-    Copy(Slot, Slot),
-    Const32(Slot, u32),
-    Const64(Slot, u64),
+    Copy(slot d, slot s),
+    Const32(slot d, imm value: u32),
+    Const64(slot d, imm value: u64),
     /// (a, b, cond): a = cond != 0 ? a : b.
-    Select(Slot, Slot, Slot),
-    GlobalGet(Slot, u32),
-    GlobalSet(u32, Slot),
+    Select(slot a, slot b, slot cond),
+    GlobalGet(slot d, imm global: u32),
+    GlobalSet(imm global: u32, slot s),
 
     // Memory 0: loads (dst, addr, offset) and stores (addr, value, offset).
-    I32Load(Slot, Slot, u32),
-    I64Load(Slot, Slot, u32),
-    I32Load8S(Slot, Slot, u32),
-    I32Load8U(Slot, Slot, u32),
-    I32Load16S(Slot, Slot, u32),
-    I32Load16U(Slot, Slot, u32),
-    I64Load8S(Slot, Slot, u32),
-    I64Load8U(Slot, Slot, u32),
-    I64Load16S(Slot, Slot, u32),
-    I64Load16U(Slot, Slot, u32),
-    I64Load32S(Slot, Slot, u32),
-    I64Load32U(Slot, Slot, u32),
-    I32Store(Slot, Slot, u32),
-    I64Store(Slot, Slot, u32),
-    I32Store8(Slot, Slot, u32),
-    I32Store16(Slot, Slot, u32),
-    I64Store8(Slot, Slot, u32),
-    I64Store16(Slot, Slot, u32),
-    I64Store32(Slot, Slot, u32),
-    MemorySize(Slot),
-    MemoryGrow(Slot),
+    I32Load(slot d, slot addr, imm offset: u32),
+    I64Load(slot d, slot addr, imm offset: u32),
+    I32Load8S(slot d, slot addr, imm offset: u32),
+    I32Load8U(slot d, slot addr, imm offset: u32),
+    I32Load16S(slot d, slot addr, imm offset: u32),
+    I32Load16U(slot d, slot addr, imm offset: u32),
+    I64Load8S(slot d, slot addr, imm offset: u32),
+    I64Load8U(slot d, slot addr, imm offset: u32),
+    I64Load16S(slot d, slot addr, imm offset: u32),
+    I64Load16U(slot d, slot addr, imm offset: u32),
+    I64Load32S(slot d, slot addr, imm offset: u32),
+    I64Load32U(slot d, slot addr, imm offset: u32),
+    I32Store(slot addr, slot value, imm offset: u32),
+    I64Store(slot addr, slot value, imm offset: u32),
+    I32Store8(slot addr, slot value, imm offset: u32),
+    I32Store16(slot addr, slot value, imm offset: u32),
+    I64Store8(slot addr, slot value, imm offset: u32),
+    I64Store16(slot addr, slot value, imm offset: u32),
+    I64Store32(slot addr, slot value, imm offset: u32),
+    MemorySize(slot d),
+    MemoryGrow(slot d),
     /// (dst, value, len)
-    MemoryFill(Slot, Slot, Slot),
+    MemoryFill(slot d, slot s, slot n),
     /// (dst, src, len)
-    MemoryCopy(Slot, Slot, Slot),
+    MemoryCopy(slot d, slot s, slot n),
     /// (dst, src, len) + Aux(data segment)
-    MemoryInit(Slot, Slot, Slot),
-    DataDrop(u32),
+    MemoryInit(slot d, slot s, slot n),
+    DataDrop(imm segment: u32),
 
     // Tables and references.
     /// (dst, index, table)
-    TableGet(Slot, Slot, u32),
+    TableGet(slot d, slot index, imm table: u32),
     /// (index, value, table)
-    TableSet(Slot, Slot, u32),
-    TableSize(Slot, u32),
+    TableSet(slot index, slot value, imm table: u32),
+    TableSize(slot d, imm table: u32),
     /// (init value and result, delta, table)
-    TableGrow(Slot, Slot, u32),
+    TableGrow(slot d, slot n, imm table: u32),
     /// (index, value, len) + Aux(table)
-    TableFill(Slot, Slot, Slot),
+    TableFill(slot d, slot s, slot n),
     /// (dst, src, len) + Aux(dst table, src table)
-    TableCopy(Slot, Slot, Slot),
+    TableCopy(slot d, slot s, slot n),
     /// (dst, src, len) + Aux(table, element segment)
-    TableInit(Slot, Slot, Slot),
-    ElemDrop(u32),
-    RefIsNull(Slot, Slot),
-    RefFunc(Slot, u32),
+    TableInit(slot d, slot s, slot n),
+    ElemDrop(imm segment: u32),
+    RefIsNull(slot d, slot a),
+    RefFunc(slot d, imm func: u32),
 
     // Unary numeric (dst, operand).
-    I32Eqz(Slot, Slot),
-    I64Eqz(Slot, Slot),
-    I32Clz(Slot, Slot),
-    I32Ctz(Slot, Slot),
-    I32Popcnt(Slot, Slot),
-    I64Clz(Slot, Slot),
-    I64Ctz(Slot, Slot),
-    I64Popcnt(Slot, Slot),
-    F32Abs(Slot, Slot),
-    F32Neg(Slot, Slot),
-    F32Ceil(Slot, Slot),
-    F32Floor(Slot, Slot),
-    F32Trunc(Slot, Slot),
-    F32Nearest(Slot, Slot),
-    F32Sqrt(Slot, Slot),
-    F64Abs(Slot, Slot),
-    F64Neg(Slot, Slot),
-    F64Ceil(Slot, Slot),
-    F64Floor(Slot, Slot),
-    F64Trunc(Slot, Slot),
-    F64Nearest(Slot, Slot),
-    F64Sqrt(Slot, Slot),
-    I32WrapI64(Slot, Slot),
-    I32TruncF32S(Slot, Slot),
-    I32TruncF32U(Slot, Slot),
-    I32TruncF64S(Slot, Slot),
-    I32TruncF64U(Slot, Slot),
-    I64ExtendI32S(Slot, Slot),
-    I64ExtendI32U(Slot, Slot),
-    I64TruncF32S(Slot, Slot),
-    I64TruncF32U(Slot, Slot),
-    I64TruncF64S(Slot, Slot),
-    I64TruncF64U(Slot, Slot),
-    F32ConvertI32S(Slot, Slot),
-    F32ConvertI32U(Slot, Slot),
-    F32ConvertI64S(Slot, Slot),
-    F32ConvertI64U(Slot, Slot),
-    F32DemoteF64(Slot, Slot),
-    F64ConvertI32S(Slot, Slot),
-    F64ConvertI32U(Slot, Slot),
-    F64ConvertI64S(Slot, Slot),
-    F64ConvertI64U(Slot, Slot),
-    F64PromoteF32(Slot, Slot),
-    I32Extend8S(Slot, Slot),
-    I32Extend16S(Slot, Slot),
-    I64Extend8S(Slot, Slot),
-    I64Extend16S(Slot, Slot),
-    I64Extend32S(Slot, Slot),
-    I32TruncSatF32S(Slot, Slot),
-    I32TruncSatF32U(Slot, Slot),
-    I32TruncSatF64S(Slot, Slot),
-    I32TruncSatF64U(Slot, Slot),
-    I64TruncSatF32S(Slot, Slot),
-    I64TruncSatF32U(Slot, Slot),
-    I64TruncSatF64S(Slot, Slot),
-    I64TruncSatF64U(Slot, Slot),
+    I32Eqz(slot d, slot a),
+    I64Eqz(slot d, slot a),
+    I32Clz(slot d, slot a),
+    I32Ctz(slot d, slot a),
+    I32Popcnt(slot d, slot a),
+    I64Clz(slot d, slot a),
+    I64Ctz(slot d, slot a),
+    I64Popcnt(slot d, slot a),
+    F32Abs(slot d, slot a),
+    F32Neg(slot d, slot a),
+    F32Ceil(slot d, slot a),
+    F32Floor(slot d, slot a),
+    F32Trunc(slot d, slot a),
+    F32Nearest(slot d, slot a),
+    F32Sqrt(slot d, slot a),
+    F64Abs(slot d, slot a),
+    F64Neg(slot d, slot a),
+    F64Ceil(slot d, slot a),
+    F64Floor(slot d, slot a),
+    F64Trunc(slot d, slot a),
+    F64Nearest(slot d, slot a),
+    F64Sqrt(slot d, slot a),
+    I32WrapI64(slot d, slot a),
+    I32TruncF32S(slot d, slot a),
+    I32TruncF32U(slot d, slot a),
+    I32TruncF64S(slot d, slot a),
+    I32TruncF64U(slot d, slot a),
+    I64ExtendI32S(slot d, slot a),
+    I64ExtendI32U(slot d, slot a),
+    I64TruncF32S(slot d, slot a),
+    I64TruncF32U(slot d, slot a),
+    I64TruncF64S(slot d, slot a),
+    I64TruncF64U(slot d, slot a),
+    F32ConvertI32S(slot d, slot a),
+    F32ConvertI32U(slot d, slot a),
+    F32ConvertI64S(slot d, slot a),
+    F32ConvertI64U(slot d, slot a),
+    F32DemoteF64(slot d, slot a),
+    F64ConvertI32S(slot d, slot a),
+    F64ConvertI32U(slot d, slot a),
+    F64ConvertI64S(slot d, slot a),
+    F64ConvertI64U(slot d, slot a),
+    F64PromoteF32(slot d, slot a),
+    I32Extend8S(slot d, slot a),
+    I32Extend16S(slot d, slot a),
+    I64Extend8S(slot d, slot a),
+    I64Extend16S(slot d, slot a),
+    I64Extend32S(slot d, slot a),
+    I32TruncSatF32S(slot d, slot a),
+    I32TruncSatF32U(slot d, slot a),
+    I32TruncSatF64S(slot d, slot a),
+    I32TruncSatF64U(slot d, slot a),
+    I64TruncSatF32S(slot d, slot a),
+    I64TruncSatF32U(slot d, slot a),
+    I64TruncSatF64S(slot d, slot a),
+    I64TruncSatF64U(slot d, slot a),
 
     // Binary numeric (dst, lhs, rhs).
-    I32Eq(Slot, Slot, Slot),
-    I32Ne(Slot, Slot, Slot),
-    I32LtS(Slot, Slot, Slot),
-    I32LtU(Slot, Slot, Slot),
-    I32GtS(Slot, Slot, Slot),
-    I32GtU(Slot, Slot, Slot),
-    I32LeS(Slot, Slot, Slot),
-    I32LeU(Slot, Slot, Slot),
-    I32GeS(Slot, Slot, Slot),
-    I32GeU(Slot, Slot, Slot),
-    I64Eq(Slot, Slot, Slot),
-    I64Ne(Slot, Slot, Slot),
-    I64LtS(Slot, Slot, Slot),
-    I64LtU(Slot, Slot, Slot),
-    I64GtS(Slot, Slot, Slot),
-    I64GtU(Slot, Slot, Slot),
-    I64LeS(Slot, Slot, Slot),
-    I64LeU(Slot, Slot, Slot),
-    I64GeS(Slot, Slot, Slot),
-    I64GeU(Slot, Slot, Slot),
-    F32Eq(Slot, Slot, Slot),
-    F32Ne(Slot, Slot, Slot),
-    F32Lt(Slot, Slot, Slot),
-    F32Gt(Slot, Slot, Slot),
-    F32Le(Slot, Slot, Slot),
-    F32Ge(Slot, Slot, Slot),
-    F64Eq(Slot, Slot, Slot),
-    F64Ne(Slot, Slot, Slot),
-    F64Lt(Slot, Slot, Slot),
-    F64Gt(Slot, Slot, Slot),
-    F64Le(Slot, Slot, Slot),
-    F64Ge(Slot, Slot, Slot),
-    I32Add(Slot, Slot, Slot),
-    I32Sub(Slot, Slot, Slot),
-    I32Mul(Slot, Slot, Slot),
-    I32DivS(Slot, Slot, Slot),
-    I32DivU(Slot, Slot, Slot),
-    I32RemS(Slot, Slot, Slot),
-    I32RemU(Slot, Slot, Slot),
-    I32And(Slot, Slot, Slot),
-    I32Or(Slot, Slot, Slot),
-    I32Xor(Slot, Slot, Slot),
-    I32Shl(Slot, Slot, Slot),
-    I32ShrS(Slot, Slot, Slot),
-    I32ShrU(Slot, Slot, Slot),
-    I32Rotl(Slot, Slot, Slot),
-    I32Rotr(Slot, Slot, Slot),
-    I64Add(Slot, Slot, Slot),
-    I64Sub(Slot, Slot, Slot),
-    I64Mul(Slot, Slot, Slot),
-    I64DivS(Slot, Slot, Slot),
-    I64DivU(Slot, Slot, Slot),
-    I64RemS(Slot, Slot, Slot),
-    I64RemU(Slot, Slot, Slot),
-    I64And(Slot, Slot, Slot),
-    I64Or(Slot, Slot, Slot),
-    I64Xor(Slot, Slot, Slot),
-    I64Shl(Slot, Slot, Slot),
-    I64ShrS(Slot, Slot, Slot),
-    I64ShrU(Slot, Slot, Slot),
-    I64Rotl(Slot, Slot, Slot),
-    I64Rotr(Slot, Slot, Slot),
-    F32Add(Slot, Slot, Slot),
-    F32Sub(Slot, Slot, Slot),
-    F32Mul(Slot, Slot, Slot),
-    F32Div(Slot, Slot, Slot),
-    F32Min(Slot, Slot, Slot),
-    F32Max(Slot, Slot, Slot),
-    F32Copysign(Slot, Slot, Slot),
-    F64Add(Slot, Slot, Slot),
-    F64Sub(Slot, Slot, Slot),
-    F64Mul(Slot, Slot, Slot),
-    F64Div(Slot, Slot, Slot),
-    F64Min(Slot, Slot, Slot),
-    F64Max(Slot, Slot, Slot),
-    F64Copysign(Slot, Slot, Slot),
+    I32Eq(slot d, slot a, slot b),
+    I32Ne(slot d, slot a, slot b),
+    I32LtS(slot d, slot a, slot b),
+    I32LtU(slot d, slot a, slot b),
+    I32GtS(slot d, slot a, slot b),
+    I32GtU(slot d, slot a, slot b),
+    I32LeS(slot d, slot a, slot b),
+    I32LeU(slot d, slot a, slot b),
+    I32GeS(slot d, slot a, slot b),
+    I32GeU(slot d, slot a, slot b),
+    I64Eq(slot d, slot a, slot b),
+    I64Ne(slot d, slot a, slot b),
+    I64LtS(slot d, slot a, slot b),
+    I64LtU(slot d, slot a, slot b),
+    I64GtS(slot d, slot a, slot b),
+    I64GtU(slot d, slot a, slot b),
+    I64LeS(slot d, slot a, slot b),
+    I64LeU(slot d, slot a, slot b),
+    I64GeS(slot d, slot a, slot b),
+    I64GeU(slot d, slot a, slot b),
+    F32Eq(slot d, slot a, slot b),
+    F32Ne(slot d, slot a, slot b),
+    F32Lt(slot d, slot a, slot b),
+    F32Gt(slot d, slot a, slot b),
+    F32Le(slot d, slot a, slot b),
+    F32Ge(slot d, slot a, slot b),
+    F64Eq(slot d, slot a, slot b),
+    F64Ne(slot d, slot a, slot b),
+    F64Lt(slot d, slot a, slot b),
+    F64Gt(slot d, slot a, slot b),
+    F64Le(slot d, slot a, slot b),
+    F64Ge(slot d, slot a, slot b),
+    I32Add(slot d, slot a, slot b),
+    I32Sub(slot d, slot a, slot b),
+    I32Mul(slot d, slot a, slot b),
+    I32DivS(slot d, slot a, slot b),
+    I32DivU(slot d, slot a, slot b),
+    I32RemS(slot d, slot a, slot b),
+    I32RemU(slot d, slot a, slot b),
+    I32And(slot d, slot a, slot b),
+    I32Or(slot d, slot a, slot b),
+    I32Xor(slot d, slot a, slot b),
+    I32Shl(slot d, slot a, slot b),
+    I32ShrS(slot d, slot a, slot b),
+    I32ShrU(slot d, slot a, slot b),
+    I32Rotl(slot d, slot a, slot b),
+    I32Rotr(slot d, slot a, slot b),
+    I64Add(slot d, slot a, slot b),
+    I64Sub(slot d, slot a, slot b),
+    I64Mul(slot d, slot a, slot b),
+    I64DivS(slot d, slot a, slot b),
+    I64DivU(slot d, slot a, slot b),
+    I64RemS(slot d, slot a, slot b),
+    I64RemU(slot d, slot a, slot b),
+    I64And(slot d, slot a, slot b),
+    I64Or(slot d, slot a, slot b),
+    I64Xor(slot d, slot a, slot b),
+    I64Shl(slot d, slot a, slot b),
+    I64ShrS(slot d, slot a, slot b),
+    I64ShrU(slot d, slot a, slot b),
+    I64Rotl(slot d, slot a, slot b),
+    I64Rotr(slot d, slot a, slot b),
+    F32Add(slot d, slot a, slot b),
+    F32Sub(slot d, slot a, slot b),
+    F32Mul(slot d, slot a, slot b),
+    F32Div(slot d, slot a, slot b),
+    F32Min(slot d, slot a, slot b),
+    F32Max(slot d, slot a, slot b),
+    F32Copysign(slot d, slot a, slot b),
+    F64Add(slot d, slot a, slot b),
+    F64Sub(slot d, slot a, slot b),
+    F64Mul(slot d, slot a, slot b),
+    F64Div(slot d, slot a, slot b),
+    F64Min(slot d, slot a, slot b),
+    F64Max(slot d, slot a, slot b),
+    F64Copysign(slot d, slot a, slot b),
 }
 
 // Keep instructions two words wide: the dispatch loop's cache footprint

@@ -3,10 +3,12 @@
 //! Each function is translated once into [`Instr`]s: a register-style
 //! bytecode whose operands are frame slots. Because wasm's operand stack
 //! height is known statically at every instruction, each operand position
-//! gets a fixed slot in the frame (`[params | locals | operand stack]`), so
-//! instructions read and write slots directly and no stack pointer moves at
-//! run time. Branch targets are resolved to instruction indices, and values
-//! carried by a branch are moved with explicit copies.
+//! gets a fixed slot in the frame (`[params | locals | constants | operand
+//! stack]`), so instructions read and write slots directly and no stack
+//! pointer moves at run time. Constants an operator consumes live in frame
+//! slots written on entry, so they cost no instruction. Branch targets are
+//! resolved to instruction indices, and values carried by a branch are moved
+//! with explicit copies.
 
 mod exec;
 mod instr;
@@ -22,9 +24,12 @@ pub(crate) use translate::{TranslatorScratch, translate};
 pub(crate) struct Function {
     pub(crate) code: Box<[Instr]>,
     pub(crate) num_params: u32,
-    /// Parameters plus declared locals.
-    pub(crate) num_locals: u32,
-    /// Slots the frame needs: locals plus the deepest operand stack.
+    /// What a call writes after the arguments: the declared locals (zero),
+    /// then the frame's constants.
+    pub(crate) frame_init: Box<[u64]>,
+    /// Slots the frame needs: locals, constants and the deepest operand
+    /// stack. Every slot the code names is below it (checked when
+    /// translated), which is what lets the dispatch loop skip bounds checks.
     pub(crate) frame_size: u32,
     pub(crate) num_results: u32,
     /// Region hit counters, when the engine measures coverage.

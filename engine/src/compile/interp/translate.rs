@@ -3,7 +3,7 @@
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use super::Function;
-use super::instr::{Instr, Slot};
+use super::instr::{Instr, Operand, Slot};
 use crate::compile::fuel::FuelPlan;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -37,6 +37,8 @@ struct Control {
 #[derive(Default)]
 pub(crate) struct TranslatorScratch {
     control: Vec<Control>,
+    consts: Vec<u64>,
+    code: Vec<Instr>,
 }
 
 struct Translator<'a> {
@@ -57,6 +59,9 @@ struct Translator<'a> {
     /// The last instruction, if it computed into an operand slot and can be
     /// re-emitted with another destination.
     last_op: Option<(usize, Retarget)>,
+    /// The values of the frame's constant slots (raw bits; see
+    /// [`CONST_SLOT`]).
+    consts: Vec<u64>,
 }
 
 /// How to re-emit a pure computation with a different destination slot.
@@ -80,6 +85,18 @@ fn memory32_offset(offset: u64) -> Result<u32> {
 /// Placeholder branch target, always patched before the function is done.
 const UNPATCHED: u32 = u32::MAX;
 
+// While a function is translated, operand slots are `num_locals + height`
+// and constant `k` is `CONST_SLOT + k`, because how many constants there
+// are is known only at the end: `place_slots` then moves the constants
+// between the locals and the operand stack and shifts the operand slots up
+// by their number. (Frame sizes are below `u32::MAX / 2`, so the ranges
+// cannot meet.)
+const CONST_SLOT: Slot = 0x8000_0000;
+
+/// At most this many constants get a frame slot (each costs a copy on every
+/// call of the function); the rest are materialised by `Const` instructions.
+const MAX_FRAME_CONSTS: usize = 64;
+
 pub(crate) fn translate(
     info: &ModuleInfo,
     mut validator: FuncValidator<ValidatorResources>,
@@ -98,7 +115,7 @@ pub(crate) fn translate(
 
     let mut t = Translator {
         info,
-        code: Vec::new(),
+        code: std::mem::take(&mut scratch.code),
         num_locals,
         num_results: ty.results().len() as u32,
         control: std::mem::take(&mut scratch.control),
@@ -107,7 +124,10 @@ pub(crate) fn translate(
         regions: coverage.then(Vec::new),
         barrier: 0,
         last_op: None,
+        consts: std::mem::take(&mut scratch.consts),
     };
+    t.consts.clear();
+    t.code.clear();
     t.control.clear();
     t.control.push(Control {
         kind: Kind::Func,
@@ -126,7 +146,11 @@ pub(crate) fn translate(
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
         let height = validator.operand_stack_height();
-        let reachable = validator.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        // Code inside a construct that is itself unreachable is dead even
+        // where the validator's frame says otherwise (it starts each
+        // construct reachable).
+        let reachable =
+            validator.get_control_frame(0).is_some_and(|f| !f.unreachable) && t.control.last().is_some_and(|c| c.live);
         validator.op(offset, &op).map_err(err)?;
         max_height = max_height.max(height).max(validator.operand_stack_height());
         t.charged = plan.as_ref().is_some_and(|p| p.reachable(index));
@@ -138,23 +162,114 @@ pub(crate) fn translate(
     }
     ops.finish().map_err(err)?;
 
+    let num_consts = t.consts.len() as u32;
     let frame_size = num_locals
-        .checked_add(max_height)
+        .checked_add(num_consts)
+        .and_then(|s| s.checked_add(max_height))
         .filter(|s| *s < u32::MAX / 2)
         .ok_or_else(|| Error::Limit("function frame too large".into()))?;
+    let mut code = t.code;
+    place_and_verify(&mut code, num_locals, num_consts, frame_size, ty.results().len() as u32)?;
+    // One allocation of the exact size; the buffer is reused.
+    let boxed_code: Box<[Instr]> = code.as_slice().into();
+    scratch.code = code;
+    // What a call writes above the arguments: zeroed locals, then the constants.
+    let num_params = ty.params().len() as u32;
+    let frame_init: Box<[u64]> =
+        std::iter::repeat_n(0, (num_locals - num_params) as usize).chain(t.consts.iter().copied()).collect();
     scratch.control = t.control;
+    scratch.consts = t.consts;
     let coverage = t.regions.map(|regions| {
         let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
         Box::new(super::Coverage { regions, hits })
     });
     Ok(Function {
         coverage,
-        code: t.code.into_boxed_slice(),
-        num_params: ty.params().len() as u32,
-        num_locals,
+        code: boxed_code,
+        num_params,
+        frame_init,
         frame_size,
         num_results: ty.results().len() as u32,
     })
+}
+
+/// Gives the provisional slots their places (see [`CONST_SLOT`]) and
+/// verifies what the dispatch loop relies on instead of checking as it
+/// runs: every slot is inside the frame, every branch lands inside the code,
+/// the words an instruction reads after itself are there, and execution
+/// cannot run off the end. A failure is a translator bug, reported as an
+/// error. (One pass: it is part of every function's translation time.)
+fn place_and_verify(
+    code: &mut [Instr],
+    num_locals: u32,
+    num_consts: u32,
+    frame_size: u32,
+    num_results: u32,
+) -> Result<()> {
+    let place = |s: Slot| match s {
+        s if s >= CONST_SLOT => num_locals + (s - CONST_SLOT),
+        s if s >= num_locals => s + num_consts,
+        local => local,
+    };
+    let len = code.len();
+    let bad = |code: &[Instr], at: usize, what: &str| {
+        let instr = code.get(at).map(|i| format!(" ({i:?}, frame size {frame_size})")).unwrap_or_default();
+        Err(Error::Internal(format!("interpreter code at {at}: {what}{instr}")))
+    };
+    let mut at = 0;
+    while at < len {
+        let mut fault = None;
+        code[at].visit_operands(&mut |operand| match operand {
+            Operand::Slot(s) => {
+                *s = place(*s);
+                if *s >= frame_size {
+                    fault = Some("slot outside the frame");
+                }
+            }
+            Operand::CallBase(s) => {
+                *s = place(*s);
+                if *s > frame_size {
+                    fault = Some("call base outside the frame");
+                }
+            }
+            Operand::Target(t) if *t as usize >= len => fault = Some("branch outside the code"),
+            Operand::Target(_) => {}
+        });
+        let instr = code[at];
+        if let Some(what) = fault {
+            return bad(code, at, what);
+        }
+        // Words that follow the instruction and are read, not executed.
+        let trailing = match instr {
+            Instr::CallIndirect(..)
+            | Instr::MemoryInit(..)
+            | Instr::TableFill(..)
+            | Instr::TableCopy(..)
+            | Instr::TableInit(..) => {
+                if !matches!(code.get(at + 1), Some(Instr::Aux(..))) {
+                    return bad(code, at, "missing its aux word");
+                }
+                1
+            }
+            Instr::BrTable(_, n) => {
+                let entries = n as usize + 1;
+                if at + entries >= len || !code[at + 1..=at + entries].iter().all(|e| matches!(e, Instr::Br(_))) {
+                    return bad(code, at, "br_table without its entries");
+                }
+                0
+            }
+            Instr::Aux(..) => return bad(code, at, "aux word in instruction position"),
+            Instr::ReturnFrom(first) if first as u64 + num_results as u64 > frame_size as u64 => {
+                return bad(code, at, "results outside the frame");
+            }
+            _ => 0,
+        };
+        at += 1 + trailing;
+    }
+    match code.last() {
+        Some(Instr::Br(_) | Instr::Return | Instr::ReturnFrom(_) | Instr::Trap(_)) => Ok(()),
+        _ => bad(code, len.saturating_sub(1), "execution can run off the end"),
+    }
 }
 
 impl Translator<'_> {
@@ -181,13 +296,14 @@ impl Translator<'_> {
 
     fn patch(&mut self, at: usize, target: usize) {
         self.barrier = self.barrier.max(target);
-        let target = target as u32;
-        self.code[at] = match self.code[at] {
-            Instr::Br(_) => Instr::Br(target),
-            Instr::BrIfNez(c, _) => Instr::BrIfNez(c, target),
-            Instr::BrIfEqz(c, _) => Instr::BrIfEqz(c, target),
-            other => unreachable!("patching a non-branch {other:?}"),
-        };
+        let mut patched = false;
+        self.code[at].visit_operands(&mut |operand| {
+            if let Operand::Target(t) = operand {
+                *t = target as u32;
+                patched = true;
+            }
+        });
+        debug_assert!(patched, "patching a non-branch {:?}", self.code[at]);
     }
 
     fn block_arity(&self, ty: BlockType) -> (u32, u32) {
@@ -210,16 +326,20 @@ impl Translator<'_> {
         }
     }
 
-    /// Moves the results, whose top is at `top`, to the frame base and returns.
+    /// Returns the results, whose top is at `top`.
     fn emit_return(&mut self, top: u32) {
         let n = self.num_results;
-        for i in 0..n {
-            let s = self.slot(top - n + i);
-            if s != i {
-                self.emit(Instr::Copy(i, s));
-            }
+        if n == 0 {
+            self.emit(Instr::Return);
+            return;
         }
-        self.emit(Instr::Return);
+        let first = self.slot(top - n);
+        // A single result copied from a local or a constant is returned
+        // from there.
+        let first = if n == 1 { self.take_copied_operand(first).unwrap_or(first) } else { first };
+        // A result in local 0 is already at the frame base. (Operand slot 0,
+        // when there are no locals, moves up if the function has constants.)
+        self.emit(if first == 0 && self.num_locals > 0 { Instr::Return } else { Instr::ReturnFrom(first) });
     }
 
     /// Emits an unconditional branch to the label `depth`, whose carried
@@ -253,32 +373,47 @@ impl Translator<'_> {
         self.control.push(Control { kind, height, branch_arity, loop_start, patches: Vec::new(), live });
     }
 
-    /// If the last instruction copies a local into `slot` and may be
-    /// rewritten, removes it and returns the local: the consumer can read the
-    /// local directly (nothing runs between the copy and the consumer).
-    fn take_local_copy(&mut self, slot: Slot) -> Option<Slot> {
+    /// If the last instruction copies a local or a constant into `slot` and
+    /// may be rewritten, removes it and returns the local's slot or the
+    /// constant's: the consumer can read it directly (nothing runs between
+    /// the copy and the consumer).
+    fn take_copied_operand(&mut self, slot: Slot) -> Option<Slot> {
         let last = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)?;
-        match self.code[last] {
-            Instr::Copy(d, local) if d == slot && local < self.num_locals => {
-                self.code.pop();
-                self.last_op = None;
-                Some(local)
+        let source = match self.code[last] {
+            Instr::Copy(d, local) if d == slot && local < self.num_locals => local,
+            Instr::Const32(d, v) if d == slot => self.const_slot(v as u64)?,
+            Instr::Const64(d, v) if d == slot => self.const_slot(v)?,
+            _ => return None,
+        };
+        self.code.pop();
+        self.last_op = None;
+        Some(source)
+    }
+
+    /// The frame slot holding constant `raw`, if it has or can get one.
+    fn const_slot(&mut self, raw: u64) -> Option<Slot> {
+        let k = match self.consts.iter().position(|c| *c == raw) {
+            Some(k) => k,
+            None if self.consts.len() < MAX_FRAME_CONSTS => {
+                self.consts.push(raw);
+                self.consts.len() - 1
             }
-            _ => None,
-        }
+            None => return None,
+        };
+        Some(CONST_SLOT + k as Slot)
     }
 
     fn unary(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
         let d = self.slot(h - 1);
-        let a = self.take_local_copy(d).unwrap_or(d);
+        let a = self.take_copied_operand(d).unwrap_or(d);
         let at = self.emit(make(d, a));
         self.last_op = Some((at, Retarget::Unary(make, a)));
     }
 
     fn binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
         let (d, b) = (self.slot(h - 2), self.slot(h - 1));
-        let (a, b) = match self.take_local_copy(b) {
-            Some(local_b) => (self.take_local_copy(d).unwrap_or(d), local_b),
+        let (a, b) = match self.take_copied_operand(b) {
+            Some(local_b) => (self.take_copied_operand(d).unwrap_or(d), local_b),
             None => (d, b),
         };
         let at = self.emit(make(d, a, b));
@@ -321,7 +456,7 @@ impl Translator<'_> {
     fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let d = self.slot(h - 1);
         let offset = memory32_offset(offset)?;
-        let a = self.take_local_copy(d).unwrap_or(d);
+        let a = self.take_copied_operand(d).unwrap_or(d);
         self.emit(make(d, a, offset));
         Ok(())
     }
@@ -330,8 +465,8 @@ impl Translator<'_> {
         let (a, v) = (self.slot(h - 2), self.slot(h - 1));
         let offset = memory32_offset(offset)?;
         // As for `binary`: the address's copy can go only once the value's has.
-        let (a, v) = match self.take_local_copy(v) {
-            Some(local_v) => (self.take_local_copy(a).unwrap_or(a), local_v),
+        let (a, v) = match self.take_copied_operand(v) {
+            Some(local_v) => (self.take_copied_operand(a).unwrap_or(a), local_v),
             None => (a, v),
         };
         self.emit(make(a, v, offset));
@@ -754,5 +889,59 @@ impl Translator<'_> {
         {
             region.push(crate::compile::opcode_name(op));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verify(code: &[Instr], frame_size: u32, num_results: u32) -> Result<()> {
+        place_and_verify(&mut code.to_vec(), 0, 0, frame_size, num_results)
+    }
+
+    fn rejected(code: &[Instr], frame_size: u32) -> String {
+        match verify(code, frame_size, 1) {
+            Err(Error::Internal(why)) => why,
+            other => panic!("{code:?} passed verification: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_verifier_accepts_what_the_dispatch_loop_may_run_unchecked() {
+        let code = [
+            Instr::I32Add(2, 0, 1),
+            Instr::BrIfNez(2, 4),
+            Instr::CallIndirect(3, 2, 0),
+            Instr::Aux(0, 0, 0),
+            Instr::BrTable(0, 1),
+            Instr::Br(0),
+            Instr::Br(7),
+            Instr::ReturnFrom(2),
+        ];
+        verify(&code, 3, 1).unwrap();
+    }
+
+    #[test]
+    fn the_verifier_rejects_every_way_out_of_the_frame_or_the_code() {
+        assert!(rejected(&[Instr::I32Add(3, 0, 1), Instr::Return], 3).contains("slot outside the frame"));
+        assert!(rejected(&[Instr::CallInternal(0, 4), Instr::Return], 3).contains("call base outside"));
+        assert!(rejected(&[Instr::BrIfNez(0, 2), Instr::Return], 3).contains("branch outside the code"));
+        assert!(rejected(&[Instr::CallIndirect(1, 0, 0), Instr::Return], 3).contains("aux word"));
+        assert!(rejected(&[Instr::Aux(0, 0, 0), Instr::Return], 3).contains("aux word in instruction position"));
+        assert!(rejected(&[Instr::BrTable(0, 2), Instr::Br(0), Instr::Return], 3).contains("br_table"));
+        let two_results = verify(&[Instr::ReturnFrom(2)], 3, 2);
+        assert!(matches!(two_results, Err(Error::Internal(why)) if why.contains("results outside the frame")));
+        assert!(rejected(&[Instr::Return, Instr::Copy(0, 1)], 3).contains("run off the end"));
+        assert!(rejected(&[Instr::TableFill(0, 1, 2), Instr::Aux(0, 0, 0)], 3).contains("run off the end"));
+        assert!(rejected(&[], 3).contains("run off the end"));
+    }
+
+    #[test]
+    fn constants_get_frame_slots_between_the_locals_and_the_operand_stack() {
+        // Local 0, constants 7 and 1 (in the order the translator met them), operands from slot 3.
+        let mut code = vec![Instr::I32Add(1, 0, CONST_SLOT + 1), Instr::I32Mul(1, 1, CONST_SLOT), Instr::ReturnFrom(1)];
+        place_and_verify(&mut code, 1, 2, 4, 1).unwrap();
+        assert_eq!(code, [Instr::I32Add(3, 0, 2), Instr::I32Mul(3, 3, 1), Instr::ReturnFrom(3)]);
     }
 }
