@@ -370,6 +370,106 @@ impl Execution {
                             pc = target as usize;
                         }
                     }
+                    Instr::BrI32Eq(a, b, target) => {
+                        if (regs.get(a) as u32) == (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32Ne(a, b, target) => {
+                        if (regs.get(a) as u32) != (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32LtS(a, b, target) => {
+                        if (regs.get(a) as i32) < (regs.get(b) as i32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32LtU(a, b, target) => {
+                        if (regs.get(a) as u32) < (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32GtS(a, b, target) => {
+                        if (regs.get(a) as i32) > (regs.get(b) as i32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32GtU(a, b, target) => {
+                        if (regs.get(a) as u32) > (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32LeS(a, b, target) => {
+                        if (regs.get(a) as i32) <= (regs.get(b) as i32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32LeU(a, b, target) => {
+                        if (regs.get(a) as u32) <= (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32GeS(a, b, target) => {
+                        if (regs.get(a) as i32) >= (regs.get(b) as i32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI32GeU(a, b, target) => {
+                        if (regs.get(a) as u32) >= (regs.get(b) as u32) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64Eq(a, b, target) => {
+                        if regs.get(a) == regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64Ne(a, b, target) => {
+                        if regs.get(a) != regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64LtS(a, b, target) => {
+                        if (regs.get(a) as i64) < (regs.get(b) as i64) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64LtU(a, b, target) => {
+                        if regs.get(a) < regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64GtS(a, b, target) => {
+                        if (regs.get(a) as i64) > (regs.get(b) as i64) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64GtU(a, b, target) => {
+                        if regs.get(a) > regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64LeS(a, b, target) => {
+                        if (regs.get(a) as i64) <= (regs.get(b) as i64) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64LeU(a, b, target) => {
+                        if regs.get(a) <= regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64GeS(a, b, target) => {
+                        if (regs.get(a) as i64) >= (regs.get(b) as i64) {
+                            pc = target as usize;
+                        }
+                    }
+                    Instr::BrI64GeU(a, b, target) => {
+                        if regs.get(a) >= regs.get(b) {
+                            pc = target as usize;
+                        }
+                    }
                     Instr::BrTable(index, len) => pc += (regs.get(index) as u32).min(len) as usize,
                     Instr::Return => {
                         frames.pop();

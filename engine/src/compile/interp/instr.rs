@@ -90,6 +90,28 @@ instructions! {
     Br(target to),
     BrIfNez(slot cond, target to),
     BrIfEqz(slot cond, target to),
+    /// Branch when the integer comparison of two slots holds (a compare
+    /// fused with the `br_if` or `if` that consumed it).
+    BrI32Eq(slot a, slot b, target to),
+    BrI32Ne(slot a, slot b, target to),
+    BrI32LtS(slot a, slot b, target to),
+    BrI32LtU(slot a, slot b, target to),
+    BrI32GtS(slot a, slot b, target to),
+    BrI32GtU(slot a, slot b, target to),
+    BrI32LeS(slot a, slot b, target to),
+    BrI32LeU(slot a, slot b, target to),
+    BrI32GeS(slot a, slot b, target to),
+    BrI32GeU(slot a, slot b, target to),
+    BrI64Eq(slot a, slot b, target to),
+    BrI64Ne(slot a, slot b, target to),
+    BrI64LtS(slot a, slot b, target to),
+    BrI64LtU(slot a, slot b, target to),
+    BrI64GtS(slot a, slot b, target to),
+    BrI64GtU(slot a, slot b, target to),
+    BrI64LeS(slot a, slot b, target to),
+    BrI64LeU(slot a, slot b, target to),
+    BrI64GeS(slot a, slot b, target to),
+    BrI64GeU(slot a, slot b, target to),
     /// Jump `min(index, len)` instructions past the next one; the table of
     /// `len + 1` `Br`s follows.
     BrTable(slot index, imm len: u32),

@@ -73,8 +73,63 @@ enum Retarget {
     Const64(u64),
 }
 
-/// Constructor of a conditional branch: (condition slot, target).
-type CondBranch = fn(Slot, u32) -> Instr;
+/// What a conditional branch tests: a slot, or the comparison that
+/// computed it, fused into the branch.
+#[derive(Clone, Copy)]
+enum Condition {
+    Nez(Slot),
+    Eqz(Slot),
+    /// (lhs, rhs, branch when true, branch when false).
+    Compare(Slot, Slot, CompareBranch, CompareBranch),
+}
+
+/// Constructor of a compare-and-branch: (lhs, rhs, target).
+type CompareBranch = fn(Slot, Slot, u32) -> Instr;
+
+impl Condition {
+    /// The branch to `target` taken when the condition holds, or (`negated`)
+    /// when it does not.
+    fn branch(self, target: u32, negated: bool) -> Instr {
+        match (self, negated) {
+            (Condition::Nez(c), false) | (Condition::Eqz(c), true) => Instr::BrIfNez(c, target),
+            (Condition::Nez(c), true) | (Condition::Eqz(c), false) => Instr::BrIfEqz(c, target),
+            (Condition::Compare(a, b, when_true, _), false) => when_true(a, b, target),
+            (Condition::Compare(a, b, _, when_false), true) => when_false(a, b, target),
+        }
+    }
+}
+
+/// The integer comparison `instr` computes into its first slot, as a
+/// fused condition (floats are not fused: their negation is not a
+/// comparison, because of NaN).
+fn comparison(instr: Instr) -> Option<(Slot, Condition)> {
+    use Instr as I;
+    let (d, a, b, when_true, when_false): (Slot, Slot, Slot, CompareBranch, CompareBranch) = match instr {
+        I::I32Eq(d, a, b) => (d, a, b, I::BrI32Eq, I::BrI32Ne),
+        I::I32Ne(d, a, b) => (d, a, b, I::BrI32Ne, I::BrI32Eq),
+        I::I32LtS(d, a, b) => (d, a, b, I::BrI32LtS, I::BrI32GeS),
+        I::I32LtU(d, a, b) => (d, a, b, I::BrI32LtU, I::BrI32GeU),
+        I::I32GtS(d, a, b) => (d, a, b, I::BrI32GtS, I::BrI32LeS),
+        I::I32GtU(d, a, b) => (d, a, b, I::BrI32GtU, I::BrI32LeU),
+        I::I32LeS(d, a, b) => (d, a, b, I::BrI32LeS, I::BrI32GtS),
+        I::I32LeU(d, a, b) => (d, a, b, I::BrI32LeU, I::BrI32GtU),
+        I::I32GeS(d, a, b) => (d, a, b, I::BrI32GeS, I::BrI32LtS),
+        I::I32GeU(d, a, b) => (d, a, b, I::BrI32GeU, I::BrI32LtU),
+        I::I64Eq(d, a, b) => (d, a, b, I::BrI64Eq, I::BrI64Ne),
+        I::I64Ne(d, a, b) => (d, a, b, I::BrI64Ne, I::BrI64Eq),
+        I::I64LtS(d, a, b) => (d, a, b, I::BrI64LtS, I::BrI64GeS),
+        I::I64LtU(d, a, b) => (d, a, b, I::BrI64LtU, I::BrI64GeU),
+        I::I64GtS(d, a, b) => (d, a, b, I::BrI64GtS, I::BrI64LeS),
+        I::I64GtU(d, a, b) => (d, a, b, I::BrI64GtU, I::BrI64LeU),
+        I::I64LeS(d, a, b) => (d, a, b, I::BrI64LeS, I::BrI64GtS),
+        I::I64LeU(d, a, b) => (d, a, b, I::BrI64LeU, I::BrI64GtU),
+        I::I64GeS(d, a, b) => (d, a, b, I::BrI64GeS, I::BrI64LtS),
+        I::I64GeU(d, a, b) => (d, a, b, I::BrI64GeU, I::BrI64LtU),
+        I::I32Eqz(d, a) => return Some((d, Condition::Eqz(a))),
+        _ => return None,
+    };
+    Some((d, Condition::Compare(a, b, when_true, when_false)))
+}
 
 /// A load or store's static offset, which a 32-bit memory's validation
 /// keeps below 2^32 (64-bit memories are not executed yet).
@@ -390,6 +445,22 @@ impl Translator<'_> {
         Some(source)
     }
 
+    /// The condition a branch on the i32 at `height` tests: the comparison
+    /// that just computed it, fused (and removed), when nothing can run in
+    /// between; else the slot itself.
+    fn take_condition(&mut self, height: u32) -> Condition {
+        let slot = self.slot(height);
+        if let Some(last) = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)
+            && let Some((d, cond)) = comparison(self.code[last])
+            && d == slot
+        {
+            self.code.pop();
+            self.last_op = None;
+            return cond;
+        }
+        Condition::Nez(slot)
+    }
+
     /// The frame slot holding constant `raw`, if it has or can get one.
     fn const_slot(&mut self, raw: u64) -> Option<Slot> {
         let k = match self.consts.iter().position(|c| *c == raw) {
@@ -503,8 +574,8 @@ impl Translator<'_> {
                 self.count(op);
                 let mut at = 0;
                 if reachable {
-                    let cond = self.slot(h - 1);
-                    at = self.emit(Instr::BrIfEqz(cond, UNPATCHED));
+                    let cond = self.take_condition(h - 1);
+                    at = self.emit(cond.branch(UNPATCHED, true));
                 }
                 self.push_control(Kind::If(at), h.saturating_sub(1 + p), r, reachable);
                 return Ok(());
@@ -558,31 +629,18 @@ impl Translator<'_> {
             O::Nop | O::Drop => {}
             O::Br { relative_depth } => self.emit_branch(relative_depth, h),
             O::BrIf { relative_depth } => {
-                let mut cond = self.slot(h - 1);
-                // `i32.eqz; br_if` branches when the operand is zero.
-                let mut when_zero = false;
-                if let Some(last) = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)
-                    && let Instr::I32Eqz(d, a) = self.code[last]
-                    && d == cond
-                {
-                    self.code.pop();
-                    self.last_op = None;
-                    cond = a;
-                    when_zero = true;
-                }
-                let (taken, skipped): (CondBranch, CondBranch) =
-                    if when_zero { (Instr::BrIfEqz, Instr::BrIfNez) } else { (Instr::BrIfNez, Instr::BrIfEqz) };
+                let cond = self.take_condition(h - 1);
                 if self.needs_copies(relative_depth, h - 1) {
-                    let skip = self.emit(skipped(cond, UNPATCHED));
+                    let skip = self.emit(cond.branch(UNPATCHED, true));
                     self.emit_branch(relative_depth, h - 1);
                     self.patch(skip, self.code.len());
                 } else {
                     let index = self.control.len() - 1 - relative_depth as usize;
                     if self.control[index].kind == Kind::Loop {
                         let start = self.control[index].loop_start as u32;
-                        self.emit(taken(cond, start));
+                        self.emit(cond.branch(start, false));
                     } else {
-                        let at = self.emit(taken(cond, UNPATCHED));
+                        let at = self.emit(cond.branch(UNPATCHED, false));
                         self.control[index].patches.push(at);
                     }
                 }
