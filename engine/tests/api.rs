@@ -521,6 +521,56 @@ fn a_br_table_with_thousands_of_targets_reaches_each_one(tier: Tier) {
     }
 }
 
+/// Operand-stack values read from a local or a constant before the local
+/// is written keep the value they were pushed with: across a `local.set`
+/// and a `local.tee` of the same local, across a block and a loop that
+/// write it, and when carried out of a block by a branch. (The interpreter
+/// reads such operands where they live instead of copying them first.)
+fn stack_values_keep_the_value_a_later_local_write_replaces(tier: Tier) {
+    let wat = r#"(module
+      (func (export "f") (param i32) (result i32)
+        (local i32)
+        local.get 0          ;; x
+        local.get 0
+        i32.const 10
+        i32.add
+        local.set 0          ;; param = x + 10
+        local.get 0          ;; x + 10
+        i32.const 100
+        local.tee 0          ;; param = 100
+        i32.add              ;; x + 10 + 100
+        i32.add              ;; x + x + 110
+        local.get 0          ;; 100
+        block (result i32)
+          i32.const 7
+          local.set 0        ;; param = 7
+          local.get 0
+          br 0
+        end                  ;; 7
+        i32.add              ;; 107
+        loop (param i32) (result i32)
+          local.get 1
+          i32.const 1
+          i32.add
+          local.tee 1
+          i32.const 3
+          i32.lt_u
+          br_if 0            ;; carries 107 back to the loop
+        end                  ;; 107
+        local.get 1          ;; the loop ran 3 times
+        i32.add
+        i32.add
+        local.get 0          ;; 7
+        i32.add))"#;
+    let (mut store, instance) = instantiate(tier, wat);
+    let f = instance.get_func(&store, "f").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    for x in [0, 1, -5, i32::MAX] {
+        // (x + (x + 10) + 100) + (107 + 3) + 7
+        let want = x.wrapping_add(x).wrapping_add(110 + 107 + 3 + 7);
+        assert_eq!(f.call(&mut store, x).unwrap(), want, "x = {x} on {tier:?}");
+    }
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -538,6 +588,7 @@ on_every_tier!(
     start_function_runs_and_its_trap_fails_instantiation,
     many_threads_run_wasm_at_once,
     a_br_table_with_thousands_of_targets_reaches_each_one,
+    stack_values_keep_the_value_a_later_local_write_replaces,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

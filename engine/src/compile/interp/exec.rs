@@ -509,7 +509,6 @@ impl Execution {
                     Instr::Aux(..) => unreachable!("aux words are skipped by their instruction"),
 
                     Instr::Copy(d, s) => regs.set(d, regs.get(s)),
-                    Instr::Const32(d, v) => regs.set(d, v as u64),
                     Instr::Const64(d, v) => regs.set(d, v),
                     Instr::Select(a, b, c) => {
                         if regs.get(c) as u32 == 0 {

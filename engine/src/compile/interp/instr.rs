@@ -129,7 +129,7 @@ instructions! {
 
     // Data movement.
     Copy(slot d, slot s),
-    Const32(slot d, imm value: u32),
+    /// Any constant, as raw bits (an i32 or f32 zero-extended).
     Const64(slot d, imm value: u64),
     /// (a, b, cond): a = cond != 0 ? a : b.
     Select(slot a, slot b, slot cond),

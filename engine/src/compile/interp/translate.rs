@@ -39,6 +39,7 @@ pub(crate) struct TranslatorScratch {
     control: Vec<Control>,
     consts: Vec<u64>,
     code: Vec<Instr>,
+    stack: Vec<Option<Source>>,
 }
 
 struct Translator<'a> {
@@ -62,15 +63,28 @@ struct Translator<'a> {
     /// The values of the frame's constant slots (raw bits; see
     /// [`CONST_SLOT`]).
     consts: Vec<u64>,
+    /// Per operand-stack height, where the value is when it is not (yet) in
+    /// its own slot: `local.get` and constants emit nothing, and the
+    /// operator that consumes them reads the local or the constant's slot.
+    stack: Vec<Option<Source>>,
 }
 
-/// How to re-emit a pure computation with a different destination slot.
+/// A value on the operand stack that lives elsewhere than its slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The current value of a local (moved into its slot before the local
+    /// is written).
+    Local(Slot),
+    /// A constant's raw bits.
+    Const(u64),
+}
+
+/// How to re-emit a computation with a different destination slot.
 #[derive(Clone, Copy)]
 enum Retarget {
     Unary(fn(Slot, Slot) -> Instr, Slot),
     Binary(fn(Slot, Slot, Slot) -> Instr, Slot, Slot),
-    Const32(u32),
-    Const64(u64),
+    Load(fn(Slot, Slot, u32) -> Instr, Slot, u32),
 }
 
 /// What a conditional branch tests: a slot, or the comparison that
@@ -180,7 +194,9 @@ pub(crate) fn translate(
         barrier: 0,
         last_op: None,
         consts: std::mem::take(&mut scratch.consts),
+        stack: std::mem::take(&mut scratch.stack),
     };
+    t.stack.clear();
     t.consts.clear();
     t.code.clear();
     t.control.clear();
@@ -198,18 +214,22 @@ pub(crate) fn translate(
 
     let mut max_height = 0u32;
     let mut index = 0u32;
+    let mut height = validator.operand_stack_height();
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(err)?;
-        let height = validator.operand_stack_height();
         // Code inside a construct that is itself unreachable is dead even
         // where the validator's frame says otherwise (it starts each
         // construct reachable).
         let reachable =
             validator.get_control_frame(0).is_some_and(|f| !f.unreachable) && t.control.last().is_some_and(|c| c.live);
         validator.op(offset, &op).map_err(err)?;
-        max_height = max_height.max(height).max(validator.operand_stack_height());
+        let after = validator.operand_stack_height();
+        max_height = max_height.max(height).max(after);
         t.charged = plan.as_ref().is_some_and(|p| p.reachable(index));
         t.operator(&op, height, reachable, offset)?;
+        // Values an operator pushed are in their slots; what it popped is gone.
+        t.stack.resize(after as usize, None);
+        height = after;
         if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
             t.start_region(charge);
         }
@@ -234,6 +254,7 @@ pub(crate) fn translate(
         std::iter::repeat_n(0, (num_locals - num_params) as usize).chain(t.consts.iter().copied()).collect();
     scratch.control = t.control;
     scratch.consts = t.consts;
+    scratch.stack = t.stack;
     let coverage = t.regions.map(|regions| {
         let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
         Box::new(super::Coverage { regions, hits })
@@ -372,13 +393,80 @@ impl Translator<'_> {
         }
     }
 
+    /// Puts the `count` values from `src_height` into the slots from
+    /// `dst_height` (ascending, which never overwrites a value still to be
+    /// read: `dst_height <= src_height`). Leaves the translation state
+    /// alone: on a conditional path it runs only when the branch is taken.
     fn copy_values(&mut self, dst_height: u32, src_height: u32, count: u32) {
-        if dst_height != src_height {
-            for i in 0..count {
-                let (d, s) = (self.slot(dst_height + i), self.slot(src_height + i));
+        for i in 0..count {
+            let d = self.slot(dst_height + i);
+            self.put_value(src_height + i, d);
+        }
+    }
+
+    /// Emits what writes the value at `height` into slot `d`, if it is not
+    /// there already; the translation state is unchanged.
+    fn put_value(&mut self, height: u32, d: Slot) {
+        match self.stack[height as usize] {
+            None if d == self.slot(height) => {}
+            None => {
+                let s = self.slot(height);
                 self.emit(Instr::Copy(d, s));
             }
+            Some(Source::Local(l)) => {
+                self.emit(Instr::Copy(d, l));
+            }
+            Some(Source::Const(raw)) => {
+                self.emit(Instr::Const64(d, raw));
+            }
         }
+    }
+
+    /// The slot an operator reads the value at `height` from: its own, its
+    /// local's, or its constant's (when the frame has no room for another
+    /// constant, the value is written into its own slot first). The
+    /// translation state is unchanged.
+    fn operand(&mut self, height: u32) -> Slot {
+        match self.stack[height as usize] {
+            None => self.slot(height),
+            Some(Source::Local(l)) => l,
+            Some(Source::Const(raw)) => match self.const_slot(raw) {
+                Some(c) => c,
+                None => {
+                    let d = self.slot(height);
+                    self.emit(Instr::Const64(d, raw));
+                    d
+                }
+            },
+        }
+    }
+
+    /// Moves the value at `height` into its own slot for good.
+    fn materialize(&mut self, height: u32) {
+        self.put_value(height, self.slot(height));
+        self.stack[height as usize] = None;
+    }
+
+    /// Moves the values at heights `[from, to)` into their own slots.
+    fn materialize_range(&mut self, from: u32, to: u32) {
+        for height in from..to {
+            self.materialize(height);
+        }
+    }
+
+    /// Forgets the values at and above `height` (the operand stack was cut
+    /// back there).
+    fn forget_from(&mut self, height: u32) {
+        for entry in self.stack.iter_mut().skip(height as usize) {
+            *entry = None;
+        }
+    }
+
+    /// Pushes a value that lives elsewhere.
+    #[inline]
+    fn push_source(&mut self, height: u32, source: Source) {
+        debug_assert_eq!(self.stack.len(), height as usize, "the stack follows the validator's heights");
+        self.stack.push(Some(source));
     }
 
     /// Returns the results, whose top is at `top`.
@@ -388,10 +476,16 @@ impl Translator<'_> {
             self.emit(Instr::Return);
             return;
         }
-        let first = self.slot(top - n);
-        // A single result copied from a local or a constant is returned
-        // from there.
-        let first = if n == 1 { self.take_copied_operand(first).unwrap_or(first) } else { first };
+        // A single result is returned from wherever it is; several from
+        // their slots, which must hold them.
+        let first = if n == 1 {
+            self.operand(top - 1)
+        } else {
+            for height in top - n..top {
+                self.put_value(height, self.slot(height));
+            }
+            self.slot(top - n)
+        };
         // A result in local 0 is already at the frame base. (Operand slot 0,
         // when there are no locals, moves up if the function has constants.)
         self.emit(if first == 0 && self.num_locals > 0 { Instr::Return } else { Instr::ReturnFrom(first) });
@@ -428,27 +522,13 @@ impl Translator<'_> {
         self.control.push(Control { kind, height, branch_arity, loop_start, patches: Vec::new(), live });
     }
 
-    /// If the last instruction copies a local or a constant into `slot` and
-    /// may be rewritten, removes it and returns the local's slot or the
-    /// constant's: the consumer can read it directly (nothing runs between
-    /// the copy and the consumer).
-    fn take_copied_operand(&mut self, slot: Slot) -> Option<Slot> {
-        let last = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)?;
-        let source = match self.code[last] {
-            Instr::Copy(d, local) if d == slot && local < self.num_locals => local,
-            Instr::Const32(d, v) if d == slot => self.const_slot(v as u64)?,
-            Instr::Const64(d, v) if d == slot => self.const_slot(v)?,
-            _ => return None,
-        };
-        self.code.pop();
-        self.last_op = None;
-        Some(source)
-    }
-
     /// The condition a branch on the i32 at `height` tests: the comparison
     /// that just computed it, fused (and removed), when nothing can run in
     /// between; else the slot itself.
     fn take_condition(&mut self, height: u32) -> Condition {
+        if self.stack[height as usize].is_some() {
+            return Condition::Nez(self.operand(height));
+        }
         let slot = self.slot(height);
         if let Some(last) = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)
             && let Some((d, cond)) = comparison(self.code[last])
@@ -476,18 +556,17 @@ impl Translator<'_> {
 
     fn unary(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
         let d = self.slot(h - 1);
-        let a = self.take_copied_operand(d).unwrap_or(d);
+        let a = self.operand(h - 1);
         let at = self.emit(make(d, a));
+        self.stack[h as usize - 1] = None;
         self.last_op = Some((at, Retarget::Unary(make, a)));
     }
 
     fn binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
-        let (d, b) = (self.slot(h - 2), self.slot(h - 1));
-        let (a, b) = match self.take_copied_operand(b) {
-            Some(local_b) => (self.take_copied_operand(d).unwrap_or(d), local_b),
-            None => (d, b),
-        };
+        let d = self.slot(h - 2);
+        let (a, b) = (self.operand(h - 2), self.operand(h - 1));
         let at = self.emit(make(d, a, b));
+        self.stack[h as usize - 2] = None;
         self.last_op = Some((at, Retarget::Binary(make, a, b)));
     }
 
@@ -501,8 +580,7 @@ impl Translator<'_> {
         let (instr, dest) = match op {
             Retarget::Unary(make, a) => (make(local, a), make(s, a)),
             Retarget::Binary(make, a, b) => (make(local, a, b), make(s, a, b)),
-            Retarget::Const32(v) => (Instr::Const32(local, v), Instr::Const32(s, v)),
-            Retarget::Const64(v) => (Instr::Const64(local, v), Instr::Const64(s, v)),
+            Retarget::Load(make, a, offset) => (make(local, a, offset), make(s, a, offset)),
         };
         if self.code[at] != dest {
             return false;
@@ -512,41 +590,55 @@ impl Translator<'_> {
         true
     }
 
-    fn const32(&mut self, h: u32, v: u32) {
-        let d = self.slot(h);
-        let at = self.emit(Instr::Const32(d, v));
-        self.last_op = Some((at, Retarget::Const32(v)));
-    }
-
-    fn const64(&mut self, h: u32, v: u64) {
-        let d = self.slot(h);
-        let at = self.emit(Instr::Const64(d, v));
-        self.last_op = Some((at, Retarget::Const64(v)));
-    }
-
     fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let d = self.slot(h - 1);
         let offset = memory32_offset(offset)?;
-        let a = self.take_copied_operand(d).unwrap_or(d);
-        self.emit(make(d, a, offset));
+        let a = self.operand(h - 1);
+        let at = self.emit(make(d, a, offset));
+        self.stack[h as usize - 1] = None;
+        self.last_op = Some((at, Retarget::Load(make, a, offset)));
         Ok(())
     }
 
     fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
-        let (a, v) = (self.slot(h - 2), self.slot(h - 1));
         let offset = memory32_offset(offset)?;
-        // As for `binary`: the address's copy can go only once the value's has.
-        let (a, v) = match self.take_copied_operand(v) {
-            Some(local_v) => (self.take_copied_operand(a).unwrap_or(a), local_v),
-            None => (a, v),
-        };
+        let (a, v) = (self.operand(h - 2), self.operand(h - 1));
         self.emit(make(a, v, offset));
         Ok(())
     }
 
+    /// An operator that reads three operands and writes none.
     fn ternary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
-        let (a, b, c) = (self.slot(h - 3), self.slot(h - 2), self.slot(h - 1));
+        let (a, b, c) = (self.operand(h - 3), self.operand(h - 2), self.operand(h - 1));
         self.emit(make(a, b, c));
+    }
+
+    /// `local.set` (`tee`: and keep the value) of the value on top at `top`.
+    fn set_local(&mut self, top: u32, local: Slot, tee: bool) {
+        // Values below that read the local keep its old value.
+        for height in 0..top {
+            if self.stack[height as usize] == Some(Source::Local(local)) {
+                self.materialize(height);
+            }
+        }
+        match self.stack[top as usize] {
+            Some(Source::Local(l)) if l == local => {}
+            Some(Source::Local(l)) => {
+                self.emit(Instr::Copy(local, l));
+            }
+            Some(Source::Const(raw)) => {
+                self.emit(Instr::Const64(local, raw));
+            }
+            None => {
+                let s = self.slot(top);
+                if !self.retarget_last_into(s, local) {
+                    self.emit(Instr::Copy(local, s));
+                }
+            }
+        }
+        if tee {
+            self.stack[top as usize] = Some(Source::Local(local));
+        }
     }
 
     fn operator(&mut self, op: &Operator<'_>, h: u32, reachable: bool, offset: u64) -> Result<()> {
@@ -556,12 +648,20 @@ impl Translator<'_> {
             O::Block { blockty } => {
                 let (p, r) = self.block_arity(blockty);
                 self.count(op);
+                // Values below a construct live in their slots: the
+                // construct's paths must agree on where they are.
+                if reachable {
+                    self.materialize_range(0, h);
+                }
                 self.push_control(Kind::Block, h.saturating_sub(p), r, reachable);
                 return Ok(());
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(blockty);
                 self.count(op);
+                if reachable {
+                    self.materialize_range(0, h);
+                }
                 // Branches back to the loop must land on its fuel charge.
                 let start = self.code.len();
                 self.push_control(Kind::Loop, h.saturating_sub(p), p, reachable);
@@ -575,6 +675,7 @@ impl Translator<'_> {
                 let mut at = 0;
                 if reachable {
                     let cond = self.take_condition(h - 1);
+                    self.materialize_range(0, h - 1);
                     at = self.emit(cond.branch(UNPATCHED, true));
                 }
                 self.push_control(Kind::If(at), h.saturating_sub(1 + p), r, reachable);
@@ -586,12 +687,15 @@ impl Translator<'_> {
                 let c = &self.control[top];
                 if c.live {
                     let Kind::If(else_branch) = c.kind else { unreachable!("validated: else follows if") };
+                    let height = c.height;
                     if reachable {
+                        self.materialize_range(height, h);
                         let at = self.emit(Instr::Br(UNPATCHED));
                         self.control[top].patches.push(at);
                     }
                     self.patch(else_branch, self.code.len());
                     self.control[top].kind = Kind::Else;
+                    self.forget_from(height);
                 }
                 return Ok(());
             }
@@ -607,6 +711,10 @@ impl Translator<'_> {
                     }
                     return Ok(());
                 }
+                if reachable {
+                    self.materialize_range(c.height, h);
+                }
+                self.forget_from(c.height);
                 let end = self.code.len();
                 if let Kind::If(else_branch) = c.kind {
                     self.patch(else_branch, end);
@@ -630,6 +738,12 @@ impl Translator<'_> {
             O::Br { relative_depth } => self.emit_branch(relative_depth, h),
             O::BrIf { relative_depth } => {
                 let cond = self.take_condition(h - 1);
+                if !self.needs_copies(relative_depth, h - 1) {
+                    // The carried values must be in their slots, which are
+                    // the label's.
+                    let n = self.control[self.control.len() - 1 - relative_depth as usize].branch_arity;
+                    self.materialize_range(h - 1 - n, h - 1);
+                }
                 if self.needs_copies(relative_depth, h - 1) {
                     let skip = self.emit(cond.branch(UNPATCHED, true));
                     self.emit_branch(relative_depth, h - 1);
@@ -646,6 +760,7 @@ impl Translator<'_> {
                 }
             }
             O::BrTable { ref targets } => {
+                self.materialize_range(0, h);
                 let index = self.slot(h - 1);
                 let mut depths = Vec::with_capacity(targets.len() as usize + 1);
                 for depth in targets.targets() {
@@ -677,6 +792,7 @@ impl Translator<'_> {
             O::Return => self.emit_return(h),
             O::Call { function_index } => {
                 let p = self.info.func_type(function_index).params().len() as u32;
+                self.materialize_range(h - p, h);
                 let base = self.slot(h - p);
                 let imported = self.info.num_imported_funcs;
                 self.emit(if function_index >= imported {
@@ -687,37 +803,32 @@ impl Translator<'_> {
             }
             O::CallIndirect { type_index, table_index } => {
                 let p = self.info.types[type_index as usize].params().len() as u32;
+                self.materialize_range(h - 1 - p, h);
                 let (base, index) = (self.slot(h - 1 - p), self.slot(h - 1));
                 self.emit(Instr::CallIndirect(base, index, type_index));
                 self.emit(Instr::Aux(table_index, 0, 0));
             }
-            O::LocalGet { local_index } => {
-                let d = self.slot(h);
-                self.emit(Instr::Copy(d, local_index));
-            }
-            O::LocalSet { local_index } => {
-                let s = self.slot(h - 1);
-                if !self.retarget_last_into(s, local_index) {
-                    self.emit(Instr::Copy(local_index, s));
-                }
-            }
-            O::LocalTee { local_index } => {
-                let s = self.slot(h - 1);
-                self.emit(Instr::Copy(local_index, s));
-            }
+            O::LocalGet { local_index } => self.push_source(h, Source::Local(local_index)),
+            O::LocalSet { local_index } => self.set_local(h - 1, local_index, false),
+            O::LocalTee { local_index } => self.set_local(h - 1, local_index, true),
             O::GlobalGet { global_index } => {
                 let d = self.slot(h);
                 self.emit(Instr::GlobalGet(d, global_index));
             }
             O::GlobalSet { global_index } => {
-                let s = self.slot(h - 1);
+                let s = self.operand(h - 1);
                 self.emit(Instr::GlobalSet(global_index, s));
             }
-            O::Select | O::TypedSelect { .. } => self.ternary(h, Instr::Select),
-            O::I32Const { value } => self.const32(h, value as u32),
-            O::I64Const { value } => self.const64(h, value as u64),
-            O::F32Const { value } => self.const32(h, value.bits()),
-            O::F64Const { value } => self.const64(h, value.bits()),
+            O::Select | O::TypedSelect { .. } => {
+                // The first operand's slot is the result's.
+                self.materialize(h - 3);
+                let (b, c) = (self.operand(h - 2), self.operand(h - 1));
+                self.emit(Instr::Select(self.slot(h - 3), b, c));
+            }
+            O::I32Const { value } => self.push_source(h, Source::Const(value as u32 as u64)),
+            O::I64Const { value } => self.push_source(h, Source::Const(value as u64)),
+            O::F32Const { value } => self.push_source(h, Source::Const(value.bits() as u64)),
+            O::F64Const { value } => self.push_source(h, Source::Const(value.bits())),
             O::RefNull { .. } => {
                 let d = self.slot(h);
                 self.emit(Instr::Const64(d, 0));
@@ -752,6 +863,7 @@ impl Translator<'_> {
                 self.emit(Instr::MemorySize(d));
             }
             O::MemoryGrow { .. } => {
+                self.materialize(h - 1);
                 let d = self.slot(h - 1);
                 self.emit(Instr::MemoryGrow(d));
             }
@@ -765,11 +877,12 @@ impl Translator<'_> {
                 self.emit(Instr::DataDrop(data_index));
             }
             O::TableGet { table } => {
-                let s = self.slot(h - 1);
-                self.emit(Instr::TableGet(s, s, table));
+                let (d, i) = (self.slot(h - 1), self.operand(h - 1));
+                self.emit(Instr::TableGet(d, i, table));
+                self.stack[h as usize - 1] = None;
             }
             O::TableSet { table } => {
-                let (i, v) = (self.slot(h - 2), self.slot(h - 1));
+                let (i, v) = (self.operand(h - 2), self.operand(h - 1));
                 self.emit(Instr::TableSet(i, v, table));
             }
             O::TableSize { table } => {
@@ -777,7 +890,8 @@ impl Translator<'_> {
                 self.emit(Instr::TableSize(d, table));
             }
             O::TableGrow { table } => {
-                let (init, n) = (self.slot(h - 2), self.slot(h - 1));
+                self.materialize(h - 2);
+                let (init, n) = (self.slot(h - 2), self.operand(h - 1));
                 self.emit(Instr::TableGrow(init, n, table));
             }
             O::TableFill { table } => {
