@@ -344,7 +344,28 @@ impl Execution {
         let mut vm = Vm::of(store, inst);
         let mut mem = vm.memory();
         let mut functions = DefinedFunctions::of(store, inst);
-        let mut pc = frame.pc as usize;
+        // The next instruction. Every way it moves stays inside `code`:
+        // `verify` proved that branches land inside it, that the last
+        // instruction does not fall through and that aux words and br_table
+        // entries are there.
+        // SAFETY: a frame's saved pc is inside its code.
+        let mut ip = unsafe { code.add(frame.pc as usize) };
+
+        // Where the running frame resumes, as an index into its code.
+        macro_rules! pc {
+            () => {
+                // SAFETY: ip points into `code` (see `ip`).
+                unsafe { ip.offset_from(code) } as u32
+            };
+        }
+
+        // Continues at instruction `target` of the running function.
+        macro_rules! jump {
+            ($target:expr) => {
+                // SAFETY: a verified branch target (see `ip`).
+                ip = unsafe { code.add($target as usize) }
+            };
+        }
 
         // Saves the pc, then pushes a frame for function `def_index` of
         // `instance` with its arguments at slot `base` of this frame, and
@@ -352,7 +373,7 @@ impl Execution {
         macro_rules! enter {
             ($instance:expr, $def_index:expr, $base:expr) => {{
                 let (instance, base): (u32, usize) = ($instance, fp + $base as usize);
-                frames.last_mut().expect("a frame is running").pc = pc as u32;
+                frames.last_mut().expect("a frame is running").pc = pc!();
                 if frames.len() >= max_depth {
                     return Err(TrapCode::StackOverflow.into());
                 }
@@ -373,7 +394,7 @@ impl Execution {
                 fp = base;
                 // SAFETY: reserved just above.
                 regs = unsafe { Regs::of(stack, fp) };
-                pc = 0;
+                ip = code;
                 continue;
             }};
         }
@@ -389,7 +410,7 @@ impl Execution {
                 func = unsafe { &*caller.func };
                 code = func.code.as_ptr();
                 fp = caller.fp as usize;
-                pc = caller.pc as usize;
+                jump!(caller.pc);
                 // SAFETY: the caller's frame was reserved when it was
                 // entered, and the stack never shrinks.
                 regs = unsafe { Regs::of(stack, fp) };
@@ -409,10 +430,9 @@ impl Execution {
             () => {{
                 // SAFETY: `verify` proved that the instructions that read
                 // an aux word are followed by one.
-                let Instr::Aux(x, y, z) = (unsafe { *code.add(pc) }) else {
-                    unreachable!("verified: an aux word follows")
-                };
-                pc += 1;
+                let Instr::Aux(x, y, z) = (unsafe { *ip }) else { unreachable!("verified: an aux word follows") };
+                // SAFETY: see `ip`.
+                ip = unsafe { ip.add(1) };
                 (x, y, z)
             }};
         }
@@ -425,7 +445,7 @@ impl Execution {
                 match store.funcs[callee as usize].kind {
                     FuncKind::Wasm { instance, def_index } => enter!(instance, def_index, $base),
                     FuncKind::Host(_) => {
-                        frames.last_mut().expect("a frame is running").pc = pc as u32;
+                        frames.last_mut().expect("a frame is running").pc = pc!();
                         let base = (fp + $base as usize) as u32;
                         return Ok(Exit::CallHost { func: callee, base, instance: inst });
                     }
@@ -437,8 +457,9 @@ impl Execution {
             // SAFETY: `verify` proved that every branch lands inside the
             // code and that the last instruction does not fall through,
             // so pc stays in bounds.
-            let instr = unsafe { *code.add(pc) };
-            pc += 1;
+            let instr = unsafe { *ip };
+            // SAFETY: see `ip`.
+            ip = unsafe { ip.add(1) };
             match instr {
                 Instr::Trap(code) => return Err(code.into()),
                 Instr::Fuel(amount) => {
@@ -454,118 +475,119 @@ impl Execution {
                         c.hits[region as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
-                Instr::Br(target) => pc = target as usize,
+                Instr::Br(target) => jump!(target),
                 Instr::BrIfNez(c, target) => {
                     if regs.get(c) as u32 != 0 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrIfEqz(c, target) => {
                     if regs.get(c) as u32 == 0 {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32Eq(a, b, target) => {
                     if (regs.get(a) as u32) == (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32Ne(a, b, target) => {
                     if (regs.get(a) as u32) != (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32LtS(a, b, target) => {
                     if (regs.get(a) as i32) < (regs.get(b) as i32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32LtU(a, b, target) => {
                     if (regs.get(a) as u32) < (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32GtS(a, b, target) => {
                     if (regs.get(a) as i32) > (regs.get(b) as i32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32GtU(a, b, target) => {
                     if (regs.get(a) as u32) > (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32LeS(a, b, target) => {
                     if (regs.get(a) as i32) <= (regs.get(b) as i32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32LeU(a, b, target) => {
                     if (regs.get(a) as u32) <= (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32GeS(a, b, target) => {
                     if (regs.get(a) as i32) >= (regs.get(b) as i32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI32GeU(a, b, target) => {
                     if (regs.get(a) as u32) >= (regs.get(b) as u32) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64Eq(a, b, target) => {
                     if regs.get(a) == regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64Ne(a, b, target) => {
                     if regs.get(a) != regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64LtS(a, b, target) => {
                     if (regs.get(a) as i64) < (regs.get(b) as i64) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64LtU(a, b, target) => {
                     if regs.get(a) < regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64GtS(a, b, target) => {
                     if (regs.get(a) as i64) > (regs.get(b) as i64) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64GtU(a, b, target) => {
                     if regs.get(a) > regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64LeS(a, b, target) => {
                     if (regs.get(a) as i64) <= (regs.get(b) as i64) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64LeU(a, b, target) => {
                     if regs.get(a) <= regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64GeS(a, b, target) => {
                     if (regs.get(a) as i64) >= (regs.get(b) as i64) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
                 Instr::BrI64GeU(a, b, target) => {
                     if regs.get(a) >= regs.get(b) {
-                        pc = target as usize;
+                        jump!(target);
                     }
                 }
-                Instr::BrTable(index, len) => pc += (regs.get(index) as u32).min(len) as usize,
+                // SAFETY: the table's `len + 1` entries follow (see `ip`).
+                Instr::BrTable(index, len) => ip = unsafe { ip.add((regs.get(index) as u32).min(len) as usize) },
                 Instr::Return => leave!(),
                 Instr::ReturnFrom(first) => {
                     if func.num_results == 1 {
