@@ -136,6 +136,18 @@ pub const CRUCIBLE_TIERS: [(&str, engine::Tier); 3] = [
     ("crucible-baseline", engine::Tier::Baseline),
 ];
 
+/// Bytes of compiled code for `wasm` on each of Crucible's tiers
+/// (`Module::code_size`).
+pub fn crucible_code_sizes(wasm: &[u8]) -> Result<Vec<(&'static str, usize)>> {
+    CRUCIBLE_TIERS
+        .iter()
+        .map(|(name, tier)| {
+            let engine = engine::Engine::new(engine::Config::new().tier(*tier))?;
+            Ok((*name, engine::Module::new(&engine, wasm)?.code_size()))
+        })
+        .collect()
+}
+
 /// Every engine, Crucible's tiers first.
 pub fn all() -> Result<Vec<Runtime>> {
     let mut runtimes: Vec<Runtime> = CRUCIBLE_TIERS.iter().map(|(name, tier)| crucible(name, *tier)).collect();

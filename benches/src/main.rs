@@ -306,6 +306,10 @@ fn run(args: Args) -> Result<bool> {
     let all: Vec<&KernelResult> = kernels.iter().collect();
     print_table("Execution time, ms (median)", &all, |r| r.exec_ms);
     print_table("Compile time, ms (median)", &[&large], |r| r.compile_ms);
+    println!("\nCompiled code of the large module ({} wasm bytes), bytes per wasm byte:", large_wasm.len());
+    for (name, size) in engines::crucible_code_sizes(&large_wasm)? {
+        println!("  {name:<19} {:>6.2}  ({size} bytes)", size as f64 / large_wasm.len() as f64);
+    }
     println!("\nRatios, Crucible / peer (goal: at most the number given)");
     for r in &ratios {
         let what = if r.kernel == "large_module" { "compile" } else { "exec" };

@@ -571,6 +571,18 @@ fn stack_values_keep_the_value_a_later_local_write_replaces(tier: Tier) {
     }
 }
 
+/// A module's compiled code has a size, which grows with its functions.
+fn code_size_counts_the_compiled_functions(tier: Tier) {
+    let engine = common::engine(tier);
+    let function = "(func (param i32) (result i32) local.get 0 i32.const 3 i32.mul i32.const 1 i32.add)";
+    let size = |count: usize| {
+        Module::new(&engine, format!("(module {})", function.repeat(count))).expect("module compiles").code_size()
+    };
+    let (one, ten) = (size(1), size(10));
+    assert!(one > 0, "{tier:?}");
+    assert!(ten > one * 3, "{tier:?}: {one} bytes for one function, {ten} for ten");
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -589,6 +601,7 @@ on_every_tier!(
     many_threads_run_wasm_at_once,
     a_br_table_with_thousands_of_targets_reaches_each_one,
     stack_values_keep_the_value_a_later_local_write_replaces,
+    code_size_counts_the_compiled_functions,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

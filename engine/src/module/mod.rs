@@ -182,6 +182,17 @@ impl Module {
         &self.inner.engine
     }
 
+    /// Bytes of compiled code for the module's functions: machine code on
+    /// the compiling tiers (with their entry trampolines), bytecode on the
+    /// interpreter (instructions and frame initialisers).
+    pub fn code_size(&self) -> usize {
+        match &self.inner.code {
+            CompiledCode::Interp(functions) => functions.iter().map(|f| f.code_bytes()).sum(),
+            CompiledCode::Cranelift(compiled) => compiled.code.len(),
+            CompiledCode::Baseline(compiled) => compiled.code.len(),
+        }
+    }
+
     /// How many times each operator ran, across every instance of this
     /// module, when the engine measures coverage (`None` otherwise). An
     /// operator counts as run when its straight-line region is entered.

@@ -36,6 +36,13 @@ pub(crate) struct Function {
     pub(crate) coverage: Option<Box<Coverage>>,
 }
 
+impl Function {
+    /// Bytes of bytecode: instructions and frame initialisers.
+    pub(crate) fn code_bytes(&self) -> usize {
+        std::mem::size_of_val(&*self.code) + std::mem::size_of_val(&*self.frame_init)
+    }
+}
+
 /// Which operators each straight-line region holds, and how often each
 /// region was entered.
 #[derive(Debug)]

@@ -27,6 +27,11 @@ fn page_size() -> usize {
 }
 
 impl CodeMemory {
+    /// Bytes of code (not counting the page rounding).
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Maps `code` as executable.
     pub(crate) fn new(code: &[u8]) -> Result<CodeMemory> {
         let page = page_size();

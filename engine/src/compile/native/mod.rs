@@ -54,6 +54,11 @@ impl LoadedCode {
         Ok(LoadedCode { registration, memory, offsets })
     }
 
+    /// Bytes of machine code.
+    pub(crate) fn len(&self) -> usize {
+        self.memory.len()
+    }
+
     /// The address of byte `offset` of the code.
     pub(crate) fn at(&self, offset: usize) -> *const u8 {
         self.memory.at(offset)
