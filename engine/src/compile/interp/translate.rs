@@ -294,7 +294,7 @@ fn place_and_verify(
     };
     let mut at = 0;
     while at < len {
-        let mut fault = None;
+        let (mut fault, mut target) = (None, None);
         code[at].visit_operands(&mut |operand| match operand {
             Operand::Slot(s) => {
                 *s = place(*s);
@@ -308,9 +308,13 @@ fn place_and_verify(
                     fault = Some("call base outside the frame");
                 }
             }
-            Operand::Target(t) if *t as usize >= len => fault = Some("branch outside the code"),
-            Operand::Target(_) => {}
+            Operand::Target(t) => target = Some(*t as usize),
         });
+        match target {
+            Some(t) if t >= len => fault = Some("branch outside the code"),
+            Some(t) if matches!(code[t], Instr::Aux(..)) => fault = Some("branch to an aux word"),
+            _ => {}
+        }
         let instr = code[at];
         if let Some(what) = fault {
             return bad(code, at, what);
@@ -1099,6 +1103,8 @@ mod tests {
         assert!(rejected(&[Instr::I32Add(3, 0, 1), Instr::Return], 3).contains("slot outside the frame"));
         assert!(rejected(&[Instr::CallInternal(0, 4), Instr::Return], 3).contains("call base outside"));
         assert!(rejected(&[Instr::BrIfNez(0, 2), Instr::Return], 3).contains("branch outside the code"));
+        let to_aux = [Instr::Br(2), Instr::TableFill(0, 1, 2), Instr::Aux(0, 0, 0), Instr::Return];
+        assert!(rejected(&to_aux, 3).contains("branch to an aux word"));
         assert!(rejected(&[Instr::CallIndirect(1, 0, 0), Instr::Return], 3).contains("aux word"));
         assert!(rejected(&[Instr::Aux(0, 0, 0), Instr::Return], 3).contains("aux word in instruction position"));
         assert!(rejected(&[Instr::BrTable(0, 2), Instr::Br(0), Instr::Return], 3).contains("br_table"));
