@@ -583,6 +583,36 @@ fn code_size_counts_the_compiled_functions(tier: Tier) {
     assert!(ten > one * 3, "{tier:?}: {one} bytes for one function, {ten} for ten");
 }
 
+/// An address computed by `i32.add` wraps at 2^32 before the access adds
+/// its offset: `-4 + 8` reads byte 4, while an offset past the end traps
+/// (the interpreter fuses such an add into its loads and stores).
+fn an_added_address_wraps_before_the_access(tier: Tier) {
+    let wat = r#"(module (memory 1)
+      (func (export "load") (param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1))))
+      (func (export "load64") (param i32 i32) (result i64) (i64.load (i32.add (local.get 0) (local.get 1))))
+      (func (export "byte") (param i32 i32) (result i32) (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+      (func (export "store") (param i32 i32)
+        (i32.store (i32.add (local.get 0) (local.get 1)) (i32.const 0x11223344))
+        (i64.store (i32.add (local.get 0) (i32.const 100)) (i64.const 0x5566778899aabbcc))
+        (i32.store8 (i32.add (local.get 1) (local.get 0)) (i32.const 0x7f)))
+      (func (export "load_offset") (param i32 i32) (result i32)
+        (i32.load offset=65536 (i32.add (local.get 0) (local.get 1)))))"#;
+    let (mut store, instance) = instantiate(tier, wat);
+    let func = |store: &Store<()>, name: &str| instance.get_func(store, name).unwrap();
+    let store_fn = func(&store, "store").typed::<_, (i32, i32), ()>(&store).unwrap();
+    store_fn.call(&mut store, (-4, 8)).unwrap();
+    let load = func(&store, "load").typed::<_, (i32, i32), i32>(&store).unwrap();
+    // The store8 at -4 + 8 = 4 overwrote the first byte of the i32 at 4.
+    assert_eq!(load.call(&mut store, (8, -4)).unwrap(), 0x1122337f, "{tier:?}");
+    let load64 = func(&store, "load64").typed::<_, (i32, i32), i64>(&store).unwrap();
+    assert_eq!(load64.call(&mut store, (-100, 196)).unwrap(), 0x5566778899aabbcc, "{tier:?}");
+    let byte = func(&store, "byte").typed::<_, (i32, i32), i32>(&store).unwrap();
+    assert_eq!(byte.call(&mut store, (i32::MAX, i32::MIN + 6)).unwrap(), 0x33, "{tier:?}");
+    assert_eq!(trap_of(load.call(&mut store, (65533, 0)).map(drop)), TrapCode::MemoryOutOfBounds, "{tier:?}");
+    let load_offset = func(&store, "load_offset").typed::<_, (i32, i32), i32>(&store).unwrap();
+    assert_eq!(trap_of(load_offset.call(&mut store, (-4, 8)).map(drop)), TrapCode::MemoryOutOfBounds, "{tier:?}");
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -602,6 +632,7 @@ on_every_tier!(
     a_br_table_with_thousands_of_targets_reaches_each_one,
     stack_values_keep_the_value_a_later_local_write_replaces,
     code_size_counts_the_compiled_functions,
+    an_added_address_wraps_before_the_access,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

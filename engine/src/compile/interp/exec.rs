@@ -643,6 +643,30 @@ impl Execution {
                 Instr::I64Load16U(d, a, o) => regs.set(d, u16::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
                 Instr::I64Load32S(d, a, o) => regs.set(d, i32::from_le_bytes(mem.load(regs.get(a), o)?) as i64 as u64),
                 Instr::I64Load32U(d, a, o) => regs.set(d, u32::from_le_bytes(mem.load(regs.get(a), o)?) as u64),
+                Instr::I32LoadAt(d, a, b) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    regs.set(d, u32::from_le_bytes(mem.load(addr as u64, 0)?) as u64)
+                }
+                Instr::I64LoadAt(d, a, b) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    regs.set(d, u64::from_le_bytes(mem.load(addr as u64, 0)?))
+                }
+                Instr::I32Load8UAt(d, a, b) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    regs.set(d, u8::from_le_bytes(mem.load(addr as u64, 0)?) as u64)
+                }
+                Instr::I32StoreAt(a, b, v) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    mem.store(addr as u64, 0, (regs.get(v) as u32).to_le_bytes())?
+                }
+                Instr::I64StoreAt(a, b, v) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    mem.store(addr as u64, 0, regs.get(v).to_le_bytes())?
+                }
+                Instr::I32Store8At(a, b, v) => {
+                    let addr = (regs.get(a) as u32).wrapping_add(regs.get(b) as u32);
+                    mem.store(addr as u64, 0, (regs.get(v) as u8).to_le_bytes())?
+                }
                 Instr::I32Store(a, v, o) => mem.store(regs.get(a), o, (regs.get(v) as u32).to_le_bytes())?,
                 Instr::I64Store(a, v, o) => mem.store(regs.get(a), o, regs.get(v).to_le_bytes())?,
                 Instr::I32Store8(a, v, o) | Instr::I64Store8(a, v, o) => {

@@ -149,6 +149,15 @@ instructions! {
     I64Load16U(slot d, slot addr, imm offset: u32),
     I64Load32S(slot d, slot addr, imm offset: u32),
     I64Load32U(slot d, slot addr, imm offset: u32),
+    /// Loads and stores at offset 0 whose address is the wrapping sum of
+    /// two slots (an `i32.add` fused into the access): (dst, a, b) and
+    /// (a, b, value).
+    I32LoadAt(slot d, slot a, slot b),
+    I64LoadAt(slot d, slot a, slot b),
+    I32Load8UAt(slot d, slot a, slot b),
+    I32StoreAt(slot a, slot b, slot value),
+    I64StoreAt(slot a, slot b, slot value),
+    I32Store8At(slot a, slot b, slot value),
     I32Store(slot addr, slot value, imm offset: u32),
     I64Store(slot addr, slot value, imm offset: u32),
     I32Store8(slot addr, slot value, imm offset: u32),

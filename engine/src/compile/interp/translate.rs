@@ -611,6 +611,59 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// If the address at `height` was just computed by an `i32.add` (and
+    /// nothing can run in between), removes the add and returns its
+    /// operands: an access at offset 0 can add them itself.
+    fn take_address_add(&mut self, height: u32, offset: u64) -> Option<(Slot, Slot)> {
+        if offset != 0 || self.stack[height as usize].is_some() {
+            return None;
+        }
+        let last = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)?;
+        match self.code[last] {
+            Instr::I32Add(d, a, b) if d == self.slot(height) => {
+                self.code.pop();
+                self.last_op = None;
+                Some((a, b))
+            }
+            _ => None,
+        }
+    }
+
+    /// A load, or its `…At` form (address = a + b, wrapping) when the
+    /// address is an `i32.add` computed just before.
+    fn load_fusing(
+        &mut self,
+        h: u32,
+        offset: u64,
+        make: fn(Slot, Slot, u32) -> Instr,
+        fused: fn(Slot, Slot, Slot) -> Instr,
+    ) -> Result<()> {
+        let Some((a, b)) = self.take_address_add(h - 1, offset) else { return self.load(h, offset, make) };
+        let d = self.slot(h - 1);
+        let at = self.emit(fused(d, a, b));
+        self.last_op = Some((at, Retarget::Binary(fused, a, b)));
+        Ok(())
+    }
+
+    /// A store, or its `…At` form, as `load_fusing`. (The address's add
+    /// is the last instruction only when the value needed none: a local
+    /// or a constant.)
+    fn store_fusing(
+        &mut self,
+        h: u32,
+        offset: u64,
+        make: fn(Slot, Slot, u32) -> Instr,
+        fused: fn(Slot, Slot, Slot) -> Instr,
+    ) -> Result<()> {
+        if self.stack[h as usize - 1].is_none() {
+            return self.store(h, offset, make);
+        }
+        let Some((a, b)) = self.take_address_add(h - 2, offset) else { return self.store(h, offset, make) };
+        let v = self.operand(h - 1);
+        self.emit(fused(a, b, v));
+        Ok(())
+    }
+
     /// An operator that reads three operands and writes none.
     fn ternary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
         let (a, b, c) = (self.operand(h - 3), self.operand(h - 2), self.operand(h - 1));
@@ -843,10 +896,14 @@ impl Translator<'_> {
                 self.emit(Instr::RefFunc(d, function_index));
             }
 
-            O::I32Load { memarg } | O::F32Load { memarg } => self.load(h, memarg.offset, Instr::I32Load)?,
-            O::I64Load { memarg } | O::F64Load { memarg } => self.load(h, memarg.offset, Instr::I64Load)?,
+            O::I32Load { memarg } | O::F32Load { memarg } => {
+                self.load_fusing(h, memarg.offset, Instr::I32Load, Instr::I32LoadAt)?
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => {
+                self.load_fusing(h, memarg.offset, Instr::I64Load, Instr::I64LoadAt)?
+            }
             O::I32Load8S { memarg } => self.load(h, memarg.offset, Instr::I32Load8S)?,
-            O::I32Load8U { memarg } => self.load(h, memarg.offset, Instr::I32Load8U)?,
+            O::I32Load8U { memarg } => self.load_fusing(h, memarg.offset, Instr::I32Load8U, Instr::I32Load8UAt)?,
             O::I32Load16S { memarg } => self.load(h, memarg.offset, Instr::I32Load16S)?,
             O::I32Load16U { memarg } => self.load(h, memarg.offset, Instr::I32Load16U)?,
             O::I64Load8S { memarg } => self.load(h, memarg.offset, Instr::I64Load8S)?,
@@ -855,9 +912,13 @@ impl Translator<'_> {
             O::I64Load16U { memarg } => self.load(h, memarg.offset, Instr::I64Load16U)?,
             O::I64Load32S { memarg } => self.load(h, memarg.offset, Instr::I64Load32S)?,
             O::I64Load32U { memarg } => self.load(h, memarg.offset, Instr::I64Load32U)?,
-            O::I32Store { memarg } | O::F32Store { memarg } => self.store(h, memarg.offset, Instr::I32Store)?,
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(h, memarg.offset, Instr::I64Store)?,
-            O::I32Store8 { memarg } => self.store(h, memarg.offset, Instr::I32Store8)?,
+            O::I32Store { memarg } | O::F32Store { memarg } => {
+                self.store_fusing(h, memarg.offset, Instr::I32Store, Instr::I32StoreAt)?
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                self.store_fusing(h, memarg.offset, Instr::I64Store, Instr::I64StoreAt)?
+            }
+            O::I32Store8 { memarg } => self.store_fusing(h, memarg.offset, Instr::I32Store8, Instr::I32Store8At)?,
             O::I32Store16 { memarg } => self.store(h, memarg.offset, Instr::I32Store16)?,
             O::I64Store8 { memarg } => self.store(h, memarg.offset, Instr::I64Store8)?,
             O::I64Store16 { memarg } => self.store(h, memarg.offset, Instr::I64Store16)?,
