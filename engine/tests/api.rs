@@ -613,6 +613,30 @@ fn an_added_address_wraps_before_the_access(tier: Tier) {
     assert_eq!(trap_of(load_offset.call(&mut store, (-4, 8)).map(drop)), TrapCode::MemoryOutOfBounds, "{tier:?}");
 }
 
+/// A store whose address adds a computed value, in a function whose
+/// constants fill the interpreter's frame slots, writes where the address
+/// says: the stored constant, materialised into the slot the address's
+/// operand occupied, must not be written before the address is read. (The
+/// sightglass program pulldown-cmark trapped on this when the interpreter
+/// first fused address adds into stores.)
+fn a_fused_store_reads_its_address_before_its_constant_value_lands(tier: Tier) {
+    let sum_of_constants: String = (0..70).map(|k| format!("i32.const {} i32.add\n", 1000 + k)).collect();
+    let wat = format!(
+        r#"(module (memory 1)
+      (func (export "f") (param i32 i32 i32) (result i32)
+        (local i32)
+        i32.const 0
+        {sum_of_constants}
+        local.set 3
+        (i32.store (i32.add (local.get 0) (i32.mul (local.get 1) (local.get 2))) (i32.const 987654321))
+        (i32.add (local.get 3) (i32.load (i32.add (local.get 0) (i32.mul (local.get 1) (local.get 2)))))))"#
+    );
+    let (mut store, instance) = instantiate(tier, &wat);
+    let f = instance.get_func(&store, "f").unwrap().typed::<_, (i32, i32, i32), i32>(&store).unwrap();
+    let sum: i32 = (0..70).map(|k| 1000 + k).sum();
+    assert_eq!(f.call(&mut store, (8, 4, 10)).unwrap(), sum + 987654321, "{tier:?}");
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -633,6 +657,7 @@ on_every_tier!(
     stack_values_keep_the_value_a_later_local_write_replaces,
     code_size_counts_the_compiled_functions,
     an_added_address_wraps_before_the_access,
+    a_fused_store_reads_its_address_before_its_constant_value_lands,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

@@ -655,11 +655,18 @@ impl Translator<'_> {
         make: fn(Slot, Slot, u32) -> Instr,
         fused: fn(Slot, Slot, Slot) -> Instr,
     ) -> Result<()> {
-        if self.stack[h as usize - 1].is_none() {
-            return self.store(h, offset, make);
-        }
+        // The value's slot is resolved first, and only where that emits
+        // nothing: materialising a constant into its own slot would
+        // overwrite the add's second operand, which may live there.
+        let v = match self.stack[h as usize - 1] {
+            Some(Source::Local(l)) => l,
+            Some(Source::Const(raw)) => match self.const_slot(raw) {
+                Some(c) => c,
+                None => return self.store(h, offset, make),
+            },
+            None => return self.store(h, offset, make),
+        };
         let Some((a, b)) = self.take_address_add(h - 2, offset) else { return self.store(h, offset, make) };
-        let v = self.operand(h - 1);
         self.emit(fused(a, b, v));
         Ok(())
     }
