@@ -113,7 +113,7 @@ impl Regs {
 
     #[inline(always)]
     fn get(self, slot: Slot) -> u64 {
-        // SAFETY: the translator's `verify` proved every slot an
+        // SAFETY: the translator's `place_and_verify` proved every slot an
         // instruction names is below the function's frame size, and the
         // frame was reserved at that size (`Regs::of`'s contract).
         unsafe { *self.0.add(slot as usize) }
@@ -134,6 +134,12 @@ fn un<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, f: impl Fn(A) -> R) {
 #[inline(always)]
 fn bin<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(A, A) -> R) {
     regs.set(d, f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b))).to_raw());
+}
+
+/// Whether comparison `f` holds between slots `a` and `b`.
+#[inline(always)]
+fn holds<A: Raw>(regs: Regs, a: Slot, b: Slot, f: impl Fn(A, A) -> bool) -> bool {
+    f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))
 }
 
 #[inline(always)]
@@ -345,7 +351,7 @@ impl Execution {
         let mut mem = vm.memory();
         let mut functions = DefinedFunctions::of(store, inst);
         // The next instruction. Every way it moves stays inside `code`:
-        // `verify` proved that branches land inside it, that the last
+        // `place_and_verify` proved that branches land inside it, that the last
         // instruction does not fall through and that aux words and br_table
         // entries are there.
         // SAFETY: a frame's saved pc is inside its code.
@@ -428,7 +434,7 @@ impl Execution {
         // The aux word after the running instruction.
         macro_rules! aux {
             () => {{
-                // SAFETY: `verify` proved that the instructions that read
+                // SAFETY: `place_and_verify` proved that the instructions that read
                 // an aux word are followed by one.
                 let Instr::Aux(x, y, z) = (unsafe { *ip }) else { unreachable!("verified: an aux word follows") };
                 // SAFETY: see `ip`.
@@ -454,7 +460,7 @@ impl Execution {
         }
 
         loop {
-            // SAFETY: `verify` proved that every branch lands inside the
+            // SAFETY: `place_and_verify` proved that every branch lands inside the
             // code and that the last instruction does not fall through,
             // so pc stays in bounds.
             let instr = unsafe { *ip };
@@ -487,102 +493,102 @@ impl Execution {
                     }
                 }
                 Instr::BrI32Eq(a, b, target) => {
-                    if (regs.get(a) as u32) == (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_eq) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32Ne(a, b, target) => {
-                    if (regs.get(a) as u32) != (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_ne) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32LtS(a, b, target) => {
-                    if (regs.get(a) as i32) < (regs.get(b) as i32) {
+                    if holds(regs, a, b, ops::i32_lt_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32LtU(a, b, target) => {
-                    if (regs.get(a) as u32) < (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_lt_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32GtS(a, b, target) => {
-                    if (regs.get(a) as i32) > (regs.get(b) as i32) {
+                    if holds(regs, a, b, ops::i32_gt_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32GtU(a, b, target) => {
-                    if (regs.get(a) as u32) > (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_gt_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32LeS(a, b, target) => {
-                    if (regs.get(a) as i32) <= (regs.get(b) as i32) {
+                    if holds(regs, a, b, ops::i32_le_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32LeU(a, b, target) => {
-                    if (regs.get(a) as u32) <= (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_le_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32GeS(a, b, target) => {
-                    if (regs.get(a) as i32) >= (regs.get(b) as i32) {
+                    if holds(regs, a, b, ops::i32_ge_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI32GeU(a, b, target) => {
-                    if (regs.get(a) as u32) >= (regs.get(b) as u32) {
+                    if holds(regs, a, b, ops::i32_ge_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64Eq(a, b, target) => {
-                    if regs.get(a) == regs.get(b) {
+                    if holds(regs, a, b, ops::i64_eq) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64Ne(a, b, target) => {
-                    if regs.get(a) != regs.get(b) {
+                    if holds(regs, a, b, ops::i64_ne) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64LtS(a, b, target) => {
-                    if (regs.get(a) as i64) < (regs.get(b) as i64) {
+                    if holds(regs, a, b, ops::i64_lt_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64LtU(a, b, target) => {
-                    if regs.get(a) < regs.get(b) {
+                    if holds(regs, a, b, ops::i64_lt_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64GtS(a, b, target) => {
-                    if (regs.get(a) as i64) > (regs.get(b) as i64) {
+                    if holds(regs, a, b, ops::i64_gt_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64GtU(a, b, target) => {
-                    if regs.get(a) > regs.get(b) {
+                    if holds(regs, a, b, ops::i64_gt_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64LeS(a, b, target) => {
-                    if (regs.get(a) as i64) <= (regs.get(b) as i64) {
+                    if holds(regs, a, b, ops::i64_le_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64LeU(a, b, target) => {
-                    if regs.get(a) <= regs.get(b) {
+                    if holds(regs, a, b, ops::i64_le_u) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64GeS(a, b, target) => {
-                    if (regs.get(a) as i64) >= (regs.get(b) as i64) {
+                    if holds(regs, a, b, ops::i64_ge_s) {
                         jump!(target);
                     }
                 }
                 Instr::BrI64GeU(a, b, target) => {
-                    if regs.get(a) >= regs.get(b) {
+                    if holds(regs, a, b, ops::i64_ge_u) {
                         jump!(target);
                     }
                 }
@@ -770,26 +776,26 @@ impl Execution {
                 Instr::I64TruncSatF64S(d, a) => un(regs, d, a, |x: f64| x as i64),
                 Instr::I64TruncSatF64U(d, a) => un(regs, d, a, |x: f64| x as u64),
 
-                Instr::I32Eq(d, a, b) => bin(regs, d, a, b, |x: u32, y| x == y),
-                Instr::I32Ne(d, a, b) => bin(regs, d, a, b, |x: u32, y| x != y),
-                Instr::I32LtS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x < y),
-                Instr::I32LtU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x < y),
-                Instr::I32GtS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x > y),
-                Instr::I32GtU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x > y),
-                Instr::I32LeS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x <= y),
-                Instr::I32LeU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x <= y),
-                Instr::I32GeS(d, a, b) => bin(regs, d, a, b, |x: i32, y| x >= y),
-                Instr::I32GeU(d, a, b) => bin(regs, d, a, b, |x: u32, y| x >= y),
-                Instr::I64Eq(d, a, b) => bin(regs, d, a, b, |x: u64, y| x == y),
-                Instr::I64Ne(d, a, b) => bin(regs, d, a, b, |x: u64, y| x != y),
-                Instr::I64LtS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x < y),
-                Instr::I64LtU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x < y),
-                Instr::I64GtS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x > y),
-                Instr::I64GtU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x > y),
-                Instr::I64LeS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x <= y),
-                Instr::I64LeU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x <= y),
-                Instr::I64GeS(d, a, b) => bin(regs, d, a, b, |x: i64, y| x >= y),
-                Instr::I64GeU(d, a, b) => bin(regs, d, a, b, |x: u64, y| x >= y),
+                Instr::I32Eq(d, a, b) => bin(regs, d, a, b, ops::i32_eq),
+                Instr::I32Ne(d, a, b) => bin(regs, d, a, b, ops::i32_ne),
+                Instr::I32LtS(d, a, b) => bin(regs, d, a, b, ops::i32_lt_s),
+                Instr::I32LtU(d, a, b) => bin(regs, d, a, b, ops::i32_lt_u),
+                Instr::I32GtS(d, a, b) => bin(regs, d, a, b, ops::i32_gt_s),
+                Instr::I32GtU(d, a, b) => bin(regs, d, a, b, ops::i32_gt_u),
+                Instr::I32LeS(d, a, b) => bin(regs, d, a, b, ops::i32_le_s),
+                Instr::I32LeU(d, a, b) => bin(regs, d, a, b, ops::i32_le_u),
+                Instr::I32GeS(d, a, b) => bin(regs, d, a, b, ops::i32_ge_s),
+                Instr::I32GeU(d, a, b) => bin(regs, d, a, b, ops::i32_ge_u),
+                Instr::I64Eq(d, a, b) => bin(regs, d, a, b, ops::i64_eq),
+                Instr::I64Ne(d, a, b) => bin(regs, d, a, b, ops::i64_ne),
+                Instr::I64LtS(d, a, b) => bin(regs, d, a, b, ops::i64_lt_s),
+                Instr::I64LtU(d, a, b) => bin(regs, d, a, b, ops::i64_lt_u),
+                Instr::I64GtS(d, a, b) => bin(regs, d, a, b, ops::i64_gt_s),
+                Instr::I64GtU(d, a, b) => bin(regs, d, a, b, ops::i64_gt_u),
+                Instr::I64LeS(d, a, b) => bin(regs, d, a, b, ops::i64_le_s),
+                Instr::I64LeU(d, a, b) => bin(regs, d, a, b, ops::i64_le_u),
+                Instr::I64GeS(d, a, b) => bin(regs, d, a, b, ops::i64_ge_s),
+                Instr::I64GeU(d, a, b) => bin(regs, d, a, b, ops::i64_ge_u),
                 Instr::F32Eq(d, a, b) => bin(regs, d, a, b, |x: f32, y| x == y),
                 Instr::F32Ne(d, a, b) => bin(regs, d, a, b, |x: f32, y| x != y),
                 Instr::F32Lt(d, a, b) => bin(regs, d, a, b, |x: f32, y| x < y),

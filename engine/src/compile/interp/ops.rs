@@ -218,3 +218,40 @@ pub(crate) fn f32_demote(x: f64) -> f32 {
 pub(crate) fn f64_promote(x: f32) -> f64 {
     if x.is_nan() { f64::from_bits((x as f64).to_bits() | 1 << 51) } else { x as f64 }
 }
+
+/// The integer comparisons, one function each: the value-producing
+/// instructions (`I32LtS` …) and the compare-and-branch ones (`BrI32LtS` …)
+/// both call these.
+macro_rules! int_comparisons {
+    ($($name:ident: $t:ty, $op:tt;)*) => {
+        $(
+            #[inline(always)]
+            pub(crate) fn $name(a: $t, b: $t) -> bool {
+                a $op b
+            }
+        )*
+    };
+}
+
+int_comparisons! {
+    i32_eq: u32, ==;
+    i32_ne: u32, !=;
+    i32_lt_s: i32, <;
+    i32_lt_u: u32, <;
+    i32_gt_s: i32, >;
+    i32_gt_u: u32, >;
+    i32_le_s: i32, <=;
+    i32_le_u: u32, <=;
+    i32_ge_s: i32, >=;
+    i32_ge_u: u32, >=;
+    i64_eq: u64, ==;
+    i64_ne: u64, !=;
+    i64_lt_s: i64, <;
+    i64_lt_u: u64, <;
+    i64_gt_s: i64, >;
+    i64_gt_u: u64, >;
+    i64_le_s: i64, <=;
+    i64_le_u: u64, <=;
+    i64_ge_s: i64, >=;
+    i64_ge_u: u64, >=;
+}

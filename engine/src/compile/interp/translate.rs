@@ -243,8 +243,9 @@ pub(crate) fn translate(
         .and_then(|s| s.checked_add(max_height))
         .filter(|s| *s < u32::MAX / 2)
         .ok_or_else(|| Error::Limit("function frame too large".into()))?;
+    let num_results = t.num_results;
     let mut code = t.code;
-    place_and_verify(&mut code, num_locals, num_consts, frame_size, ty.results().len() as u32)?;
+    place_and_verify(&mut code, num_locals, num_consts, frame_size, num_results)?;
     // One allocation of the exact size; the buffer is reused.
     let boxed_code: Box<[Instr]> = code.as_slice().into();
     scratch.code = code;
@@ -259,14 +260,7 @@ pub(crate) fn translate(
         let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
         Box::new(super::Coverage { regions, hits })
     });
-    Ok(Function {
-        coverage,
-        code: boxed_code,
-        num_params,
-        frame_init,
-        frame_size,
-        num_results: ty.results().len() as u32,
-    })
+    Ok(Function { coverage, code: boxed_code, num_params, frame_init, frame_size, num_results })
 }
 
 /// Gives the provisional slots their places (see [`CONST_SLOT`]) and
@@ -426,22 +420,28 @@ impl Translator<'_> {
         }
     }
 
-    /// The slot an operator reads the value at `height` from: its own, its
-    /// local's, or its constant's (when the frame has no room for another
-    /// constant, the value is written into its own slot first). The
+    /// Where the value at `height` can be read without emitting anything:
+    /// its own slot, its local's, or its constant's (`None` when the frame
+    /// has no room for another constant).
+    fn readable_slot(&mut self, height: u32) -> Option<Slot> {
+        match self.stack[height as usize] {
+            None => Some(self.slot(height)),
+            Some(Source::Local(l)) => Some(l),
+            Some(Source::Const(raw)) => self.const_slot(raw),
+        }
+    }
+
+    /// The slot an operator reads the value at `height` from: the
+    /// `readable_slot`, or else its own slot, written first. The
     /// translation state is unchanged.
     fn operand(&mut self, height: u32) -> Slot {
-        match self.stack[height as usize] {
-            None => self.slot(height),
-            Some(Source::Local(l)) => l,
-            Some(Source::Const(raw)) => match self.const_slot(raw) {
-                Some(c) => c,
-                None => {
-                    let d = self.slot(height);
-                    self.emit(Instr::Const64(d, raw));
-                    d
-                }
-            },
+        match self.readable_slot(height) {
+            Some(s) => s,
+            None => {
+                let d = self.slot(height);
+                self.put_value(height, d);
+                d
+            }
         }
     }
 
@@ -658,14 +658,10 @@ impl Translator<'_> {
         // The value's slot is resolved first, and only where that emits
         // nothing: materialising a constant into its own slot would
         // overwrite the add's second operand, which may live there.
-        let v = match self.stack[h as usize - 1] {
-            Some(Source::Local(l)) => l,
-            Some(Source::Const(raw)) => match self.const_slot(raw) {
-                Some(c) => c,
-                None => return self.store(h, offset, make),
-            },
-            None => return self.store(h, offset, make),
-        };
+        if self.stack[h as usize - 1].is_none() {
+            return self.store(h, offset, make);
+        }
+        let Some(v) = self.readable_slot(h - 1) else { return self.store(h, offset, make) };
         let Some((a, b)) = self.take_address_add(h - 2, offset) else { return self.store(h, offset, make) };
         self.emit(fused(a, b, v));
         Ok(())
@@ -802,18 +798,16 @@ impl Translator<'_> {
             O::Br { relative_depth } => self.emit_branch(relative_depth, h),
             O::BrIf { relative_depth } => {
                 let cond = self.take_condition(h - 1);
-                if !self.needs_copies(relative_depth, h - 1) {
-                    // The carried values must be in their slots, which are
-                    // the label's.
-                    let n = self.control[self.control.len() - 1 - relative_depth as usize].branch_arity;
-                    self.materialize_range(h - 1 - n, h - 1);
-                }
                 if self.needs_copies(relative_depth, h - 1) {
                     let skip = self.emit(cond.branch(UNPATCHED, true));
                     self.emit_branch(relative_depth, h - 1);
                     self.patch(skip, self.code.len());
                 } else {
                     let index = self.control.len() - 1 - relative_depth as usize;
+                    // The carried values must be in their slots, which are
+                    // the label's.
+                    let n = self.control[index].branch_arity;
+                    self.materialize_range(h - 1 - n, h - 1);
                     if self.control[index].kind == Kind::Loop {
                         let start = self.control[index].loop_start as u32;
                         self.emit(cond.branch(start, false));
