@@ -7,6 +7,12 @@ use anyhow::{Context, Result, anyhow};
 pub trait Compiled {
     /// A fresh instance's `run` export.
     fn instantiate(&self) -> Result<Box<dyn FnMut(i32) -> Result<i64>>>;
+
+    /// Bytes of compiled code, where the engine reports them (Crucible's
+    /// tiers: `Module::code_size`).
+    fn code_size(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Compiles a module for one engine.
@@ -51,6 +57,10 @@ impl Compiled for CrucibleModule {
             .ok_or_else(|| anyhow!("no `run` export"))?
             .typed::<(), i32, i64>(&store)?;
         Ok(Box::new(move |n| Ok(run.call(&mut store, n)?)))
+    }
+
+    fn code_size(&self) -> Option<usize> {
+        Some(self.module.code_size())
     }
 }
 
@@ -135,18 +145,6 @@ pub const CRUCIBLE_TIERS: [(&str, engine::Tier); 3] = [
     ("crucible-interp", engine::Tier::Interp),
     ("crucible-baseline", engine::Tier::Baseline),
 ];
-
-/// Bytes of compiled code for `wasm` on each of Crucible's tiers
-/// (`Module::code_size`).
-pub fn crucible_code_sizes(wasm: &[u8]) -> Result<Vec<(&'static str, usize)>> {
-    CRUCIBLE_TIERS
-        .iter()
-        .map(|(name, tier)| {
-            let engine = engine::Engine::new(engine::Config::new().tier(*tier))?;
-            Ok((*name, engine::Module::new(&engine, wasm)?.code_size()))
-        })
-        .collect()
-}
 
 /// Every engine, Crucible's tiers first.
 pub fn all() -> Result<Vec<Runtime>> {

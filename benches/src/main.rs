@@ -75,6 +75,8 @@ struct EngineResult {
     exec_ms: f64,
     exec_ms_runs: Vec<f64>,
     checksum: i64,
+    /// Bytes of compiled code, where the engine reports them.
+    code_bytes: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +156,7 @@ fn measure_kernel(
             compile_ms[i].push(millis(start.elapsed()));
         }
     }
+    let code_bytes: Vec<Option<usize>> = compiled.iter().map(|c| c.as_ref().and_then(|c| c.code_size())).collect();
     let mut instances = Vec::new();
     let mut checksums = Vec::new();
     for (runtime, compiled) in runtimes.iter().zip(compiled) {
@@ -198,6 +201,7 @@ fn measure_kernel(
             exec_ms: median(&mut exec_ms[i].clone()),
             exec_ms_runs: exec_ms[i].clone(),
             checksum: checksums[i].unwrap_or_default(),
+            code_bytes: code_bytes[i],
         })
         .collect();
     Ok(KernelResult { kernel: name.to_string(), what: what.to_string(), arg, results })
@@ -307,8 +311,10 @@ fn run(args: Args) -> Result<bool> {
     print_table("Execution time, ms (median)", &all, |r| r.exec_ms);
     print_table("Compile time, ms (median)", &[&large], |r| r.compile_ms);
     println!("\nCompiled code of the large module ({} wasm bytes), bytes per wasm byte:", large_wasm.len());
-    for (name, size) in engines::crucible_code_sizes(&large_wasm)? {
-        println!("  {name:<19} {:>6.2}  ({size} bytes)", size as f64 / large_wasm.len() as f64);
+    for r in &large.results {
+        if let Some(size) = r.code_bytes {
+            println!("  {:<19} {:>6.2}  ({size} bytes)", r.engine, size as f64 / large_wasm.len() as f64);
+        }
     }
     println!("\nRatios, Crucible / peer (goal: at most the number given)");
     for r in &ratios {
