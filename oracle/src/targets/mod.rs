@@ -227,18 +227,18 @@ pub fn engine_pair<'a>(executors: &[&'a dyn Executor], pick: usize, draw: PairDr
         PairDraw::ByCompileCost => {
             // Weights 1/cost scaled to integers; a name that is no known
             // kind counts as cheap.
-            let weight = |e: &&dyn Executor| {
-                let cost = e.name().parse::<crate::executor::ExecutorKind>().map_or(1, |k| k.compile_cost());
-                COST_SCALE / cost
-            };
-            let mut point = pick as u32 % others.iter().map(weight).sum::<u32>();
+            let weights: Vec<u32> = others
+                .iter()
+                .map(|e| COST_SCALE / e.name().parse::<crate::executor::ExecutorKind>().map_or(1, |k| k.compile_cost()))
+                .collect();
+            let mut point = pick as u32 % weights.iter().sum::<u32>();
             let mut chosen = others[others.len() - 1];
-            for e in others {
-                if point < weight(e) {
+            for (e, weight) in others.iter().zip(&weights) {
+                if point < *weight {
                     chosen = *e;
                     break;
                 }
-                point -= weight(e);
+                point -= weight;
             }
             chosen
         }
