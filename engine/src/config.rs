@@ -121,7 +121,43 @@ pub struct Config {
     pub(crate) coverage: bool,
     pub(crate) opt_level: OptLevel,
     pub(crate) bounds_checks: BoundsChecks,
+    pub(crate) interpreter_dispatch: InterpreterDispatch,
     pub(crate) planted_translation_fault: bool,
+}
+
+/// How the interpreter moves from one instruction to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InterpreterDispatch {
+    /// Each instruction's handler jumps to the next one's: the fast way,
+    /// and the default where the build supports it
+    /// ([`InterpreterDispatch::is_supported`]).
+    Threaded,
+    /// Each handler returns to a loop that calls the next one: portable,
+    /// and the default where threaded dispatch is not supported.
+    Loop,
+}
+
+impl InterpreterDispatch {
+    /// Threaded dispatch needs the compiler to turn a call in tail position
+    /// into a jump, or every instruction would grow the host's stack until
+    /// it overflows. Rust does not promise that; LLVM does it on x86-64 and
+    /// AArch64 when optimizing, which is when this build script enables it.
+    pub fn is_supported(self) -> bool {
+        match self {
+            InterpreterDispatch::Threaded => cfg!(crucible_tail_calls),
+            InterpreterDispatch::Loop => true,
+        }
+    }
+}
+
+impl Default for InterpreterDispatch {
+    fn default() -> Self {
+        if InterpreterDispatch::Threaded.is_supported() {
+            InterpreterDispatch::Threaded
+        } else {
+            InterpreterDispatch::Loop
+        }
+    }
 }
 
 /// How the Cranelift tier keeps loads and stores inside a linear memory.
@@ -151,6 +187,7 @@ impl Default for Config {
             coverage: false,
             opt_level: OptLevel::default(),
             bounds_checks: BoundsChecks::default(),
+            interpreter_dispatch: InterpreterDispatch::default(),
             planted_translation_fault: false,
         }
     }
@@ -229,6 +266,18 @@ impl Config {
 
     pub fn get_bounds_checks(&self) -> BoundsChecks {
         self.bounds_checks
+    }
+
+    /// How the interpreter dispatches instructions (the other tiers ignore
+    /// it). [`Engine::new`](crate::Engine::new) refuses a dispatch this
+    /// build does not support.
+    pub fn interpreter_dispatch(&mut self, dispatch: InterpreterDispatch) -> &mut Self {
+        self.interpreter_dispatch = dispatch;
+        self
+    }
+
+    pub fn get_interpreter_dispatch(&self) -> InterpreterDispatch {
+        self.interpreter_dispatch
     }
 
     /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).

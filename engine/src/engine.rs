@@ -13,10 +13,16 @@ pub struct Engine {
 
 impl Engine {
     /// Fails when the configuration enables a proposal the tier does not
-    /// execute.
+    /// execute, or asks for an interpreter dispatch this build lacks.
     pub fn new(config: &Config) -> Result<Engine> {
         if let Some(p) = config.proposals.iter().find(|p| !p.supported_by(config.tier)) {
             return Err(Error::Unsupported(format!("the {} tier does not support the {p} proposal", config.tier)));
+        }
+        if !config.interpreter_dispatch.is_supported() {
+            return Err(Error::Unsupported(format!(
+                "{:?} interpreter dispatch needs an optimized build for x86-64 or AArch64",
+                config.interpreter_dispatch
+            )));
         }
         Ok(Engine { config: Arc::new(config.clone()) })
     }

@@ -31,7 +31,7 @@ pub mod proposal;
 pub mod runtime;
 pub mod wasi;
 
-pub use config::{BoundsChecks, Config, Limits, OptLevel, Tier};
+pub use config::{BoundsChecks, Config, InterpreterDispatch, Limits, OptLevel, Tier};
 pub use engine::Engine;
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::types::{ExternType, FuncType, GlobalType, Limits as TypeLimits, MemoryType, TableType, ValType};

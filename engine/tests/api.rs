@@ -637,6 +637,74 @@ fn a_fused_store_reads_its_address_before_its_constant_value_lands(tier: Tier) {
     assert_eq!(f.call(&mut store, (8, 4, 10)).unwrap(), sum + 987654321, "{tier:?}");
 }
 
+/// A load or store whose address is an `i32.add` computed a few
+/// instructions earlier adds the operands the add read: where an operand is
+/// written in between (here by the stored value's `local.tee`, or a value
+/// loaded in between), the access uses the address computed before.
+fn an_address_add_some_instructions_back_keeps_the_operands_it_read(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module (memory 1)
+          (func (export "store_after_tee") (param i32 i32) (result i32)
+            (i64.store16 (i32.add (local.get 0) (i32.const 16))
+              (i64.extend_i32_u (i32.mul (local.tee 0 (local.get 1)) (i32.const 3))))
+            (i32.add (i32.mul (i32.load16_u (i32.const 16)) (i32.const 1000))
+              (i32.load16_u (i32.add (local.get 1) (i32.const 16)))))
+          (func (export "store_computed") (param i32 i32) (result i32)
+            (i32.store16 (i32.add (local.get 0) (i32.const 32))
+              (i32.xor (i32.shl (local.get 1) (i32.const 4)) (local.get 1)))
+            (i32.load16_s (i32.add (local.get 0) (i32.const 32)))))"#,
+    );
+    let after_tee = instance.get_func(&store, "store_after_tee").unwrap().typed::<_, (i32, i32), i32>(&store).unwrap();
+    // The value 3 * 100 lands at 0 + 16; nothing at 100 + 16.
+    assert_eq!(after_tee.call(&mut store, (0, 100)).unwrap(), 300 * 1000, "{tier:?}");
+    let computed = instance.get_func(&store, "store_computed").unwrap().typed::<_, (i32, i32), i32>(&store).unwrap();
+    assert_eq!(computed.call(&mut store, (4, 0x0fff)).unwrap(), ((0x0fff << 4) ^ 0x0fff) as i16 as i32, "{tier:?}");
+}
+
+/// Values the interpreter keeps in its accumulator reach every kind of
+/// consumer intact: the next operator as either operand (a non-commutative
+/// one too), a `local.tee`, a store with and without a fused address, a
+/// call argument, `select`, a branch's carried value and a comparison.
+fn chained_values_reach_every_kind_of_consumer(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module (memory 1)
+          (func $id (param i64) (result i64) (local.get 0))
+          (func (export "f") (param $x i64) (param $y i64) (result i64) (local $t i64)
+            ;; a chain with the accumulator as either operand
+            (local.tee $t (i64.xor (i64.sub (local.get $y) (i64.mul (local.get $x) (i64.const 3)))
+              (i64.shl (local.get $x) (i64.and (local.get $y) (i64.const 7)))))
+            drop
+            ;; stored through a computed address, read back and used at once
+            (i64.store (i32.add (i32.wrap_i64 (i64.and (local.get $x) (i64.const 0xff))) (i32.const 64))
+              (i64.add (local.get $t) (local.get $y)))
+            (i64.load (i32.add (i32.wrap_i64 (i64.and (local.get $x) (i64.const 0xff))) (i32.const 64)))
+            (i64.add (local.get $t))
+            (call $id)
+            (i64.mul (i64.const 5))
+            (block (result i64)
+              (i64.add (local.get $y) (i64.const 11))
+              (br_if 0 (i64.lt_s (local.get $x) (i64.const 0)))
+              (i64.sub (i64.const 1000)))
+            (select (i64.sub (local.get $x) (local.get $y)) (i64.add (local.get $x) (local.get $y))
+              (i64.gt_u (i64.add (local.get $x) (i64.const 1)) (local.get $y)))
+            i64.add
+            i64.add))"#,
+    );
+    let f = instance.get_func(&store, "f").unwrap().typed::<_, (i64, i64), i64>(&store).unwrap();
+    let expected = |x: i64, y: i64| {
+        let t = y.wrapping_sub(x.wrapping_mul(3)) ^ x.wrapping_shl((y & 7) as u32);
+        let called = t.wrapping_add(y).wrapping_add(t).wrapping_mul(5);
+        let block = if x < 0 { y.wrapping_add(11) } else { y.wrapping_add(11).wrapping_sub(1000) };
+        let selected = if (x.wrapping_add(1) as u64) > y as u64 { x.wrapping_sub(y) } else { x.wrapping_add(y) };
+        called.wrapping_add(block.wrapping_add(selected))
+    };
+    for (x, y) in [(7, 100), (-3, 5), (i64::MAX, i64::MIN), (0x1234_5678_9abc, -1), (255, 255)] {
+        assert_eq!(f.call(&mut store, (x, y)).unwrap(), expected(x, y), "{tier:?} f({x}, {y})");
+    }
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -658,6 +726,8 @@ on_every_tier!(
     code_size_counts_the_compiled_functions,
     an_added_address_wraps_before_the_access,
     a_fused_store_reads_its_address_before_its_constant_value_lands,
+    an_address_add_some_instructions_back_keeps_the_operands_it_read,
+    chained_values_reach_every_kind_of_consumer,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

@@ -11,6 +11,7 @@
 //! with explicit copies.
 
 mod exec;
+mod handlers;
 mod instr;
 mod ops;
 mod translate;
@@ -29,7 +30,7 @@ pub(crate) struct Function {
     pub(crate) frame_init: Box<[u64]>,
     /// Slots the frame needs: locals, constants and the deepest operand
     /// stack. Every slot the code names is below it (checked when
-    /// translated), which is what lets the dispatch loop skip bounds checks.
+    /// translated), which is what lets the handlers skip bounds checks.
     pub(crate) frame_size: u32,
     pub(crate) num_results: u32,
     /// Region hit counters, when the engine measures coverage.

@@ -255,3 +255,41 @@ int_comparisons! {
     i64_ge_s: i64, >=;
     i64_ge_u: u64, >=;
 }
+
+/// The binary operators the interpreter also runs with the accumulator as
+/// an operand or destination: each written once, for all its forms.
+macro_rules! accumulating {
+    ($($name:ident: $t:ty = |$x:ident, $y:ident| $e:expr;)*) => {
+        $(
+            #[inline(always)]
+            pub(crate) fn $name($x: $t, $y: $t) -> $t {
+                $e
+            }
+        )*
+    };
+}
+
+accumulating! {
+    i32_add: u32 = |x, y| x.wrapping_add(y);
+    i32_sub: u32 = |x, y| x.wrapping_sub(y);
+    i32_mul: u32 = |x, y| x.wrapping_mul(y);
+    i32_and: u32 = |x, y| x & y;
+    i32_or: u32 = |x, y| x | y;
+    i32_xor: u32 = |x, y| x ^ y;
+    i32_shl: u32 = |x, y| x.wrapping_shl(y);
+    i32_shr_s: i32 = |x, y| x.wrapping_shr(y as u32);
+    i32_shr_u: u32 = |x, y| x.wrapping_shr(y);
+    i64_add: u64 = |x, y| x.wrapping_add(y);
+    i64_sub: u64 = |x, y| x.wrapping_sub(y);
+    i64_mul: u64 = |x, y| x.wrapping_mul(y);
+    i64_and: u64 = |x, y| x & y;
+    i64_or: u64 = |x, y| x | y;
+    i64_xor: u64 = |x, y| x ^ y;
+    i64_shl: u64 = |x, y| x.wrapping_shl(y as u32);
+    i64_shr_s: i64 = |x, y| x.wrapping_shr(y as u32);
+    i64_shr_u: u64 = |x, y| x.wrapping_shr(y as u32);
+    f64_add: f64 = |x, y| x + y;
+    f64_sub: f64 = |x, y| x - y;
+    f64_mul: f64 = |x, y| x * y;
+    f64_div: f64 = |x, y| x / y;
+}

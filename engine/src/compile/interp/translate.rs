@@ -60,6 +60,12 @@ struct Translator<'a> {
     /// The last instruction, if it computed into an operand slot and can be
     /// re-emitted with another destination.
     last_op: Option<(usize, Retarget)>,
+    /// The operand-stack height whose value is in the accumulator, if any.
+    /// Only the last instruction writes it (its `last_op` says how to write
+    /// the slot instead), and only an accumulator form of one of the
+    /// operators in `forms` reads it, right after: any other operator first
+    /// spills it (`spill_acc`).
+    acc: Option<u32>,
     /// The values of the frame's constant slots (raw bits; see
     /// [`CONST_SLOT`]).
     consts: Vec<u64>,
@@ -77,6 +83,9 @@ enum Source {
     Local(Slot),
     /// A constant's raw bits.
     Const(u64),
+    /// The accumulator, which the last instruction wrote (see
+    /// `Translator::acc`).
+    Acc,
 }
 
 /// How to re-emit a computation with a different destination slot.
@@ -85,6 +94,156 @@ enum Retarget {
     Unary(fn(Slot, Slot) -> Instr, Slot),
     Binary(fn(Slot, Slot, Slot) -> Instr, Slot, Slot),
     Load(fn(Slot, Slot, u32) -> Instr, Slot, u32),
+    /// `d = acc op b`.
+    AccTo(fn(Slot, Slot) -> Instr, Slot),
+}
+
+/// The instruction forms of each operator that has several, declared once
+/// per operator: the translator picks among them (see `Instr::I32AddA`,
+/// `Instr::I32LoadAt`, `Instr::I32StoreAcc`).
+mod forms {
+    use super::{Instr, Slot};
+    use wasmparser::Operator as O;
+
+    pub(super) struct AccForms {
+        pub(super) slots: fn(Slot, Slot, Slot) -> Instr,
+        pub(super) to_acc: fn(Slot, Slot) -> Instr,
+        pub(super) acc: fn(Slot) -> Instr,
+        pub(super) acc_to: fn(Slot, Slot) -> Instr,
+        /// Whether the accumulator may be the right operand as well.
+        pub(super) commutative: bool,
+    }
+
+    /// A load width's forms.
+    pub(super) struct LoadForms {
+        pub(super) plain: fn(Slot, Slot, u32) -> Instr,
+        pub(super) at: fn(Slot, Slot, Slot) -> Instr,
+        pub(super) acc_at: fn(Slot, Slot) -> Instr,
+        pub(super) plain_to_acc: fn(Slot, u32) -> Instr,
+        pub(super) at_to_acc: fn(Slot, Slot) -> Instr,
+        pub(super) acc_at_to_acc: fn(Slot) -> Instr,
+    }
+
+    /// A store width's forms.
+    pub(super) struct StoreForms {
+        pub(super) plain: fn(Slot, Slot, u32) -> Instr,
+        pub(super) at: fn(Slot, Slot, Slot) -> Instr,
+        pub(super) acc_at: fn(Slot, Slot) -> Instr,
+        pub(super) of_acc: fn(Slot, u32) -> Instr,
+        pub(super) at_of_acc: fn(Slot, Slot) -> Instr,
+    }
+
+    macro_rules! acc_forms {
+        ($($op:ident => $slots:ident, $to_acc:ident, $acc:ident, $acc_to:ident, $commutative:literal;)*) => {
+            /// The accumulator forms of `op`, if it has them.
+            pub(super) fn of(op: &O<'_>) -> Option<&'static AccForms> {
+                Some(match op {
+                    $(O::$op => &AccForms {
+                        slots: Instr::$slots,
+                        to_acc: Instr::$to_acc,
+                        acc: Instr::$acc,
+                        acc_to: Instr::$acc_to,
+                        commutative: $commutative,
+                    },)*
+                    _ => return None,
+                })
+            }
+        };
+    }
+
+    macro_rules! load_forms {
+        ($($($op:ident)|+ => $plain:ident, $at:ident, $acc_at:ident, $plain_a:ident, $at_a:ident, $acc_at_a:ident;)*) => {
+            /// The forms of load `op` and its static offset, if it is a load.
+            pub(super) fn load(op: &O<'_>) -> Option<(&'static LoadForms, u64)> {
+                Some(match op {
+                    $($(O::$op { memarg })|+ => (&LoadForms {
+                        plain: Instr::$plain,
+                        at: Instr::$at,
+                        acc_at: Instr::$acc_at,
+                        plain_to_acc: Instr::$plain_a,
+                        at_to_acc: Instr::$at_a,
+                        acc_at_to_acc: Instr::$acc_at_a,
+                    }, memarg.offset),)*
+                    _ => return None,
+                })
+            }
+        };
+    }
+
+    macro_rules! store_forms {
+        ($($($op:ident)|+ => $plain:ident, $at:ident, $acc_at:ident, $of_acc:ident, $at_of_acc:ident;)*) => {
+            /// The forms of store `op` and its static offset, if it is a store.
+            pub(super) fn store(op: &O<'_>) -> Option<(&'static StoreForms, u64)> {
+                Some(match op {
+                    $($(O::$op { memarg })|+ => (&StoreForms {
+                        plain: Instr::$plain,
+                        at: Instr::$at,
+                        acc_at: Instr::$acc_at,
+                        of_acc: Instr::$of_acc,
+                        at_of_acc: Instr::$at_of_acc,
+                    }, memarg.offset),)*
+                    _ => return None,
+                })
+            }
+        };
+    }
+
+    acc_forms! {
+        I32Add => I32Add, I32AddA, I32AddAcc, I32AddAccTo, true;
+        I32Sub => I32Sub, I32SubA, I32SubAcc, I32SubAccTo, false;
+        I32Mul => I32Mul, I32MulA, I32MulAcc, I32MulAccTo, true;
+        I32And => I32And, I32AndA, I32AndAcc, I32AndAccTo, true;
+        I32Or => I32Or, I32OrA, I32OrAcc, I32OrAccTo, true;
+        I32Xor => I32Xor, I32XorA, I32XorAcc, I32XorAccTo, true;
+        I32Shl => I32Shl, I32ShlA, I32ShlAcc, I32ShlAccTo, false;
+        I32ShrS => I32ShrS, I32ShrSA, I32ShrSAcc, I32ShrSAccTo, false;
+        I32ShrU => I32ShrU, I32ShrUA, I32ShrUAcc, I32ShrUAccTo, false;
+        I64Add => I64Add, I64AddA, I64AddAcc, I64AddAccTo, true;
+        I64Sub => I64Sub, I64SubA, I64SubAcc, I64SubAccTo, false;
+        I64Mul => I64Mul, I64MulA, I64MulAcc, I64MulAccTo, true;
+        I64And => I64And, I64AndA, I64AndAcc, I64AndAccTo, true;
+        I64Or => I64Or, I64OrA, I64OrAcc, I64OrAccTo, true;
+        I64Xor => I64Xor, I64XorA, I64XorAcc, I64XorAccTo, true;
+        I64Shl => I64Shl, I64ShlA, I64ShlAcc, I64ShlAccTo, false;
+        I64ShrS => I64ShrS, I64ShrSA, I64ShrSAcc, I64ShrSAccTo, false;
+        I64ShrU => I64ShrU, I64ShrUA, I64ShrUAcc, I64ShrUAccTo, false;
+        F64Add => F64Add, F64AddA, F64AddAcc, F64AddAccTo, true;
+        F64Sub => F64Sub, F64SubA, F64SubAcc, F64SubAccTo, false;
+        F64Mul => F64Mul, F64MulA, F64MulAcc, F64MulAccTo, true;
+        F64Div => F64Div, F64DivA, F64DivAcc, F64DivAccTo, false;
+    }
+
+    load_forms! {
+        I32Load | F32Load => I32Load, I32LoadAt, I32LoadAccAt, I32LoadA, I32LoadAtA, I32LoadAccAtA;
+        I64Load | F64Load => I64Load, I64LoadAt, I64LoadAccAt, I64LoadA, I64LoadAtA, I64LoadAccAtA;
+        I32Load8S => I32Load8S, I32Load8SAt, I32Load8SAccAt, I32Load8SA, I32Load8SAtA, I32Load8SAccAtA;
+        I32Load8U => I32Load8U, I32Load8UAt, I32Load8UAccAt, I32Load8UA, I32Load8UAtA, I32Load8UAccAtA;
+        I32Load16S => I32Load16S, I32Load16SAt, I32Load16SAccAt, I32Load16SA, I32Load16SAtA, I32Load16SAccAtA;
+        I32Load16U => I32Load16U, I32Load16UAt, I32Load16UAccAt, I32Load16UA, I32Load16UAtA, I32Load16UAccAtA;
+        I64Load8S => I64Load8S, I64Load8SAt, I64Load8SAccAt, I64Load8SA, I64Load8SAtA, I64Load8SAccAtA;
+        I64Load8U => I64Load8U, I64Load8UAt, I64Load8UAccAt, I64Load8UA, I64Load8UAtA, I64Load8UAccAtA;
+        I64Load16S => I64Load16S, I64Load16SAt, I64Load16SAccAt, I64Load16SA, I64Load16SAtA, I64Load16SAccAtA;
+        I64Load16U => I64Load16U, I64Load16UAt, I64Load16UAccAt, I64Load16UA, I64Load16UAtA, I64Load16UAccAtA;
+        I64Load32S => I64Load32S, I64Load32SAt, I64Load32SAccAt, I64Load32SA, I64Load32SAtA, I64Load32SAccAtA;
+        I64Load32U => I64Load32U, I64Load32UAt, I64Load32UAccAt, I64Load32UA, I64Load32UAtA, I64Load32UAccAtA;
+    }
+
+    store_forms! {
+        I32Store | F32Store => I32Store, I32StoreAt, I32StoreAccAt, I32StoreAcc, I32StoreAtAcc;
+        I64Store | F64Store => I64Store, I64StoreAt, I64StoreAccAt, I64StoreAcc, I64StoreAtAcc;
+        I32Store8 => I32Store8, I32Store8At, I32Store8AccAt, I32Store8Acc, I32Store8AtAcc;
+        I32Store16 => I32Store16, I32Store16At, I32Store16AccAt, I32Store16Acc, I32Store16AtAcc;
+        I64Store8 => I64Store8, I64Store8At, I64Store8AccAt, I64Store8Acc, I64Store8AtAcc;
+        I64Store16 => I64Store16, I64Store16At, I64Store16AccAt, I64Store16Acc, I64Store16AtAcc;
+        I64Store32 => I64Store32, I64Store32At, I64Store32AccAt, I64Store32Acc, I64Store32AtAcc;
+    }
+}
+
+/// Where a fused access finds the two addends of its address.
+enum Address {
+    Sum(Slot, Slot),
+    /// The accumulator and a slot.
+    AccPlus(Slot),
 }
 
 /// What a conditional branch tests: a slot, or the comparison that
@@ -193,6 +352,7 @@ pub(crate) fn translate(
         regions: coverage.then(Vec::new),
         barrier: 0,
         last_op: None,
+        acc: None,
         consts: std::mem::take(&mut scratch.consts),
         stack: std::mem::take(&mut scratch.stack),
     };
@@ -264,11 +424,28 @@ pub(crate) fn translate(
 }
 
 /// Gives the provisional slots their places (see [`CONST_SLOT`]) and
-/// verifies what the dispatch loop relies on instead of checking as it
-/// runs: every slot is inside the frame, every branch lands inside the code,
-/// the words an instruction reads after itself are there, and execution
-/// cannot run off the end. A failure is a translator bug, reported as an
-/// error. (One pass: it is part of every function's translation time.)
+/// verifies what the handlers rely on instead of checking as they run:
+/// every slot is inside the frame, every branch lands inside the code, the
+/// words an instruction reads after itself are there, and execution cannot
+/// run off the end. A failure is a translator bug, reported as an error.
+/// Branch targets leave it relative to their instruction. (One pass: it is
+/// part of every function's translation time.)
+/// Whether `op`, which has no accumulator forms (`forms::of`), leaves a
+/// value in the accumulator where it is: it emits nothing (`local.get`,
+/// constants) or reads it (stores).
+fn keeps_the_accumulator(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(op, O::LocalGet { .. } | O::I32Const { .. } | O::I64Const { .. } | O::F32Const { .. } | O::F64Const { .. })
+        || forms::store(op).is_some()
+}
+
+/// Whether `instr` writes `slot`.
+fn writes(mut instr: Instr, slot: Slot) -> bool {
+    let mut writes = false;
+    instr.visit_operands(&mut |operand| writes |= matches!(operand, Operand::Dest(s) if *s == slot));
+    writes
+}
+
 fn place_and_verify(
     code: &mut [Instr],
     num_locals: u32,
@@ -290,7 +467,7 @@ fn place_and_verify(
     while at < len {
         let (mut fault, mut target) = (None, None);
         code[at].visit_operands(&mut |operand| match operand {
-            Operand::Slot(s) => {
+            Operand::Slot(s) | Operand::Dest(s) => {
                 *s = place(*s);
                 if *s >= frame_size {
                     fault = Some("slot outside the frame");
@@ -302,17 +479,23 @@ fn place_and_verify(
                     fault = Some("call base outside the frame");
                 }
             }
-            Operand::Target(t) => target = Some(*t as usize),
+            Operand::Target(t) => {
+                target = Some(*t as usize);
+                // The handlers branch relative to the running instruction,
+                // which spares them the code's base address. (A target that
+                // fails the checks below fails the translation.)
+                *t = (*t as i64 - at as i64) as i32 as u32;
+            }
         });
         match target {
             Some(t) if t >= len => fault = Some("branch outside the code"),
             Some(t) if matches!(code[t], Instr::Aux(..)) => fault = Some("branch to an aux word"),
             _ => {}
         }
-        let instr = code[at];
         if let Some(what) = fault {
             return bad(code, at, what);
         }
+        let instr = code[at];
         // Words that follow the instruction and are read, not executed.
         let trailing = match instr {
             Instr::CallIndirect(..)
@@ -341,7 +524,7 @@ fn place_and_verify(
         at += 1 + trailing;
     }
     match code.last() {
-        Some(Instr::Br(_) | Instr::Return | Instr::ReturnFrom(_) | Instr::Trap(_)) => Ok(()),
+        Some(Instr::Br(_) | Instr::Return | Instr::ReturnFrom(_) | Instr::ReturnOne(_) | Instr::Trap(_)) => Ok(()),
         _ => bad(code, len.saturating_sub(1), "execution can run off the end"),
     }
 }
@@ -405,6 +588,9 @@ impl Translator<'_> {
     /// Emits what writes the value at `height` into slot `d`, if it is not
     /// there already; the translation state is unchanged.
     fn put_value(&mut self, height: u32, d: Slot) {
+        if self.stack[height as usize] == Some(Source::Acc) {
+            self.spill_acc();
+        }
         match self.stack[height as usize] {
             None if d == self.slot(height) => {}
             None => {
@@ -417,6 +603,7 @@ impl Translator<'_> {
             Some(Source::Const(raw)) => {
                 self.emit(Instr::Const64(d, raw));
             }
+            Some(Source::Acc) => unreachable!("spilled above"),
         }
     }
 
@@ -428,6 +615,10 @@ impl Translator<'_> {
             None => Some(self.slot(height)),
             Some(Source::Local(l)) => Some(l),
             Some(Source::Const(raw)) => self.const_slot(raw),
+            Some(Source::Acc) => {
+                self.spill_acc();
+                Some(self.slot(height))
+            }
         }
     }
 
@@ -492,7 +683,11 @@ impl Translator<'_> {
         };
         // A result in local 0 is already at the frame base. (Operand slot 0,
         // when there are no locals, moves up if the function has constants.)
-        self.emit(if first == 0 && self.num_locals > 0 { Instr::Return } else { Instr::ReturnFrom(first) });
+        self.emit(match first {
+            0 if self.num_locals > 0 => Instr::Return,
+            _ if n == 1 => Instr::ReturnOne(first),
+            _ => Instr::ReturnFrom(first),
+        });
     }
 
     /// Emits an unconditional branch to the label `depth`, whose carried
@@ -574,6 +769,59 @@ impl Translator<'_> {
         self.last_op = Some((at, Retarget::Binary(make, a, b)));
     }
 
+    /// A binary operator with accumulator forms: computes into the
+    /// accumulator, reading it when it holds one of the operands.
+    fn binary_acc(&mut self, h: u32, forms: &forms::AccForms) {
+        let (lhs, rhs) = (h - 2, h - 1);
+        let in_acc = |height: u32| self.stack[height as usize] == Some(Source::Acc);
+        let other = match (in_acc(lhs), in_acc(rhs)) {
+            (true, _) => Some(rhs),
+            (false, true) if forms.commutative => Some(lhs),
+            _ => None,
+        };
+        // The other operand must be readable without emitting anything:
+        // the accumulator's producer must stay the last instruction.
+        if let Some(b) = other.and_then(|other| self.readable_slot(other)) {
+            let at = self.emit((forms.acc)(b));
+            self.stack[lhs as usize] = Some(Source::Acc);
+            self.stack[rhs as usize] = None;
+            self.acc = Some(lhs);
+            self.last_op = Some((at, Retarget::AccTo(forms.acc_to, b)));
+            return;
+        }
+        self.spill_acc();
+        let (a, b) = (self.operand(lhs), self.operand(rhs));
+        let at = self.emit((forms.to_acc)(a, b));
+        self.stack[lhs as usize] = Some(Source::Acc);
+        self.stack[rhs as usize] = None;
+        self.acc = Some(lhs);
+        self.last_op = Some((at, Retarget::Binary(forms.slots, a, b)));
+    }
+
+    /// Moves the accumulator's value into its slot, by making the
+    /// instruction that computed it write the slot instead.
+    #[inline(always)]
+    fn spill_acc(&mut self) {
+        if self.acc.is_some() {
+            self.spill_live_acc();
+        }
+    }
+
+    fn spill_live_acc(&mut self) {
+        let Some(height) = self.acc.take() else { return };
+        let d = self.slot(height);
+        let last = self.code.len() - 1;
+        self.code[last] = match self.last_op {
+            Some((at, Retarget::Binary(make, a, b))) if at == last => make(d, a, b),
+            Some((at, Retarget::AccTo(make, b))) if at == last => make(d, b),
+            Some((at, Retarget::Load(make, a, offset))) if at == last => make(d, a, offset),
+            _ => unreachable!("the accumulator's producer is the last instruction"),
+        };
+        if self.stack[height as usize] == Some(Source::Acc) {
+            self.stack[height as usize] = None;
+        }
+    }
+
     /// `local.set` right after a computation into `s`: compute into the
     /// local instead, saving the copy.
     fn retarget_last_into(&mut self, s: Slot, local: Slot) -> bool {
@@ -585,6 +833,7 @@ impl Translator<'_> {
             Retarget::Unary(make, a) => (make(local, a), make(s, a)),
             Retarget::Binary(make, a, b) => (make(local, a, b), make(s, a, b)),
             Retarget::Load(make, a, offset) => (make(local, a, offset), make(s, a, offset)),
+            Retarget::AccTo(make, b) => (make(local, b), make(s, b)),
         };
         if self.code[at] != dest {
             return false;
@@ -594,13 +843,111 @@ impl Translator<'_> {
         true
     }
 
-    fn load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
-        let d = self.slot(h - 1);
-        let offset = memory32_offset(offset)?;
-        let a = self.operand(h - 1);
-        let at = self.emit(make(d, a, offset));
-        self.stack[h as usize - 1] = None;
-        self.last_op = Some((at, Retarget::Load(make, a, offset)));
+    /// If the address at `height` was computed by an `i32.add` a few
+    /// instructions back, removes the add and returns its operands: an
+    /// access at offset 0 can add them itself. Only when that moves nothing
+    /// the add computed: the instructions after it, all after the last
+    /// branch target, must neither branch nor call, nor read the add's
+    /// result (a `local.tee` copy) nor write its operands. An add of the
+    /// accumulator must be the last instruction, so that the accumulator
+    /// still holds its operand.
+    fn take_address_add(&mut self, height: u32, offset: u64) -> Option<Address> {
+        /// How far back to look: enough for a stored value computed in
+        /// between, and a bound on translation time.
+        const LOOKBACK: usize = 12;
+        if offset != 0 || self.stack[height as usize].is_some() {
+            return None;
+        }
+        let address = self.slot(height);
+        let last = self.code.len().checked_sub(1).filter(|&last| last >= self.barrier)?;
+        if let Instr::I32AddAccTo(d, b) = self.code[last]
+            && d == address
+        {
+            self.code.pop();
+            self.last_op = None;
+            return Some(Address::AccPlus(b));
+        }
+        let start = self.barrier.max(self.code.len().saturating_sub(LOOKBACK));
+        // The last instruction that wrote the address's slot computed it.
+        let at = (start..self.code.len()).rev().find(|&i| writes(self.code[i], address))?;
+        let Instr::I32Add(_, a, b) = self.code[at] else { return None };
+        let moves_nothing = self.code[at + 1..].iter().all(|instr| {
+            let mut instr = *instr;
+            let mut leaves_alone =
+                !matches!(instr, Instr::Return | Instr::ReturnFrom(_) | Instr::ReturnOne(_) | Instr::Trap(_));
+            instr.visit_operands(&mut |operand| match operand {
+                Operand::Slot(s) => leaves_alone &= *s != address,
+                Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b,
+                Operand::CallBase(_) | Operand::Target(_) => leaves_alone = false,
+            });
+            leaves_alone
+        });
+        if !moves_nothing {
+            return None;
+        }
+        self.code.remove(at);
+        self.last_op = None;
+        Some(Address::Sum(a, b))
+    }
+
+    /// A load into the accumulator (the slot if the next operator cannot
+    /// read it there): its `…At` form (address = a + b, wrapping) or
+    /// `…AccAt` form (address = acc + b) when the address is an `i32.add`
+    /// computed just before.
+    fn load_fusing(&mut self, h: u32, offset: u64, forms: &forms::LoadForms) -> Result<()> {
+        let (instr, retarget) = match self.take_address_add(h - 1, offset) {
+            Some(Address::Sum(a, b)) => ((forms.at_to_acc)(a, b), Retarget::Binary(forms.at, a, b)),
+            Some(Address::AccPlus(b)) => ((forms.acc_at_to_acc)(b), Retarget::AccTo(forms.acc_at, b)),
+            None => {
+                let offset = memory32_offset(offset)?;
+                let a = self.operand(h - 1);
+                ((forms.plain_to_acc)(a, offset), Retarget::Load(forms.plain, a, offset))
+            }
+        };
+        let at = self.emit(instr);
+        self.stack[h as usize - 1] = Some(Source::Acc);
+        self.acc = Some(h - 1);
+        self.last_op = Some((at, retarget));
+        Ok(())
+    }
+
+    /// A store, with its address fused as in `load_fusing`; of the
+    /// accumulator when the value is there.
+    fn store_fusing(&mut self, h: u32, offset: u64, forms: &forms::StoreForms) -> Result<()> {
+        if self.stack[h as usize - 1] == Some(Source::Acc) {
+            // The address must be readable without emitting anything: the
+            // value's producer must stay the last instruction.
+            if self.readable_slot(h - 2).is_some() {
+                let instr = match self.take_address_add(h - 2, offset) {
+                    Some(Address::Sum(a, b)) => (forms.at_of_acc)(a, b),
+                    Some(Address::AccPlus(_)) => unreachable!("the accumulator holds the value"),
+                    None => {
+                        let a = self.operand(h - 2);
+                        (forms.of_acc)(a, memory32_offset(offset)?)
+                    }
+                };
+                self.emit(instr);
+                self.acc = None;
+                self.stack[h as usize - 1] = None;
+                return Ok(());
+            }
+        }
+        self.spill_acc();
+        // The value's slot is resolved first, and only where that emits
+        // nothing: materialising a constant into its own slot would
+        // overwrite the add's second operand, which may live there.
+        let v = match self.stack[h as usize - 1] {
+            None => self.slot(h - 1),
+            Some(_) => match self.readable_slot(h - 1) {
+                Some(v) => v,
+                None => return self.store(h, offset, forms.plain),
+            },
+        };
+        match self.take_address_add(h - 2, offset) {
+            None => return self.store(h, offset, forms.plain),
+            Some(Address::Sum(a, b)) => self.emit((forms.at)(a, b, v)),
+            Some(Address::AccPlus(b)) => self.emit((forms.acc_at)(b, v)),
+        };
         Ok(())
     }
 
@@ -608,62 +955,6 @@ impl Translator<'_> {
         let offset = memory32_offset(offset)?;
         let (a, v) = (self.operand(h - 2), self.operand(h - 1));
         self.emit(make(a, v, offset));
-        Ok(())
-    }
-
-    /// If the address at `height` was just computed by an `i32.add` (and
-    /// nothing can run in between), removes the add and returns its
-    /// operands: an access at offset 0 can add them itself.
-    fn take_address_add(&mut self, height: u32, offset: u64) -> Option<(Slot, Slot)> {
-        if offset != 0 || self.stack[height as usize].is_some() {
-            return None;
-        }
-        let last = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)?;
-        match self.code[last] {
-            Instr::I32Add(d, a, b) if d == self.slot(height) => {
-                self.code.pop();
-                self.last_op = None;
-                Some((a, b))
-            }
-            _ => None,
-        }
-    }
-
-    /// A load, or its `…At` form (address = a + b, wrapping) when the
-    /// address is an `i32.add` computed just before.
-    fn load_fusing(
-        &mut self,
-        h: u32,
-        offset: u64,
-        make: fn(Slot, Slot, u32) -> Instr,
-        fused: fn(Slot, Slot, Slot) -> Instr,
-    ) -> Result<()> {
-        let Some((a, b)) = self.take_address_add(h - 1, offset) else { return self.load(h, offset, make) };
-        let d = self.slot(h - 1);
-        let at = self.emit(fused(d, a, b));
-        self.last_op = Some((at, Retarget::Binary(fused, a, b)));
-        Ok(())
-    }
-
-    /// A store, or its `…At` form, as `load_fusing`. (The address's add
-    /// is the last instruction only when the value needed none: a local
-    /// or a constant.)
-    fn store_fusing(
-        &mut self,
-        h: u32,
-        offset: u64,
-        make: fn(Slot, Slot, u32) -> Instr,
-        fused: fn(Slot, Slot, Slot) -> Instr,
-    ) -> Result<()> {
-        // The value's slot is resolved first, and only where that emits
-        // nothing: materialising a constant into its own slot would
-        // overwrite the add's second operand, which may live there.
-        if self.stack[h as usize - 1].is_none() {
-            return self.store(h, offset, make);
-        }
-        let Some(v) = self.readable_slot(h - 1) else { return self.store(h, offset, make) };
-        let Some((a, b)) = self.take_address_add(h - 2, offset) else { return self.store(h, offset, make) };
-        self.emit(fused(a, b, v));
         Ok(())
     }
 
@@ -695,6 +986,7 @@ impl Translator<'_> {
                     self.emit(Instr::Copy(local, s));
                 }
             }
+            Some(Source::Acc) => unreachable!("local.set spills the accumulator first"),
         }
         if tee {
             self.stack[top as usize] = Some(Source::Local(local));
@@ -703,6 +995,10 @@ impl Translator<'_> {
 
     fn operator(&mut self, op: &Operator<'_>, h: u32, reachable: bool, offset: u64) -> Result<()> {
         use Operator as O;
+        let acc_forms = forms::of(op);
+        if acc_forms.is_none() && !keeps_the_accumulator(op) {
+            self.spill_acc();
+        }
         // Structured control is tracked even in dead code, so ends match up.
         match *op {
             O::Block { blockty } => {
@@ -790,6 +1086,16 @@ impl Translator<'_> {
             return Ok(());
         }
         self.count(op);
+        if let Some(forms) = acc_forms {
+            self.binary_acc(h, forms);
+            return Ok(());
+        }
+        if let Some((forms, offset)) = forms::load(op) {
+            return self.load_fusing(h, offset, forms);
+        }
+        if let Some((forms, offset)) = forms::store(op) {
+            return self.store_fusing(h, offset, forms);
+        }
         match *op {
             O::Unreachable => {
                 self.emit(Instr::Trap(TrapCode::Unreachable));
@@ -897,33 +1203,6 @@ impl Translator<'_> {
                 self.emit(Instr::RefFunc(d, function_index));
             }
 
-            O::I32Load { memarg } | O::F32Load { memarg } => {
-                self.load_fusing(h, memarg.offset, Instr::I32Load, Instr::I32LoadAt)?
-            }
-            O::I64Load { memarg } | O::F64Load { memarg } => {
-                self.load_fusing(h, memarg.offset, Instr::I64Load, Instr::I64LoadAt)?
-            }
-            O::I32Load8S { memarg } => self.load(h, memarg.offset, Instr::I32Load8S)?,
-            O::I32Load8U { memarg } => self.load_fusing(h, memarg.offset, Instr::I32Load8U, Instr::I32Load8UAt)?,
-            O::I32Load16S { memarg } => self.load(h, memarg.offset, Instr::I32Load16S)?,
-            O::I32Load16U { memarg } => self.load(h, memarg.offset, Instr::I32Load16U)?,
-            O::I64Load8S { memarg } => self.load(h, memarg.offset, Instr::I64Load8S)?,
-            O::I64Load8U { memarg } => self.load(h, memarg.offset, Instr::I64Load8U)?,
-            O::I64Load16S { memarg } => self.load(h, memarg.offset, Instr::I64Load16S)?,
-            O::I64Load16U { memarg } => self.load(h, memarg.offset, Instr::I64Load16U)?,
-            O::I64Load32S { memarg } => self.load(h, memarg.offset, Instr::I64Load32S)?,
-            O::I64Load32U { memarg } => self.load(h, memarg.offset, Instr::I64Load32U)?,
-            O::I32Store { memarg } | O::F32Store { memarg } => {
-                self.store_fusing(h, memarg.offset, Instr::I32Store, Instr::I32StoreAt)?
-            }
-            O::I64Store { memarg } | O::F64Store { memarg } => {
-                self.store_fusing(h, memarg.offset, Instr::I64Store, Instr::I64StoreAt)?
-            }
-            O::I32Store8 { memarg } => self.store_fusing(h, memarg.offset, Instr::I32Store8, Instr::I32Store8At)?,
-            O::I32Store16 { memarg } => self.store(h, memarg.offset, Instr::I32Store16)?,
-            O::I64Store8 { memarg } => self.store(h, memarg.offset, Instr::I64Store8)?,
-            O::I64Store16 { memarg } => self.store(h, memarg.offset, Instr::I64Store16)?,
-            O::I64Store32 { memarg } => self.store(h, memarg.offset, Instr::I64Store32)?,
             O::MemorySize { .. } => {
                 let d = self.slot(h);
                 self.emit(Instr::MemorySize(d));
@@ -1067,34 +1346,16 @@ impl Translator<'_> {
             O::F64Gt => self.binary(h, Instr::F64Gt),
             O::F64Le => self.binary(h, Instr::F64Le),
             O::F64Ge => self.binary(h, Instr::F64Ge),
-            O::I32Add => self.binary(h, Instr::I32Add),
-            O::I32Sub => self.binary(h, Instr::I32Sub),
-            O::I32Mul => self.binary(h, Instr::I32Mul),
             O::I32DivS => self.binary(h, Instr::I32DivS),
             O::I32DivU => self.binary(h, Instr::I32DivU),
             O::I32RemS => self.binary(h, Instr::I32RemS),
             O::I32RemU => self.binary(h, Instr::I32RemU),
-            O::I32And => self.binary(h, Instr::I32And),
-            O::I32Or => self.binary(h, Instr::I32Or),
-            O::I32Xor => self.binary(h, Instr::I32Xor),
-            O::I32Shl => self.binary(h, Instr::I32Shl),
-            O::I32ShrS => self.binary(h, Instr::I32ShrS),
-            O::I32ShrU => self.binary(h, Instr::I32ShrU),
             O::I32Rotl => self.binary(h, Instr::I32Rotl),
             O::I32Rotr => self.binary(h, Instr::I32Rotr),
-            O::I64Add => self.binary(h, Instr::I64Add),
-            O::I64Sub => self.binary(h, Instr::I64Sub),
-            O::I64Mul => self.binary(h, Instr::I64Mul),
             O::I64DivS => self.binary(h, Instr::I64DivS),
             O::I64DivU => self.binary(h, Instr::I64DivU),
             O::I64RemS => self.binary(h, Instr::I64RemS),
             O::I64RemU => self.binary(h, Instr::I64RemU),
-            O::I64And => self.binary(h, Instr::I64And),
-            O::I64Or => self.binary(h, Instr::I64Or),
-            O::I64Xor => self.binary(h, Instr::I64Xor),
-            O::I64Shl => self.binary(h, Instr::I64Shl),
-            O::I64ShrS => self.binary(h, Instr::I64ShrS),
-            O::I64ShrU => self.binary(h, Instr::I64ShrU),
             O::I64Rotl => self.binary(h, Instr::I64Rotl),
             O::I64Rotr => self.binary(h, Instr::I64Rotr),
             O::F32Add => self.binary(h, Instr::F32Add),
@@ -1104,10 +1365,6 @@ impl Translator<'_> {
             O::F32Min => self.binary(h, Instr::F32Min),
             O::F32Max => self.binary(h, Instr::F32Max),
             O::F32Copysign => self.binary(h, Instr::F32Copysign),
-            O::F64Add => self.binary(h, Instr::F64Add),
-            O::F64Sub => self.binary(h, Instr::F64Sub),
-            O::F64Mul => self.binary(h, Instr::F64Mul),
-            O::F64Div => self.binary(h, Instr::F64Div),
             O::F64Min => self.binary(h, Instr::F64Min),
             O::F64Max => self.binary(h, Instr::F64Max),
             O::F64Copysign => self.binary(h, Instr::F64Copysign),

@@ -1,0 +1,796 @@
+//! One handler per instruction.
+//!
+//! A handler executes its instruction and then dispatches the next one.
+//! With threaded dispatch it calls the next instruction's handler in tail
+//! position, which an optimizing compiler turns into a jump: every handler
+//! ends in its own indirect jump, so the branch predictor learns each
+//! instruction's likely successor, and the instruction pointer, the frame's
+//! slots and memory 0's bounds stay in argument registers from one
+//! instruction to the next. Where the compiler does not guarantee that jump
+//! (an unoptimized build), the same handlers return to a loop instead
+//! ([`Dispatch::Loop`](crate::InterpreterDispatch::Loop)).
+
+use super::exec::{Ctx, Flow, Ip, Mem, Regs};
+use super::instr::{Instr, NUM_OPCODES, Opcode, Slot};
+use super::ops::{self, Raw};
+use crate::error::TrapCode;
+
+pub(super) type Handler = for<'c, 's> fn(Ip, Regs, Mem, u64, &'c mut Ctx<'s>) -> Flow;
+
+/// The handler of the instruction at `ip`.
+#[inline(always)]
+pub(super) fn handler<const THREADED: bool>(ip: Ip) -> Handler {
+    // SAFETY: `ip` points at an instruction (the dispatch never leaves the
+    // code, see `place_and_verify`), and with `repr(u16)` its first two
+    // bytes are its opcode.
+    let opcode = unsafe { *ip.cast::<u16>() };
+    let table: &'static [Handler; NUM_OPCODES] = &Handlers::<THREADED>::TABLE;
+    // SAFETY: every opcode is below NUM_OPCODES.
+    unsafe { *table.get_unchecked(opcode as usize) }
+}
+
+struct Handlers<const THREADED: bool>;
+
+/// Runs the instruction at `ip` (see the module's documentation).
+#[inline(always)]
+fn dispatch<const THREADED: bool>(ip: Ip, regs: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>) -> Flow {
+    if THREADED {
+        handler::<THREADED>(ip)(ip, regs, mem, acc, ctx)
+    } else {
+        ctx.save(ip, regs, mem, acc);
+        Flow::Continue
+    }
+}
+
+/// Dispatches to the target of the branch at `at`. Used in the taken arm
+/// of a conditional branch, whose other arm dispatches to the next
+/// instruction: two dispatch sites, each predicted on its own. The cold
+/// hint only keeps LLVM from merging the arms into a conditional move,
+/// which would make the next instruction's address wait for the condition
+/// (the branch predictor cannot run ahead of a data dependency); it costs
+/// no instruction in either arm.
+#[inline(always)]
+fn take_branch<const THREADED: bool>(at: Ip, offset: u32, regs: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>) -> Flow {
+    std::hint::cold_path();
+    dispatch::<THREADED>(branch(at, offset), regs, mem, acc, ctx)
+}
+
+/// The instruction after a branch at `at` to the relative target `offset`
+/// (`place_and_verify` made targets relative to their instruction).
+#[inline(always)]
+fn branch(at: Ip, offset: u32) -> Ip {
+    // SAFETY: a verified branch target, inside the code.
+    unsafe { at.offset(offset as i32 as isize) }
+}
+
+/// The `CallInternal` at `at` when `Ctx::try_enter` could not make it:
+/// made by `Ctx::enter`, then the callee runs. Out of line, so that only
+/// this path needs a stack frame; it takes the handler's own arguments so
+/// that the call to it stays a jump.
+#[inline(never)]
+fn enter_and_dispatch<const THREADED: bool>(at: Ip, _regs: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>) -> Flow {
+    // SAFETY: called only by the `CallInternal` handler, with its `at`.
+    let Instr::CallInternal(def_index, base) = (unsafe { *at }) else { unreachable!("a CallInternal") };
+    // SAFETY: the code does not end after a call (`place_and_verify`).
+    let resume = unsafe { at.add(1) };
+    if let Err(code) = ctx.enter(resume, def_index, base) {
+        return ctx.trap(code);
+    }
+    let (ip, regs, _, _) = ctx.state();
+    dispatch::<THREADED>(ip, regs, mem, acc, ctx)
+}
+
+/// Reads the aux word at `ip` and steps over it.
+#[inline(always)]
+fn aux(ip: &mut Ip) -> (u32, u32, u32) {
+    // SAFETY: `place_and_verify` proved that the instructions that read an
+    // aux word are followed by one.
+    let Instr::Aux(x, y, z) = (unsafe { **ip }) else { unreachable!("verified: an aux word follows") };
+    // SAFETY: the code does not end with an aux word (verified), so the
+    // next instruction exists.
+    *ip = unsafe { ip.add(1) };
+    (x, y, z)
+}
+
+/// Defines each load width's access, returning the value read as raw
+/// bits: the memory type, then the conversions that extend it.
+macro_rules! loads {
+    ($($name:ident: $ty:ty $(as $to:ty)*;)*) => {
+        $(
+            #[inline(always)]
+            fn $name(mem: Mem, addr: u64, offset: u32) -> Result<u64, TrapCode> {
+                Ok(<$ty>::from_le_bytes(mem.load(addr, offset)?) $(as $to)*)
+            }
+        )*
+    };
+}
+
+loads! {
+    i32_load: u32 as u64;
+    i64_load: u64;
+    i32_load8_s: i8 as i32 as u32 as u64;
+    i32_load8_u: u8 as u64;
+    i32_load16_s: i16 as i32 as u32 as u64;
+    i32_load16_u: u16 as u64;
+    i64_load8_s: i8 as i64 as u64;
+    i64_load8_u: u8 as u64;
+    i64_load16_s: i16 as i64 as u64;
+    i64_load16_u: u16 as u64;
+    i64_load32_s: i32 as i64 as u64;
+    i64_load32_u: u32 as u64;
+}
+
+/// Defines each store width's access, writing the low bytes of `value`.
+macro_rules! stores {
+    ($($name:ident: $ty:ty;)*) => {
+        $(
+            #[inline(always)]
+            fn $name(mem: Mem, addr: u64, offset: u32, value: u64) -> Result<(), TrapCode> {
+                mem.store(addr, offset, (value as $ty).to_le_bytes())
+            }
+        )*
+    };
+}
+
+stores! {
+    i32_store: u32;
+    i64_store: u64;
+    i32_store8: u8;
+    i32_store16: u16;
+    i64_store8: u8;
+    i64_store16: u16;
+    i64_store32: u32;
+}
+
+/// The address of an `…At` access: the wrapping i32 sum of two slots.
+#[inline(always)]
+fn sum(regs: Regs, a: Slot, b: Slot) -> u64 {
+    (regs.get(a) as u32).wrapping_add(regs.get(b) as u32) as u64
+}
+
+/// The address of an `…AccAt` access: the wrapping i32 sum of the
+/// accumulator and a slot.
+#[inline(always)]
+fn acc_plus(acc: u64, regs: Regs, b: Slot) -> u64 {
+    (acc as u32).wrapping_add(regs.get(b) as u32) as u64
+}
+
+#[inline(always)]
+fn un<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, f: impl Fn(A) -> R) {
+    regs.set(d, f(A::from_raw(regs.get(a))).to_raw());
+}
+
+#[inline(always)]
+fn bin<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(A, A) -> R) {
+    regs.set(d, f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b))).to_raw());
+}
+
+/// `f` of slots `a` and `b`, for the accumulator.
+#[inline(always)]
+fn to_acc<A: Raw>(regs: Regs, a: Slot, b: Slot, f: impl Fn(A, A) -> A) -> u64 {
+    f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b))).to_raw()
+}
+
+/// `f` of the accumulator and slot `b`.
+#[inline(always)]
+fn with_acc<A: Raw>(acc: u64, regs: Regs, b: Slot, f: impl Fn(A, A) -> A) -> u64 {
+    f(A::from_raw(acc), A::from_raw(regs.get(b))).to_raw()
+}
+
+/// Whether comparison `f` holds between slots `a` and `b`.
+#[inline(always)]
+fn holds<A: Raw>(regs: Regs, a: Slot, b: Slot, f: impl Fn(A, A) -> bool) -> bool {
+    f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))
+}
+
+#[inline(always)]
+fn try_un<A: Raw, R: Raw>(regs: Regs, d: Slot, a: Slot, f: impl Fn(A) -> Result<R, TrapCode>) -> Result<(), TrapCode> {
+    regs.set(d, f(A::from_raw(regs.get(a)))?.to_raw());
+    Ok(())
+}
+
+#[inline(always)]
+fn try_bin<A: Raw, R: Raw>(
+    regs: Regs,
+    d: Slot,
+    a: Slot,
+    b: Slot,
+    f: impl Fn(A, A) -> Result<R, TrapCode>,
+) -> Result<(), TrapCode> {
+    regs.set(d, f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))?.to_raw());
+    Ok(())
+}
+
+/// `result`'s value; or, when it is a trap, the handler stops with it. (Not
+/// `?`: a handler returns a one-byte [`Flow`], the only return type with
+/// which LLVM keeps the tail call a jump in every handler at `opt-level` 1.)
+macro_rules! trap_on_err {
+    ($ctx:ident, $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(code) => return $ctx.trap(code),
+        }
+    };
+}
+
+/// Defines a handler function per instruction and the tables that map
+/// opcodes to them. The bodies name the handler's state through the
+/// identifiers given first (macro hygiene would hide the macro's own):
+/// `at` the running instruction, `ip` the next one, `regs` the frame's
+/// slots, `mem` memory 0, `acc` the accumulator and `ctx` everything else;
+/// a body may change `ip`, `regs`, `mem` and `acc`, and returns early only
+/// to stop or trap.
+/// A handler's only tail call is its last expression.
+macro_rules! handlers {
+    (
+        |$at:ident, $ip:ident, $regs:ident, $mem:ident, $acc:ident, $ctx:ident|
+        $( $name:ident $(( $($operand:pat),* ))? => $body:expr, )*
+    ) => {
+        $(
+            #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, unreachable_code, clippy::unit_arg)]
+            fn $name<const THREADED: bool>($at: Ip, $regs: Regs, $mem: Mem, $acc: u64, $ctx: &mut Ctx<'_>) -> Flow {
+                // SAFETY: the tables call a handler only for its own opcode.
+                let Instr::$name $(( $($operand),* ))? = (unsafe { *$at }) else {
+                    unsafe { std::hint::unreachable_unchecked() }
+                };
+                // SAFETY: the code does not end after this instruction
+                // unless it cannot fall through (`place_and_verify`).
+                let mut $ip = unsafe { $at.add(1) };
+                let mut $regs = $regs;
+                let mut $mem = $mem;
+                let mut $acc = $acc;
+                $body;
+                dispatch::<THREADED>($ip, $regs, $mem, $acc, $ctx)
+            }
+        )*
+
+        impl<const THREADED: bool> Handlers<THREADED> {
+            const TABLE: [Handler; NUM_OPCODES] = {
+                let mut table = [Trap::<THREADED> as Handler; NUM_OPCODES];
+                $( table[Opcode::$name as usize] = $name::<THREADED>; )*
+                table
+            };
+        }
+
+        /// A compile error when an instruction has no handler.
+        #[allow(dead_code)]
+        fn every_instruction_has_a_handler(instr: Instr) {
+            match instr {
+                $( Instr::$name { .. } => {} )*
+            }
+        }
+    };
+}
+
+handlers! {
+    |at, ip, regs, mem, acc, ctx|
+    Trap(code) => return ctx.trap(code),
+    Fuel(amount) => {
+        let amount = amount as u64;
+        if ctx.store.fuel < amount {
+            ctx.store.fuel = 0;
+            return ctx.trap(TrapCode::OutOfFuel);
+        }
+        ctx.store.fuel -= amount;
+    },
+    Cover(region) => {
+        if let Some(c) = &ctx.function().coverage {
+            c.hits[region as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    },
+    Br(target) => ip = branch(at, target),
+    BrIfNez(c, target) => {
+        if regs.get(c) as u32 != 0 {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrIfEqz(c, target) => {
+        if regs.get(c) as u32 == 0 {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32Eq(a, b, target) => {
+        if holds(regs, a, b, ops::i32_eq) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32Ne(a, b, target) => {
+        if holds(regs, a, b, ops::i32_ne) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32LtS(a, b, target) => {
+        if holds(regs, a, b, ops::i32_lt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32LtU(a, b, target) => {
+        if holds(regs, a, b, ops::i32_lt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32GtS(a, b, target) => {
+        if holds(regs, a, b, ops::i32_gt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32GtU(a, b, target) => {
+        if holds(regs, a, b, ops::i32_gt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32LeS(a, b, target) => {
+        if holds(regs, a, b, ops::i32_le_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32LeU(a, b, target) => {
+        if holds(regs, a, b, ops::i32_le_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32GeS(a, b, target) => {
+        if holds(regs, a, b, ops::i32_ge_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32GeU(a, b, target) => {
+        if holds(regs, a, b, ops::i32_ge_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64Eq(a, b, target) => {
+        if holds(regs, a, b, ops::i64_eq) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64Ne(a, b, target) => {
+        if holds(regs, a, b, ops::i64_ne) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64LtS(a, b, target) => {
+        if holds(regs, a, b, ops::i64_lt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64LtU(a, b, target) => {
+        if holds(regs, a, b, ops::i64_lt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64GtS(a, b, target) => {
+        if holds(regs, a, b, ops::i64_gt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64GtU(a, b, target) => {
+        if holds(regs, a, b, ops::i64_gt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64LeS(a, b, target) => {
+        if holds(regs, a, b, ops::i64_le_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64LeU(a, b, target) => {
+        if holds(regs, a, b, ops::i64_le_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64GeS(a, b, target) => {
+        if holds(regs, a, b, ops::i64_ge_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64GeU(a, b, target) => {
+        if holds(regs, a, b, ops::i64_ge_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    // SAFETY: the table's `len + 1` entries follow (`place_and_verify`).
+    BrTable(index, len) => ip = unsafe { ip.add((regs.get(index) as u32).min(len) as usize) },
+    Return => {
+        let Some(caller) = ctx.leave(mem) else { return Flow::Done };
+        (ip, regs, mem) = caller;
+    },
+    ReturnFrom(first) => {
+        if ctx.function().num_results == 1 {
+            regs.set(0, regs.get(first));
+        } else {
+            for i in 0..ctx.function().num_results {
+                regs.set(i, regs.get(first + i));
+            }
+        }
+        let Some(caller) = ctx.leave(mem) else { return Flow::Done };
+        (ip, regs, mem) = caller;
+    },
+    ReturnOne(value) => {
+        regs.set(0, regs.get(value));
+        let Some(caller) = ctx.leave(mem) else { return Flow::Done };
+        (ip, regs, mem) = caller;
+    },
+    CallInternal(def_index, base) => {
+        (ip, regs) = match ctx.try_enter(ip, def_index, base) {
+            Some(callee) => callee,
+            None => return enter_and_dispatch::<THREADED>(at, regs, mem, acc, ctx),
+        }
+    },
+    Call(func, base) => {
+        let index = ctx.store.instances[ctx.inst as usize].funcs[func as usize];
+        if let Some(stop) = trap_on_err!(ctx, ctx.call(ip, mem, index, base)) {
+            return stop;
+        }
+        (ip, regs, mem, _) = ctx.state();
+    },
+    CallIndirect(base, index, ty) => {
+        let (table, _, _) = aux(&mut ip);
+        let instance = &ctx.store.instances[ctx.inst as usize];
+        let table = &ctx.store.tables[instance.tables[table as usize] as usize];
+        let raw = *trap_on_err!(ctx, table.elements.get(regs.get(index) as u32 as usize).ok_or(TrapCode::TableOutOfBounds));
+        let callee = trap_on_err!(ctx, raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)) as u32;
+        if ctx.store.funcs[callee as usize].type_id != instance.type_ids[ty as usize] {
+            return ctx.trap(TrapCode::IndirectCallTypeMismatch);
+        }
+        if let Some(stop) = trap_on_err!(ctx, ctx.call(ip, mem, callee, base)) {
+            return stop;
+        }
+        (ip, regs, mem, _) = ctx.state();
+    },
+    Aux(_, _, _) => unreachable!("aux words are skipped by their instruction"),
+
+    Copy(d, s) => regs.set(d, regs.get(s)),
+    Const64(d, v) => regs.set(d, v),
+    Select(a, b, c) => {
+        if regs.get(c) as u32 == 0 {
+            regs.set(a, regs.get(b));
+        }
+    },
+    GlobalGet(d, g) => regs.set(d, ctx.vm.global(g).read()),
+    GlobalSet(g, s) => ctx.vm.global(g).write(regs.get(s)),
+
+    I32Load(d, a, o) => regs.set(d, trap_on_err!(ctx, i32_load(mem, regs.get(a), o))),
+    I32LoadAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i32_load(mem, sum(regs, a, b), 0))),
+    I32LoadAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i32_load(mem, acc_plus(acc, regs, b), 0))),
+    I32LoadA(a, o) => acc = trap_on_err!(ctx, i32_load(mem, regs.get(a), o)),
+    I32LoadAtA(a, b) => acc = trap_on_err!(ctx, i32_load(mem, sum(regs, a, b), 0)),
+    I32LoadAccAtA(b) => acc = trap_on_err!(ctx, i32_load(mem, acc_plus(acc, regs, b), 0)),
+    I64Load(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load(mem, regs.get(a), o))),
+    I64LoadAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load(mem, sum(regs, a, b), 0))),
+    I64LoadAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load(mem, acc_plus(acc, regs, b), 0))),
+    I64LoadA(a, o) => acc = trap_on_err!(ctx, i64_load(mem, regs.get(a), o)),
+    I64LoadAtA(a, b) => acc = trap_on_err!(ctx, i64_load(mem, sum(regs, a, b), 0)),
+    I64LoadAccAtA(b) => acc = trap_on_err!(ctx, i64_load(mem, acc_plus(acc, regs, b), 0)),
+    I32Load8S(d, a, o) => regs.set(d, trap_on_err!(ctx, i32_load8_s(mem, regs.get(a), o))),
+    I32Load8SAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i32_load8_s(mem, sum(regs, a, b), 0))),
+    I32Load8SAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i32_load8_s(mem, acc_plus(acc, regs, b), 0))),
+    I32Load8SA(a, o) => acc = trap_on_err!(ctx, i32_load8_s(mem, regs.get(a), o)),
+    I32Load8SAtA(a, b) => acc = trap_on_err!(ctx, i32_load8_s(mem, sum(regs, a, b), 0)),
+    I32Load8SAccAtA(b) => acc = trap_on_err!(ctx, i32_load8_s(mem, acc_plus(acc, regs, b), 0)),
+    I32Load8U(d, a, o) => regs.set(d, trap_on_err!(ctx, i32_load8_u(mem, regs.get(a), o))),
+    I32Load8UAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i32_load8_u(mem, sum(regs, a, b), 0))),
+    I32Load8UAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i32_load8_u(mem, acc_plus(acc, regs, b), 0))),
+    I32Load8UA(a, o) => acc = trap_on_err!(ctx, i32_load8_u(mem, regs.get(a), o)),
+    I32Load8UAtA(a, b) => acc = trap_on_err!(ctx, i32_load8_u(mem, sum(regs, a, b), 0)),
+    I32Load8UAccAtA(b) => acc = trap_on_err!(ctx, i32_load8_u(mem, acc_plus(acc, regs, b), 0)),
+    I32Load16S(d, a, o) => regs.set(d, trap_on_err!(ctx, i32_load16_s(mem, regs.get(a), o))),
+    I32Load16SAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i32_load16_s(mem, sum(regs, a, b), 0))),
+    I32Load16SAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i32_load16_s(mem, acc_plus(acc, regs, b), 0))),
+    I32Load16SA(a, o) => acc = trap_on_err!(ctx, i32_load16_s(mem, regs.get(a), o)),
+    I32Load16SAtA(a, b) => acc = trap_on_err!(ctx, i32_load16_s(mem, sum(regs, a, b), 0)),
+    I32Load16SAccAtA(b) => acc = trap_on_err!(ctx, i32_load16_s(mem, acc_plus(acc, regs, b), 0)),
+    I32Load16U(d, a, o) => regs.set(d, trap_on_err!(ctx, i32_load16_u(mem, regs.get(a), o))),
+    I32Load16UAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i32_load16_u(mem, sum(regs, a, b), 0))),
+    I32Load16UAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i32_load16_u(mem, acc_plus(acc, regs, b), 0))),
+    I32Load16UA(a, o) => acc = trap_on_err!(ctx, i32_load16_u(mem, regs.get(a), o)),
+    I32Load16UAtA(a, b) => acc = trap_on_err!(ctx, i32_load16_u(mem, sum(regs, a, b), 0)),
+    I32Load16UAccAtA(b) => acc = trap_on_err!(ctx, i32_load16_u(mem, acc_plus(acc, regs, b), 0)),
+    I64Load8S(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load8_s(mem, regs.get(a), o))),
+    I64Load8SAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load8_s(mem, sum(regs, a, b), 0))),
+    I64Load8SAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load8_s(mem, acc_plus(acc, regs, b), 0))),
+    I64Load8SA(a, o) => acc = trap_on_err!(ctx, i64_load8_s(mem, regs.get(a), o)),
+    I64Load8SAtA(a, b) => acc = trap_on_err!(ctx, i64_load8_s(mem, sum(regs, a, b), 0)),
+    I64Load8SAccAtA(b) => acc = trap_on_err!(ctx, i64_load8_s(mem, acc_plus(acc, regs, b), 0)),
+    I64Load8U(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load8_u(mem, regs.get(a), o))),
+    I64Load8UAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load8_u(mem, sum(regs, a, b), 0))),
+    I64Load8UAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load8_u(mem, acc_plus(acc, regs, b), 0))),
+    I64Load8UA(a, o) => acc = trap_on_err!(ctx, i64_load8_u(mem, regs.get(a), o)),
+    I64Load8UAtA(a, b) => acc = trap_on_err!(ctx, i64_load8_u(mem, sum(regs, a, b), 0)),
+    I64Load8UAccAtA(b) => acc = trap_on_err!(ctx, i64_load8_u(mem, acc_plus(acc, regs, b), 0)),
+    I64Load16S(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load16_s(mem, regs.get(a), o))),
+    I64Load16SAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load16_s(mem, sum(regs, a, b), 0))),
+    I64Load16SAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load16_s(mem, acc_plus(acc, regs, b), 0))),
+    I64Load16SA(a, o) => acc = trap_on_err!(ctx, i64_load16_s(mem, regs.get(a), o)),
+    I64Load16SAtA(a, b) => acc = trap_on_err!(ctx, i64_load16_s(mem, sum(regs, a, b), 0)),
+    I64Load16SAccAtA(b) => acc = trap_on_err!(ctx, i64_load16_s(mem, acc_plus(acc, regs, b), 0)),
+    I64Load16U(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load16_u(mem, regs.get(a), o))),
+    I64Load16UAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load16_u(mem, sum(regs, a, b), 0))),
+    I64Load16UAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load16_u(mem, acc_plus(acc, regs, b), 0))),
+    I64Load16UA(a, o) => acc = trap_on_err!(ctx, i64_load16_u(mem, regs.get(a), o)),
+    I64Load16UAtA(a, b) => acc = trap_on_err!(ctx, i64_load16_u(mem, sum(regs, a, b), 0)),
+    I64Load16UAccAtA(b) => acc = trap_on_err!(ctx, i64_load16_u(mem, acc_plus(acc, regs, b), 0)),
+    I64Load32S(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load32_s(mem, regs.get(a), o))),
+    I64Load32SAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load32_s(mem, sum(regs, a, b), 0))),
+    I64Load32SAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load32_s(mem, acc_plus(acc, regs, b), 0))),
+    I64Load32SA(a, o) => acc = trap_on_err!(ctx, i64_load32_s(mem, regs.get(a), o)),
+    I64Load32SAtA(a, b) => acc = trap_on_err!(ctx, i64_load32_s(mem, sum(regs, a, b), 0)),
+    I64Load32SAccAtA(b) => acc = trap_on_err!(ctx, i64_load32_s(mem, acc_plus(acc, regs, b), 0)),
+    I64Load32U(d, a, o) => regs.set(d, trap_on_err!(ctx, i64_load32_u(mem, regs.get(a), o))),
+    I64Load32UAt(d, a, b) => regs.set(d, trap_on_err!(ctx, i64_load32_u(mem, sum(regs, a, b), 0))),
+    I64Load32UAccAt(d, b) => regs.set(d, trap_on_err!(ctx, i64_load32_u(mem, acc_plus(acc, regs, b), 0))),
+    I64Load32UA(a, o) => acc = trap_on_err!(ctx, i64_load32_u(mem, regs.get(a), o)),
+    I64Load32UAtA(a, b) => acc = trap_on_err!(ctx, i64_load32_u(mem, sum(regs, a, b), 0)),
+    I64Load32UAccAtA(b) => acc = trap_on_err!(ctx, i64_load32_u(mem, acc_plus(acc, regs, b), 0)),
+    I32Store(a, v, o) => trap_on_err!(ctx, i32_store(mem, regs.get(a), o, regs.get(v))),
+    I32StoreAt(a, b, v) => trap_on_err!(ctx, i32_store(mem, sum(regs, a, b), 0, regs.get(v))),
+    I32StoreAccAt(b, v) => trap_on_err!(ctx, i32_store(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I32StoreAcc(a, o) => trap_on_err!(ctx, i32_store(mem, regs.get(a), o, acc)),
+    I32StoreAtAcc(a, b) => trap_on_err!(ctx, i32_store(mem, sum(regs, a, b), 0, acc)),
+    I64Store(a, v, o) => trap_on_err!(ctx, i64_store(mem, regs.get(a), o, regs.get(v))),
+    I64StoreAt(a, b, v) => trap_on_err!(ctx, i64_store(mem, sum(regs, a, b), 0, regs.get(v))),
+    I64StoreAccAt(b, v) => trap_on_err!(ctx, i64_store(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I64StoreAcc(a, o) => trap_on_err!(ctx, i64_store(mem, regs.get(a), o, acc)),
+    I64StoreAtAcc(a, b) => trap_on_err!(ctx, i64_store(mem, sum(regs, a, b), 0, acc)),
+    I32Store8(a, v, o) => trap_on_err!(ctx, i32_store8(mem, regs.get(a), o, regs.get(v))),
+    I32Store8At(a, b, v) => trap_on_err!(ctx, i32_store8(mem, sum(regs, a, b), 0, regs.get(v))),
+    I32Store8AccAt(b, v) => trap_on_err!(ctx, i32_store8(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I32Store8Acc(a, o) => trap_on_err!(ctx, i32_store8(mem, regs.get(a), o, acc)),
+    I32Store8AtAcc(a, b) => trap_on_err!(ctx, i32_store8(mem, sum(regs, a, b), 0, acc)),
+    I32Store16(a, v, o) => trap_on_err!(ctx, i32_store16(mem, regs.get(a), o, regs.get(v))),
+    I32Store16At(a, b, v) => trap_on_err!(ctx, i32_store16(mem, sum(regs, a, b), 0, regs.get(v))),
+    I32Store16AccAt(b, v) => trap_on_err!(ctx, i32_store16(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I32Store16Acc(a, o) => trap_on_err!(ctx, i32_store16(mem, regs.get(a), o, acc)),
+    I32Store16AtAcc(a, b) => trap_on_err!(ctx, i32_store16(mem, sum(regs, a, b), 0, acc)),
+    I64Store8(a, v, o) => trap_on_err!(ctx, i64_store8(mem, regs.get(a), o, regs.get(v))),
+    I64Store8At(a, b, v) => trap_on_err!(ctx, i64_store8(mem, sum(regs, a, b), 0, regs.get(v))),
+    I64Store8AccAt(b, v) => trap_on_err!(ctx, i64_store8(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I64Store8Acc(a, o) => trap_on_err!(ctx, i64_store8(mem, regs.get(a), o, acc)),
+    I64Store8AtAcc(a, b) => trap_on_err!(ctx, i64_store8(mem, sum(regs, a, b), 0, acc)),
+    I64Store16(a, v, o) => trap_on_err!(ctx, i64_store16(mem, regs.get(a), o, regs.get(v))),
+    I64Store16At(a, b, v) => trap_on_err!(ctx, i64_store16(mem, sum(regs, a, b), 0, regs.get(v))),
+    I64Store16AccAt(b, v) => trap_on_err!(ctx, i64_store16(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I64Store16Acc(a, o) => trap_on_err!(ctx, i64_store16(mem, regs.get(a), o, acc)),
+    I64Store16AtAcc(a, b) => trap_on_err!(ctx, i64_store16(mem, sum(regs, a, b), 0, acc)),
+    I64Store32(a, v, o) => trap_on_err!(ctx, i64_store32(mem, regs.get(a), o, regs.get(v))),
+    I64Store32At(a, b, v) => trap_on_err!(ctx, i64_store32(mem, sum(regs, a, b), 0, regs.get(v))),
+    I64Store32AccAt(b, v) => trap_on_err!(ctx, i64_store32(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
+    I64Store32Acc(a, o) => trap_on_err!(ctx, i64_store32(mem, regs.get(a), o, acc)),
+    I64Store32AtAcc(a, b) => trap_on_err!(ctx, i64_store32(mem, sum(regs, a, b), 0, acc)),
+    MemorySize(d) => regs.set(d, mem.len as u64 / 65536),
+    MemoryGrow(d) => {
+        let m = ctx.store.instances[ctx.inst as usize].memories[0] as usize;
+        let delta = regs.get(d) as u32 as u64;
+        regs.set(d, ctx.store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64);
+        mem = ctx.vm.memory();
+    },
+    MemoryFill(d, v, n) => trap_on_err!(ctx, ctx.store.memory_fill(ctx.inst, 0, regs.get(d), regs.get(v), regs.get(n))),
+    MemoryCopy(d, s, n) => trap_on_err!(ctx, ctx.store.memory_copy(ctx.inst, 0, regs.get(d), regs.get(s), regs.get(n))),
+    MemoryInit(d, s, n) => {
+        let (seg, _, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.memory_init(ctx.inst, 0, seg, regs.get(d), regs.get(s), regs.get(n)))
+    },
+    DataDrop(seg) => ctx.store.data_drop(ctx.inst, seg),
+
+    TableGet(d, i, t) => regs.set(d, trap_on_err!(ctx, ctx.store.table_get(ctx.inst, t, regs.get(i)))),
+    TableSet(i, v, t) => trap_on_err!(ctx, ctx.store.table_set(ctx.inst, t, regs.get(i), regs.get(v))),
+    TableSize(d, t) => regs.set(d, ctx.store.table_size(ctx.inst, t)),
+    TableGrow(d, n, t) => regs.set(d, ctx.store.table_grow(ctx.inst, t, regs.get(d), regs.get(n))),
+    TableFill(i, v, n) => {
+        let (t, _, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.table_fill(ctx.inst, t, regs.get(i), regs.get(v), regs.get(n)))
+    },
+    TableCopy(d, s, n) => {
+        let (dt, st, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.table_copy(ctx.inst, dt, st, regs.get(d), regs.get(s), regs.get(n)))
+    },
+    TableInit(d, s, n) => {
+        let (t, seg, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.table_init(ctx.inst, t, seg, regs.get(d), regs.get(s), regs.get(n)))
+    },
+    ElemDrop(seg) => ctx.store.elem_drop(ctx.inst, seg),
+    RefIsNull(d, a) => regs.set(d, (regs.get(a) == 0) as u64),
+    RefFunc(d, f) => regs.set(d, ctx.store.ref_func(ctx.inst, f)),
+
+    I32Eqz(d, a) => un(regs, d, a, |x: u32| x == 0),
+    I64Eqz(d, a) => un(regs, d, a, |x: u64| x == 0),
+    I32Clz(d, a) => un(regs, d, a, u32::leading_zeros),
+    I32Ctz(d, a) => un(regs, d, a, u32::trailing_zeros),
+    I32Popcnt(d, a) => un(regs, d, a, u32::count_ones),
+    I64Clz(d, a) => un(regs, d, a, |x: u64| x.leading_zeros() as u64),
+    I64Ctz(d, a) => un(regs, d, a, |x: u64| x.trailing_zeros() as u64),
+    I64Popcnt(d, a) => un(regs, d, a, |x: u64| x.count_ones() as u64),
+    F32Abs(d, a) => un(regs, d, a, ops::f32_abs),
+    F32Neg(d, a) => un(regs, d, a, ops::f32_neg),
+    F32Ceil(d, a) => un(regs, d, a, ops::f32_ceil),
+    F32Floor(d, a) => un(regs, d, a, ops::f32_floor),
+    F32Trunc(d, a) => un(regs, d, a, ops::f32_trunc),
+    F32Nearest(d, a) => un(regs, d, a, ops::f32_nearest),
+    F32Sqrt(d, a) => un(regs, d, a, ops::f32_sqrt),
+    F64Abs(d, a) => un(regs, d, a, ops::f64_abs),
+    F64Neg(d, a) => un(regs, d, a, ops::f64_neg),
+    F64Ceil(d, a) => un(regs, d, a, ops::f64_ceil),
+    F64Floor(d, a) => un(regs, d, a, ops::f64_floor),
+    F64Trunc(d, a) => un(regs, d, a, ops::f64_trunc),
+    F64Nearest(d, a) => un(regs, d, a, ops::f64_nearest),
+    F64Sqrt(d, a) => un(regs, d, a, ops::f64_sqrt),
+    I32WrapI64(d, a) => un(regs, d, a, |x: u64| x as u32),
+    I32TruncF32S(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i32_trunc_f32_s)),
+    I32TruncF32U(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i32_trunc_f32_u)),
+    I32TruncF64S(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i32_trunc_f64_s)),
+    I32TruncF64U(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i32_trunc_f64_u)),
+    I64ExtendI32S(d, a) => un(regs, d, a, |x: i32| x as i64),
+    I64ExtendI32U(d, a) => un(regs, d, a, |x: u32| x as u64),
+    I64TruncF32S(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i64_trunc_f32_s)),
+    I64TruncF32U(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i64_trunc_f32_u)),
+    I64TruncF64S(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i64_trunc_f64_s)),
+    I64TruncF64U(d, a) => trap_on_err!(ctx, try_un(regs, d, a, ops::i64_trunc_f64_u)),
+    F32ConvertI32S(d, a) => un(regs, d, a, |x: i32| x as f32),
+    F32ConvertI32U(d, a) => un(regs, d, a, |x: u32| x as f32),
+    F32ConvertI64S(d, a) => un(regs, d, a, |x: i64| x as f32),
+    F32ConvertI64U(d, a) => un(regs, d, a, |x: u64| x as f32),
+    F32DemoteF64(d, a) => un(regs, d, a, ops::f32_demote),
+    F64ConvertI32S(d, a) => un(regs, d, a, |x: i32| x as f64),
+    F64ConvertI32U(d, a) => un(regs, d, a, |x: u32| x as f64),
+    F64ConvertI64S(d, a) => un(regs, d, a, |x: i64| x as f64),
+    F64ConvertI64U(d, a) => un(regs, d, a, |x: u64| x as f64),
+    F64PromoteF32(d, a) => un(regs, d, a, ops::f64_promote),
+    I32Extend8S(d, a) => un(regs, d, a, |x: i32| x as i8 as i32),
+    I32Extend16S(d, a) => un(regs, d, a, |x: i32| x as i16 as i32),
+    I64Extend8S(d, a) => un(regs, d, a, |x: i64| x as i8 as i64),
+    I64Extend16S(d, a) => un(regs, d, a, |x: i64| x as i16 as i64),
+    I64Extend32S(d, a) => un(regs, d, a, |x: i64| x as i32 as i64),
+    // Rust's float→int `as` saturates and maps NaN to 0, exactly
+    // the nontrapping conversions' semantics.
+    I32TruncSatF32S(d, a) => un(regs, d, a, |x: f32| x as i32),
+    I32TruncSatF32U(d, a) => un(regs, d, a, |x: f32| x as u32),
+    I32TruncSatF64S(d, a) => un(regs, d, a, |x: f64| x as i32),
+    I32TruncSatF64U(d, a) => un(regs, d, a, |x: f64| x as u32),
+    I64TruncSatF32S(d, a) => un(regs, d, a, |x: f32| x as i64),
+    I64TruncSatF32U(d, a) => un(regs, d, a, |x: f32| x as u64),
+    I64TruncSatF64S(d, a) => un(regs, d, a, |x: f64| x as i64),
+    I64TruncSatF64U(d, a) => un(regs, d, a, |x: f64| x as u64),
+
+    I32Eq(d, a, b) => bin(regs, d, a, b, ops::i32_eq),
+    I32Ne(d, a, b) => bin(regs, d, a, b, ops::i32_ne),
+    I32LtS(d, a, b) => bin(regs, d, a, b, ops::i32_lt_s),
+    I32LtU(d, a, b) => bin(regs, d, a, b, ops::i32_lt_u),
+    I32GtS(d, a, b) => bin(regs, d, a, b, ops::i32_gt_s),
+    I32GtU(d, a, b) => bin(regs, d, a, b, ops::i32_gt_u),
+    I32LeS(d, a, b) => bin(regs, d, a, b, ops::i32_le_s),
+    I32LeU(d, a, b) => bin(regs, d, a, b, ops::i32_le_u),
+    I32GeS(d, a, b) => bin(regs, d, a, b, ops::i32_ge_s),
+    I32GeU(d, a, b) => bin(regs, d, a, b, ops::i32_ge_u),
+    I64Eq(d, a, b) => bin(regs, d, a, b, ops::i64_eq),
+    I64Ne(d, a, b) => bin(regs, d, a, b, ops::i64_ne),
+    I64LtS(d, a, b) => bin(regs, d, a, b, ops::i64_lt_s),
+    I64LtU(d, a, b) => bin(regs, d, a, b, ops::i64_lt_u),
+    I64GtS(d, a, b) => bin(regs, d, a, b, ops::i64_gt_s),
+    I64GtU(d, a, b) => bin(regs, d, a, b, ops::i64_gt_u),
+    I64LeS(d, a, b) => bin(regs, d, a, b, ops::i64_le_s),
+    I64LeU(d, a, b) => bin(regs, d, a, b, ops::i64_le_u),
+    I64GeS(d, a, b) => bin(regs, d, a, b, ops::i64_ge_s),
+    I64GeU(d, a, b) => bin(regs, d, a, b, ops::i64_ge_u),
+    F32Eq(d, a, b) => bin(regs, d, a, b, |x: f32, y| x == y),
+    F32Ne(d, a, b) => bin(regs, d, a, b, |x: f32, y| x != y),
+    F32Lt(d, a, b) => bin(regs, d, a, b, |x: f32, y| x < y),
+    F32Gt(d, a, b) => bin(regs, d, a, b, |x: f32, y| x > y),
+    F32Le(d, a, b) => bin(regs, d, a, b, |x: f32, y| x <= y),
+    F32Ge(d, a, b) => bin(regs, d, a, b, |x: f32, y| x >= y),
+    F64Eq(d, a, b) => bin(regs, d, a, b, |x: f64, y| x == y),
+    F64Ne(d, a, b) => bin(regs, d, a, b, |x: f64, y| x != y),
+    F64Lt(d, a, b) => bin(regs, d, a, b, |x: f64, y| x < y),
+    F64Gt(d, a, b) => bin(regs, d, a, b, |x: f64, y| x > y),
+    F64Le(d, a, b) => bin(regs, d, a, b, |x: f64, y| x <= y),
+    F64Ge(d, a, b) => bin(regs, d, a, b, |x: f64, y| x >= y),
+    I32Add(d, a, b) => bin(regs, d, a, b, ops::i32_add),
+    I32Sub(d, a, b) => bin(regs, d, a, b, ops::i32_sub),
+    I32Mul(d, a, b) => bin(regs, d, a, b, ops::i32_mul),
+    I32DivS(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i32_div_s)),
+    I32DivU(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i32_div_u)),
+    I32RemS(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i32_rem_s)),
+    I32RemU(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i32_rem_u)),
+    I32And(d, a, b) => bin(regs, d, a, b, ops::i32_and),
+    I32Or(d, a, b) => bin(regs, d, a, b, ops::i32_or),
+    I32Xor(d, a, b) => bin(regs, d, a, b, ops::i32_xor),
+    I32Shl(d, a, b) => bin(regs, d, a, b, ops::i32_shl),
+    I32ShrS(d, a, b) => bin(regs, d, a, b, ops::i32_shr_s),
+    I32ShrU(d, a, b) => bin(regs, d, a, b, ops::i32_shr_u),
+    I32Rotl(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.rotate_left(y)),
+    I32Rotr(d, a, b) => bin(regs, d, a, b, |x: u32, y| x.rotate_right(y)),
+    I64Add(d, a, b) => bin(regs, d, a, b, ops::i64_add),
+    I64Sub(d, a, b) => bin(regs, d, a, b, ops::i64_sub),
+    I64Mul(d, a, b) => bin(regs, d, a, b, ops::i64_mul),
+    I64DivS(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i64_div_s)),
+    I64DivU(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i64_div_u)),
+    I64RemS(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i64_rem_s)),
+    I64RemU(d, a, b) => trap_on_err!(ctx, try_bin(regs, d, a, b, ops::i64_rem_u)),
+    I64And(d, a, b) => bin(regs, d, a, b, ops::i64_and),
+    I64Or(d, a, b) => bin(regs, d, a, b, ops::i64_or),
+    I64Xor(d, a, b) => bin(regs, d, a, b, ops::i64_xor),
+    I64Shl(d, a, b) => bin(regs, d, a, b, ops::i64_shl),
+    I64ShrS(d, a, b) => bin(regs, d, a, b, ops::i64_shr_s),
+    I64ShrU(d, a, b) => bin(regs, d, a, b, ops::i64_shr_u),
+    I64Rotl(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.rotate_left((y % 64) as u32)),
+    I64Rotr(d, a, b) => bin(regs, d, a, b, |x: u64, y| x.rotate_right((y % 64) as u32)),
+    F32Add(d, a, b) => bin(regs, d, a, b, |x: f32, y| x + y),
+    F32Sub(d, a, b) => bin(regs, d, a, b, |x: f32, y| x - y),
+    F32Mul(d, a, b) => bin(regs, d, a, b, |x: f32, y| x * y),
+    F32Div(d, a, b) => bin(regs, d, a, b, |x: f32, y| x / y),
+    F32Min(d, a, b) => bin(regs, d, a, b, ops::f32_min),
+    F32Max(d, a, b) => bin(regs, d, a, b, ops::f32_max),
+    F32Copysign(d, a, b) => bin(regs, d, a, b, ops::f32_copysign),
+    F64Add(d, a, b) => bin(regs, d, a, b, ops::f64_add),
+    F64Sub(d, a, b) => bin(regs, d, a, b, ops::f64_sub),
+    F64Mul(d, a, b) => bin(regs, d, a, b, ops::f64_mul),
+    F64Div(d, a, b) => bin(regs, d, a, b, ops::f64_div),
+    F64Min(d, a, b) => bin(regs, d, a, b, ops::f64_min),
+    F64Max(d, a, b) => bin(regs, d, a, b, ops::f64_max),
+    F64Copysign(d, a, b) => bin(regs, d, a, b, ops::f64_copysign),
+    I32AddA(a, b) => acc = to_acc(regs, a, b, ops::i32_add),
+    I32AddAcc(b) => acc = with_acc(acc, regs, b, ops::i32_add),
+    I32AddAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_add)),
+    I32SubA(a, b) => acc = to_acc(regs, a, b, ops::i32_sub),
+    I32SubAcc(b) => acc = with_acc(acc, regs, b, ops::i32_sub),
+    I32SubAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_sub)),
+    I32MulA(a, b) => acc = to_acc(regs, a, b, ops::i32_mul),
+    I32MulAcc(b) => acc = with_acc(acc, regs, b, ops::i32_mul),
+    I32MulAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_mul)),
+    I32AndA(a, b) => acc = to_acc(regs, a, b, ops::i32_and),
+    I32AndAcc(b) => acc = with_acc(acc, regs, b, ops::i32_and),
+    I32AndAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_and)),
+    I32OrA(a, b) => acc = to_acc(regs, a, b, ops::i32_or),
+    I32OrAcc(b) => acc = with_acc(acc, regs, b, ops::i32_or),
+    I32OrAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_or)),
+    I32XorA(a, b) => acc = to_acc(regs, a, b, ops::i32_xor),
+    I32XorAcc(b) => acc = with_acc(acc, regs, b, ops::i32_xor),
+    I32XorAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_xor)),
+    I32ShlA(a, b) => acc = to_acc(regs, a, b, ops::i32_shl),
+    I32ShlAcc(b) => acc = with_acc(acc, regs, b, ops::i32_shl),
+    I32ShlAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_shl)),
+    I32ShrSA(a, b) => acc = to_acc(regs, a, b, ops::i32_shr_s),
+    I32ShrSAcc(b) => acc = with_acc(acc, regs, b, ops::i32_shr_s),
+    I32ShrSAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_shr_s)),
+    I32ShrUA(a, b) => acc = to_acc(regs, a, b, ops::i32_shr_u),
+    I32ShrUAcc(b) => acc = with_acc(acc, regs, b, ops::i32_shr_u),
+    I32ShrUAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i32_shr_u)),
+    I64AddA(a, b) => acc = to_acc(regs, a, b, ops::i64_add),
+    I64AddAcc(b) => acc = with_acc(acc, regs, b, ops::i64_add),
+    I64AddAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_add)),
+    I64SubA(a, b) => acc = to_acc(regs, a, b, ops::i64_sub),
+    I64SubAcc(b) => acc = with_acc(acc, regs, b, ops::i64_sub),
+    I64SubAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_sub)),
+    I64MulA(a, b) => acc = to_acc(regs, a, b, ops::i64_mul),
+    I64MulAcc(b) => acc = with_acc(acc, regs, b, ops::i64_mul),
+    I64MulAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_mul)),
+    I64AndA(a, b) => acc = to_acc(regs, a, b, ops::i64_and),
+    I64AndAcc(b) => acc = with_acc(acc, regs, b, ops::i64_and),
+    I64AndAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_and)),
+    I64OrA(a, b) => acc = to_acc(regs, a, b, ops::i64_or),
+    I64OrAcc(b) => acc = with_acc(acc, regs, b, ops::i64_or),
+    I64OrAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_or)),
+    I64XorA(a, b) => acc = to_acc(regs, a, b, ops::i64_xor),
+    I64XorAcc(b) => acc = with_acc(acc, regs, b, ops::i64_xor),
+    I64XorAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_xor)),
+    I64ShlA(a, b) => acc = to_acc(regs, a, b, ops::i64_shl),
+    I64ShlAcc(b) => acc = with_acc(acc, regs, b, ops::i64_shl),
+    I64ShlAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_shl)),
+    I64ShrSA(a, b) => acc = to_acc(regs, a, b, ops::i64_shr_s),
+    I64ShrSAcc(b) => acc = with_acc(acc, regs, b, ops::i64_shr_s),
+    I64ShrSAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_shr_s)),
+    I64ShrUA(a, b) => acc = to_acc(regs, a, b, ops::i64_shr_u),
+    I64ShrUAcc(b) => acc = with_acc(acc, regs, b, ops::i64_shr_u),
+    I64ShrUAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::i64_shr_u)),
+    F64AddA(a, b) => acc = to_acc(regs, a, b, ops::f64_add),
+    F64AddAcc(b) => acc = with_acc(acc, regs, b, ops::f64_add),
+    F64AddAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::f64_add)),
+    F64SubA(a, b) => acc = to_acc(regs, a, b, ops::f64_sub),
+    F64SubAcc(b) => acc = with_acc(acc, regs, b, ops::f64_sub),
+    F64SubAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::f64_sub)),
+    F64MulA(a, b) => acc = to_acc(regs, a, b, ops::f64_mul),
+    F64MulAcc(b) => acc = with_acc(acc, regs, b, ops::f64_mul),
+    F64MulAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::f64_mul)),
+    F64DivA(a, b) => acc = to_acc(regs, a, b, ops::f64_div),
+    F64DivAcc(b) => acc = with_acc(acc, regs, b, ops::f64_div),
+    F64DivAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::f64_div)),
+}
