@@ -705,6 +705,68 @@ fn chained_values_reach_every_kind_of_consumer(tier: Tier) {
     }
 }
 
+/// A loop counter stepped just before the branch that tests it (which the
+/// interpreter fuses into one instruction), and a copy just before a jump:
+/// the step wraps at 32 bits, the counter keeps exactly its i32 value, and
+/// each form of the test (`br_if`, `i32.eqz`, `if`) branches the right way.
+fn steps_and_copies_before_branches_keep_their_values(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module
+            (func (export "steps_until_zero") (param $x i32) (param $step i32) (result i32)
+                (local $n i32)
+                (loop $again
+                    (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                    (br_if $again (local.tee $x (i32.add (local.get $x) (local.get $step)))))
+                (local.get $n))
+            (func (export "steps_while_zero") (param $x i32) (param $step i32) (result i64)
+                (local $n i32)
+                (block $done
+                    (loop $again
+                        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                        (br_if $done (i32.eqz (local.tee $x (i32.add (local.get $x) (local.get $step)))))
+                        (br_if $done (i32.ge_u (local.get $n) (i32.const 100)))
+                        (br $again)))
+                (i64.or (i64.shl (i64.extend_i32_u (local.get $n)) (i64.const 32)) (i64.extend_i32_u (local.get $x))))
+            (func (export "step_then_if") (param $x i32) (param $step i32) (result i64)
+                (i64.add
+                    (if (result i64) (local.tee $x (i32.add (local.get $step) (local.get $x)))
+                        (then (i64.const 1)) (else (i64.const 2)))
+                    (i64.shl (i64.extend_i32_u (local.get $x)) (i64.const 8))))
+            (func (export "fib") (param $n i32) (result i64)
+                (local $a i64) (local $b i64) (local $t i64)
+                (local.set $b (i64.const 1))
+                (block $done
+                    (loop $again
+                        (br_if $done (i32.eqz (local.get $n)))
+                        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                        (local.set $t (i64.add (local.get $a) (local.get $b)))
+                        (local.set $a (local.get $b))
+                        (local.set $b (local.get $t))
+                        (br $again)))
+                (local.get $a)))"#,
+    );
+    let until_zero =
+        instance.get_func(&store, "steps_until_zero").unwrap().typed::<_, (i32, i32), i32>(&store).unwrap();
+    assert_eq!(until_zero.call(&mut store, (5, -1)).unwrap(), 5, "{tier:?}");
+    assert_eq!(until_zero.call(&mut store, (0x4000_0000, 0x4000_0000)).unwrap(), 3, "{tier:?}: wraps at 2^32");
+    assert_eq!(until_zero.call(&mut store, (-6, 3)).unwrap(), 2, "{tier:?}");
+    let while_zero =
+        instance.get_func(&store, "steps_while_zero").unwrap().typed::<_, (i32, i32), i64>(&store).unwrap();
+    assert_eq!(while_zero.call(&mut store, (-2, 1)).unwrap(), 2 << 32, "{tier:?}: stops at zero");
+    assert_eq!(while_zero.call(&mut store, (i32::MIN, i32::MIN)).unwrap(), 1 << 32, "{tier:?}: wraps to zero");
+    assert_eq!(while_zero.call(&mut store, (1, 1)).unwrap(), (100 << 32) | 101, "{tier:?}: never zero");
+    let step_if = instance.get_func(&store, "step_then_if").unwrap().typed::<_, (i32, i32), i64>(&store).unwrap();
+    assert_eq!(step_if.call(&mut store, (-1, 1)).unwrap(), 2, "{tier:?}");
+    assert_eq!(step_if.call(&mut store, (-1, 2)).unwrap(), (1 << 8) | 1, "{tier:?}");
+    assert_eq!(step_if.call(&mut store, (-1, -1)).unwrap(), (0xffff_fffe << 8) | 1, "{tier:?}");
+    let fib = instance.get_func(&store, "fib").unwrap().typed::<_, i32, i64>(&store).unwrap();
+    let expected = |n: u32| (0..n).fold((0i64, 1i64), |(a, b), _| (b, a.wrapping_add(b))).0;
+    for n in [0, 1, 2, 10, 90, 200] {
+        assert_eq!(fib.call(&mut store, n as i32).unwrap(), expected(n), "{tier:?} fib({n})");
+    }
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -728,6 +790,7 @@ on_every_tier!(
     a_fused_store_reads_its_address_before_its_constant_value_lands,
     an_address_add_some_instructions_back_keeps_the_operands_it_read,
     chained_values_reach_every_kind_of_consumer,
+    steps_and_copies_before_branches_keep_their_values,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

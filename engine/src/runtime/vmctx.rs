@@ -307,6 +307,11 @@ impl VMContext {
         self.offsets.num_memories as usize
     }
 
+    /// Where the table slots start, in slots (for tiers that index them).
+    pub fn tables_start(&self) -> usize {
+        (self.offsets.num_memories + self.offsets.num_globals) as usize
+    }
+
     fn slot(&self, byte_offset: u32) -> usize {
         self.slots[(byte_offset / SLOT) as usize]
     }
@@ -362,6 +367,19 @@ mod tests {
         // SAFETY: the pointer refers to `g`, alive for this scope.
         assert_eq!(unsafe { (*vm.global(0)).low }, 7);
         assert_eq!(vm.global(1) as *const _, &g[1] as *const _);
+
+        // The interpreter reads tables' slots by index from the start.
+        let mut elements = [0u64; 3];
+        let t = VMTableDefinition { base: elements.as_mut_ptr(), current_elements: 3 };
+        let m = VMMemoryDefinition { base: std::ptr::null_mut(), length: 0 };
+        let vm = VMContext::new(&[&m as *const _], &ptrs, &[&t as *const _]);
+        let slots = vm.as_ptr().cast::<usize>();
+        // SAFETY: both indices are inside the vmctx's slots.
+        unsafe {
+            assert_eq!(*slots.add(vm.globals_start() + 1), &g[1] as *const _ as usize);
+            assert_eq!(*slots.add(vm.tables_start()), vm.table(0) as usize);
+        }
+        assert_eq!(vm.table(0) as *const _, &t as *const _);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::InterpreterDispatch;
 use crate::compile::CompiledCode;
 use crate::error::{Trap, TrapCode};
 use crate::runtime::store::{FuncKind, StoreInner};
-use crate::runtime::vmctx::{VMGlobalDefinition, VMMemoryDefinition};
+use crate::runtime::vmctx::{VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -133,7 +133,12 @@ pub(super) struct Vm {
     slots: *const usize,
     globals_start: usize,
     num_globals: usize,
+    tables_start: usize,
+    num_tables: usize,
     has_memory: bool,
+    /// The instance's store-wide type ids, by module type index.
+    type_ids: *const u32,
+    num_types: usize,
 }
 
 /// A global's definition, reached through the vmctx.
@@ -158,11 +163,16 @@ impl Vm {
     fn of(store: &StoreInner, instance: u32) -> Vm {
         let vmctx = &store.instances[instance as usize].vmctx;
         let offsets = vmctx.offsets();
+        let type_ids = &store.instances[instance as usize].type_ids;
         Vm {
             slots: vmctx.as_ptr().cast(),
             globals_start: vmctx.globals_start(),
             num_globals: offsets.num_globals as usize,
+            tables_start: vmctx.tables_start(),
+            num_tables: offsets.num_tables as usize,
             has_memory: offsets.num_memories > 0,
+            type_ids: type_ids.as_ptr(),
+            num_types: type_ids.len(),
         }
     }
 
@@ -175,6 +185,28 @@ impl Vm {
         // global definition owned by the store, alive and unmoved while the
         // store lives (see `runtime::vmctx`).
         GlobalRef(unsafe { *self.slots.add(self.globals_start + index as usize) } as *mut VMGlobalDefinition)
+    }
+
+    /// The raw reference at `element` of table `index`, when inside it.
+    #[inline(always)]
+    pub(super) fn table_element(self, index: u32, element: u32) -> Option<u64> {
+        // As for globals: validated, checked against translator bugs.
+        assert!((index as usize) < self.num_tables, "table index out of range");
+        // SAFETY: the slot exists (checked above) and holds a pointer to the
+        // table's definition, owned by the store and kept in step with the
+        // table's elements by `TableData::grow` (see `runtime::vmctx`).
+        let table = unsafe { &*(*self.slots.add(self.tables_start + index as usize) as *const VMTableDefinition) };
+        // SAFETY: below the table's current length, so inside its elements.
+        (u64::from(element) < table.current_elements).then(|| unsafe { *table.base.add(element as usize) })
+    }
+
+    /// The store-wide id of the module's type `index`.
+    #[inline(always)]
+    pub(super) fn type_id(self, index: u32) -> u32 {
+        assert!((index as usize) < self.num_types, "type index out of range");
+        // SAFETY: inside the instance's type ids (checked above), which live
+        // and stay unchanged as long as the instance.
+        unsafe { *self.type_ids.add(index as usize) }
     }
 
     /// Memory 0's current bounds.
@@ -481,6 +513,29 @@ impl Ctx<'_> {
         self.fp = fp;
         // SAFETY: inside the stack (checked above).
         Some((code, unsafe { Regs::of(self.stack, fp) }))
+    }
+
+    /// The store function that element `element` of the running instance's
+    /// table `table` holds, when it may be called as type `ty` (the checks
+    /// of `call_indirect`).
+    #[inline(always)]
+    pub(super) fn indirect_callee(&self, table: u32, element: u32, ty: u32) -> Result<u32, TrapCode> {
+        let raw = self.vm.table_element(table, element).ok_or(TrapCode::TableOutOfBounds)?;
+        let callee = raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
+        if self.store.funcs[callee as usize].type_id != self.vm.type_id(ty) {
+            return Err(TrapCode::IndirectCallTypeMismatch);
+        }
+        Ok(callee)
+    }
+
+    /// The defined-function index of store function `callee` when it is a
+    /// wasm function of the running instance (which `try_enter` can call).
+    #[inline(always)]
+    pub(super) fn local_function(&self, callee: u32) -> Option<u32> {
+        match self.store.funcs[callee as usize].kind {
+            FuncKind::Wasm { instance, def_index } if instance == self.inst => Some(def_index),
+            _ => None,
+        }
     }
 
     /// `try_enter` in every case: grows the stack and the frames as needed,

@@ -262,6 +262,26 @@ macro_rules! handlers {
     };
 }
 
+/// The `CallIndirect` at `at` when `Ctx::try_enter` could not make it (a
+/// host function, another instance's, or a frame that needs the stack
+/// grown): made by `Ctx::call`, then the callee runs. Out of line for the
+/// reason `enter_and_dispatch` is.
+#[inline(never)]
+fn call_and_dispatch<const THREADED: bool>(at: Ip, regs: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>) -> Flow {
+    // SAFETY: called only by the `CallIndirect` handler, with its `at`.
+    let Instr::CallIndirect(base, index, ty) = (unsafe { *at }) else { unreachable!("a CallIndirect") };
+    // SAFETY: `at` is followed by its aux word (`place_and_verify`).
+    let mut ip = unsafe { at.add(1) };
+    let (table, _, _) = aux(&mut ip);
+    // The handler resolved the same callee before it came here: this cannot trap.
+    let callee = trap_on_err!(ctx, ctx.indirect_callee(table, regs.get(index) as u32, ty));
+    if let Some(stop) = trap_on_err!(ctx, ctx.call(ip, mem, callee, base)) {
+        return stop;
+    }
+    let (ip, regs, mem, _) = ctx.state();
+    dispatch::<THREADED>(ip, regs, mem, acc, ctx)
+}
+
 handlers! {
     |at, ip, regs, mem, acc, ctx|
     Trap(code) => return ctx.trap(code),
@@ -389,8 +409,32 @@ handlers! {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },
-    // SAFETY: the table's `len + 1` entries follow (`place_and_verify`).
-    BrTable(index, len) => ip = unsafe { ip.add((regs.get(index) as u32).min(len) as usize) },
+    BrI32AddNez(d, y, target) => {
+        let sum = ops::i32_add(regs.get(d) as u32, regs.get(y) as u32);
+        regs.set(d, sum.to_raw());
+        if sum != 0 {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32AddEqz(d, y, target) => {
+        let sum = ops::i32_add(regs.get(d) as u32, regs.get(y) as u32);
+        regs.set(d, sum.to_raw());
+        if sum == 0 {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    CopyBr(d, s, target) => {
+        regs.set(d, regs.get(s));
+        ip = branch(at, target);
+    },
+    BrTable(index, len) => {
+        // SAFETY: the table's `len + 1` entries follow, each a `Br`
+        // (`place_and_verify`).
+        let entry = unsafe { ip.add((regs.get(index) as u32).min(len) as usize) };
+        // SAFETY: as above.
+        let Instr::Br(offset) = (unsafe { *entry }) else { unsafe { std::hint::unreachable_unchecked() } };
+        ip = branch(entry, offset);
+    },
     Return => {
         let Some(caller) = ctx.leave(mem) else { return Flow::Done };
         (ip, regs, mem) = caller;
@@ -426,17 +470,11 @@ handlers! {
     },
     CallIndirect(base, index, ty) => {
         let (table, _, _) = aux(&mut ip);
-        let instance = &ctx.store.instances[ctx.inst as usize];
-        let table = &ctx.store.tables[instance.tables[table as usize] as usize];
-        let raw = *trap_on_err!(ctx, table.elements.get(regs.get(index) as u32 as usize).ok_or(TrapCode::TableOutOfBounds));
-        let callee = trap_on_err!(ctx, raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)) as u32;
-        if ctx.store.funcs[callee as usize].type_id != instance.type_ids[ty as usize] {
-            return ctx.trap(TrapCode::IndirectCallTypeMismatch);
+        let callee = trap_on_err!(ctx, ctx.indirect_callee(table, regs.get(index) as u32, ty));
+        (ip, regs) = match ctx.local_function(callee).and_then(|def_index| ctx.try_enter(ip, def_index, base)) {
+            Some(entered) => entered,
+            None => return call_and_dispatch::<THREADED>(at, regs, mem, acc, ctx),
         }
-        if let Some(stop) = trap_on_err!(ctx, ctx.call(ip, mem, callee, base)) {
-            return stop;
-        }
-        (ip, regs, mem, _) = ctx.state();
     },
     Aux(_, _, _) => unreachable!("aux words are skipped by their instruction"),
 

@@ -135,8 +135,16 @@ instructions! {
     BrI64LeU(slot a, slot b, target to),
     BrI64GeS(slot a, slot b, target to),
     BrI64GeU(slot a, slot b, target to),
-    /// Jump `min(index, len)` instructions past the next one; the table of
-    /// `len + 1` `Br`s follows.
+    /// `d = d + y` (i32, wrapping), then branch when the sum is not zero
+    /// (or is zero): a loop counter's step fused with the `br_if` that
+    /// tests it.
+    BrI32AddNez(dest d, slot y, target to),
+    BrI32AddEqz(dest d, slot y, target to),
+    /// `d = s`, then branch: a copy into a loop's or block's local fused
+    /// with the jump after it.
+    CopyBr(dest d, slot s, target to),
+    /// Branch to the target of the `min(index, len)`th of the `len + 1`
+    /// `Br`s that follow (a table the handler reads, never runs).
     BrTable(slot index, imm len: u32),
     /// Return; the results are at the frame base.
     Return,

@@ -423,13 +423,6 @@ pub(crate) fn translate(
     Ok(Function { coverage, code: boxed_code, num_params, frame_init, frame_size, num_results })
 }
 
-/// Gives the provisional slots their places (see [`CONST_SLOT`]) and
-/// verifies what the handlers rely on instead of checking as they run:
-/// every slot is inside the frame, every branch lands inside the code, the
-/// words an instruction reads after itself are there, and execution cannot
-/// run off the end. A failure is a translator bug, reported as an error.
-/// Branch targets leave it relative to their instruction. (One pass: it is
-/// part of every function's translation time.)
 /// Whether `op`, which has no accumulator forms (`forms::of`), leaves a
 /// value in the accumulator where it is: it emits nothing (`local.get`,
 /// constants) or reads it (stores).
@@ -446,6 +439,13 @@ fn writes(mut instr: Instr, slot: Slot) -> bool {
     writes
 }
 
+/// Gives the provisional slots their places (see [`CONST_SLOT`]) and
+/// verifies what the handlers rely on instead of checking as they run:
+/// every slot is inside the frame, every branch lands inside the code, the
+/// words an instruction reads after itself are there, and execution cannot
+/// run off the end. A failure is a translator bug, reported as an error.
+/// Branch targets leave it relative to their instruction. (One pass: it is
+/// part of every function's translation time.)
 fn place_and_verify(
     code: &mut [Instr],
     num_locals: u32,
@@ -524,7 +524,14 @@ fn place_and_verify(
         at += 1 + trailing;
     }
     match code.last() {
-        Some(Instr::Br(_) | Instr::Return | Instr::ReturnFrom(_) | Instr::ReturnOne(_) | Instr::Trap(_)) => Ok(()),
+        Some(
+            Instr::Br(_)
+            | Instr::CopyBr(..)
+            | Instr::Return
+            | Instr::ReturnFrom(_)
+            | Instr::ReturnOne(_)
+            | Instr::Trap(_),
+        ) => Ok(()),
         _ => bad(code, len.saturating_sub(1), "execution can run off the end"),
     }
 }
@@ -704,11 +711,49 @@ impl Translator<'_> {
         }
         self.copy_values(height, top - n, n);
         if kind == Kind::Loop {
-            self.emit(Instr::Br(loop_start as u32));
+            self.emit_jump(loop_start as u32);
         } else {
-            let at = self.emit(Instr::Br(UNPATCHED));
+            let at = self.emit_jump(UNPATCHED);
             self.control[index].patches.push(at);
         }
+    }
+
+    /// The last instruction, when it may be rewritten (no branch lands
+    /// after it).
+    fn rewritable_last(&self) -> Option<usize> {
+        self.code.len().checked_sub(1).filter(|&last| last >= self.barrier)
+    }
+
+    /// A jump to `target`, fused with a copy just before it.
+    fn emit_jump(&mut self, target: u32) -> usize {
+        if let Some(last) = self.rewritable_last()
+            && let Instr::Copy(d, s) = self.code[last]
+        {
+            self.code[last] = Instr::CopyBr(d, s, target);
+            self.last_op = None;
+            return last;
+        }
+        self.emit(Instr::Br(target))
+    }
+
+    /// The branch to `target` taken when `cond` holds (or, `negated`, when
+    /// it does not), fused with the `i32.add` just before it that steps the
+    /// slot it tests.
+    fn emit_conditional(&mut self, cond: Condition, target: u32, negated: bool) -> usize {
+        if let Condition::Nez(c) | Condition::Eqz(c) = cond
+            && let Some(last) = self.rewritable_last()
+            && let Instr::I32Add(d, a, b) = self.code[last]
+            && d == c
+            && (a == d || b == d)
+        {
+            let step = if a == d { b } else { a };
+            let when_nonzero = matches!(cond, Condition::Nez(_)) != negated;
+            self.code[last] =
+                if when_nonzero { Instr::BrI32AddNez(d, step, target) } else { Instr::BrI32AddEqz(d, step, target) };
+            self.last_op = None;
+            return last;
+        }
+        self.emit(cond.branch(target, negated))
     }
 
     fn needs_copies(&self, depth: u32, top: u32) -> bool {
@@ -729,7 +774,7 @@ impl Translator<'_> {
             return Condition::Nez(self.operand(height));
         }
         let slot = self.slot(height);
-        if let Some(last) = self.code.len().checked_sub(1).filter(|i| *i >= self.barrier)
+        if let Some(last) = self.rewritable_last()
             && let Some((d, cond)) = comparison(self.code[last])
             && d == slot
         {
@@ -859,7 +904,7 @@ impl Translator<'_> {
             return None;
         }
         let address = self.slot(height);
-        let last = self.code.len().checked_sub(1).filter(|&last| last >= self.barrier)?;
+        let last = self.rewritable_last()?;
         if let Instr::I32AddAccTo(d, b) = self.code[last]
             && d == address
         {
@@ -1032,7 +1077,7 @@ impl Translator<'_> {
                 if reachable {
                     let cond = self.take_condition(h - 1);
                     self.materialize_range(0, h - 1);
-                    at = self.emit(cond.branch(UNPATCHED, true));
+                    at = self.emit_conditional(cond, UNPATCHED, true);
                 }
                 self.push_control(Kind::If(at), h.saturating_sub(1 + p), r, reachable);
                 return Ok(());
@@ -1046,7 +1091,7 @@ impl Translator<'_> {
                     let height = c.height;
                     if reachable {
                         self.materialize_range(height, h);
-                        let at = self.emit(Instr::Br(UNPATCHED));
+                        let at = self.emit_jump(UNPATCHED);
                         self.control[top].patches.push(at);
                     }
                     self.patch(else_branch, self.code.len());
@@ -1105,7 +1150,7 @@ impl Translator<'_> {
             O::BrIf { relative_depth } => {
                 let cond = self.take_condition(h - 1);
                 if self.needs_copies(relative_depth, h - 1) {
-                    let skip = self.emit(cond.branch(UNPATCHED, true));
+                    let skip = self.emit_conditional(cond, UNPATCHED, true);
                     self.emit_branch(relative_depth, h - 1);
                     self.patch(skip, self.code.len());
                 } else {
@@ -1116,9 +1161,9 @@ impl Translator<'_> {
                     self.materialize_range(h - 1 - n, h - 1);
                     if self.control[index].kind == Kind::Loop {
                         let start = self.control[index].loop_start as u32;
-                        self.emit(cond.branch(start, false));
+                        self.emit_conditional(cond, start, false);
                     } else {
-                        let at = self.emit(cond.branch(UNPATCHED, false));
+                        let at = self.emit_conditional(cond, UNPATCHED, false);
                         self.control[index].patches.push(at);
                     }
                 }
