@@ -733,6 +733,17 @@ fn steps_and_copies_before_branches_keep_their_values(tier: Tier) {
                     (if (result i64) (local.tee $x (i32.add (local.get $step) (local.get $x)))
                         (then (i64.const 1)) (else (i64.const 2)))
                     (i64.shl (i64.extend_i32_u (local.get $x)) (i64.const 8))))
+            (func (export "steps_below_bound") (param $x i64) (param $step i64) (param $bound i64) (result i64)
+                (local $n i64)
+                (loop $again
+                    (local.set $n (i64.add (local.get $n) (i64.const 1)))
+                    (br_if $again (i64.le_u (local.tee $x (i64.add (local.get $x) (local.get $step))) (local.get $bound))))
+                (i64.add (i64.mul (local.get $n) (i64.const 1000)) (local.get $x)))
+            (func (export "step_then_compare_in_if") (param $x i32) (result i32)
+                (i32.add
+                    (if (result i32) (i32.lt_s (local.tee $x (i32.add (i32.const 7) (local.get $x))) (i32.const 100))
+                        (then (i32.const 1)) (else (i32.const 2)))
+                    (i32.mul (local.get $x) (i32.const 10))))
             (func (export "fib") (param $n i32) (result i64)
                 (local $a i64) (local $b i64) (local $t i64)
                 (local.set $b (i64.const 1))
@@ -760,6 +771,17 @@ fn steps_and_copies_before_branches_keep_their_values(tier: Tier) {
     assert_eq!(step_if.call(&mut store, (-1, 1)).unwrap(), 2, "{tier:?}");
     assert_eq!(step_if.call(&mut store, (-1, 2)).unwrap(), (1 << 8) | 1, "{tier:?}");
     assert_eq!(step_if.call(&mut store, (-1, -1)).unwrap(), (0xffff_fffe << 8) | 1, "{tier:?}");
+    let below =
+        instance.get_func(&store, "steps_below_bound").unwrap().typed::<_, (i64, i64, i64), i64>(&store).unwrap();
+    assert_eq!(below.call(&mut store, (0, 3, 10)).unwrap(), 4012, "{tier:?}");
+    assert_eq!(below.call(&mut store, (-2, 2, 5)).unwrap(), 4006, "{tier:?}: wraps at 2^64, unsigned");
+    assert_eq!(below.call(&mut store, (0, 5, 5)).unwrap(), 2010, "{tier:?}: the bound itself continues");
+    let step_compare_if =
+        instance.get_func(&store, "step_then_compare_in_if").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(step_compare_if.call(&mut store, 92).unwrap(), 991, "{tier:?}");
+    assert_eq!(step_compare_if.call(&mut store, 93).unwrap(), 1002, "{tier:?}");
+    let wrapped = (i32::MAX - 3).wrapping_add(7);
+    assert_eq!(step_compare_if.call(&mut store, i32::MAX - 3).unwrap(), wrapped.wrapping_mul(10) + 1, "{tier:?}");
     let fib = instance.get_func(&store, "fib").unwrap().typed::<_, i32, i64>(&store).unwrap();
     let expected = |n: u32| (0..n).fold((0i64, 1i64), |(a, b), _| (b, a.wrapping_add(b))).0;
     for n in [0, 1, 2, 10, 90, 200] {

@@ -11,7 +11,7 @@
 //! ([`Dispatch::Loop`](crate::InterpreterDispatch::Loop)).
 
 use super::exec::{Ctx, Flow, Ip, Mem, Regs};
-use super::instr::{Instr, NUM_OPCODES, Opcode, Slot};
+use super::instr::{Instr, NUM_OPCODES, Opcode, ShortSlot, Slot};
 use super::ops::{self, Raw};
 use crate::error::TrapCode;
 
@@ -181,6 +181,22 @@ fn with_acc<A: Raw>(acc: u64, regs: Regs, b: Slot, f: impl Fn(A, A) -> A) -> u64
 #[inline(always)]
 fn holds<A: Raw>(regs: Regs, a: Slot, b: Slot, f: impl Fn(A, A) -> bool) -> bool {
     f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))
+}
+
+/// `d = d + step` by `add`, then whether `compare` holds between the sum
+/// and `bound`.
+#[inline(always)]
+fn step_holds<A: Raw, C: Raw>(
+    regs: Regs,
+    d: Slot,
+    step: Slot,
+    bound: ShortSlot,
+    add: impl Fn(A, A) -> A,
+    compare: impl Fn(C, C) -> bool,
+) -> bool {
+    let sum = add(A::from_raw(regs.get(d)), A::from_raw(regs.get(step))).to_raw();
+    regs.set(d, sum);
+    compare(C::from_raw(sum), C::from_raw(regs.get(Slot::from(bound))))
 }
 
 #[inline(always)]
@@ -409,17 +425,117 @@ handlers! {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },
-    BrI32AddNez(d, y, target) => {
-        let sum = ops::i32_add(regs.get(d) as u32, regs.get(y) as u32);
+    BrI32StepNez(d, step, target) => {
+        let sum = ops::i32_add(regs.get(d) as u32, regs.get(step) as u32);
         regs.set(d, sum.to_raw());
         if sum != 0 {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },
-    BrI32AddEqz(d, y, target) => {
-        let sum = ops::i32_add(regs.get(d) as u32, regs.get(y) as u32);
+    BrI32StepEqz(d, step, target) => {
+        let sum = ops::i32_add(regs.get(d) as u32, regs.get(step) as u32);
         regs.set(d, sum.to_raw());
         if sum == 0 {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepEq(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_eq) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepNe(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_ne) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepLtS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_lt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepLtU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_lt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepGtS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_gt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepGtU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_gt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepLeS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_le_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepLeU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_le_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepGeS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_ge_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI32StepGeU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i32_add, ops::i32_ge_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepEq(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_eq) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepNe(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_ne) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepLtS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_lt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepLtU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_lt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepGtS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_gt_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepGtU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_gt_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepLeS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_le_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepLeU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_le_u) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepGeS(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_ge_s) {
+            return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
+        }
+    },
+    BrI64StepGeU(bound, d, step, target) => {
+        if step_holds(regs, d, step, bound, ops::i64_add, ops::i64_ge_u) {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },

@@ -7,13 +7,19 @@
 //! Every instruction is declared once, in [`instructions!`], with the kind of
 //! each operand: `slot` (a frame slot it reads), `dest` (a frame slot it
 //! writes, and may also read), `base` (where a callee's frame starts),
-//! `target` (an instruction index) or `imm` (an immediate of the given
-//! type). The enum and the operand visitor
+//! `short` (a slot it reads, in 16 bits), `target` (an instruction index)
+//! or `imm` (an immediate of the given type). The enum and the operand visitor
 //! that the translator's remapping and the verifier use are derived from it.
 
 use crate::error::TrapCode;
 
 pub(crate) type Slot = u32;
+
+/// A slot in the two spare bytes after the opcode, for instructions that
+/// need a fourth operand: only a local or a constant's slot, the slots
+/// whose final index the translator knows to be small (operand slots move
+/// up by the number of constants when the function ends).
+pub(crate) type ShortSlot = u16;
 
 /// An operand the translator may rewrite and the verifier checks.
 pub(crate) enum Operand<'a> {
@@ -24,6 +30,9 @@ pub(crate) enum Operand<'a> {
     /// Where a callee's frame starts: the arguments' first slot, which is
     /// the end of the frame when there are none.
     CallBase(&'a mut Slot),
+    /// A slot the instruction reads, in 16 bits: a local or a constant's
+    /// slot (see [`ShortSlot`]).
+    Short(&'a mut ShortSlot),
     Target(&'a mut u32),
 }
 
@@ -36,6 +45,9 @@ macro_rules! operand_type {
     };
     (base) => {
         Slot
+    };
+    (short) => {
+        ShortSlot
     };
     (target) => {
         u32
@@ -54,6 +66,9 @@ macro_rules! visit_operand {
     };
     ($visit:ident, base, $field:ident) => {
         $visit(Operand::CallBase($field))
+    };
+    ($visit:ident, short, $field:ident) => {
+        $visit(Operand::Short($field))
     };
     ($visit:ident, target, $field:ident) => {
         $visit(Operand::Target($field))
@@ -135,11 +150,34 @@ instructions! {
     BrI64LeU(slot a, slot b, target to),
     BrI64GeS(slot a, slot b, target to),
     BrI64GeU(slot a, slot b, target to),
-    /// `d = d + y` (i32, wrapping), then branch when the sum is not zero
-    /// (or is zero): a loop counter's step fused with the `br_if` that
-    /// tests it.
-    BrI32AddNez(dest d, slot y, target to),
-    BrI32AddEqz(dest d, slot y, target to),
+    /// `d = d + step` (i32, wrapping), then branch when the sum is not
+    /// zero (or is zero): a loop counter's step fused with the `br_if` or
+    /// `if` that tests it.
+    BrI32StepNez(dest d, slot step, target to),
+    BrI32StepEqz(dest d, slot step, target to),
+    /// `d = d + step` (wrapping, of the comparison's width), then branch
+    /// when the comparison of `d` with `bound` holds: a loop counter's step
+    /// fused with the compare-and-branch that tests it against its bound.
+    BrI32StepEq(short bound, dest d, slot step, target to),
+    BrI32StepNe(short bound, dest d, slot step, target to),
+    BrI32StepLtS(short bound, dest d, slot step, target to),
+    BrI32StepLtU(short bound, dest d, slot step, target to),
+    BrI32StepGtS(short bound, dest d, slot step, target to),
+    BrI32StepGtU(short bound, dest d, slot step, target to),
+    BrI32StepLeS(short bound, dest d, slot step, target to),
+    BrI32StepLeU(short bound, dest d, slot step, target to),
+    BrI32StepGeS(short bound, dest d, slot step, target to),
+    BrI32StepGeU(short bound, dest d, slot step, target to),
+    BrI64StepEq(short bound, dest d, slot step, target to),
+    BrI64StepNe(short bound, dest d, slot step, target to),
+    BrI64StepLtS(short bound, dest d, slot step, target to),
+    BrI64StepLtU(short bound, dest d, slot step, target to),
+    BrI64StepGtS(short bound, dest d, slot step, target to),
+    BrI64StepGtU(short bound, dest d, slot step, target to),
+    BrI64StepLeS(short bound, dest d, slot step, target to),
+    BrI64StepLeU(short bound, dest d, slot step, target to),
+    BrI64StepGeS(short bound, dest d, slot step, target to),
+    BrI64StepGeU(short bound, dest d, slot step, target to),
     /// `d = s`, then branch: a copy into a loop's or block's local fused
     /// with the jump after it.
     CopyBr(dest d, slot s, target to),

@@ -3,7 +3,7 @@
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use super::Function;
-use super::instr::{Instr, Operand, Slot};
+use super::instr::{Instr, Operand, ShortSlot, Slot};
 use crate::compile::fuel::FuelPlan;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -252,12 +252,28 @@ enum Address {
 enum Condition {
     Nez(Slot),
     Eqz(Slot),
-    /// (lhs, rhs, branch when true, branch when false).
-    Compare(Slot, Slot, CompareBranch, CompareBranch),
+    /// (lhs, rhs, the comparison's branch forms).
+    Compare(Slot, Slot, &'static CompareForms),
 }
 
 /// Constructor of a compare-and-branch: (lhs, rhs, target).
 type CompareBranch = fn(Slot, Slot, u32) -> Instr;
+
+/// Constructor of a stepped compare-and-branch: (bound, counter, step,
+/// target).
+type SteppedBranch = fn(ShortSlot, Slot, Slot, u32) -> Instr;
+
+/// An integer comparison's branch forms: plain, and fused with the add
+/// that stepped its left operand (`BrI32StepLtS` …); each with the
+/// comparison's negation, for the not-taken and `if` cases.
+struct CompareForms {
+    when_true: CompareBranch,
+    when_false: CompareBranch,
+    stepped_when_true: SteppedBranch,
+    stepped_when_false: SteppedBranch,
+    /// Whether the operands are i64 (the step must be an `i64.add`).
+    wide: bool,
+}
 
 impl Condition {
     /// The branch to `target` taken when the condition holds, or (`negated`)
@@ -266,8 +282,8 @@ impl Condition {
         match (self, negated) {
             (Condition::Nez(c), false) | (Condition::Eqz(c), true) => Instr::BrIfNez(c, target),
             (Condition::Nez(c), true) | (Condition::Eqz(c), false) => Instr::BrIfEqz(c, target),
-            (Condition::Compare(a, b, when_true, _), false) => when_true(a, b, target),
-            (Condition::Compare(a, b, _, when_false), true) => when_false(a, b, target),
+            (Condition::Compare(a, b, forms), false) => (forms.when_true)(a, b, target),
+            (Condition::Compare(a, b, forms), true) => (forms.when_false)(a, b, target),
         }
     }
 }
@@ -277,31 +293,42 @@ impl Condition {
 /// comparison, because of NaN).
 fn comparison(instr: Instr) -> Option<(Slot, Condition)> {
     use Instr as I;
-    let (d, a, b, when_true, when_false): (Slot, Slot, Slot, CompareBranch, CompareBranch) = match instr {
-        I::I32Eq(d, a, b) => (d, a, b, I::BrI32Eq, I::BrI32Ne),
-        I::I32Ne(d, a, b) => (d, a, b, I::BrI32Ne, I::BrI32Eq),
-        I::I32LtS(d, a, b) => (d, a, b, I::BrI32LtS, I::BrI32GeS),
-        I::I32LtU(d, a, b) => (d, a, b, I::BrI32LtU, I::BrI32GeU),
-        I::I32GtS(d, a, b) => (d, a, b, I::BrI32GtS, I::BrI32LeS),
-        I::I32GtU(d, a, b) => (d, a, b, I::BrI32GtU, I::BrI32LeU),
-        I::I32LeS(d, a, b) => (d, a, b, I::BrI32LeS, I::BrI32GtS),
-        I::I32LeU(d, a, b) => (d, a, b, I::BrI32LeU, I::BrI32GtU),
-        I::I32GeS(d, a, b) => (d, a, b, I::BrI32GeS, I::BrI32LtS),
-        I::I32GeU(d, a, b) => (d, a, b, I::BrI32GeU, I::BrI32LtU),
-        I::I64Eq(d, a, b) => (d, a, b, I::BrI64Eq, I::BrI64Ne),
-        I::I64Ne(d, a, b) => (d, a, b, I::BrI64Ne, I::BrI64Eq),
-        I::I64LtS(d, a, b) => (d, a, b, I::BrI64LtS, I::BrI64GeS),
-        I::I64LtU(d, a, b) => (d, a, b, I::BrI64LtU, I::BrI64GeU),
-        I::I64GtS(d, a, b) => (d, a, b, I::BrI64GtS, I::BrI64LeS),
-        I::I64GtU(d, a, b) => (d, a, b, I::BrI64GtU, I::BrI64LeU),
-        I::I64LeS(d, a, b) => (d, a, b, I::BrI64LeS, I::BrI64GtS),
-        I::I64LeU(d, a, b) => (d, a, b, I::BrI64LeU, I::BrI64GtU),
-        I::I64GeS(d, a, b) => (d, a, b, I::BrI64GeS, I::BrI64LtS),
-        I::I64GeU(d, a, b) => (d, a, b, I::BrI64GeU, I::BrI64LtU),
+    macro_rules! forms {
+        ($t:ident / $f:ident, $st:ident / $sf:ident, $wide:literal) => {
+            &CompareForms {
+                when_true: I::$t,
+                when_false: I::$f,
+                stepped_when_true: I::$st,
+                stepped_when_false: I::$sf,
+                wide: $wide,
+            }
+        };
+    }
+    let (d, a, b, forms): (Slot, Slot, Slot, &'static CompareForms) = match instr {
+        I::I32Eq(d, a, b) => (d, a, b, forms!(BrI32Eq / BrI32Ne, BrI32StepEq / BrI32StepNe, false)),
+        I::I32Ne(d, a, b) => (d, a, b, forms!(BrI32Ne / BrI32Eq, BrI32StepNe / BrI32StepEq, false)),
+        I::I32LtS(d, a, b) => (d, a, b, forms!(BrI32LtS / BrI32GeS, BrI32StepLtS / BrI32StepGeS, false)),
+        I::I32LtU(d, a, b) => (d, a, b, forms!(BrI32LtU / BrI32GeU, BrI32StepLtU / BrI32StepGeU, false)),
+        I::I32GtS(d, a, b) => (d, a, b, forms!(BrI32GtS / BrI32LeS, BrI32StepGtS / BrI32StepLeS, false)),
+        I::I32GtU(d, a, b) => (d, a, b, forms!(BrI32GtU / BrI32LeU, BrI32StepGtU / BrI32StepLeU, false)),
+        I::I32LeS(d, a, b) => (d, a, b, forms!(BrI32LeS / BrI32GtS, BrI32StepLeS / BrI32StepGtS, false)),
+        I::I32LeU(d, a, b) => (d, a, b, forms!(BrI32LeU / BrI32GtU, BrI32StepLeU / BrI32StepGtU, false)),
+        I::I32GeS(d, a, b) => (d, a, b, forms!(BrI32GeS / BrI32LtS, BrI32StepGeS / BrI32StepLtS, false)),
+        I::I32GeU(d, a, b) => (d, a, b, forms!(BrI32GeU / BrI32LtU, BrI32StepGeU / BrI32StepLtU, false)),
+        I::I64Eq(d, a, b) => (d, a, b, forms!(BrI64Eq / BrI64Ne, BrI64StepEq / BrI64StepNe, true)),
+        I::I64Ne(d, a, b) => (d, a, b, forms!(BrI64Ne / BrI64Eq, BrI64StepNe / BrI64StepEq, true)),
+        I::I64LtS(d, a, b) => (d, a, b, forms!(BrI64LtS / BrI64GeS, BrI64StepLtS / BrI64StepGeS, true)),
+        I::I64LtU(d, a, b) => (d, a, b, forms!(BrI64LtU / BrI64GeU, BrI64StepLtU / BrI64StepGeU, true)),
+        I::I64GtS(d, a, b) => (d, a, b, forms!(BrI64GtS / BrI64LeS, BrI64StepGtS / BrI64StepLeS, true)),
+        I::I64GtU(d, a, b) => (d, a, b, forms!(BrI64GtU / BrI64LeU, BrI64StepGtU / BrI64StepLeU, true)),
+        I::I64LeS(d, a, b) => (d, a, b, forms!(BrI64LeS / BrI64GtS, BrI64StepLeS / BrI64StepGtS, true)),
+        I::I64LeU(d, a, b) => (d, a, b, forms!(BrI64LeU / BrI64GtU, BrI64StepLeU / BrI64StepGtU, true)),
+        I::I64GeS(d, a, b) => (d, a, b, forms!(BrI64GeS / BrI64LtS, BrI64StepGeS / BrI64StepLtS, true)),
+        I::I64GeU(d, a, b) => (d, a, b, forms!(BrI64GeU / BrI64LtU, BrI64StepGeU / BrI64StepLtU, true)),
         I::I32Eqz(d, a) => return Some((d, Condition::Eqz(a))),
         _ => return None,
     };
-    Some((d, Condition::Compare(a, b, when_true, when_false)))
+    Some((d, Condition::Compare(a, b, forms)))
 }
 
 /// A load or store's static offset, which a 32-bit memory's validation
@@ -320,6 +347,10 @@ const UNPATCHED: u32 = u32::MAX;
 // by their number. (Frame sizes are below `u32::MAX / 2`, so the ranges
 // cannot meet.)
 const CONST_SLOT: Slot = 0x8000_0000;
+
+/// A constant's provisional slot in a [`ShortSlot`]: `SHORT_CONST + k`
+/// (locals keep their index, below it).
+const SHORT_CONST: ShortSlot = 0x8000;
 
 /// At most this many constants get a frame slot (each costs a copy on every
 /// call of the function); the rest are materialised by `Const` instructions.
@@ -477,6 +508,13 @@ fn place_and_verify(
                 *s = place(*s);
                 if *s > frame_size {
                     fault = Some("call base outside the frame");
+                }
+            }
+            Operand::Short(s) => {
+                let placed = if *s >= SHORT_CONST { num_locals + Slot::from(*s - SHORT_CONST) } else { Slot::from(*s) };
+                match ShortSlot::try_from(placed) {
+                    Ok(placed) if Slot::from(placed) < frame_size => *s = placed,
+                    _ => fault = Some("short slot outside the frame"),
                 }
             }
             Operand::Target(t) => {
@@ -724,6 +762,19 @@ impl Translator<'_> {
         self.code.len().checked_sub(1).filter(|&last| last >= self.barrier)
     }
 
+    /// `slot` as a [`ShortSlot`], when it is a local or a constant's slot
+    /// and every such slot of the function fits one once placed.
+    fn short_slot(&self, slot: Slot) -> Option<ShortSlot> {
+        if self.num_locals as usize + MAX_FRAME_CONSTS > usize::from(SHORT_CONST) {
+            return None;
+        }
+        match slot {
+            s if s >= CONST_SLOT => Some(SHORT_CONST + (s - CONST_SLOT) as ShortSlot),
+            s if s < self.num_locals => Some(s as ShortSlot),
+            _ => None,
+        }
+    }
+
     /// A jump to `target`, fused with a copy just before it.
     fn emit_jump(&mut self, target: u32) -> usize {
         if let Some(last) = self.rewritable_last()
@@ -737,19 +788,33 @@ impl Translator<'_> {
     }
 
     /// The branch to `target` taken when `cond` holds (or, `negated`, when
-    /// it does not), fused with the `i32.add` just before it that steps the
-    /// slot it tests.
+    /// it does not), fused with an add just before it that steps the slot
+    /// it tests: `d = d + step` (either operand order) of the comparison's
+    /// width.
     fn emit_conditional(&mut self, cond: Condition, target: u32, negated: bool) -> usize {
-        if let Condition::Nez(c) | Condition::Eqz(c) = cond
-            && let Some(last) = self.rewritable_last()
-            && let Instr::I32Add(d, a, b) = self.code[last]
-            && d == c
-            && (a == d || b == d)
-        {
-            let step = if a == d { b } else { a };
-            let when_nonzero = matches!(cond, Condition::Nez(_)) != negated;
-            self.code[last] =
-                if when_nonzero { Instr::BrI32AddNez(d, step, target) } else { Instr::BrI32AddEqz(d, step, target) };
+        let Some(last) = self.rewritable_last() else { return self.emit(cond.branch(target, negated)) };
+        let step_of = |d: Slot, a: Slot, b: Slot| match (a == d, b == d) {
+            (true, _) => Some(b),
+            (false, true) => Some(a),
+            _ => None,
+        };
+        let fused = match (cond, self.code[last]) {
+            (Condition::Nez(c) | Condition::Eqz(c), Instr::I32Add(d, a, b)) if d == c => {
+                step_of(d, a, b).map(|step| match matches!(cond, Condition::Nez(_)) != negated {
+                    true => Instr::BrI32StepNez(d, step, target),
+                    false => Instr::BrI32StepEqz(d, step, target),
+                })
+            }
+            (Condition::Compare(c, bound, forms), Instr::I32Add(d, a, b) | Instr::I64Add(d, a, b))
+                if d == c && forms.wide == matches!(self.code[last], Instr::I64Add(..)) =>
+            {
+                let make = if negated { forms.stepped_when_false } else { forms.stepped_when_true };
+                step_of(d, a, b).zip(self.short_slot(bound)).map(|(step, bound)| make(bound, d, step, target))
+            }
+            _ => None,
+        };
+        if let Some(fused) = fused {
+            self.code[last] = fused;
             self.last_op = None;
             return last;
         }
@@ -923,6 +988,8 @@ impl Translator<'_> {
             instr.visit_operands(&mut |operand| match operand {
                 Operand::Slot(s) => leaves_alone &= *s != address,
                 Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b,
+                // A local or a constant: never the address's operand slot.
+                Operand::Short(_) => {}
                 Operand::CallBase(_) | Operand::Target(_) => leaves_alone = false,
             });
             leaves_alone
