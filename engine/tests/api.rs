@@ -789,6 +789,41 @@ fn steps_and_copies_before_branches_keep_their_values(tier: Tier) {
     }
 }
 
+/// A `br_table` whose index is a local or a constant (which the
+/// interpreter reads where it lives) and which carries a value.
+fn br_table_indices_from_locals_and_constants_carry_values(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module
+            (func (export "by_local") (param $state i32) (param $x i32) (result i32)
+                (block $b2 (result i32)
+                    (block $b1 (result i32)
+                        (block $b0 (result i32)
+                            (local.get $x)
+                            (local.get $state)
+                            (br_table $b0 $b1 $b2))
+                        (i32.add (i32.const 100))
+                        (return))
+                    (i32.add (i32.const 200))
+                    (return))
+                (i32.add (i32.const 300)))
+            (func (export "by_constant") (param $x i32) (result i32)
+                (block $b1 (result i32)
+                    (block $b0 (result i32)
+                        (i32.mul (local.get $x) (i32.const 3))
+                        (i32.const 1)
+                        (br_table $b0 $b1))
+                    (return))
+                (i32.add (i32.const 1))))"#,
+    );
+    let by_local = instance.get_func(&store, "by_local").unwrap().typed::<_, (i32, i32), i32>(&store).unwrap();
+    for (state, expected) in [(0, 105), (1, 205), (2, 305), (3, 305), (-1, 305)] {
+        assert_eq!(by_local.call(&mut store, (state, 5)).unwrap(), expected, "{tier:?} state {state}");
+    }
+    let by_constant = instance.get_func(&store, "by_constant").unwrap().typed::<_, i32, i32>(&store).unwrap();
+    assert_eq!(by_constant.call(&mut store, 7).unwrap(), 22, "{tier:?}");
+}
+
 on_every_tier!(
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
@@ -813,6 +848,7 @@ on_every_tier!(
     an_address_add_some_instructions_back_keeps_the_operands_it_read,
     chained_values_reach_every_kind_of_consumer,
     steps_and_copies_before_branches_keep_their_values,
+    br_table_indices_from_locals_and_constants_carry_values,
 );
 
 /// A v128 crosses the API in two words (low first): through a host

@@ -1236,8 +1236,10 @@ impl Translator<'_> {
                 }
             }
             O::BrTable { ref targets } => {
-                self.materialize_range(0, h);
-                let index = self.slot(h - 1);
+                // The index is read where it is (a state variable's local,
+                // say); the values below it may be carried by a branch.
+                self.materialize_range(0, h - 1);
+                let index = self.operand(h - 1);
                 let mut depths = Vec::with_capacity(targets.len() as usize + 1);
                 for depth in targets.targets() {
                     depths.push(depth.map_err(Error::from_wasmparser)?);
