@@ -161,9 +161,9 @@ impl GlobalRef {
 
 impl Vm {
     fn of(store: &StoreInner, instance: u32) -> Vm {
-        let vmctx = &store.instances[instance as usize].vmctx;
+        let entity = &store.instances[instance as usize];
+        let (vmctx, type_ids) = (&entity.vmctx, &entity.type_ids);
         let offsets = vmctx.offsets();
-        let type_ids = &store.instances[instance as usize].type_ids;
         Vm {
             slots: vmctx.as_ptr().cast(),
             globals_start: vmctx.globals_start(),

@@ -183,6 +183,14 @@ fn holds<A: Raw>(regs: Regs, a: Slot, b: Slot, f: impl Fn(A, A) -> bool) -> bool
     f(A::from_raw(regs.get(a)), A::from_raw(regs.get(b)))
 }
 
+/// `d = d + step` by `add`: the sum's raw bits.
+#[inline(always)]
+fn stepped<A: Raw>(regs: Regs, d: Slot, step: Slot, add: impl Fn(A, A) -> A) -> u64 {
+    let sum = add(A::from_raw(regs.get(d)), A::from_raw(regs.get(step))).to_raw();
+    regs.set(d, sum);
+    sum
+}
+
 /// `d = d + step` by `add`, then whether `compare` holds between the sum
 /// and `bound`.
 #[inline(always)]
@@ -194,8 +202,7 @@ fn step_holds<A: Raw, C: Raw>(
     add: impl Fn(A, A) -> A,
     compare: impl Fn(C, C) -> bool,
 ) -> bool {
-    let sum = add(A::from_raw(regs.get(d)), A::from_raw(regs.get(step))).to_raw();
-    regs.set(d, sum);
+    let sum = stepped(regs, d, step, add);
     compare(C::from_raw(sum), C::from_raw(regs.get(Slot::from(bound))))
 }
 
@@ -426,16 +433,12 @@ handlers! {
         }
     },
     BrI32StepNez(d, step, target) => {
-        let sum = ops::i32_add(regs.get(d) as u32, regs.get(step) as u32);
-        regs.set(d, sum.to_raw());
-        if sum != 0 {
+        if stepped(regs, d, step, ops::i32_add) != 0 {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },
     BrI32StepEqz(d, step, target) => {
-        let sum = ops::i32_add(regs.get(d) as u32, regs.get(step) as u32);
-        regs.set(d, sum.to_raw());
-        if sum == 0 {
+        if stepped(regs, d, step, ops::i32_add) == 0 {
             return take_branch::<THREADED>(at, target, regs, mem, acc, ctx);
         }
     },
