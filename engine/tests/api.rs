@@ -824,7 +824,12 @@ fn br_table_indices_from_locals_and_constants_carry_values(tier: Tier) {
     assert_eq!(by_constant.call(&mut store, 7).unwrap(), 22, "{tier:?}");
 }
 
+fn memory_grown_by_a_callee_is_seen_by_the_caller(tier: Tier) {
+    common::growth_by_a_callee_is_seen_by_the_caller(&common::config(tier));
+}
+
 on_every_tier!(
+    memory_grown_by_a_callee_is_seen_by_the_caller,
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,
     host_functions_see_store_data_and_caller_memory,

@@ -158,6 +158,15 @@ fn memory_grow_moves_the_bounds(checks: BoundsChecks) {
 }
 
 #[test]
+fn memory_grown_by_a_callee_is_seen_by_the_caller_in_every_bounds_check_mode() {
+    for checks in BOUNDS_CHECKS {
+        let mut config = Config::new();
+        config.tier(Tier::Cranelift).bounds_checks(checks);
+        common::growth_by_a_callee_is_seen_by_the_caller(&config);
+    }
+}
+
+#[test]
 fn call_indirect_checks_bounds_null_and_signature_and_crosses_instances() {
     let engine = engine();
     let provider = Module::new(

@@ -21,6 +21,9 @@ fn shared_flags(opt: OptLevel, verify: bool) -> Result<settings::Flags> {
     set(&mut b, "enable_multi_ret_implicit_sret", "true")?;
     // Traps are found by the signal handler walking frame pointers.
     set(&mut b, "preserve_frame_pointers", "true")?;
+    // Block offsets and edges of the machine code, to place each function
+    // where its loops start early in a fetch window (`native::layout`).
+    set(&mut b, "machine_code_cfg_info", "true")?;
     // The IR is checked in debug builds (tests), not in release builds.
     set(&mut b, "enable_verifier", if verify { "true" } else { "false" })?;
     Ok(settings::Flags::new(b))

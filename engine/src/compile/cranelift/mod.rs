@@ -49,9 +49,6 @@ use crate::module::types::{FuncType, word_offsets, words};
 use crate::module::{ExportIndex, ModuleInfo};
 use crate::proposal::Proposal;
 
-/// Code is laid out at this alignment (a cache-friendly function start).
-const FUNCTION_ALIGN: usize = 16;
-
 /// Compiles a module's functions as the parser hands them over.
 pub(crate) struct ModuleCompiler {
     isa: OwnedTargetIsa,
@@ -171,10 +168,25 @@ impl ModuleCompiler {
 
     /// Compiles `context.func` and appends the machine code to the buffer.
     fn emit(&mut self) -> Result<usize> {
+        // Cranelift's block layout info (`machine_code_cfg_info`) lists block
+        // starts in emission order but their successors in lowering order;
+        // the two disagree once cold blocks move to the end, so a function
+        // with cold blocks is placed without knowing its loops.
+        let layout = &self.context.func.layout;
+        let has_cold_blocks = layout.blocks().any(|block| layout.is_cold(block));
         let compiled =
             self.context.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| codegen_error(e.inner))?;
         let relocs = compiled.buffer.relocs().to_vec();
-        let offset = self.code.len().next_multiple_of(FUNCTION_ALIGN);
+        let loops = if has_cold_blocks {
+            Vec::new()
+        } else {
+            native::layout::innermost_loop_starts(
+                &compiled.bb_starts,
+                &compiled.bb_edges,
+                compiled.code_info().total_size,
+            )
+        };
+        let offset = native::layout::function_start(self.code.len(), &loops);
         self.traps.extend(compiled.buffer.traps().iter().map(|t| (offset as u32 + t.offset, trap_site(t.code))));
         let bytes = compiled.code_buffer();
         self.code.resize(offset, 0);

@@ -1,5 +1,6 @@
 //! What the compiling tiers (Cranelift and baseline) share: executable
-//! memory (`code_memory`), the trap machinery (`signals`: trap sites,
+//! memory (`code_memory`), where each function's code starts (`layout`),
+//! the trap machinery (`signals`: trap sites,
 //! the signal handler, the host → wasm entry), the runtime functions
 //! compiled code calls (`builtins`), and how traps are numbered.
 //!
@@ -11,6 +12,7 @@
 
 pub(crate) mod builtins;
 pub(crate) mod code_memory;
+pub(crate) mod layout;
 pub(crate) mod signals;
 
 use crate::error::{Error, Result, TrapCode};

@@ -80,7 +80,7 @@ impl FuncState<'_> {
                 self.stack.push(r);
             }
             O::MemoryFill { mem } => {
-                self.memory_bounds(mem)?;
+                self.require_32bit_memory(mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, mem);
                 self.builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
@@ -89,13 +89,13 @@ impl FuncState<'_> {
                 if dst_mem != src_mem {
                     return Err(Error::Unsupported("the cranelift tier copies within one memory only".into()));
                 }
-                self.memory_bounds(dst_mem)?;
+                self.require_32bit_memory(dst_mem)?;
                 let args = self.take(3);
                 let m = Self::const_i32(b, dst_mem);
                 self.builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
             }
             O::MemoryInit { data_index, mem } => {
-                self.memory_bounds(mem)?;
+                self.require_32bit_memory(mem)?;
                 let args = self.take(3);
                 let (m, seg) = (Self::const_i32(b, mem), Self::const_i32(b, data_index));
                 self.builtin(b, Builtin::MemoryInit, &[m, seg, args[0], args[1], args[2]]);
@@ -189,7 +189,6 @@ impl FuncState<'_> {
         if function_index < self.info.num_imported_funcs {
             let func = Self::const_i32(b, function_index);
             let results = self.call_through_runtime(b, Builtin::CallFunction, func, &args, &ty)?;
-            self.reload_memory_bounds(b);
             self.stack.extend(results);
             return Ok(());
         }
@@ -210,8 +209,6 @@ impl FuncState<'_> {
         call_args.extend(args);
         let call = b.ins().call(callee, &call_args);
         let results = b.inst_results(call).to_vec();
-        // The callee may have grown a memory.
-        self.reload_memory_bounds(b);
         self.stack.extend(results);
         Ok(())
     }
@@ -228,7 +225,7 @@ impl FuncState<'_> {
         let args = self.take(ty.params().len());
         let trusted = MemFlagsData::trusted();
 
-        let table_def = b.ins().load(PTR, trusted, self.vmctx, self.offsets.table(table) as i32);
+        let table_def = self.load_fixed(b, PTR, self.vmctx, self.offsets.table(table) as i32);
         let elements = b.ins().load(PTR, trusted, table_def, VMTableDefinition::BASE);
         let count = b.ins().load(I64, trusted, table_def, VMTableDefinition::LENGTH);
         let index = b.ins().uextend(I64, index);
@@ -240,7 +237,7 @@ impl FuncState<'_> {
         let null = b.ins().icmp_imm_u(IntCC::Equal, raw, 0);
         self.trap_if(b, null, TrapCode::UninitializedElement);
 
-        let refs = b.ins().load(PTR, trusted, self.vmctx, self.offsets.func_refs() as i32);
+        let refs = self.load_fixed(b, PTR, self.vmctx, self.offsets.func_refs() as i32);
         let refs = b.ins().load(PTR, trusted, refs, VMFuncRefs::BASE);
         let size = std::mem::size_of::<VMFuncRef>() as i64;
         let offset = b.ins().imul_imm_s(raw, size);
@@ -248,8 +245,8 @@ impl FuncState<'_> {
         // `raw` is the function's index plus one.
         let entry = b.ins().iadd_imm_s(entry, -size);
         let actual = b.ins().load(I32, trusted, entry, VMFuncRef::TYPE_ID);
-        let type_ids = b.ins().load(PTR, trusted, self.vmctx, self.offsets.type_ids() as i32);
-        let expected = b.ins().load(I32, trusted, type_ids, (type_index * 4) as i32);
+        let type_ids = self.load_fixed(b, PTR, self.vmctx, self.offsets.type_ids() as i32);
+        let expected = self.load_fixed(b, I32, type_ids, (type_index * 4) as i32);
         let mismatch = b.ins().icmp(IntCC::NotEqual, actual, expected);
         self.trap_if(b, mismatch, TrapCode::IndirectCallTypeMismatch);
         let code = b.ins().load(PTR, trusted, entry, VMFuncRef::CODE);
@@ -281,8 +278,6 @@ impl FuncState<'_> {
         b.seal_block(done);
         b.switch_to_block(done);
         let results = b.block_params(done).to_vec();
-        // The callee may have grown a memory.
-        self.reload_memory_bounds(b);
         self.stack.extend(results);
         Ok(())
     }

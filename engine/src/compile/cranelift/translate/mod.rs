@@ -132,11 +132,6 @@ struct FuncState<'a> {
     skipped: u32,
     /// Whether compiled code meters fuel.
     fuel: bool,
-    /// Per memory (32-bit ones): variables holding its base address and
-    /// length in bytes, loaded on entry and reloaded after anything that
-    /// may grow it (calls, `memory.grow`), so accesses in between need no
-    /// loads for their bounds check.
-    memory_bounds: Vec<Option<(Variable, Variable)>>,
     /// Whether memories' guard regions stand in for bounds checks.
     guard_pages: bool,
     planted_fault: bool,
@@ -228,16 +223,10 @@ impl Translator {
             offsets: vm::offsets_of(info),
             results,
             fuel: self.fuel,
-            memory_bounds: info
-                .memories
-                .iter()
-                .map(|m| (!m.memory64).then(|| (b.declare_var(vm::POINTER), b.declare_var(vm::POINTER))))
-                .collect(),
             checked: Vec::new(),
             guard_pages: self.guard_pages,
             planted_fault: self.planted_fault,
         };
-        state.reload_memory_bounds(&mut b);
         state.check_stack_limit(&mut b);
         let mut plan = if self.fuel { Some(FuelPlan::of(&body)?) } else { None };
         state.charge_fuel(&mut b, plan.as_ref().map_or(0, FuelPlan::entry));
@@ -622,7 +611,11 @@ impl FuncState<'_> {
             }
             O::GlobalGet { global_index } => {
                 let (def, ty) = self.global(b, global_index)?;
-                let v = b.ins().load(ty, MemFlagsData::trusted(), def, VMGlobalDefinition::VALUE);
+                let v = if self.info.globals[global_index as usize].mutable {
+                    b.ins().load(ty, MemFlagsData::trusted(), def, VMGlobalDefinition::VALUE)
+                } else {
+                    self.load_fixed(b, ty, def, VMGlobalDefinition::VALUE)
+                };
                 self.stack.push(v);
             }
             O::GlobalSet { global_index } => {
@@ -651,16 +644,14 @@ impl FuncState<'_> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(b, memarg, Some(types::I16))?,
             O::I64Store32 { memarg } => self.store(b, memarg, Some(types::I32))?,
             O::MemoryGrow { mem } => {
-                self.memory_bounds(mem)?;
+                self.require_32bit_memory(mem)?;
                 let delta = self.pop();
                 let memory = b.ins().iconst(types::I32, i64::from(mem));
                 let old = self.builtin(b, Builtin::MemoryGrow, &[memory, delta]).expect("the builtin returns a value");
-                self.reload_memory_bounds(b);
                 self.stack.push(old);
             }
             O::MemorySize { mem } => {
-                let (_, length) = self.memory_bounds(mem)?;
-                let length = b.use_var(length);
+                let length = self.memory_length(b, mem)?;
                 let pages = b.ins().ushr_imm_u(length, 16);
                 let v = b.ins().ireduce(types::I32, pages);
                 self.stack.push(v);
@@ -777,26 +768,38 @@ impl FuncState<'_> {
     fn global(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<(Value, Type)> {
         let ty = clif_type(self.info.globals[index as usize].content)?;
         let slot = self.offsets.global(index) as i32;
-        Ok((b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot), ty))
+        Ok((self.load_fixed(b, vm::POINTER, self.vmctx, slot), ty))
     }
 
-    /// (Re)loads every memory's base and length into its variables.
-    fn reload_memory_bounds(&mut self, b: &mut FunctionBuilder<'_>) {
-        for (index, vars) in self.memory_bounds.iter().enumerate() {
-            let Some((base, length)) = *vars else { continue };
-            let slot = self.offsets.memory(index as u32) as i32;
-            let def = b.ins().load(vm::POINTER, MemFlagsData::trusted(), self.vmctx, slot);
-            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::BASE);
-            b.def_var(base, value);
-            let value = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH);
-            b.def_var(length, value);
+    /// Loads a value that stays the same for the instance's whole life: a
+    /// vmctx slot written at instantiation (the definitions' addresses,
+    /// the function tables), a memory's base (memories never move), an
+    /// immutable global. Cranelift may merge such loads and hoist them out
+    /// of loops, so each use can ask for the value where it needs it: no
+    /// variable keeps it live, and nothing reloads it after a call.
+    pub(super) fn load_fixed(&self, b: &mut FunctionBuilder<'_>, ty: Type, base: Value, offset: i32) -> Value {
+        b.ins().load(ty, MemFlagsData::trusted().with_readonly().with_can_move(), base, offset)
+    }
+
+    /// Refuses what this tier does not compile: 64-bit memories.
+    pub(super) fn require_32bit_memory(&self, index: u32) -> Result<()> {
+        if self.info.memories[index as usize].memory64 {
+            return Err(Error::Unsupported("the cranelift tier does not handle 64-bit memories yet".into()));
         }
+        Ok(())
     }
 
-    /// A 32-bit memory's (base, length) variables.
-    fn memory_bounds(&self, index: u32) -> Result<(Variable, Variable)> {
-        self.memory_bounds[index as usize]
-            .ok_or_else(|| Error::Unsupported("the cranelift tier does not handle 64-bit memories yet".into()))
+    /// The address of a memory's definition (`VMMemoryDefinition`).
+    fn memory_definition(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<Value> {
+        self.require_32bit_memory(index)?;
+        Ok(self.load_fixed(b, vm::POINTER, self.vmctx, self.offsets.memory(index) as i32))
+    }
+
+    /// A memory's current length in bytes (it changes when the memory
+    /// grows: loaded where it is read).
+    fn memory_length(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<Value> {
+        let def = self.memory_definition(b, index)?;
+        Ok(b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH))
     }
 
     /// The host address of `address + offset` after the bounds check: the
@@ -814,8 +817,8 @@ impl FuncState<'_> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(Error::Unsupported("the cranelift tier does not access GC arrays".into()));
         };
-        let (base, length) = self.memory_bounds(memory)?;
-        let (base, length) = (b.use_var(base), b.use_var(length));
+        let def = self.memory_definition(b, memory)?;
+        let base = self.load_fixed(b, vm::POINTER, def, VMMemoryDefinition::BASE);
         let reach = memarg.offset + u64::from(size);
         let wasm_address = address;
         let address = b.ins().uextend(vm::POINTER, address);
@@ -824,6 +827,7 @@ impl FuncState<'_> {
         if !guarded && known.is_none_or(|i| self.checked[i].2 < reach) {
             // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
             let end = b.ins().iadd_imm_u(address, reach as i64);
+            let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH);
             let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
             self.trap_if(b, outside, TrapCode::MemoryOutOfBounds);
             match known {
