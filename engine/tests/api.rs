@@ -824,11 +824,95 @@ fn br_table_indices_from_locals_and_constants_carry_values(tier: Tier) {
     assert_eq!(by_constant.call(&mut store, 7).unwrap(), 22, "{tier:?}");
 }
 
+/// A local written and read right back (`local.set` then `local.get`, and
+/// `local.tee`), with more locals than registers so most live in slots
+/// (the baseline tier keeps the stored value's register for the read):
+/// the read sees the new value, a later write does not change what was
+/// read, and deep expressions after the read (evicting registers) keep it.
+fn a_local_read_right_after_its_write_keeps_the_value(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module
+            (func (export "mix") (param $seed i32) (result i64)
+                (local $a i32) (local $b i32) (local $c i32) (local $d i32)
+                (local $e i32) (local $f i32) (local $g i64) (local $h i64)
+                (local $x f64) (local $y f32)
+                (local $p i32) (local $q i32) (local $r i32) (local $s i32)
+                ;; Used most (in a loop): these four take the registers
+                ;; locals may live in, the rest live in slots.
+                (loop $warm
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (local.set $q (i32.add (local.get $q) (local.get $p)))
+                    (local.set $r (i32.add (local.get $r) (local.get $q)))
+                    (local.set $s (i32.add (local.get $s) (i32.add (local.get $r) (local.get $s))))
+                    (br_if $warm (i32.lt_u (local.get $p) (i32.const 3))))
+                (local.set $a (i32.mul (local.get $seed) (i32.const 3)))
+                (local.set $b (i32.add (local.get $a) (i32.const 1)))
+                (local.set $c (i32.xor (local.get $b) (local.get $a)))
+                (local.set $d (i32.rotl (local.get $c) (i32.const 7)))
+                ;; A write followed by a read of another local.
+                (local.set $c (i32.add (local.get $c) (i32.const 5)))
+                (local.set $d (i32.sub (local.get $b) (local.get $d)))
+                (local.set $e (local.tee $f (i32.sub (local.get $d) (local.get $seed))))
+                (local.set $g (i64.extend_i32_u (local.get $e)))
+                (local.set $h (i64.mul (local.get $g) (i64.const 0x100000001)))
+                (local.set $x (f64.convert_i64_u (local.get $h)))
+                (local.set $y (f32.demote_f64 (f64.sqrt (local.get $x))))
+                ;; The value read back, then the local overwritten: the read keeps the old value.
+                (local.set $a (i32.add (local.get $a) (local.get $b)))
+                (local.get $a)
+                (local.set $a (i32.const 0))
+                (i64.extend_i32_u)
+                ;; A read held across an expression deep enough to need every register.
+                (local.set $b (i32.mul (local.get $b) (local.get $b)))
+                (local.get $b)
+                (i32.add (i32.add (i32.add (local.get $c) (local.get $d)) (i32.add (local.get $e) (local.get $f)))
+                         (i32.add (i32.add (local.get $c) (local.get $e)) (i32.add (local.get $d) (local.get $f))))
+                (i32.xor)
+                (i64.extend_i32_u)
+                (i64.add)
+                (i64.add (local.get $h))
+                (i64.add (i64.trunc_f32_u (local.get $y)))
+                (i64.add (i64.extend_i32_u (local.get $a)))
+                (i64.add (i64.extend_i32_u (local.get $s)))))"#,
+    );
+    let mix = instance.get_func(&store, "mix").unwrap().typed::<_, i32, i64>(&store).unwrap();
+    // The same computation in Rust.
+    let expected = |seed: i32| -> i64 {
+        let a = seed.wrapping_mul(3);
+        let b = a.wrapping_add(1);
+        let c = b ^ a;
+        let d = c.rotate_left(7);
+        let c = c.wrapping_add(5);
+        let d = b.wrapping_sub(d);
+        let f = d.wrapping_sub(seed);
+        let e = f;
+        let g = u64::from(e as u32);
+        let h = g.wrapping_mul(0x1_0000_0001);
+        let x = h as f64;
+        let y = x.sqrt() as f32;
+        let first = a.wrapping_add(b);
+        let b2 = b.wrapping_mul(b);
+        let sum = c
+            .wrapping_add(d)
+            .wrapping_add(e.wrapping_add(f))
+            .wrapping_add(c.wrapping_add(e).wrapping_add(d.wrapping_add(f)));
+        let second = u64::from((b2 ^ sum) as u32);
+        // The warm-up loop leaves 22 in $s.
+        let total = u64::from(first as u32).wrapping_add(second).wrapping_add(h).wrapping_add(y as u64) + 22;
+        total as i64
+    };
+    for seed in [0, 1, 7, -1, 0x1234_5678, i32::MIN] {
+        assert_eq!(mix.call(&mut store, seed).unwrap(), expected(seed), "{tier:?} seed {seed}");
+    }
+}
+
 fn memory_grown_by_a_callee_is_seen_by_the_caller(tier: Tier) {
     common::growth_by_a_callee_is_seen_by_the_caller(&common::config(tier));
 }
 
 on_every_tier!(
+    a_local_read_right_after_its_write_keeps_the_value,
     memory_grown_by_a_callee_is_seen_by_the_caller,
     typed_calls_return_results,
     untyped_calls_check_arity_and_types,

@@ -101,6 +101,10 @@ struct Translator<'a> {
     caller_saved_homes: Vec<(u32, locals::Home)>,
     /// Where each operand-stack entry's value is (`registers.rs`).
     stack: Vec<registers::Value>,
+    /// The local the previous operator wrote to its slot and the register
+    /// still holding the value: a `local.get` of it right after reads the
+    /// register instead of reloading the slot it was just stored to.
+    just_stored: Option<(u32, registers::Value)>,
     depth: u32,
     max_depth: u32,
     stash: u32,
@@ -175,6 +179,7 @@ pub(super) fn translate(
         xmm_pool: assignment.xmm_pool,
         caller_saved_homes: assignment.caller_saved_homes,
         stack: Vec::new(),
+        just_stored: None,
         depth: 0,
         max_depth: 0,
         stash: 0,
@@ -500,6 +505,13 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        if let (Some((local, value)), Operator::LocalGet { local_index }) = (self.just_stored.take(), op)
+            && local == *local_index
+            && self.reachable
+        {
+            self.push_value(value);
+            return Ok(());
+        }
         if self.reachable && !matches!(op, Operator::If { .. } | Operator::BrIf { .. } | Operator::I32Eqz) {
             self.materialize_flags();
         }

@@ -569,8 +569,18 @@ impl Translator<'_> {
             Operand::Xmm(x) => self.load_xmm(x, true, value),
             Operand::Imm(_) => unreachable!("locals are not constants"),
         }
-        if tee {
-            self.push_value(Value::Local(index));
+        // A value stored to a slot from a register of the pools stays
+        // there: the tee's result, or a `local.get` right after, reads it
+        // without waiting for the store to forward to a load.
+        let still_held = match (home, value) {
+            (Operand::Mem(_), Operand::Reg(r)) if self.gpr_pool.contains(&r) => Some(Value::Reg(r)),
+            (Operand::Mem(_), Operand::Xmm(x)) if self.xmm_pool.contains(&x) => Some(Value::Xmm(x)),
+            _ => None,
+        };
+        match (tee, still_held) {
+            (true, Some(held)) => self.push_value(held),
+            (true, None) => self.push_value(Value::Local(index)),
+            (false, held) => self.just_stored = held.map(|held| (index, held)),
         }
     }
 
