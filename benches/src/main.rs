@@ -1,6 +1,7 @@
 //! `cargo run --release -p benches`: every kernel on every Crucible tier and
 //! on the peers (wasmtime's Cranelift, Winch and Pulley; wasmi) in one
-//! process and one run; checksums must agree. Prints compile and execution
+//! process and one run (or, with `--processes N`, in N processes merged:
+//! `processes.rs`); checksums must agree. Prints compile and execution
 //! times and the ratios Crucible/peer against their goals, then the
 //! harness's throughput; writes everything as JSON. `-- --mutants`
 //! measures the harness's bug-finding power instead, and `-- sightglass
@@ -10,6 +11,7 @@ mod engines;
 mod harness;
 mod kernels;
 mod mutants;
+mod processes;
 mod sightglass;
 mod table;
 
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use clap::Parser;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 #[derive(Parser)]
 #[command(about = "Benchmarks: kernels on every tier and peer engine, and the harness's throughput")]
@@ -29,6 +31,11 @@ struct Args {
     /// Timed runs per kernel and engine (after one warm-up); the median is reported.
     #[arg(long, default_value_t = 7)]
     runs: usize,
+    /// Measure the kernels in this many fresh processes, one after the
+    /// other, and report the median of their medians (and the spread of
+    /// the ratios): a process's memory layout moves some kernels by 15–30%.
+    #[arg(long, default_value_t = 1)]
+    processes: usize,
     /// Divide every kernel's argument by this (a quick smoke run).
     #[arg(long, default_value_t = 1)]
     scale: i32,
@@ -68,10 +75,13 @@ enum Command {
     Sightglass(sightglass::SightglassArgs),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct EngineResult {
     engine: String,
+    /// NaN (`null` in JSON) where the engine could not run the kernel.
+    #[serde(deserialize_with = "nan_if_null")]
     compile_ms: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     exec_ms: f64,
     exec_ms_runs: Vec<f64>,
     checksum: i64,
@@ -79,7 +89,7 @@ struct EngineResult {
     code_bytes: Option<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct KernelResult {
     kernel: String,
     what: String,
@@ -104,11 +114,18 @@ struct Report {
     commit: Option<String>,
     machine: String,
     runs: usize,
+    /// Processes the kernels were measured in (their medians' median).
+    processes: usize,
     kernels: Vec<KernelResult>,
     large_module: KernelResult,
     ratios: Vec<Ratio>,
     harness_throughput: Vec<harness::ProfileThroughput>,
     time_to_detect: Vec<harness::TimeToDetect>,
+}
+
+/// serde_json writes NaN as `null`; read it back as NaN.
+fn nan_if_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
 }
 
 fn millis(d: Duration) -> f64 {
@@ -237,6 +254,39 @@ fn ratio(kernel: &KernelResult, ours: &str, peer: &str, goal: f64, compile: bool
     })
 }
 
+/// Every kernel once, in this process.
+fn measure_kernels(args: &Args, large_wasm: &[u8]) -> Result<(Vec<KernelResult>, KernelResult)> {
+    let mut runtimes = engines::all()?;
+    engines::keep_named(&mut runtimes, &args.engines, |r| r.name)?;
+    let mut kernels = Vec::new();
+    eprintln!("kernels ({} timed runs each, after a warm-up, engines interleaved):", args.runs);
+    for k in kernels::all(args.scale) {
+        if args.only.as_ref().is_some_and(|only| !k.name.contains(only.as_str())) {
+            continue;
+        }
+        kernels.push(measure_kernel(&runtimes, k.name, k.what, &k.wasm, k.arg, args.runs)?);
+    }
+    eprintln!("large module: {} functions, {} bytes", args.large_functions, large_wasm.len());
+    let large = measure_kernel(&runtimes, "large_module", "compile time", large_wasm, 3, args.runs)?;
+    Ok((kernels, large))
+}
+
+/// The ratios the goals are about.
+fn ratios_of(kernels: &[KernelResult], large: &KernelResult) -> Vec<Ratio> {
+    let mut ratios = Vec::new();
+    for k in kernels {
+        for (ours, peer, goal) in engines::COMPARISONS {
+            ratios.extend(ratio(k, ours, peer, *goal, false));
+        }
+    }
+    ratios.extend(ratio(large, "crucible-cranelift", "wasmtime-cranelift", 1.0, true));
+    // The baseline tier: at least 5x faster to compile than our Cranelift
+    // tier, faster than Winch.
+    ratios.extend(ratio(large, "crucible-baseline", "crucible-cranelift", 0.2, true));
+    ratios.extend(ratio(large, "crucible-baseline", "wasmtime-winch", 1.0, true));
+    ratios
+}
+
 fn print_table(title: &str, kernels: &[&KernelResult], value: impl Fn(&EngineResult) -> f64) {
     let Some(first) = kernels.first() else { return };
     let engines: Vec<&str> = first.results.iter().map(|r| r.engine.as_str()).collect();
@@ -268,8 +318,8 @@ fn run(args: Args) -> Result<bool> {
     if let Some(Command::Sightglass(sightglass_args)) = args.command {
         return sightglass::run(sightglass_args);
     }
-    if args.runs == 0 || args.scale <= 0 {
-        bail!("--runs and --scale must be positive");
+    if args.runs == 0 || args.scale <= 0 || args.processes == 0 {
+        bail!("--runs, --scale and --processes must be positive");
     }
     if args.mutants {
         let report = mutants::measure(&args.mutant_seeds, args.mutant_jobs, Duration::from_secs_f64(args.mutant_limit));
@@ -281,35 +331,30 @@ fn run(args: Args) -> Result<bool> {
         println!("JSON: {}", json.display());
         return Ok(true);
     }
-    let mut runtimes = engines::all()?;
-    engines::keep_named(&mut runtimes, &args.engines, |r| r.name)?;
-    let mut kernels = Vec::new();
-    eprintln!("kernels ({} timed runs each, after a warm-up, engines interleaved):", args.runs);
-    for k in kernels::all(args.scale) {
-        if args.only.as_ref().is_some_and(|only| !k.name.contains(only.as_str())) {
-            continue;
-        }
-        kernels.push(measure_kernel(&runtimes, k.name, k.what, &k.wasm, k.arg, args.runs)?);
-    }
     let large_wasm = kernels::large_module(args.large_functions);
-    eprintln!("large module: {} functions, {} bytes", args.large_functions, large_wasm.len());
-    let large = measure_kernel(&runtimes, "large_module", "compile time", &large_wasm, 3, args.runs)?;
-
-    let mut ratios = Vec::new();
-    for k in &kernels {
-        for (ours, peer, goal) in engines::COMPARISONS {
-            ratios.extend(ratio(k, ours, peer, *goal, false));
-        }
-    }
-    ratios.extend(ratio(&large, "crucible-cranelift", "wasmtime-cranelift", 1.0, true));
-    // The baseline tier: at least 5x faster to compile than our Cranelift
-    // tier, faster than Winch.
-    ratios.extend(ratio(&large, "crucible-baseline", "crucible-cranelift", 0.2, true));
-    ratios.extend(ratio(&large, "crucible-baseline", "wasmtime-winch", 1.0, true));
+    let (kernels, large, per_process) = if args.processes > 1 {
+        let merged = processes::measure(args.processes, &args.json)?;
+        (merged.kernels, merged.large_module, merged.per_process)
+    } else {
+        let (kernels, large) = measure_kernels(&args, &large_wasm)?;
+        (kernels, large, Vec::new())
+    };
+    let ratios = ratios_of(&kernels, &large);
+    // Each ratio as every process measured it.
+    let process_ratios: Vec<Vec<Ratio>> = per_process.iter().map(|(k, l)| ratios_of(k, l)).collect();
+    let spreads: Vec<Vec<f64>> = ratios
+        .iter()
+        .map(|r| {
+            let same = |p: &&Ratio| (&p.kernel, &p.ours, &p.peer) == (&r.kernel, &r.ours, &r.peer);
+            process_ratios.iter().filter_map(|ratios| ratios.iter().find(same).map(|p| p.ratio)).collect()
+        })
+        .collect();
 
     let all: Vec<&KernelResult> = kernels.iter().collect();
-    print_table("Execution time, ms (median)", &all, |r| r.exec_ms);
-    print_table("Compile time, ms (median)", &[&large], |r| r.compile_ms);
+    let of =
+        if args.processes > 1 { format!("median of {} processes' medians", args.processes) } else { "median".into() };
+    print_table(&format!("Execution time, ms ({of})"), &all, |r| r.exec_ms);
+    print_table(&format!("Compile time, ms ({of})"), &[&large], |r| r.compile_ms);
     println!("\nCompiled code of the large module ({} wasm bytes), bytes per wasm byte:", large_wasm.len());
     for r in &large.results {
         if let Some(size) = r.code_bytes {
@@ -317,9 +362,9 @@ fn run(args: Args) -> Result<bool> {
         }
     }
     println!("\nRatios, Crucible / peer (goal: at most the number given)");
-    for r in &ratios {
+    for (i, r) in ratios.iter().enumerate() {
         let what = if r.kernel == "large_module" { "compile" } else { "exec" };
-        println!(
+        print!(
             "  {:<14} {what:<8} {:<19} / {:<19} {:>6.2}  (goal {:.2}) {}",
             r.kernel,
             r.ours,
@@ -328,6 +373,10 @@ fn run(args: Args) -> Result<bool> {
             r.goal,
             if r.met { "met" } else { "NOT MET" }
         );
+        match spreads[i].iter().copied().reduce(f64::min).zip(spreads[i].iter().copied().reduce(f64::max)) {
+            Some((low, high)) => println!("  [{low:.2}–{high:.2} over {} processes]", spreads[i].len()),
+            None => println!(),
+        }
     }
 
     let (throughput, detect) = if args.harness_seconds > 0.0 {
@@ -357,6 +406,7 @@ fn run(args: Args) -> Result<bool> {
         commit: oracle::evidence::current_commit(),
         machine: machine(),
         runs: args.runs,
+        processes: args.processes,
         kernels,
         large_module: large,
         ratios,
