@@ -907,11 +907,48 @@ fn a_local_read_right_after_its_write_keeps_the_value(tier: Tier) {
     }
 }
 
+/// Addresses wrapped from i64 values whose high half is set (C indexing
+/// with a 64-bit index; the interpreter reads the i64 where the access
+/// truncates it anyway): a plain address, an address added to a base, a
+/// store, and a wrapped value also kept in a local, which must stay the
+/// wrapped i32.
+fn addresses_wrapped_from_i64_use_their_low_half(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module
+            (memory 1)
+            (data (i32.const 0) "\00\01\02\03\04\05\06\07\08\09")
+            (func (export "plain") (param $j i64) (result i32)
+                (i32.load8_u (i32.wrap_i64 (local.get $j))))
+            (func (export "based") (param $j i64) (param $base i32) (result i32)
+                (i32.load8_u (i32.add (i32.wrap_i64 (local.get $j)) (local.get $base))))
+            (func (export "store_then_load") (param $j i64) (param $v i32) (result i32)
+                (i32.store8 (i32.wrap_i64 (local.get $j)) (local.get $v))
+                (i32.load8_u (i32.wrap_i64 (local.get $j))))
+            (func (export "kept") (param $j i64) (result i64)
+                (local $w i32)
+                (drop (i32.load8_u (local.tee $w (i32.wrap_i64 (local.get $j)))))
+                (i64.extend_i32_u (local.get $w))))"#,
+    );
+    let high = 0x7fff_ffff_0000_0000_i64;
+    let plain = instance.get_func(&store, "plain").unwrap().typed::<_, i64, i32>(&store).unwrap();
+    assert_eq!(plain.call(&mut store, high + 7).unwrap(), 7, "{tier:?}");
+    let based = instance.get_func(&store, "based").unwrap().typed::<_, (i64, i32), i32>(&store).unwrap();
+    assert_eq!(based.call(&mut store, (high + 2, 6)).unwrap(), 8, "{tier:?}");
+    let store_then_load =
+        instance.get_func(&store, "store_then_load").unwrap().typed::<_, (i64, i32), i32>(&store).unwrap();
+    assert_eq!(store_then_load.call(&mut store, (-1 << 32 | 100, 42)).unwrap(), 42, "{tier:?}");
+    assert_eq!(plain.call(&mut store, 100).unwrap(), 42, "{tier:?} the store went to the low half's address");
+    let kept = instance.get_func(&store, "kept").unwrap().typed::<_, i64, i64>(&store).unwrap();
+    assert_eq!(kept.call(&mut store, high + 3).unwrap(), 3, "{tier:?}");
+}
+
 fn memory_grown_by_a_callee_is_seen_by_the_caller(tier: Tier) {
     common::growth_by_a_callee_is_seen_by_the_caller(&common::config(tier));
 }
 
 on_every_tier!(
+    addresses_wrapped_from_i64_use_their_low_half,
     a_local_read_right_after_its_write_keeps_the_value,
     memory_grown_by_a_callee_is_seen_by_the_caller,
     typed_calls_return_results,

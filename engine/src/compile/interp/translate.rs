@@ -981,13 +981,21 @@ impl Translator<'_> {
         // The last instruction that wrote the address's slot computed it.
         let at = (start..self.code.len()).rev().find(|&i| writes(self.code[i], address))?;
         let Instr::I32Add(_, a, b) = self.code[at] else { return None };
+        // An operand wrapped from an i64 just before the add, into the
+        // add's own result slot (so nothing else reads the wrap): the sum
+        // reads the i64 instead, truncating it as the wrap would.
+        let wrap = match at.checked_sub(1).filter(|&before| before >= self.barrier).map(|before| self.code[before]) {
+            Some(Instr::I32WrapI64(w, source)) if w == address && (a == w) != (b == w) => Some(source),
+            _ => None,
+        };
+        let kept = wrap.unwrap_or(address);
         let moves_nothing = self.code[at + 1..].iter().all(|instr| {
             let mut instr = *instr;
             let mut leaves_alone =
                 !matches!(instr, Instr::Return | Instr::ReturnFrom(_) | Instr::ReturnOne(_) | Instr::Trap(_));
             instr.visit_operands(&mut |operand| match operand {
                 Operand::Slot(s) => leaves_alone &= *s != address,
-                Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b,
+                Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b && *s != kept,
                 // A local or a constant: never the address's operand slot.
                 Operand::Short(_) => {}
                 Operand::CallBase(_) | Operand::Target(_) => leaves_alone = false,
@@ -999,6 +1007,11 @@ impl Translator<'_> {
         }
         self.code.remove(at);
         self.last_op = None;
+        if let Some(source) = wrap {
+            self.code.remove(at - 1);
+            let unwrapped = |slot: Slot| if slot == address { source } else { slot };
+            return Some(Address::Sum(unwrapped(a), unwrapped(b)));
+        }
         Some(Address::Sum(a, b))
     }
 
@@ -1012,7 +1025,7 @@ impl Translator<'_> {
             Some(Address::AccPlus(b)) => ((forms.acc_at_to_acc)(b), Retarget::AccTo(forms.acc_at, b)),
             None => {
                 let offset = memory32_offset(offset)?;
-                let a = self.operand(h - 1);
+                let a = self.address_operand(h - 1);
                 ((forms.plain_to_acc)(a, offset), Retarget::Load(forms.plain, a, offset))
             }
         };
@@ -1065,9 +1078,29 @@ impl Translator<'_> {
 
     fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let offset = memory32_offset(offset)?;
-        let (a, v) = (self.operand(h - 2), self.operand(h - 1));
+        let a = self.address_operand(h - 2);
+        let v = self.operand(h - 1);
         self.emit(make(a, v, offset));
         Ok(())
+    }
+
+    /// The slot a memory access reads its address from: when the address
+    /// is an `i32.wrap_i64` computed just before (C indexing with a 64-bit
+    /// index), the wrap's source, and the wrap is dropped — an access to a
+    /// 32-bit memory reads its address slot as a u32, which is all the
+    /// wrap does. Nothing else may read the wrap's result: only the access
+    /// consumes it, right after.
+    fn address_operand(&mut self, height: u32) -> Slot {
+        if self.stack[height as usize].is_none()
+            && let Some(last) = self.rewritable_last()
+            && let Instr::I32WrapI64(d, source) = self.code[last]
+            && d == self.slot(height)
+        {
+            self.code.pop();
+            self.last_op = None;
+            return source;
+        }
+        self.operand(height)
     }
 
     /// An operator that reads three operands and writes none.
