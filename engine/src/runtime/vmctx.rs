@@ -167,6 +167,16 @@ pub struct VMOffsets {
 const SLOT: u32 = std::mem::size_of::<usize>() as u32;
 
 impl VMOffsets {
+    /// The slot index of the first global's slot: they follow the memories'.
+    fn first_global_slot(&self) -> u32 {
+        self.num_memories
+    }
+
+    /// The slot index of the first table's slot: they follow the globals'.
+    fn first_table_slot(&self) -> u32 {
+        self.first_global_slot() + self.num_globals
+    }
+
     pub fn memory(&self, index: u32) -> u32 {
         debug_assert!(index < self.num_memories);
         index * SLOT
@@ -174,16 +184,16 @@ impl VMOffsets {
 
     pub fn global(&self, index: u32) -> u32 {
         debug_assert!(index < self.num_globals);
-        (self.num_memories + index) * SLOT
+        (self.first_global_slot() + index) * SLOT
     }
 
     pub fn table(&self, index: u32) -> u32 {
         debug_assert!(index < self.num_tables);
-        (self.num_memories + self.num_globals + index) * SLOT
+        (self.first_table_slot() + index) * SLOT
     }
 
     fn header(&self) -> u32 {
-        (self.num_memories + self.num_globals + self.num_tables) * SLOT
+        (self.first_table_slot() + self.num_tables) * SLOT
     }
 
     /// Where compiled code finds the lowest stack address it may use.
@@ -304,12 +314,12 @@ impl VMContext {
 
     /// Where the global slots start, in slots (for tiers that index them).
     pub fn globals_start(&self) -> usize {
-        self.offsets.num_memories as usize
+        self.offsets.first_global_slot() as usize
     }
 
     /// Where the table slots start, in slots (for tiers that index them).
     pub fn tables_start(&self) -> usize {
-        (self.offsets.num_memories + self.offsets.num_globals) as usize
+        self.offsets.first_table_slot() as usize
     }
 
     fn slot(&self, byte_offset: u32) -> usize {

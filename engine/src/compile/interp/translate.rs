@@ -984,10 +984,10 @@ impl Translator<'_> {
         // An operand wrapped from an i64 just before the add, into the
         // add's own result slot (so nothing else reads the wrap): the sum
         // reads the i64 instead, truncating it as the wrap would.
-        let wrap = match at.checked_sub(1).filter(|&before| before >= self.barrier).map(|before| self.code[before]) {
-            Some(Instr::I32WrapI64(w, source)) if w == address && (a == w) != (b == w) => Some(source),
-            _ => None,
-        };
+        let wrap = at
+            .checked_sub(1)
+            .and_then(|before| self.wrap_at(before, address))
+            .filter(|_| (a == address) != (b == address));
         let kept = wrap.unwrap_or(address);
         let moves_nothing = self.code[at + 1..].iter().all(|instr| {
             let mut instr = *instr;
@@ -1092,15 +1092,22 @@ impl Translator<'_> {
     /// consumes it, right after.
     fn address_operand(&mut self, height: u32) -> Slot {
         if self.stack[height as usize].is_none()
-            && let Some(last) = self.rewritable_last()
-            && let Instr::I32WrapI64(d, source) = self.code[last]
-            && d == self.slot(height)
+            && let Some(source) = self.rewritable_last().and_then(|last| self.wrap_at(last, self.slot(height)))
         {
             self.code.pop();
             self.last_op = None;
             return source;
         }
         self.operand(height)
+    }
+
+    /// The source of the `i32.wrap_i64` at `at` when it writes `slot` and
+    /// no branch lands at or after it.
+    fn wrap_at(&self, at: usize, slot: Slot) -> Option<Slot> {
+        match self.code[at] {
+            Instr::I32WrapI64(w, source) if w == slot && at >= self.barrier => Some(source),
+            _ => None,
+        }
     }
 
     /// An operator that reads three operands and writes none.

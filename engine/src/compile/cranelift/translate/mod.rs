@@ -250,6 +250,11 @@ impl Translator {
     }
 }
 
+/// The current length of the memory whose definition is at `def`.
+fn current_length(b: &mut FunctionBuilder<'_>, def: Value) -> Value {
+    b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH)
+}
+
 fn zero_of(b: &mut FunctionBuilder<'_>, ty: Type) -> Value {
     match ty {
         types::F32 => b.ins().f32const(0.0),
@@ -799,7 +804,7 @@ impl FuncState<'_> {
     /// grows: loaded where it is read).
     fn memory_length(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<Value> {
         let def = self.memory_definition(b, index)?;
-        Ok(b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH))
+        Ok(current_length(b, def))
     }
 
     /// The host address of `address + offset` after the bounds check: the
@@ -827,7 +832,7 @@ impl FuncState<'_> {
         if !guarded && known.is_none_or(|i| self.checked[i].2 < reach) {
             // address < 2^32 and offset + size < 2^33: the sum cannot wrap.
             let end = b.ins().iadd_imm_u(address, reach as i64);
-            let length = b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH);
+            let length = current_length(b, def);
             let outside = b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
             self.trap_if(b, outside, TrapCode::MemoryOutOfBounds);
             match known {
