@@ -943,12 +943,137 @@ fn addresses_wrapped_from_i64_use_their_low_half(tier: Tier) {
     assert_eq!(kept.call(&mut store, high + 3).unwrap(), 3, "{tier:?}");
 }
 
+/// Every consumer that reads an i32 as its low 32 bits (a `call_indirect`
+/// or `br_table` index, an `if`, `br_if` or `select` condition) reads the
+/// low half of an i64 wrapped just before it, never the whole i64.
+fn wrapped_indices_and_conditions_use_their_low_half(tier: Tier) {
+    let (mut store, instance) = instantiate(
+        tier,
+        r#"(module
+            (type $t (func (result i32)))
+            (table 2 funcref)
+            (elem (i32.const 0) $ten $eleven)
+            (func $ten (result i32) (i32.const 10))
+            (func $eleven (result i32) (i32.const 11))
+            (func (export "indirect") (param $j i64) (result i32)
+                (call_indirect (type $t) (i32.wrap_i64 (local.get $j))))
+            (func (export "table") (param $j i64) (result i32)
+                (block $zero (block $one (br_table $zero $one (i32.wrap_i64 (local.get $j))))
+                  (return (i32.const 21)))
+                (i32.const 20))
+            (func (export "if") (param $j i64) (result i32)
+                (if (result i32) (i32.wrap_i64 (local.get $j)) (then (i32.const 31)) (else (i32.const 30))))
+            (func (export "br_if") (param $j i64) (result i32)
+                (block $taken (result i32) (br_if $taken (i32.const 41) (i32.wrap_i64 (local.get $j))) (drop) (i32.const 40)))
+            (func (export "select") (param $j i64) (result i32)
+                (select (i32.const 51) (i32.const 50) (i32.wrap_i64 (local.get $j)))))"#,
+    );
+    let high = 0x0000_0001_0000_0000_i64;
+    for (name, base) in [("indirect", 10), ("table", 20), ("if", 30), ("br_if", 40), ("select", 50)] {
+        let f = instance.get_func(&store, name).unwrap().typed::<_, i64, i32>(&store).unwrap();
+        assert_eq!(f.call(&mut store, high).unwrap(), base, "{tier:?} {name}: the low half is 0");
+        assert_eq!(f.call(&mut store, high | 1).unwrap(), base + 1, "{tier:?} {name}: the low half is 1");
+    }
+    let indirect = instance.get_func(&store, "indirect").unwrap();
+    assert_eq!(
+        trap_of(indirect.call(&mut store, &[Val::I64(high | 2)], &mut [Val::I32(0)])),
+        TrapCode::TableOutOfBounds
+    );
+}
+
+/// `call_indirect` calls what its table holds now: after the element is
+/// replaced (by the module or through an importing instance), set to null
+/// or to a function of another type, and when elements 256 apart take
+/// turns; an element is checked against the type of each call site, and a
+/// function of another instance runs in its instance.
+fn call_indirect_follows_every_change_of_its_table(tier: Tier) {
+    let engine = common::engine(tier);
+    let mut store = Store::new(&engine, ());
+    let owner = Module::new(
+        &engine,
+        r#"(module
+            (type $t (func (result i32)))
+            (type $u (func (param i32) (result i32)))
+            (table (export "table") 300 funcref)
+            (func $one (result i32) (i32.const 1))
+            (func $two (result i32) (i32.const 2))
+            (func $other (param i32) (result i32) (local.get 0))
+            (elem declare func $one $two $other)
+            (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0)))
+            (func (export "call_u") (param i32) (result i32) (call_indirect (type $u) (i32.const 5) (local.get 0)))
+            (func (export "set") (param $at i32) (param $which i32)
+                (table.set (local.get $at)
+                  (if (result funcref) (i32.eq (local.get $which) (i32.const 1)) (then (ref.func $one))
+                    (else (if (result funcref) (i32.eq (local.get $which) (i32.const 2)) (then (ref.func $two))
+                      (else (if (result funcref) (i32.eq (local.get $which) (i32.const 3))
+                        (then (ref.func $other)) (else (ref.null func))))))))))"#,
+    )
+    .unwrap();
+    let owner = Linker::new(&engine).instantiate(&mut store, &owner).unwrap();
+    let table = owner.get_table(&store, "table").unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("owner", "table", table);
+    let guest = Module::new(
+        &engine,
+        r#"(module
+            (type $t (func (result i32)))
+            (import "owner" "table" (table 300 funcref))
+            (func $seven (result i32) (i32.const 7))
+            (elem declare func $seven)
+            (func (export "install") (param $at i32) (table.set (local.get $at) (ref.func $seven)))
+            (func (export "call") (param i32) (result i32) (call_indirect (type $t) (local.get 0))))"#,
+    )
+    .unwrap();
+    let guest = linker.instantiate(&mut store, &guest).unwrap();
+    let func = |instance: &engine::Instance, store: &Store<()>, name: &str| instance.get_func(store, name).unwrap();
+    let (call, call_u, set) =
+        (func(&owner, &store, "call"), func(&owner, &store, "call_u"), func(&owner, &store, "set"));
+    let (install, guest_call) = (func(&guest, &store, "install"), func(&guest, &store, "call"));
+    let run = |store: &mut Store<()>, f: Func, args: &[Val]| -> Result<i32, TrapCode> {
+        let mut out = [Val::I32(0)];
+        match f.call(store, args, &mut out) {
+            Ok(()) => Ok(out[0].i32().unwrap()),
+            Err(e) => Err(trap_of(Err(e))),
+        }
+    };
+    let set_to = |store: &mut Store<()>, at: i32, which: i32| {
+        set.call(store, &[Val::I32(at), Val::I32(which)], &mut []).unwrap();
+    };
+
+    set_to(&mut store, 0, 1);
+    assert_eq!(run(&mut store, call, &[Val::I32(0)]), Ok(1), "{tier:?}");
+    set_to(&mut store, 0, 2);
+    assert_eq!(run(&mut store, call, &[Val::I32(0)]), Ok(2), "{tier:?} after table.set");
+    set_to(&mut store, 256, 1);
+    assert_eq!(run(&mut store, call, &[Val::I32(256)]), Ok(1), "{tier:?} element 256");
+    assert_eq!(run(&mut store, call, &[Val::I32(0)]), Ok(2), "{tier:?} element 0 after 256");
+    assert_eq!(run(&mut store, call_u, &[Val::I32(0)]), Err(TrapCode::IndirectCallTypeMismatch), "{tier:?}");
+    set_to(&mut store, 0, 3);
+    assert_eq!(run(&mut store, call, &[Val::I32(0)]), Err(TrapCode::IndirectCallTypeMismatch), "{tier:?}");
+    assert_eq!(run(&mut store, call_u, &[Val::I32(0)]), Ok(5), "{tier:?}");
+    set_to(&mut store, 0, 0);
+    assert_eq!(run(&mut store, call, &[Val::I32(0)]), Err(TrapCode::UninitializedElement), "{tier:?}");
+    assert_eq!(run(&mut store, call, &[Val::I32(300)]), Err(TrapCode::TableOutOfBounds), "{tier:?}");
+    assert_eq!(run(&mut store, call, &[Val::I32(44)]), Err(TrapCode::UninitializedElement), "{tier:?}");
+
+    install.call(&mut store, &[Val::I32(1)], &mut []).unwrap();
+    assert_eq!(run(&mut store, guest_call, &[Val::I32(1)]), Ok(7), "{tier:?} the guest's own function");
+    assert_eq!(run(&mut store, call, &[Val::I32(1)]), Ok(7), "{tier:?} another instance's function");
+    set_to(&mut store, 1, 2);
+    assert_eq!(run(&mut store, guest_call, &[Val::I32(1)]), Ok(2), "{tier:?} the owner's function from the guest");
+    assert_eq!(run(&mut store, call, &[Val::I32(1)]), Ok(2), "{tier:?}");
+    install.call(&mut store, &[Val::I32(1)], &mut []).unwrap();
+    assert_eq!(run(&mut store, call, &[Val::I32(1)]), Ok(7), "{tier:?} replaced from the guest");
+}
+
 fn memory_grown_by_a_callee_is_seen_by_the_caller(tier: Tier) {
     common::growth_by_a_callee_is_seen_by_the_caller(&common::config(tier));
 }
 
 on_every_tier!(
     addresses_wrapped_from_i64_use_their_low_half,
+    wrapped_indices_and_conditions_use_their_low_half,
+    call_indirect_follows_every_change_of_its_table,
     a_local_read_right_after_its_write_keeps_the_value,
     memory_grown_by_a_callee_is_seen_by_the_caller,
     typed_calls_return_results,

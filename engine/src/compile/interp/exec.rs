@@ -27,11 +27,49 @@ struct Frame {
     fp: u32,
 }
 
-/// One host→wasm call's stack of frames and slots. Reused across calls.
+/// One host→wasm call's stack of frames and slots. Reused across calls
+/// (of one store: the callee cache holds store function indices).
 #[derive(Default)]
 pub(crate) struct Execution {
     stack: Vec<u64>,
     frames: Vec<Frame>,
+    callees: CalleeCache,
+}
+
+/// The wasm callees `call_indirect` found lately, by the low bits of the
+/// element index that held them. A hit needs no load that waits on the
+/// element: the cached entry is read beside the element and confirmed by
+/// comparing the two, instead of reading the store function the element
+/// names, then its type and kind, one after the other (on a mispredicted
+/// dispatch to the callee, the length of that chain is the cost). An
+/// entry cannot go stale: an element's value names one store function for
+/// the store's life, whose type and instance never change.
+pub(super) struct CalleeCache(Box<[CachedCallee; CALLEE_CACHE_SIZE]>);
+
+const CALLEE_CACHE_SIZE: usize = 256;
+
+#[derive(Clone, Copy)]
+pub(super) struct CachedCallee {
+    /// The table element's raw value (never the null reference's 0) in the
+    /// low half, the callee's instance in the high half.
+    key: u64,
+    type_id: u32,
+    def_index: u32,
+}
+
+impl Default for CalleeCache {
+    fn default() -> Self {
+        // No lookup matches this key: a null element's key has a zero low
+        // half, and no store holds 2^32 - 1 functions or instances.
+        CalleeCache(Box::new([CachedCallee { key: u64::MAX, type_id: 0, def_index: 0 }; CALLEE_CACHE_SIZE]))
+    }
+}
+
+impl CalleeCache {
+    #[inline(always)]
+    fn key(raw: u64, instance: u32) -> u64 {
+        raw | u64::from(instance) << 32
+    }
 }
 
 // SAFETY: the raw `Function` pointers refer to immutable code shared through
@@ -347,6 +385,7 @@ impl Execution {
             store,
             stack: &mut self.stack,
             frames: &mut self.frames,
+            callees: &mut self.callees,
             func: frame.func,
             fp: frame.fp as usize,
             inst: frame.instance,
@@ -407,6 +446,7 @@ pub(super) struct Ctx<'s> {
     pub(super) store: &'s mut StoreInner,
     stack: &'s mut Vec<u64>,
     frames: &'s mut Vec<Frame>,
+    callees: &'s mut CalleeCache,
     /// The running function (see `Frame::func`).
     func: *const Function,
     fp: usize,
@@ -515,27 +555,36 @@ impl Ctx<'_> {
         Some((code, unsafe { Regs::of(self.stack, fp) }))
     }
 
-    /// The store function that element `element` of the running instance's
-    /// table `table` holds, when it may be called as type `ty` (the checks
-    /// of `call_indirect`).
+    /// The defined-function index of the running instance's wasm function
+    /// that element `element` of its table `table` holds, when the callee
+    /// cache knows it and it may be called as type `ty`. `None` leaves the
+    /// checks and the call to `indirect_callee` and `call`.
     #[inline(always)]
-    pub(super) fn indirect_callee(&self, table: u32, element: u32, ty: u32) -> Result<u32, TrapCode> {
-        let raw = self.vm.table_element(table, element).ok_or(TrapCode::TableOutOfBounds)?;
-        let callee = raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
-        if self.store.funcs[callee as usize].type_id != self.vm.type_id(ty) {
-            return Err(TrapCode::IndirectCallTypeMismatch);
-        }
-        Ok(callee)
+    pub(super) fn cached_callee(&self, table: u32, element: u32, ty: u32) -> Option<u32> {
+        let cached = self.callees.0[element as usize % CALLEE_CACHE_SIZE];
+        let raw = self.vm.table_element(table, element)?;
+        (cached.key == CalleeCache::key(raw, self.inst) && cached.type_id == self.vm.type_id(ty))
+            .then_some(cached.def_index)
     }
 
-    /// The defined-function index of store function `callee` when it is a
-    /// wasm function of the running instance (which `try_enter` can call).
-    #[inline(always)]
-    pub(super) fn local_function(&self, callee: u32) -> Option<u32> {
-        match self.store.funcs[callee as usize].kind {
-            FuncKind::Wasm { instance, def_index } if instance == self.inst => Some(def_index),
-            _ => None,
+    /// The store function that element `element` of the running instance's
+    /// table `table` holds, when it may be called as type `ty` (the checks
+    /// of `call_indirect`). A wasm function of the running instance goes
+    /// into the callee cache.
+    pub(super) fn indirect_callee(&mut self, table: u32, element: u32, ty: u32) -> Result<u32, TrapCode> {
+        let raw = self.vm.table_element(table, element).ok_or(TrapCode::TableOutOfBounds)?;
+        let callee = raw.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
+        let entity = &self.store.funcs[callee as usize];
+        if entity.type_id != self.vm.type_id(ty) {
+            return Err(TrapCode::IndirectCallTypeMismatch);
         }
+        if let FuncKind::Wasm { instance, def_index } = entity.kind
+            && instance == self.inst
+        {
+            self.callees.0[element as usize % CALLEE_CACHE_SIZE] =
+                CachedCallee { key: CalleeCache::key(raw, instance), type_id: entity.type_id, def_index };
+        }
+        Ok(callee)
     }
 
     /// `try_enter` in every case: grows the stack and the frames as needed,

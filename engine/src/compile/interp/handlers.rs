@@ -285,10 +285,11 @@ macro_rules! handlers {
     };
 }
 
-/// The `CallIndirect` at `at` when `Ctx::try_enter` could not make it (a
-/// host function, another instance's, or a frame that needs the stack
-/// grown): made by `Ctx::call`, then the callee runs. Out of line for the
-/// reason `enter_and_dispatch` is.
+/// The `CallIndirect` at `at` when the callee cache did not know the
+/// callee or `Ctx::try_enter` could not make the call (a host function,
+/// another instance's, or a frame that needs the stack grown): checked by
+/// `Ctx::indirect_callee` and made by `Ctx::call`, then the callee runs.
+/// Out of line for the reason `enter_and_dispatch` is.
 #[inline(never)]
 fn call_and_dispatch<const THREADED: bool>(at: Ip, regs: Regs, mem: Mem, acc: u64, ctx: &mut Ctx<'_>) -> Flow {
     // SAFETY: called only by the `CallIndirect` handler, with its `at`.
@@ -296,7 +297,6 @@ fn call_and_dispatch<const THREADED: bool>(at: Ip, regs: Regs, mem: Mem, acc: u6
     // SAFETY: `at` is followed by its aux word (`place_and_verify`).
     let mut ip = unsafe { at.add(1) };
     let (table, _, _) = aux(&mut ip);
-    // The handler resolved the same callee before it came here: this cannot trap.
     let callee = trap_on_err!(ctx, ctx.indirect_callee(table, regs.get(index) as u32, ty));
     if let Some(stop) = trap_on_err!(ctx, ctx.call(ip, mem, callee, base)) {
         return stop;
@@ -589,8 +589,7 @@ handlers! {
     },
     CallIndirect(base, index, ty) => {
         let (table, _, _) = aux(&mut ip);
-        let callee = trap_on_err!(ctx, ctx.indirect_callee(table, regs.get(index) as u32, ty));
-        (ip, regs) = match ctx.local_function(callee).and_then(|def_index| ctx.try_enter(ip, def_index, base)) {
+        (ip, regs) = match ctx.cached_callee(table, regs.get(index) as u32, ty).and_then(|def_index| ctx.try_enter(ip, def_index, base)) {
             Some(entered) => entered,
             None => return call_and_dispatch::<THREADED>(at, regs, mem, acc, ctx),
         }

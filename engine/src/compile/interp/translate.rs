@@ -847,7 +847,7 @@ impl Translator<'_> {
             self.last_op = None;
             return cond;
         }
-        Condition::Nez(slot)
+        Condition::Nez(self.low_half_operand(height))
     }
 
     /// The frame slot holding constant `raw`, if it has or can get one.
@@ -1025,7 +1025,7 @@ impl Translator<'_> {
             Some(Address::AccPlus(b)) => ((forms.acc_at_to_acc)(b), Retarget::AccTo(forms.acc_at, b)),
             None => {
                 let offset = memory32_offset(offset)?;
-                let a = self.address_operand(h - 1);
+                let a = self.low_half_operand(h - 1);
                 ((forms.plain_to_acc)(a, offset), Retarget::Load(forms.plain, a, offset))
             }
         };
@@ -1078,19 +1078,20 @@ impl Translator<'_> {
 
     fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let offset = memory32_offset(offset)?;
-        let a = self.address_operand(h - 2);
+        let a = self.low_half_operand(h - 2);
         let v = self.operand(h - 1);
         self.emit(make(a, v, offset));
         Ok(())
     }
 
-    /// The slot a memory access reads its address from: when the address
-    /// is an `i32.wrap_i64` computed just before (C indexing with a 64-bit
-    /// index), the wrap's source, and the wrap is dropped — an access to a
-    /// 32-bit memory reads its address slot as a u32, which is all the
-    /// wrap does. Nothing else may read the wrap's result: only the access
-    /// consumes it, right after.
-    fn address_operand(&mut self, height: u32) -> Slot {
+    /// The slot of an i32 operand its consumer reads only as a u32 (a
+    /// 32-bit memory's address, a `call_indirect` or `br_table` index, a
+    /// condition): when it is an `i32.wrap_i64` computed just before (C
+    /// indexing with a 64-bit index, a hash narrowed to a table index), the
+    /// wrap's source, and the wrap is dropped: truncating is all the wrap
+    /// does. Nothing else may read the wrap's result: only this consumer
+    /// takes it, right after.
+    fn low_half_operand(&mut self, height: u32) -> Slot {
         if self.stack[height as usize].is_none()
             && let Some(source) = self.rewritable_last().and_then(|last| self.wrap_at(last, self.slot(height)))
         {
@@ -1278,8 +1279,8 @@ impl Translator<'_> {
             O::BrTable { ref targets } => {
                 // The index is read where it is (a state variable's local,
                 // say); the values below it may be carried by a branch.
+                let index = self.low_half_operand(h - 1);
                 self.materialize_range(0, h - 1);
-                let index = self.operand(h - 1);
                 let mut depths = Vec::with_capacity(targets.len() as usize + 1);
                 for depth in targets.targets() {
                     depths.push(depth.map_err(Error::from_wasmparser)?);
@@ -1321,8 +1322,11 @@ impl Translator<'_> {
             }
             O::CallIndirect { type_index, table_index } => {
                 let p = self.info.types[type_index as usize].params().len() as u32;
-                self.materialize_range(h - 1 - p, h);
-                let (base, index) = (self.slot(h - 1 - p), self.slot(h - 1));
+                // The index is read where it is; a result may take its place.
+                let index = self.low_half_operand(h - 1);
+                self.stack[h as usize - 1] = None;
+                self.materialize_range(h - 1 - p, h - 1);
+                let base = self.slot(h - 1 - p);
                 self.emit(Instr::CallIndirect(base, index, type_index));
                 self.emit(Instr::Aux(table_index, 0, 0));
             }
@@ -1339,8 +1343,9 @@ impl Translator<'_> {
             }
             O::Select | O::TypedSelect { .. } => {
                 // The first operand's slot is the result's.
+                let c = self.low_half_operand(h - 1);
                 self.materialize(h - 3);
-                let (b, c) = (self.operand(h - 2), self.operand(h - 1));
+                let b = self.operand(h - 2);
                 self.emit(Instr::Select(self.slot(h - 3), b, c));
             }
             O::I32Const { value } => self.push_source(h, Source::Const(value as u32 as u64)),
