@@ -118,7 +118,7 @@ impl Compiler {
     pub(crate) fn compile_function(
         &mut self,
         info: &ModuleInfo,
-        validator: FuncValidator<ValidatorResources>,
+        validator: &mut FuncValidator<ValidatorResources>,
         body: FunctionBody<'_>,
     ) -> Result<()> {
         match self {

@@ -275,6 +275,7 @@ pub(crate) fn parse_with(config: &Config, bytes: &[u8]) -> Result<(ModuleInfo, C
     let mut validator = wasmparser::Validator::new_with_features(config.wasm_features());
     let mut info = ModuleInfo::default();
     let mut compiler = compile::Compiler::new(config)?;
+    let mut validator_allocations = wasmparser::FuncValidatorAllocations::default();
     let err = Error::from_wasmparser;
 
     // The parser must know the features too: some encodings (e.g. the
@@ -429,8 +430,10 @@ pub(crate) fn parse_with(config: &Config, bytes: &[u8]) -> Result<(ModuleInfo, C
                 let ValidPayload::Func(func, body) = valid else {
                     unreachable!("the validator hands out every code section entry");
                 };
-                let validator = func.into_validator(Default::default());
-                compiler.compile_function(&info, validator, body)?;
+                // One set of validator allocations serves every function.
+                let mut func_validator = func.into_validator(std::mem::take(&mut validator_allocations));
+                compiler.compile_function(&info, &mut func_validator, body)?;
+                validator_allocations = func_validator.into_allocations();
             }
             _ => {}
         }

@@ -140,7 +140,7 @@ pub(super) fn translate(
     patches: &mut Vec<Patch>,
     info: &ModuleInfo,
     func_index: u32,
-    mut validator: FuncValidator<ValidatorResources>,
+    validator: &mut FuncValidator<ValidatorResources>,
     body: FunctionBody<'_>,
     guard_pages: bool,
     fuel: bool,

@@ -213,7 +213,7 @@ impl ModuleCompiler {
     pub(crate) fn compile_function(
         &mut self,
         info: &ModuleInfo,
-        validator: FuncValidator<ValidatorResources>,
+        validator: &mut FuncValidator<ValidatorResources>,
         body: FunctionBody<'_>,
     ) -> Result<()> {
         let index = info.num_imported_funcs + self.offsets.len() as u32;

@@ -27,8 +27,10 @@ struct Control {
     /// How many values a branch to this label carries.
     branch_arity: u32,
     loop_start: usize,
-    /// Branches to this label's end, patched when it is reached.
-    patches: Vec<usize>,
+    /// The last branch to this label's end, in `Translator::pending`
+    /// (`NO_PATCH` when none): patched with the earlier ones, chained
+    /// through `Pending::earlier`, when the end is reached.
+    last_patch: u32,
     /// Whether code for this construct is emitted at all.
     live: bool,
 }
@@ -37,10 +39,20 @@ struct Control {
 #[derive(Default)]
 pub(crate) struct TranslatorScratch {
     control: Vec<Control>,
+    pending: Vec<Pending>,
     consts: Vec<u64>,
     code: Vec<Instr>,
     stack: Vec<Option<Source>>,
 }
+
+/// A branch waiting for its label's end (see `Control::last_patch`).
+#[derive(Clone, Copy)]
+struct Pending {
+    at: usize,
+    earlier: u32,
+}
+
+const NO_PATCH: u32 = u32::MAX;
 
 struct Translator<'a> {
     info: &'a ModuleInfo,
@@ -48,6 +60,8 @@ struct Translator<'a> {
     num_locals: u32,
     num_results: u32,
     control: Vec<Control>,
+    /// Every label's branches waiting for its end, as chains.
+    pending: Vec<Pending>,
     fuel: bool,
     /// Whether the operator being translated is charged (reachable, by
     /// the fuel plan's rules).
@@ -358,7 +372,7 @@ const MAX_FRAME_CONSTS: usize = 64;
 
 pub(crate) fn translate(
     info: &ModuleInfo,
-    mut validator: FuncValidator<ValidatorResources>,
+    validator: &mut FuncValidator<ValidatorResources>,
     body: FunctionBody<'_>,
     fuel: bool,
     coverage: bool,
@@ -378,6 +392,7 @@ pub(crate) fn translate(
         num_locals,
         num_results: ty.results().len() as u32,
         control: std::mem::take(&mut scratch.control),
+        pending: std::mem::take(&mut scratch.pending),
         fuel,
         charged: false,
         regions: coverage.then(Vec::new),
@@ -391,12 +406,13 @@ pub(crate) fn translate(
     t.consts.clear();
     t.code.clear();
     t.control.clear();
+    t.pending.clear();
     t.control.push(Control {
         kind: Kind::Func,
         height: 0,
         branch_arity: ty.results().len() as u32,
         loop_start: 0,
-        patches: Vec::new(),
+        last_patch: NO_PATCH,
         live: true,
     });
     // Fuel regions double as coverage regions.
@@ -445,6 +461,7 @@ pub(crate) fn translate(
     let frame_init: Box<[u64]> =
         std::iter::repeat_n(0, (num_locals - num_params) as usize).chain(t.consts.iter().copied()).collect();
     scratch.control = t.control;
+    scratch.pending = t.pending;
     scratch.consts = t.consts;
     scratch.stack = t.stack;
     let coverage = t.regions.map(|regions| {
@@ -752,7 +769,7 @@ impl Translator<'_> {
             self.emit_jump(loop_start as u32);
         } else {
             let at = self.emit_jump(UNPATCHED);
-            self.control[index].patches.push(at);
+            self.add_patch(index, at);
         }
     }
 
@@ -826,9 +843,16 @@ impl Translator<'_> {
         c.kind == Kind::Func || (c.branch_arity > 0 && c.height != top - c.branch_arity)
     }
 
+    /// Records that the branch at `at` goes to the end of label `index`.
+    fn add_patch(&mut self, index: usize, at: usize) {
+        let earlier = self.control[index].last_patch;
+        self.control[index].last_patch = self.pending.len() as u32;
+        self.pending.push(Pending { at, earlier });
+    }
+
     fn push_control(&mut self, kind: Kind, height: u32, branch_arity: u32, live: bool) {
         let loop_start = self.code.len();
-        self.control.push(Control { kind, height, branch_arity, loop_start, patches: Vec::new(), live });
+        self.control.push(Control { kind, height, branch_arity, loop_start, last_patch: NO_PATCH, live });
     }
 
     /// The condition a branch on the i32 at `height` tests: the comparison
@@ -1200,7 +1224,7 @@ impl Translator<'_> {
                     if reachable {
                         self.materialize_range(height, h);
                         let at = self.emit_jump(UNPATCHED);
-                        self.control[top].patches.push(at);
+                        self.add_patch(top, at);
                     }
                     self.patch(else_branch, self.code.len());
                     self.control[top].kind = Kind::Else;
@@ -1228,8 +1252,11 @@ impl Translator<'_> {
                 if let Kind::If(else_branch) = c.kind {
                     self.patch(else_branch, end);
                 }
-                for at in c.patches {
+                let mut next = c.last_patch;
+                while next != NO_PATCH {
+                    let Pending { at, earlier } = self.pending[next as usize];
                     self.patch(at, end);
+                    next = earlier;
                 }
                 return Ok(());
             }
@@ -1272,7 +1299,7 @@ impl Translator<'_> {
                         self.emit_conditional(cond, start, false);
                     } else {
                         let at = self.emit_conditional(cond, UNPATCHED, false);
-                        self.control[index].patches.push(at);
+                        self.add_patch(index, at);
                     }
                 }
             }
@@ -1303,7 +1330,7 @@ impl Translator<'_> {
                             let start = self.control[c].loop_start;
                             self.patch(entry, start);
                         } else {
-                            self.control[c].patches.push(entry);
+                            self.add_patch(c, entry);
                         }
                     }
                 }

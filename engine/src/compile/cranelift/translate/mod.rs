@@ -162,7 +162,7 @@ impl Translator {
         &mut self,
         info: &ModuleInfo,
         func_index: u32,
-        mut validator: FuncValidator<ValidatorResources>,
+        validator: &mut FuncValidator<ValidatorResources>,
         body: FunctionBody<'_>,
         func: &mut ir::Function,
     ) -> Result<()> {
