@@ -39,8 +39,8 @@ struct Args {
     /// Divide every kernel's argument by this (a quick smoke run).
     #[arg(long, default_value_t = 1)]
     scale: i32,
-    /// Functions in the compile-time module.
-    #[arg(long, default_value_t = 5000)]
+    /// Functions in the compile-time module (at least 1: its `run` calls the last).
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
     large_functions: u32,
     /// Seconds of fuzzing per profile for the harness's throughput (0: skip the harness).
     #[arg(long, default_value_t = 5.0)]

@@ -9,6 +9,7 @@ pub mod cranelift;
 pub(crate) mod fuel;
 pub mod interp;
 pub(crate) mod native;
+pub(crate) mod visit;
 
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 

@@ -216,17 +216,15 @@ pub(super) fn translate(
     t.charge_fuel(plan.as_ref().map_or(0, FuelPlan::entry));
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
     let mut index = 0u32;
-    while !reader.eof() {
-        let offset = reader.original_position();
-        let op = reader.read().map_err(Error::from_wasmparser)?;
-        validator.op(offset, &op).map_err(Error::from_wasmparser)?;
-        t.operator(&op)?;
+    let each = |op: &Operator<'_>| {
+        t.operator(op)?;
         if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
             t.charge_fuel(charge);
         }
         index += 1;
-    }
-    reader.finish().map_err(Error::from_wasmparser)?;
+        Ok(())
+    };
+    crate::compile::visit::visit_body(&mut reader, validator, &mut crate::compile::visit::EachOperator(each))?;
     for (used, save) in t.uses_callee_saved.into_iter().zip(saves) {
         if !used {
             patches.push(Patch::Nop(save.0, save.1));

@@ -233,17 +233,15 @@ impl Translator {
 
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
         let mut index = 0u32;
-        while !ops.eof() {
-            let offset = ops.original_position();
-            let op = ops.read().map_err(Error::from_wasmparser)?;
-            validator.op(offset, &op).map_err(Error::from_wasmparser)?;
-            state.operator(&mut b, &op)?;
+        let each = |op: &Operator<'_>| {
+            state.operator(&mut b, op)?;
             if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
                 state.charge_fuel(&mut b, charge);
             }
             index += 1;
-        }
-        ops.finish().map_err(Error::from_wasmparser)?;
+            Ok(())
+        };
+        crate::compile::visit::visit_body(&mut ops, validator, &mut crate::compile::visit::EachOperator(each))?;
         b.seal_all_blocks();
         b.finalize(frontend);
         Ok(())
