@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use engine_backend::EngineBackend;
 use serde::{Deserialize, Serialize};
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
@@ -196,26 +196,46 @@ fn nan_matches(pattern: &NanPattern<u64>, bits: u64, width: u32) -> bool {
     }
 }
 
+fn f32_pattern(p: &NanPattern<wast::token::F32>) -> NanPattern<u64> {
+    match p {
+        NanPattern::CanonicalNan => NanPattern::CanonicalNan,
+        NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
+        NanPattern::Value(v) => NanPattern::Value(v.bits as u64),
+    }
+}
+
+fn f64_pattern(p: &NanPattern<wast::token::F64>) -> NanPattern<u64> {
+    match p {
+        NanPattern::CanonicalNan => NanPattern::CanonicalNan,
+        NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
+        NanPattern::Value(v) => NanPattern::Value(v.bits),
+    }
+}
+
+/// Whether each lane of `actual` (lane 0 in the low bits) matches the
+/// pattern's: integers bit for bit, floats as `nan_matches` says.
+fn v128_matches(pattern: &V128Pattern, actual: u128) -> bool {
+    let lane = |width_bits: u32, i: usize| -> u64 {
+        let mask = if width_bits == 64 { u64::MAX } else { (1 << width_bits) - 1 };
+        (actual >> (width_bits as usize * i)) as u64 & mask
+    };
+    match pattern {
+        V128Pattern::I8x16(e) => e.iter().enumerate().all(|(i, e)| lane(8, i) == u64::from(*e as u8)),
+        V128Pattern::I16x8(e) => e.iter().enumerate().all(|(i, e)| lane(16, i) == u64::from(*e as u16)),
+        V128Pattern::I32x4(e) => e.iter().enumerate().all(|(i, e)| lane(32, i) == u64::from(*e as u32)),
+        V128Pattern::I64x2(e) => e.iter().enumerate().all(|(i, e)| lane(64, i) == *e as u64),
+        V128Pattern::F32x4(e) => e.iter().enumerate().all(|(i, p)| nan_matches(&f32_pattern(p), lane(32, i), 32)),
+        V128Pattern::F64x2(e) => e.iter().enumerate().all(|(i, p)| nan_matches(&f64_pattern(p), lane(64, i), 64)),
+    }
+}
+
 fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, Problem> {
     Ok(match (expected, actual) {
         (WastRetCore::I32(e), Value::I32(a)) => e == a,
         (WastRetCore::I64(e), Value::I64(a)) => e == a,
-        (WastRetCore::F32(p), Value::F32(a)) => {
-            let p = match p {
-                NanPattern::CanonicalNan => NanPattern::CanonicalNan,
-                NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
-                NanPattern::Value(v) => NanPattern::Value(v.bits as u64),
-            };
-            nan_matches(&p, *a as u64, 32)
-        }
-        (WastRetCore::F64(p), Value::F64(a)) => {
-            let p = match p {
-                NanPattern::CanonicalNan => NanPattern::CanonicalNan,
-                NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
-                NanPattern::Value(v) => NanPattern::Value(v.bits),
-            };
-            nan_matches(&p, *a, 64)
-        }
+        (WastRetCore::F32(p), Value::F32(a)) => nan_matches(&f32_pattern(p), *a as u64, 32),
+        (WastRetCore::F64(p), Value::F64(a)) => nan_matches(&f64_pattern(p), *a, 64),
+        (WastRetCore::V128(p), Value::V128(a)) => v128_matches(p, *a),
         (WastRetCore::RefNull(_), Value::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Value::ExternRef(r)) => r.is_none(),
         (WastRetCore::RefExtern(None), Value::ExternRef(r)) => r.is_some(),
@@ -229,7 +249,6 @@ fn ret_matches(expected: &WastRetCore<'_>, actual: &Value) -> Result<bool, Probl
             }
             false
         }
-        (WastRetCore::V128(_), _) => return Err(Problem::Skip("v128 results are not supported".into())),
         _ => false,
     })
 }
@@ -525,4 +544,52 @@ pub fn run_script<B: WastBackend>(backend: &mut B, file: &str, text: &str) -> Fi
         report.results.push(DirectiveResult { line, kind: kind.into(), status });
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wast::token::{F32, F64};
+
+    fn lanes32(lanes: [u32; 4]) -> u128 {
+        lanes.iter().rev().fold(0u128, |v, l| v << 32 | u128::from(*l))
+    }
+
+    #[test]
+    fn v128_results_match_lane_by_lane() {
+        let value = Value::V128(lanes32([1, 0xffff_ffff, 3, 0x8000_0000]));
+        let pattern = WastRetCore::V128(V128Pattern::I32x4([1, -1, 3, i32::MIN]));
+        assert!(ret_matches(&pattern, &value).unwrap());
+        let swapped = WastRetCore::V128(V128Pattern::I32x4([-1, 1, 3, i32::MIN]));
+        assert!(!ret_matches(&swapped, &value).unwrap(), "lane 0 is the low 32 bits");
+        let bytes = WastRetCore::V128(V128Pattern::I8x16([1, 0, 0, 0, -1, -1, -1, -1, 3, 0, 0, 0, 0, 0, 0, -128]));
+        assert!(ret_matches(&bytes, &value).unwrap());
+        let halves =
+            WastRetCore::V128(V128Pattern::I64x2([0xffff_ffff_0000_0001_u64 as i64, 0x8000_0000_0000_0003_u64 as i64]));
+        assert!(ret_matches(&halves, &value).unwrap());
+        assert!(!ret_matches(&pattern, &Value::I32(1)).unwrap(), "a v128 pattern needs a v128");
+    }
+
+    #[test]
+    fn v128_float_lanes_follow_the_nan_patterns() {
+        let value = Value::V128(lanes32([0x7fc0_0000, 0xffc0_0000, 0x7fa0_0000, 1.5f32.to_bits()]));
+        let canonical = NanPattern::CanonicalNan;
+        let arithmetic = NanPattern::ArithmeticNan;
+        let exact = NanPattern::Value(F32 { bits: 1.5f32.to_bits() });
+        let lanes = |third| WastRetCore::V128(V128Pattern::F32x4([canonical, canonical, third, exact]));
+        assert!(ret_matches(&lanes(NanPattern::Value(F32 { bits: 0x7fa0_0000 })), &value).unwrap());
+        assert!(!ret_matches(&lanes(canonical), &value).unwrap(), "0x7fa00000 is not the canonical NaN");
+        assert!(!ret_matches(&lanes(arithmetic), &value).unwrap(), "0x7fa00000 has no quiet bit");
+        let wide = Value::V128(u128::from(0x7ff8_0000_0000_0001_u64) | u128::from(2.5f64.to_bits()) << 64);
+        let f64s = WastRetCore::V128(V128Pattern::F64x2([
+            NanPattern::ArithmeticNan,
+            NanPattern::Value(F64 { bits: 2.5f64.to_bits() }),
+        ]));
+        assert!(ret_matches(&f64s, &wide).unwrap());
+        let canonical_f64s = WastRetCore::V128(V128Pattern::F64x2([
+            NanPattern::CanonicalNan,
+            NanPattern::Value(F64 { bits: 2.5f64.to_bits() }),
+        ]));
+        assert!(!ret_matches(&canonical_f64s, &wide).unwrap(), "a payload bit below the quiet bit is not canonical");
+    }
 }
