@@ -19,6 +19,10 @@ pub struct RunArgs {
     fuel: Option<u64>,
     /// The export to call, with ARGS parsed by its parameter types (default:
     /// `_start`, the WASI entry point, with ARGS as the program's arguments).
+    /// Integers are decimal or 0x-hex, floats decimal; a v128 is 0x and up
+    /// to 32 hex digits, or its lanes from lane 0 on as SHAPE:L0,L1,… with
+    /// SHAPE one of i8x16, i16x8, i32x4, i64x2, f32x4, f64x2 (e.g.
+    /// `i32x4:1,-2,0x30,4`); v128 results print as 0x and 32 hex digits.
     #[arg(long)]
     invoke: Option<String>,
     /// A host directory the WASI program may use, as HOST or HOST::GUEST
@@ -82,9 +86,47 @@ fn parse_arg(text: &str, ty: ValType) -> anyhow::Result<Val> {
         ),
         ValType::F32 => Val::F32(text.parse::<f32>().with_context(bad)?.to_bits()),
         ValType::F64 => Val::F64(text.parse::<f64>().with_context(bad)?.to_bits()),
+        ValType::V128 => Val::V128(parse_v128(text).with_context(bad)?),
         ValType::FuncRef | ValType::ExternRef if text == "null" => Val::default_for(ty),
         other => bail!("arguments of type {other} cannot be given on the command line"),
     })
+}
+
+/// A v128 given as hex bits or as lanes (see `RunArgs::invoke`).
+fn parse_v128(text: &str) -> Option<u128> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return if hex.len() <= 32 { u128::from_str_radix(hex, 16).ok() } else { None };
+    }
+    let (shape, lanes) = text.split_once(':')?;
+    let lanes: Vec<&str> = lanes.split(',').map(str::trim).collect();
+    let (count, bits) = match shape {
+        "i8x16" => (16, 8),
+        "i16x8" => (8, 16),
+        "i32x4" | "f32x4" => (4, 32),
+        "i64x2" | "f64x2" => (2, 64),
+        _ => return None,
+    };
+    if lanes.len() != count {
+        return None;
+    }
+    let mut value = 0u128;
+    for (i, lane) in lanes.iter().enumerate() {
+        let raw = match shape {
+            "f32x4" => u128::from(lane.parse::<f32>().ok()?.to_bits()),
+            "f64x2" => u128::from(lane.parse::<f64>().ok()?.to_bits()),
+            _ => {
+                // Signed or unsigned, as long as it fits the lane.
+                let v = parse_int(lane)?;
+                let (min, max) = (-(1i128 << (bits - 1)), (1i128 << bits) - 1);
+                if v < min || v > max {
+                    return None;
+                }
+                (v as u128) & ((1u128 << bits) - 1)
+            }
+        };
+        value |= raw << (bits * i);
+    }
+    Some(value)
 }
 
 fn parse_int(text: &str) -> Option<i128> {
@@ -198,5 +240,41 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
         },
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v128_arguments_parse_as_hex_or_lanes_from_lane_zero() {
+        let v128 = |text| match parse_arg(text, ValType::V128) {
+            Ok(Val::V128(v)) => Some(v),
+            Ok(other) => panic!("{text} gave {other:?}"),
+            Err(_) => None,
+        };
+        assert_eq!(v128("0x1"), Some(1));
+        assert_eq!(v128("0xffffffffffffffffffffffffffffffff"), Some(u128::MAX));
+        assert_eq!(v128("i32x4:1,-2,0x30,4"), Some(4 << 96 | 0x30 << 64 | 0xffff_fffe_u128 << 32 | 1));
+        assert_eq!(v128("i8x16:-1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,255"), Some(0xff << 120 | 0xff));
+        assert_eq!(v128("i16x8:1, 2, 3, 4, 5, 6, 7, 65535"), Some(0xffff_0007_0006_0005_0004_0003_0002_0001));
+        assert_eq!(v128("i64x2:-1,0"), Some(u128::from(u64::MAX)));
+        assert_eq!(v128("f32x4:1.5,0,0,-0"), Some(0x8000_0000 << 96 | u128::from(1.5f32.to_bits())));
+        assert_eq!(v128("f64x2:0,2.5"), Some(u128::from(2.5f64.to_bits()) << 64));
+        for bad in [
+            "0x1ffffffffffffffffffffffffffffffff",
+            "i32x4:1,2,3",
+            "i32x4:1,2,3,4,5",
+            "i8x16:256,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+            "i8x16:-129,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+            "i32x5:1,2,3,4,5",
+            "f32x4:a,0,0,0",
+            "1",
+        ] {
+            assert_eq!(v128(bad), None, "{bad}");
+        }
+        let error = parse_arg("i32x4:1", ValType::V128).unwrap_err().to_string();
+        assert!(error.contains("cannot parse `i32x4:1` as v128"), "{error}");
     }
 }
