@@ -25,7 +25,9 @@ pub enum Verdict {
     /// module (an internal compiler error) or could not make a call.
     Crashed(String),
     /// Only a reference engine disagreed, and a semantics-preserving rewrite
-    /// of the module confirmed that it, not Crucible, was wrong.
+    /// of the module confirmed that it, not Crucible, was wrong; or a
+    /// reference engine failed in itself (panicked) while the other
+    /// executors, judged without it, did not fail.
     ReferenceBug(String),
 }
 
@@ -161,7 +163,30 @@ pub fn verdict_of(case: &Case, executors: &[&dyn Executor]) -> Verdict {
 fn run_case_observing(case: &Case, executors: &[&dyn Executor], collect_opcodes: bool) -> CaseReport {
     let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
     let mut instances = Vec::new();
-    let mut verdict = judge(case, executors, &mut runs, &mut instances);
+    let mut crashed = None;
+    let mut verdict = judge(case, executors, &mut runs, &mut instances, &mut crashed);
+    // A reference engine that fails in itself (panics, an internal error)
+    // has a bug of its own whatever Crucible did: the case is judged again
+    // without it, and only what Crucible's tiers do then can be a failure.
+    if let (Verdict::Crashed(detail), Some(i)) = (&verdict, crashed)
+        && executors[i].is_reference()
+        && executors.iter().any(|e| !e.is_reference())
+    {
+        let detail = detail.clone();
+        let others: Vec<&dyn Executor> =
+            executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect();
+        let mut report = run_case_observing(case, &others, collect_opcodes);
+        // The reports stay one per executor, in order: the reference's as
+        // far as it got.
+        report.runs.insert(i, runs.swap_remove(i));
+        return CaseReport {
+            verdict: match report.verdict {
+                v if v.is_failure() => v,
+                v => Verdict::ReferenceBug(format!("{detail}; without it, the others: {}", v.kind())),
+            },
+            runs: report.runs,
+        };
+    }
     if collect_opcodes {
         for (run, instance) in runs.iter_mut().zip(&instances) {
             run.executed_opcodes = instance.executed_opcodes();
@@ -208,7 +233,7 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
             continue;
         }
         let mut runs: Vec<ExecutorRun> = executors.iter().map(|e| ExecutorRun::new(e.name())).collect();
-        let verdict = judge(&rewritten, executors, &mut runs, &mut Vec::new());
+        let verdict = judge(&rewritten, executors, &mut runs, &mut Vec::new(), &mut None);
         // The original run stopped at the divergence: compare what it reached.
         let same = |before: &ExecutorRun, after: &ExecutorRun| {
             before.instantiate == after.instantiate
@@ -245,11 +270,15 @@ fn judge(
     executors: &[&dyn Executor],
     runs: &mut [ExecutorRun],
     instances: &mut Vec<Box<dyn Running>>,
+    crashed: &mut Option<usize>,
 ) -> Verdict {
     let mut failures = Vec::new();
-    for (e, run) in executors.iter().zip(runs.iter_mut()) {
+    for (i, (e, run)) in executors.iter().zip(runs.iter_mut()).enumerate() {
         match isolated(e.name(), || e.instantiate_linked(&case.providers, &case.wasm)) {
-            Err(crash) => return Verdict::Crashed(crash),
+            Err(crash) => {
+                *crashed = Some(i);
+                return Verdict::Crashed(crash);
+            }
             Ok(Ok(instance)) => instances.push(instance),
             Ok(Err(failure)) => {
                 run.instantiate = Err(failure.clone());
@@ -259,10 +288,11 @@ fn judge(
     }
     // An executor failing on the module itself is a finding whatever the
     // others did.
-    if let Some((run, why)) = runs.iter().find_map(|r| match &r.instantiate {
-        Err(InstantiateFailure::Internal(why)) => Some((r, why)),
+    if let Some((i, run, why)) = runs.iter().enumerate().find_map(|(i, r)| match &r.instantiate {
+        Err(InstantiateFailure::Internal(why)) => Some((i, r, why)),
         _ => None,
     }) {
+        *crashed = Some(i);
         return Verdict::Crashed(format!("{} failed on the module: {why}", run.executor));
     }
     if let Some(InstantiateFailure::Exhausted(why)) =
@@ -313,16 +343,21 @@ fn judge(
     for step in 0..=case.plan.len() {
         if step > 0 {
             let call = &case.plan[step - 1];
-            for ((e, instance), run) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()) {
+            for (i, ((e, instance), run)) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()).enumerate()
+            {
                 match isolated(e.name(), || instance.call(&call.export, &call.args)) {
                     Ok(outcome) => run.calls.push(outcome),
-                    Err(crash) => return Verdict::Crashed(crash),
+                    Err(crash) => {
+                        *crashed = Some(i);
+                        return Verdict::Crashed(crash);
+                    }
                 }
             }
-            if let Some((r, why)) = runs.iter().find_map(|r| match r.calls.last() {
-                Some(Outcome::Internal(why)) => Some((r, why)),
+            if let Some((i, r, why)) = runs.iter().enumerate().find_map(|(i, r)| match r.calls.last() {
+                Some(Outcome::Internal(why)) => Some((i, r, why)),
                 _ => None,
             }) {
+                *crashed = Some(i);
                 return Verdict::Crashed(format!("{} failed to make call {step} `{}`: {why}", r.executor, call.export));
             }
             if let Some((r, resource)) = runs.iter().find_map(|r| match r.calls.last() {
@@ -348,10 +383,13 @@ fn judge(
             }
             trapped |= matches!(first, Some(Outcome::Trapped(_)));
         }
-        for ((e, instance), run) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()) {
+        for (i, ((e, instance), run)) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()).enumerate() {
             match isolated(e.name(), || instance.snapshot()) {
                 Ok(state) => run.states.push(state.normalized()),
-                Err(crash) => return Verdict::Crashed(crash),
+                Err(crash) => {
+                    *crashed = Some(i);
+                    return Verdict::Crashed(crash);
+                }
             }
         }
         for i in 1..runs.len() {

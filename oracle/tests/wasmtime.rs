@@ -246,14 +246,18 @@ fn wasmtime_confirms_the_wasmi_bugs_of_the_regression_corpus() {
                 assert_eq!(run.calls, crucible.calls, "{kind} on {}", dir.display());
                 assert_eq!(run.states, crucible.states, "{kind} on {}", dir.display());
             }
-            // wasmi alone disagrees.
-            let wasmi = record_run(ExecutorKind::Wasmi.build().as_ref(), &case);
-            assert_ne!(
-                (&wasmi.calls, &wasmi.states),
-                (&crucible.calls, &crucible.states),
-                "wasmi on {}",
-                dir.display()
-            );
+            // wasmi alone disagrees, or panics (wasmi-store-value-is-its-teed-address).
+            let wasmi = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                record_run(ExecutorKind::Wasmi.build().as_ref(), &case)
+            }));
+            if let Ok(wasmi) = wasmi {
+                assert_ne!(
+                    (&wasmi.calls, &wasmi.states),
+                    (&crucible.calls, &crucible.states),
+                    "wasmi on {}",
+                    dir.display()
+                );
+            }
         }
         // (Winch would make the externref case not comparable.)
         let executors: Vec<Box<dyn Executor>> = ExecutorKind::AVAILABLE
