@@ -263,6 +263,12 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
     }
 }
 
+/// A crash of executor `i`, recorded in `crashed` for the caller.
+fn crash_of(crashed: &mut Option<usize>, i: usize, detail: String) -> Verdict {
+    *crashed = Some(i);
+    Verdict::Crashed(detail)
+}
+
 /// Runs and compares; `instances` receives the live instances (all of them
 /// when every executor instantiated) so the caller can query them after.
 fn judge(
@@ -275,10 +281,7 @@ fn judge(
     let mut failures = Vec::new();
     for (i, (e, run)) in executors.iter().zip(runs.iter_mut()).enumerate() {
         match isolated(e.name(), || e.instantiate_linked(&case.providers, &case.wasm)) {
-            Err(crash) => {
-                *crashed = Some(i);
-                return Verdict::Crashed(crash);
-            }
+            Err(crash) => return crash_of(crashed, i, crash),
             Ok(Ok(instance)) => instances.push(instance),
             Ok(Err(failure)) => {
                 run.instantiate = Err(failure.clone());
@@ -292,8 +295,7 @@ fn judge(
         Err(InstantiateFailure::Internal(why)) => Some((i, r, why)),
         _ => None,
     }) {
-        *crashed = Some(i);
-        return Verdict::Crashed(format!("{} failed on the module: {why}", run.executor));
+        return crash_of(crashed, i, format!("{} failed on the module: {why}", run.executor));
     }
     if let Some(InstantiateFailure::Exhausted(why)) =
         runs.iter().find_map(|r| r.instantiate.clone().err().filter(|f| matches!(f, InstantiateFailure::Exhausted(_))))
@@ -347,18 +349,15 @@ fn judge(
             {
                 match isolated(e.name(), || instance.call(&call.export, &call.args)) {
                     Ok(outcome) => run.calls.push(outcome),
-                    Err(crash) => {
-                        *crashed = Some(i);
-                        return Verdict::Crashed(crash);
-                    }
+                    Err(crash) => return crash_of(crashed, i, crash),
                 }
             }
             if let Some((i, r, why)) = runs.iter().enumerate().find_map(|(i, r)| match r.calls.last() {
                 Some(Outcome::Internal(why)) => Some((i, r, why)),
                 _ => None,
             }) {
-                *crashed = Some(i);
-                return Verdict::Crashed(format!("{} failed to make call {step} `{}`: {why}", r.executor, call.export));
+                let detail = format!("{} failed to make call {step} `{}`: {why}", r.executor, call.export);
+                return crash_of(crashed, i, detail);
             }
             if let Some((r, resource)) = runs.iter().find_map(|r| match r.calls.last() {
                 Some(Outcome::Exhausted(resource)) => Some((r, resource)),
@@ -386,10 +385,7 @@ fn judge(
         for (i, ((e, instance), run)) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()).enumerate() {
             match isolated(e.name(), || instance.snapshot()) {
                 Ok(state) => run.states.push(state.normalized()),
-                Err(crash) => {
-                    *crashed = Some(i);
-                    return Verdict::Crashed(crash);
-                }
+                Err(crash) => return crash_of(crashed, i, crash),
             }
         }
         for i in 1..runs.len() {

@@ -70,6 +70,12 @@ impl CalleeCache {
     fn key(raw: u64, instance: u32) -> u64 {
         raw | u64::from(instance) << 32
     }
+
+    /// Where table element `element`'s callee is cached.
+    #[inline(always)]
+    fn slot(element: u32) -> usize {
+        element as usize % CALLEE_CACHE_SIZE
+    }
 }
 
 // SAFETY: the raw `Function` pointers refer to immutable code shared through
@@ -561,7 +567,7 @@ impl Ctx<'_> {
     /// checks and the call to `indirect_callee` and `call`.
     #[inline(always)]
     pub(super) fn cached_callee(&self, table: u32, element: u32, ty: u32) -> Option<u32> {
-        let cached = self.callees.0[element as usize % CALLEE_CACHE_SIZE];
+        let cached = self.callees.0[CalleeCache::slot(element)];
         let raw = self.vm.table_element(table, element)?;
         (cached.key == CalleeCache::key(raw, self.inst) && cached.type_id == self.vm.type_id(ty))
             .then_some(cached.def_index)
@@ -581,7 +587,7 @@ impl Ctx<'_> {
         if let FuncKind::Wasm { instance, def_index } = entity.kind
             && instance == self.inst
         {
-            self.callees.0[element as usize % CALLEE_CACHE_SIZE] =
+            self.callees.0[CalleeCache::slot(element)] =
                 CachedCallee { key: CalleeCache::key(raw, instance), type_id: entity.type_id, def_index };
         }
         Ok(callee)
