@@ -116,6 +116,9 @@ impl Default for Limits {
 pub struct Config {
     pub(crate) tier: Tier,
     pub(crate) proposals: Vec<Proposal>,
+    /// Whether the proposals were chosen ([`Config::proposal`],
+    /// [`Config::proposals`]) rather than left to the tier's defaults.
+    proposals_chosen: bool,
     pub(crate) limits: Limits,
     pub(crate) consume_fuel: bool,
     pub(crate) coverage: bool,
@@ -182,6 +185,7 @@ impl Default for Config {
         Config {
             tier: Tier::Interp,
             proposals: Proposal::ALL.iter().copied().filter(|p| p.supported_by(Tier::Interp)).collect(),
+            proposals_chosen: false,
             limits: Limits::default(),
             consume_fuel: false,
             coverage: false,
@@ -198,10 +202,15 @@ impl Config {
         Self::default()
     }
 
-    /// Chooses the tier, and keeps only the enabled proposals it supports.
+    /// Chooses the tier. Proposals left to the defaults become every
+    /// proposal the tier supports; chosen ones keep those it supports.
     pub fn tier(&mut self, tier: Tier) -> &mut Self {
         self.tier = tier;
-        self.proposals.retain(|p| p.supported_by(tier));
+        if self.proposals_chosen {
+            self.proposals.retain(|p| p.supported_by(tier));
+        } else {
+            self.proposals = Proposal::ALL.iter().copied().filter(|p| p.supported_by(tier)).collect();
+        }
         self
     }
 
@@ -211,6 +220,7 @@ impl Config {
 
     /// Enables or disables one proposal.
     pub fn proposal(&mut self, proposal: Proposal, enable: bool) -> &mut Self {
+        self.proposals_chosen = true;
         self.proposals.retain(|p| *p != proposal);
         if enable {
             self.proposals.push(proposal);
@@ -221,6 +231,7 @@ impl Config {
 
     /// Replaces the set of enabled proposals.
     pub fn proposals(&mut self, proposals: &[Proposal]) -> &mut Self {
+        self.proposals_chosen = true;
         self.proposals = proposals.to_vec();
         self.proposals.sort();
         self.proposals.dedup();

@@ -13,10 +13,16 @@ pub struct Engine {
 
 impl Engine {
     /// Fails when the configuration enables a proposal the tier does not
-    /// execute, or asks for an interpreter dispatch this build lacks.
+    /// execute or one without a proposal it builds on, or asks for an
+    /// interpreter dispatch this build lacks.
     pub fn new(config: &Config) -> Result<Engine> {
         if let Some(p) = config.proposals.iter().find(|p| !p.supported_by(config.tier)) {
             return Err(Error::Unsupported(format!("the {} tier does not support the {p} proposal", config.tier)));
+        }
+        for p in &config.proposals {
+            if let Some(needed) = p.with().iter().find(|needed| !config.proposals.contains(needed)) {
+                return Err(Error::Usage(format!("the {p} proposal needs the {needed} proposal enabled too")));
+            }
         }
         if !config.interpreter_dispatch.is_supported() {
             return Err(Error::Unsupported(format!(

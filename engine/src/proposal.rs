@@ -39,9 +39,9 @@ macro_rules! for_each_proposal {
             Gc { name: "gc", features: [GC, FUNCTION_REFERENCES], operators: gc, smith: [gc_enabled], with: [FunctionReferences], tiers: [] }
             Exceptions { name: "exception-handling", features: [EXCEPTIONS], operators: exceptions,
                 smith: [exceptions_enabled], with: [], tiers: [] }
-            Simd { name: "simd", features: [SIMD], operators: simd, smith: [simd_enabled], with: [], tiers: [] }
+            Simd { name: "simd", features: [SIMD], operators: simd, smith: [simd_enabled], with: [], tiers: [Cranelift] }
             RelaxedSimd { name: "relaxed-simd", features: [RELAXED_SIMD, SIMD], operators: relaxed_simd,
-                smith: [relaxed_simd_enabled], with: [Simd], tiers: [] }
+                smith: [relaxed_simd_enabled], with: [Simd], tiers: [Cranelift] }
             Threads { name: "threads", features: [THREADS], operators: threads, smith: [threads_enabled], with: [],
                 tiers: [] }
             TailCall { name: "tail-call", features: [TAIL_CALL], operators: tail_call,
@@ -114,6 +114,13 @@ macro_rules! define_proposals {
                     })*
                 }
             }
+
+            /// Whether every tier executes this proposal's modules: the
+            /// proposals the differential harness generates and compares
+            /// (a module only some tiers run would compare less).
+            pub fn supported_everywhere(self) -> bool {
+                crate::Tier::ALL.iter().all(|tier| self.supported_by(*tier))
+            }
         }
     };
     (@tag none) => { None };
@@ -123,14 +130,15 @@ macro_rules! define_proposals {
 for_each_proposal!(define_proposals);
 
 impl Proposal {
-    /// The proposals that make up WebAssembly 2.0, minus SIMD.
-    pub const WASM2_WITHOUT_SIMD: [Proposal; 6] = [
+    /// The proposals that make up WebAssembly 2.0.
+    pub const WASM2: [Proposal; 7] = [
         Proposal::MutableGlobal,
         Proposal::SignExtension,
         Proposal::SaturatingFloatToInt,
         Proposal::MultiValue,
         Proposal::BulkMemory,
         Proposal::ReferenceTypes,
+        Proposal::Simd,
     ];
 }
 

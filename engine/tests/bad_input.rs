@@ -191,13 +191,26 @@ fn proposals_are_validated_exactly_as_configured(tier: Tier) {
     assert!(Module::new(&common::engine(tier), bulk).is_ok());
     let mut config = common::config(tier);
     config.proposal(engine::Proposal::BulkMemory, false);
+    // Reference types build on bulk memory: they cannot stay on alone.
+    assert!(matches!(Engine::new(&config), Err(Error::Usage(m)) if m.contains("needs the bulk-memory proposal")));
+    config.proposal(engine::Proposal::ReferenceTypes, false);
     assert!(matches!(Module::new(&Engine::new(&config).unwrap(), bulk), Err(Error::Validation { .. })));
-    // SIMD is not executed by the interpreter, so it cannot be switched on.
+    // A tier runs SIMD by default once it has it; until then SIMD cannot
+    // be switched on, and a SIMD module is invalid.
+    let simd = "(module (func (drop (v128.const i64x2 0 0))))";
     let mut config = common::config(tier);
     config.proposal(engine::Proposal::Simd, true);
-    assert!(matches!(Engine::new(&config), Err(Error::Unsupported(_))));
-    let simd = "(module (func (drop (v128.const i64x2 0 0))))";
-    assert!(matches!(Module::new(&common::engine(tier), simd), Err(Error::Validation { .. })));
+    if engine::Proposal::Simd.supported_by(tier) {
+        assert!(Module::new(&common::engine(tier), simd).is_ok());
+        config.proposal(engine::Proposal::Simd, false);
+        // Relaxed SIMD builds on SIMD: it cannot stay on alone.
+        assert!(matches!(Engine::new(&config), Err(Error::Usage(m)) if m.contains("needs the simd proposal")));
+        config.proposal(engine::Proposal::RelaxedSimd, false);
+        assert!(matches!(Module::new(&Engine::new(&config).unwrap(), simd), Err(Error::Validation { .. })));
+    } else {
+        assert!(matches!(Engine::new(&config), Err(Error::Unsupported(_))));
+        assert!(matches!(Module::new(&common::engine(tier), simd), Err(Error::Validation { .. })));
+    }
 }
 
 on_every_tier!(

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use arbitrary::{Result, Unstructured};
-use engine::{Proposal, Tier};
+use engine::Proposal;
 use serde::{Deserialize, Serialize};
 
 use crate::edges;
@@ -22,14 +22,14 @@ pub struct Profile {
 }
 
 /// Every profile, derived from the proposal registry
-/// (`engine::for_each_proposal!`): `mvp`; one per proposal the interpreter
+/// (`engine::for_each_proposal!`): `mvp`; one per proposal every tier
 /// runs and wasm-smith generates, named after it; `arith` (arithmetic
 /// expression trees, see `arith.rs`, instead of wasm-smith); `probes`
 /// (operators and runtime rules driven through their edges, see
-/// `probes.rs`); and `default`, a swarm over every proposal the interpreter
+/// `probes.rs`); and `default`, a swarm over every proposal every tier
 /// runs and all three generators.
 pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
-    let runs = |p: &Proposal| p.supported_by(Tier::Interp);
+    let runs = |p: &Proposal| p.supported_everywhere();
     let leak = |proposals: Vec<Proposal>| -> &'static [Proposal] { Vec::leak(proposals) };
     let mut profiles = vec![Profile { name: "mvp", proposals: leak(vec![Proposal::MutableGlobal]), swarm: false }];
     for p in Proposal::ALL.iter().filter(|p| runs(p) && generated(**p)) {
@@ -431,20 +431,17 @@ pub fn plan(wasm: &[u8], bytes: &[u8]) -> Result<Vec<Call>> {
 }
 
 /// The proposals a module really needs: those whose removal makes it invalid.
+/// (Validated by wasmparser directly: a subset such as reference types
+/// without bulk memory is no engine configuration, but a fine question.)
 pub fn proposals_used(wasm: &[u8], profile: &Profile) -> Vec<Proposal> {
-    let features = |ps: &[Proposal]| {
-        let mut config = engine::Config::new();
-        config.proposals(ps);
-        config
-    };
     profile
         .proposals
         .iter()
         .copied()
         .filter(|p| {
-            let without: Vec<Proposal> = profile.proposals.iter().copied().filter(|q| q != p).collect();
-            let engine = engine::Engine::new(&features(&without)).expect("subsets of supported proposals are valid");
-            engine::Module::validate(&engine, wasm).is_err()
+            let without = profile.proposals.iter().filter(|q| *q != p);
+            let features = without.fold(wasmparser::WasmFeatures::MVP, |features, q| features | q.features());
+            wasmparser::Validator::new_with_features(features).validate_all(wasm).is_err()
         })
         .collect()
 }

@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use ::evidence::operators;
-use engine::{Proposal, Tier};
+use engine::Proposal;
 
-/// Operators added by each proposal the interpreter implements (in
+/// Operators added by each proposal every tier runs (in
 /// `engine::Proposal::ALL` order; proposals that add none are left out), by
 /// wasmparser's operator names.
 pub static PROPOSAL_OPCODES: LazyLock<Vec<(&'static str, &'static [&'static str])>> = LazyLock::new(|| {
     Proposal::ALL
         .iter()
-        .filter(|p| p.supported_by(Tier::Interp))
+        .filter(|p| p.supported_everywhere())
         .map(|p| (p.name(), operators::operators_of(p.name())))
         .filter(|(_, ops)| !ops.is_empty())
         .collect()
@@ -26,7 +26,7 @@ pub static PROPOSAL_OPCODES: LazyLock<Vec<(&'static str, &'static [&'static str]
 /// The 1.0 operators (`mvp`).
 pub static MVP_OPCODES: LazyLock<&'static [&'static str]> = LazyLock::new(|| operators::operators_of("mvp"));
 
-/// Every operator the interpreter's proposals define, in one list.
+/// Every operator the proposals every tier runs define, in one list.
 pub fn all_opcodes() -> impl Iterator<Item = &'static str> {
     MVP_OPCODES.iter().copied().chain(PROPOSAL_OPCODES.iter().flat_map(|(_, ops)| ops.iter().copied()))
 }
@@ -99,7 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn the_interpreters_proposals_are_the_ones_with_operators() {
+    fn the_compared_proposals_are_the_ones_with_operators() {
         let names: Vec<&str> = PROPOSAL_OPCODES.iter().map(|(p, _)| *p).collect();
         assert_eq!(
             names,

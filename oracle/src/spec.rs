@@ -32,10 +32,11 @@ pub struct Suite {
     pub enabled: Vec<Proposal>,
 }
 
-/// The suites that measure what a tier claims: the core 2.0 suite (SIMD
-/// skipped unless the tier has it) and each supported proposal's suite.
+/// The suites that measure what a tier claims: the core 2.0 suite (with
+/// the 2.0 proposals the tier has: the rest skipped) and each supported
+/// proposal's suite.
 pub fn suites_for(tier: Tier) -> Vec<Suite> {
-    let base: Vec<Proposal> = Proposal::WASM2_WITHOUT_SIMD.iter().copied().filter(|p| p.supported_by(tier)).collect();
+    let base: Vec<Proposal> = Proposal::WASM2.iter().copied().filter(|p| p.supported_by(tier)).collect();
     let mut suites = vec![Suite { dir: "wasm-v2".into(), proposal: "wasm-2.0".into(), enabled: base.clone() }];
     for p in Proposal::ALL.iter().copied() {
         if !p.supported_by(tier) {

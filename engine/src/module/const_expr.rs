@@ -9,6 +9,7 @@ pub enum ConstOp {
     I64(i64),
     F32(u32),
     F64(u64),
+    V128(u128),
     RefNull,
     RefFunc(u32),
     GlobalGet(u32),
@@ -43,6 +44,7 @@ impl ConstExpr {
                 O::I64Const { value } => ConstOp::I64(value),
                 O::F32Const { value } => ConstOp::F32(value.bits()),
                 O::F64Const { value } => ConstOp::F64(value.bits()),
+                O::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 O::RefNull { .. } => ConstOp::RefNull,
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
@@ -62,32 +64,34 @@ impl ConstExpr {
         Ok(ConstExpr { ops: ops.into() })
     }
 
-    /// Evaluates to a raw slot value. `global` reads a global's raw value and
-    /// `func_ref` turns a function index into a raw funcref.
-    pub(crate) fn eval(&self, global: impl Fn(u32) -> u64, func_ref: impl Fn(u32) -> u64) -> u64 {
-        let mut stack: Vec<u64> = Vec::with_capacity(4);
+    /// Evaluates to a raw value (a v128's 128 bits, any other value in the
+    /// low 64). `global` reads a global's raw value and `func_ref` turns a
+    /// function index into a raw funcref.
+    pub(crate) fn eval(&self, global: impl Fn(u32) -> u128, func_ref: impl Fn(u32) -> u64) -> u128 {
+        let mut stack: Vec<u128> = Vec::with_capacity(4);
         for op in self.ops.iter() {
             let value = match *op {
-                ConstOp::I32(v) => v as u32 as u64,
-                ConstOp::I64(v) => v as u64,
-                ConstOp::F32(v) => v as u64,
-                ConstOp::F64(v) => v,
+                ConstOp::I32(v) => u128::from(v as u32),
+                ConstOp::I64(v) => u128::from(v as u64),
+                ConstOp::F32(v) => u128::from(v),
+                ConstOp::F64(v) => u128::from(v),
+                ConstOp::V128(v) => v,
                 ConstOp::RefNull => 0,
-                ConstOp::RefFunc(f) => func_ref(f),
+                ConstOp::RefFunc(f) => u128::from(func_ref(f)),
                 ConstOp::GlobalGet(g) => global(g),
                 binary => {
                     // Validation guarantees two operands of the right type.
-                    let b = stack.pop().unwrap_or(0);
-                    let a = stack.pop().unwrap_or(0);
+                    let b = stack.pop().unwrap_or(0) as u64;
+                    let a = stack.pop().unwrap_or(0) as u64;
                     let (a32, b32) = (a as u32, b as u32);
-                    match binary {
-                        ConstOp::I32Add => a32.wrapping_add(b32) as u64,
-                        ConstOp::I32Sub => a32.wrapping_sub(b32) as u64,
-                        ConstOp::I32Mul => a32.wrapping_mul(b32) as u64,
+                    u128::from(match binary {
+                        ConstOp::I32Add => u64::from(a32.wrapping_add(b32)),
+                        ConstOp::I32Sub => u64::from(a32.wrapping_sub(b32)),
+                        ConstOp::I32Mul => u64::from(a32.wrapping_mul(b32)),
                         ConstOp::I64Add => a.wrapping_add(b),
                         ConstOp::I64Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    }
+                    })
                 }
             };
             stack.push(value);

@@ -324,6 +324,8 @@ wasm_ty! {
     u64 => I64, I64, |v| v as i64, |w| w as u64;
     f32 => F32, F32, |v| v.to_bits(), |w| f32::from_bits(w);
     f64 => F64, F64, |v| v.to_bits(), |w| f64::from_bits(w);
+    // A v128's 128 bits, lane 0 in the low bits.
+    u128 => V128, V128, |v| v, |w| w;
 }
 
 /// Argument lists of typed calls: a value type or a tuple of them.

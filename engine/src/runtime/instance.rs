@@ -102,7 +102,7 @@ fn check_import<T>(store: &Store<T>, module: &Module, i: usize, ext: &Extern) ->
 
 /// Evaluates a constant expression of the instance being built: its global
 /// and function indices resolve through `entity`'s index spaces.
-fn eval_in(expr: &ConstExpr, globals: &[GlobalEntity], entity: &InstanceEntity) -> u64 {
+fn eval_in(expr: &ConstExpr, globals: &[GlobalEntity], entity: &InstanceEntity) -> u128 {
     expr.eval(|g| globals[entity.globals[g as usize] as usize].value(), |f| entity.funcs[f as usize] as u64 + 1)
 }
 
@@ -155,7 +155,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     let limits = inner.engine.config().limits.clone();
     for (ty, init) in info.tables[info.num_imported_tables as usize..].iter().zip(&info.table_inits) {
         inner.check_capacity(inner.tables.len(), "tables")?;
-        let value = init.as_ref().map_or(0, |e| eval_in(e, &inner.globals, &entity));
+        let value = init.as_ref().map_or(0, |e| eval_in(e, &inner.globals, &entity) as u64);
         inner.tables.push(TableData::new(*ty, value, limits.max_table_elements)?);
         entity.tables.push(inner.tables.len() as u32 - 1);
     }
@@ -167,7 +167,7 @@ pub(crate) fn instantiate<T: 'static>(store: &mut Store<T>, module: &Module, imp
     entity.elements = info
         .elements
         .iter()
-        .map(|seg| seg.items.iter().map(|e| eval_in(e, &inner.globals, &entity)).collect())
+        .map(|seg| seg.items.iter().map(|e| eval_in(e, &inner.globals, &entity) as u64).collect())
         .collect();
     entity.data = info.data.iter().map(|d| d.bytes.clone()).collect();
     let memories: Vec<_> = entity.memories.iter().map(|m| inner.memories[*m as usize].definition_ptr()).collect();

@@ -42,12 +42,18 @@ pub(crate) struct GlobalEntity {
 }
 
 impl GlobalEntity {
-    pub(crate) fn new(ty: GlobalType, value: u64) -> GlobalEntity {
-        GlobalEntity { ty, definition: VMBox::new(VMGlobalDefinition { low: value, high: 0 }) }
+    /// A global holding `value` (a v128's 128 bits, any other value in
+    /// the low 64).
+    pub(crate) fn new(ty: GlobalType, value: u128) -> GlobalEntity {
+        GlobalEntity {
+            ty,
+            definition: VMBox::new(VMGlobalDefinition { low: value as u64, high: (value >> 64) as u64 }),
+        }
     }
 
-    pub(crate) fn value(&self) -> u64 {
-        self.definition.get().low
+    pub(crate) fn value(&self) -> u128 {
+        let definition = self.definition.get();
+        u128::from(definition.low) | u128::from(definition.high) << 64
     }
 
     /// The value's words (see `ValType::words`): a v128 takes both.

@@ -12,19 +12,28 @@ pub struct CrucibleExecutor {
     fuel: Option<u64>,
 }
 
+/// `tier` validating what the harness compares (the proposals every tier
+/// runs: what only some tiers validate would make the others' refusals
+/// look like divergences), with coverage on: the harness credits executed
+/// operators to proposals.
+fn harness_config(tier: Tier) -> Config {
+    let compared: Vec<engine::Proposal> =
+        engine::Proposal::ALL.iter().copied().filter(|p| p.supported_everywhere()).collect();
+    let mut config = Config::new();
+    config.tier(tier).proposals(&compared).coverage(true);
+    config
+}
+
 impl CrucibleExecutor {
     pub fn new(tier: Tier) -> CrucibleExecutor {
-        let mut config = Config::new();
-        // The harness credits executed operators to proposals.
-        config.tier(tier).coverage(true);
-        CrucibleExecutor::with_config(tier.name(), &config)
+        CrucibleExecutor::with_config(tier.name(), &harness_config(tier))
     }
 
     /// A compiling tier with explicit bounds checks instead of guard pages
     /// (executor `<tier>-explicit`), optionally with `fuel` per instance.
     pub fn explicit_bounds_checks(tier: Tier, fuel: Option<u64>) -> CrucibleExecutor {
-        let mut config = Config::new();
-        config.tier(tier).coverage(true).bounds_checks(engine::BoundsChecks::Explicit).consume_fuel(fuel.is_some());
+        let mut config = harness_config(tier);
+        config.bounds_checks(engine::BoundsChecks::Explicit).consume_fuel(fuel.is_some());
         let mut executor = CrucibleExecutor::with_config(&format!("{}-explicit", tier.name()), &config);
         executor.fuel = fuel;
         executor
@@ -41,8 +50,8 @@ impl CrucibleExecutor {
     /// using `i32.add` fails with an internal compiler error (executor
     /// `<tier>-faulty`, never among the default executors).
     pub fn with_planted_translation_fault(tier: Tier) -> CrucibleExecutor {
-        let mut config = Config::new();
-        config.tier(tier).coverage(true).plant_translation_fault(true);
+        let mut config = harness_config(tier);
+        config.plant_translation_fault(true);
         CrucibleExecutor::with_config(&format!("{}-faulty", tier.name()), &config)
     }
 
@@ -50,8 +59,8 @@ impl CrucibleExecutor {
     /// ends with [`Outcome::Exhausted`] (for running modules that may not
     /// terminate, like candidates of a minimization).
     pub fn with_fuel(tier: Tier, fuel: u64) -> CrucibleExecutor {
-        let mut config = Config::new();
-        config.tier(tier).coverage(true).consume_fuel(true);
+        let mut config = harness_config(tier);
+        config.consume_fuel(true);
         let mut executor = CrucibleExecutor::with_config(tier.name(), &config);
         executor.fuel = Some(fuel);
         executor

@@ -25,11 +25,8 @@ impl WasmiExecutor {
         let mut config = Config::default();
         // wasmi validates what Crucible's tiers run, no more: a module only
         // it accepts would compare nothing.
-        let implemented = Proposal::ALL
-            .iter()
-            .copied()
-            .filter(|p| set_proposal(&mut config, *p, p.supported_by(engine::Tier::Interp)))
-            .collect();
+        let implemented =
+            Proposal::ALL.iter().copied().filter(|p| set_proposal(&mut config, *p, p.supported_everywhere())).collect();
         config
             // Deeper than wasm-smith's termination fuel can recurse, so
             // recursion ends on the fuel (comparable) rather than on a stack

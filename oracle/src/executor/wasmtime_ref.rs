@@ -178,9 +178,8 @@ impl WasmtimeExecutor {
         // Like wasmi: validate what Crucible's tiers run, no more (a module
         // only wasmtime accepts would compare nothing), minus what this
         // back end lacks.
-        let interp = |p: Proposal| p.supported_by(engine::Tier::Interp);
         for &p in Proposal::ALL {
-            set_proposal(&mut config, p, interp(p) && backend.support(p) != Support::None);
+            set_proposal(&mut config, p, p.supported_everywhere() && backend.support(p) != Support::None);
         }
         config
             .cranelift_nan_canonicalization(false)
@@ -199,7 +198,7 @@ impl WasmtimeExecutor {
         let generated = Proposal::ALL.iter().copied().filter(|p| backend.support(*p) == Support::Full).collect();
         let crucible_features = Proposal::ALL
             .iter()
-            .filter(|p| interp(**p))
+            .filter(|p| p.supported_everywhere())
             .fold(wasmparser::WasmFeatures::MVP, |features, p| features | p.features());
         WasmtimeExecutor { backend, engine, generated, crucible_features, fuel }
     }

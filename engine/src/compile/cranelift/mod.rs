@@ -37,7 +37,7 @@ use cranelift_codegen::CodegenError;
 use cranelift_codegen::FinalizedRelocTarget;
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature};
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
@@ -250,13 +250,14 @@ impl ModuleCompiler {
         let mut args = vec![vmctx];
         for (p, word) in ty.params().iter().zip(word_offsets(ty.params())) {
             let t = translate::clif_type(*p)?;
-            args.push(b.ins().load(t, MemFlagsData::trusted(), values, (word * 8) as i32));
+            args.push(b.ins().load(t, translate::value_flags(t), values, (word * 8) as i32));
         }
         let wasm_sig = b.import_signature(translate::wasm_signature(ty, call_conv)?);
         let call = b.ins().call_indirect(wasm_sig, callee, &args);
         let results = b.inst_results(call).to_vec();
         for (r, word) in results.into_iter().zip(word_offsets(ty.results())) {
-            b.ins().store(MemFlagsData::trusted(), r, values, (word * 8) as i32);
+            let flags = translate::value_flags(b.func.dfg.value_type(r));
+            b.ins().store(flags, r, values, (word * 8) as i32);
         }
         b.ins().return_(&[]);
         b.finalize(self.isa.frontend_config());

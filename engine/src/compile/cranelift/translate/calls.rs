@@ -7,7 +7,7 @@ use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, Signature
 use cranelift_frontend::FunctionBuilder;
 use wasmparser::Operator;
 
-use super::{FuncState, block_args, clif_type, wasm_signature};
+use super::{FuncState, block_args, clif_type, value_flags, wasm_signature};
 use crate::compile::cranelift::vm;
 use crate::compile::native::builtins::{AbiType, Builtin};
 use crate::error::{Error, Result, TrapCode};
@@ -170,12 +170,14 @@ impl FuncState<'_> {
         let slot = b.create_sized_stack_slot(ir::StackSlotData::new(ir::StackSlotKind::ExplicitSlot, words * 8, 3));
         let buffer = b.ins().stack_addr(PTR, slot, 0);
         for (v, word) in args.iter().zip(word_offsets(ty.params())) {
-            b.ins().store(MemFlagsData::trusted(), *v, buffer, (word * 8) as i32);
+            let flags = value_flags(b.func.dfg.value_type(*v));
+            b.ins().store(flags, *v, buffer, (word * 8) as i32);
         }
         self.builtin(b, which, &[func, buffer]);
         let mut results = Vec::with_capacity(ty.results().len());
         for (r, word) in ty.results().iter().zip(word_offsets(ty.results())) {
-            results.push(b.ins().load(clif_type(*r)?, MemFlagsData::trusted(), buffer, (word * 8) as i32));
+            let ty = clif_type(*r)?;
+            results.push(b.ins().load(ty, value_flags(ty), buffer, (word * 8) as i32));
         }
         Ok(results)
     }

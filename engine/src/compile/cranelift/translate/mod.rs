@@ -31,6 +31,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 mod calls;
 mod fuel;
+mod simd;
 
 use super::vm;
 use crate::compile::fuel::FuelPlan;
@@ -49,7 +50,7 @@ pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
         ValType::F64 => types::F64,
         // References are raw store indices plus one (0 is null).
         ValType::FuncRef | ValType::ExternRef => types::I64,
-        other => return Err(Error::Unsupported(format!("the cranelift tier does not handle {other} values yet"))),
+        ValType::V128 => simd::V128,
     })
 }
 
@@ -253,10 +254,18 @@ fn current_length(b: &mut FunctionBuilder<'_>, def: Value) -> Value {
     b.ins().load(vm::POINTER, MemFlagsData::trusted(), def, VMMemoryDefinition::LENGTH)
 }
 
+/// Flags for a value of type `ty` in runtime storage (a global's
+/// definition, a call buffer): trusted, but only 8-byte aligned, which a
+/// v128 access must not assume.
+pub(crate) fn value_flags(ty: Type) -> MemFlagsData {
+    if ty.is_vector() { simd::unaligned_trusted() } else { MemFlagsData::trusted() }
+}
+
 fn zero_of(b: &mut FunctionBuilder<'_>, ty: Type) -> Value {
     match ty {
         types::F32 => b.ins().f32const(0.0),
         types::F64 => b.ins().f64const(0.0),
+        simd::V128 => simd::zero(b),
         ty => b.ins().iconst(ty, 0),
     }
 }
@@ -614,17 +623,19 @@ impl FuncState<'_> {
             }
             O::GlobalGet { global_index } => {
                 let (def, ty) = self.global(b, global_index)?;
-                let v = if self.info.globals[global_index as usize].mutable {
-                    b.ins().load(ty, MemFlagsData::trusted(), def, VMGlobalDefinition::VALUE)
+                let flags = value_flags(ty);
+                let flags = if self.info.globals[global_index as usize].mutable {
+                    flags
                 } else {
-                    self.load_fixed(b, ty, def, VMGlobalDefinition::VALUE)
+                    flags.with_readonly().with_can_move()
                 };
+                let v = b.ins().load(ty, flags, def, VMGlobalDefinition::VALUE);
                 self.stack.push(v);
             }
             O::GlobalSet { global_index } => {
-                let (def, _) = self.global(b, global_index)?;
+                let (def, ty) = self.global(b, global_index)?;
                 let v = self.pop();
-                b.ins().store(MemFlagsData::trusted(), v, def, VMGlobalDefinition::VALUE);
+                b.ins().store(value_flags(ty), v, def, VMGlobalDefinition::VALUE);
             }
             O::I32Load { memarg } => self.load(b, memarg, types::I32, types::I32, None)?,
             O::I64Load { memarg } => self.load(b, memarg, types::I64, types::I64, None)?,
@@ -759,7 +770,7 @@ impl FuncState<'_> {
             O::I64Extend16S => self.sign_extend(b, types::I16, types::I64),
             O::I64Extend32S => self.sign_extend(b, types::I32, types::I64),
             ref other => {
-                if !self.runtime_operator(b, other)? {
+                if !self.simd_operator(b, other)? && !self.runtime_operator(b, other)? {
                     return Err(unsupported(other));
                 }
             }
