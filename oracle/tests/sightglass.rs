@@ -11,11 +11,19 @@ use oracle::sightglass::{Program, RunError, compile, default_root, discover, run
 
 /// Programs quick enough for `cargo test` on the interpreter (each under
 /// ~1.5 s there in a release build: `cargo run --release -p benches --
-/// sightglass`); the rest run in the nightly benchmark.
+/// sightglass`); the rest run in the nightly benchmark. The SIMD ones run
+/// on the tiers that have SIMD and are skipped on the others.
 const SHORT: &[&str] = &[
     "blake3-scalar",
+    "blake3-simd",
     "blind-sig",
     "bz2",
+    "intgemm-simd",
+    "libsodium-box",
+    "libsodium-chacha20",
+    "libsodium-generichash",
+    "libsodium-scalarmult",
+    "meshoptimizer",
     "noop",
     "pulldown-cmark",
     "quicksort",

@@ -2,7 +2,8 @@
 //!
 //! Coverage: everything the interpreter runs (MVP, sign extension,
 //! saturating conversions, mutable globals, multi-value, bulk memory,
-//! reference types, extended constants); SIMD is not compiled.
+//! reference types, extended constants), SIMD and relaxed SIMD
+//! (`translate::simd`).
 //!
 //! Layout: [`isa`] (host target and flags), [`translate`] (function bodies;
 //! `translate::calls` for calls and builtin-backed operators), [`vm`] (what

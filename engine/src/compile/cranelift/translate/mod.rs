@@ -18,7 +18,7 @@
 //! compared against the memory's length, held in a variable reloaded only
 //! after calls and `memory.grow` (`BoundsChecks::Explicit`). References are
 //! 64-bit raw values (store index + 1, 0 for null), as in the interpreter.
-//! Operators outside what the tier compiles (SIMD, 64-bit memories) are
+//! Operators outside what the tier compiles (64-bit memories) are
 //! refused with [`Error::Unsupported`] naming the operator; IR that
 //! Cranelift refuses is an [`Error::Internal`].
 
