@@ -186,4 +186,122 @@ fn simd_can_be_switched_off(tier: Tier) {
     }
 }
 
-on_every_tier!(v128_values_cross_every_boundary, malformed_simd_is_a_validation_error, simd_can_be_switched_off);
+/// Lanes (lane 0 first) of `BITS` bits each as a v128.
+fn lanes<const BITS: u32>(lanes: &[u64]) -> u128 {
+    let mask = (1u128 << BITS) - 1;
+    lanes.iter().enumerate().fold(0, |bits, (i, lane)| bits | (u128::from(*lane) & mask) << (i as u32 * BITS))
+}
+
+fn bytes(values: [i8; 16]) -> u128 {
+    lanes::<8>(&values.map(|v| v as u8 as u64))
+}
+
+fn f32s(values: [f32; 4]) -> u128 {
+    lanes::<32>(&values.map(|v| u64::from(v.to_bits())))
+}
+
+const RELAXED: &str = r#"(module
+    (func (export "swizzle") (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1)))
+    (func (export "trunc_s") (param v128) (result v128) (i32x4.relaxed_trunc_f32x4_s (local.get 0)))
+    (func (export "trunc_u") (param v128) (result v128) (i32x4.relaxed_trunc_f32x4_u (local.get 0)))
+    (func (export "trunc_zero") (param v128) (result v128) (i32x4.relaxed_trunc_f64x2_s_zero (local.get 0)))
+    (func (export "madd") (param v128 v128 v128) (result v128)
+      (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "nmadd") (param v128 v128 v128) (result v128)
+      (f32x4.relaxed_nmadd (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "laneselect") (param v128 v128 v128) (result v128)
+      (i32x4.relaxed_laneselect (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "min") (param v128 v128) (result v128) (f32x4.relaxed_min (local.get 0) (local.get 1)))
+    (func (export "max") (param v128 v128) (result v128) (f32x4.relaxed_max (local.get 0) (local.get 1)))
+    (func (export "q15mulr") (param v128 v128) (result v128) (i16x8.relaxed_q15mulr_s (local.get 0) (local.get 1)))
+    (func (export "dot") (param v128 v128) (result v128) (i16x8.relaxed_dot_i8x16_i7x16_s (local.get 0) (local.get 1)))
+    (func (export "dot_add") (param v128 v128 v128) (result v128)
+      (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get 0) (local.get 1) (local.get 2))))"#;
+
+/// Each relaxed operator gives the one result ARCHITECTURE.md documents,
+/// on inputs where the spec allows several (checked against values
+/// computed here, lane by lane).
+fn relaxed_simd_is_deterministic_as_documented(tier: Tier) {
+    let engine = common::engine(tier);
+    if !Proposal::RelaxedSimd.supported_by(tier) {
+        assert!(matches!(Module::new(&engine, RELAXED), Err(Error::Validation { .. })));
+        return;
+    }
+    let module = Module::new(&engine, RELAXED).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let mut call = |name: &str, args: &[u128]| -> u128 {
+        let f = instance.get_func(&store, name).unwrap();
+        let args: Vec<Val> = args.iter().map(|a| Val::V128(*a)).collect();
+        let mut result = [Val::V128(0)];
+        f.call(&mut store, &args, &mut result).unwrap();
+        result[0].v128().unwrap()
+    };
+
+    // Indices of 16 and more (top bit set or not) select zero.
+    let table = bytes(std::array::from_fn(|i| 100 + i as i8));
+    let indices = bytes([0, 15, 16, 17, 31, 127, -128, -1, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(
+        call("swizzle", &[table, indices]),
+        bytes([100, 115, 0, 0, 0, 0, 0, 0, 101, 102, 103, 104, 105, 106, 107, 108])
+    );
+
+    // NaN → 0; out of range saturates.
+    let floats = f32s([f32::NAN, 3e9, -3e9, -1.5]);
+    assert_eq!(
+        call("trunc_s", &[floats]),
+        lanes::<32>(&[0, i32::MAX as u64, i32::MIN as u32 as u64, (-1i32) as u32 as u64])
+    );
+    assert_eq!(call("trunc_u", &[floats]), lanes::<32>(&[0, 3_000_000_000, 0, 0]));
+    let doubles = lanes::<64>(&[f64::NAN.to_bits(), (-1e12f64).to_bits()]);
+    assert_eq!(call("trunc_zero", &[doubles]), lanes::<32>(&[0, i32::MIN as u32 as u64, 0, 0]));
+
+    // Fused: (1 + 2^-12)^2 - (1 + 2^-11) is 2^-24 with one rounding, 0 with two.
+    let (a, c) = (1.0 + 2f32.powi(-12), -(1.0 + 2f32.powi(-11)));
+    let fused = a.mul_add(a, c);
+    assert_eq!(fused, 2f32.powi(-24));
+    assert_eq!(call("madd", &[f32s([a; 4]), f32s([a; 4]), f32s([c; 4])]), f32s([fused; 4]));
+    assert_eq!(call("nmadd", &[f32s([a; 4]), f32s([a; 4]), f32s([-c; 4])]), f32s([(-a).mul_add(a, -c); 4]));
+
+    // Every bit of the mask selects, not only each lane's top bit.
+    let mask = lanes::<32>(&[0xffff_0000, 0x0000_ffff, 0x8000_0000, 0x7fff_ffff]);
+    let (ones, zeros) = (u128::MAX, 0u128);
+    assert_eq!(call("laneselect", &[ones, zeros, mask]), mask);
+
+    // NaN propagates and -0 < +0, whatever the operand order.
+    let x = f32s([f32::NAN, 0.0, -0.0, 1.0]);
+    let y = f32s([1.0, -0.0, 0.0, f32::NAN]);
+    let min = call("min", &[x, y]);
+    let max = call("max", &[x, y]);
+    let lane = |v: u128, i: u32| f32::from_bits((v >> (32 * i)) as u32);
+    assert!(lane(min, 0).is_nan() && lane(min, 3).is_nan() && lane(max, 0).is_nan() && lane(max, 3).is_nan());
+    assert_eq!([lane(min, 1).to_bits(), lane(min, 2).to_bits()], [(-0.0f32).to_bits(); 2]);
+    assert_eq!([lane(max, 1).to_bits(), lane(max, 2).to_bits()], [0.0f32.to_bits(); 2]);
+
+    // MIN × MIN saturates to MAX.
+    let words = |v: [i16; 8]| lanes::<16>(&v.map(|w| w as u16 as u64));
+    let q15 = call(
+        "q15mulr",
+        &[
+            words([i16::MIN, i16::MIN, 0x4000, -0x4000, 1, 0, 0, 0]),
+            words([i16::MIN, 0x4000, 0x4000, 0x4000, 1, 0, 0, 0]),
+        ],
+    );
+    assert_eq!(q15, words([i16::MAX, -0x4000, 0x2000, -0x2000, 0, 0, 0, 0]));
+
+    // Both operands signed; a pair of -128 × -128 products wraps in i16.
+    let x = bytes([-128, -128, 127, 127, -1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let y = bytes([-128, -128, 127, -128, -1, -2, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let pairs = [i16::MIN, 127 * 127 - 127 * 128, 1 - 4, 15 + 24, 0, 0, 0, 0];
+    assert_eq!(call("dot", &[x, y]), words(pairs));
+    let accumulator = lanes::<32>(&[10, 20, 0, 0]);
+    let quads = [i32::from(pairs[0]) + i32::from(pairs[1]) + 10, i32::from(pairs[2]) + i32::from(pairs[3]) + 20, 0, 0];
+    assert_eq!(call("dot_add", &[x, y, accumulator]), lanes::<32>(&quads.map(|q| q as u32 as u64)));
+}
+
+on_every_tier!(
+    v128_values_cross_every_boundary,
+    malformed_simd_is_a_validation_error,
+    simd_can_be_switched_off,
+    relaxed_simd_is_deterministic_as_documented,
+);
