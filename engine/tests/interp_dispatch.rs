@@ -166,3 +166,362 @@ fn an_unsupported_dispatch_is_refused_when_the_engine_is_created() {
     }
     assert!(Config::new().get_interpreter_dispatch().is_supported());
 }
+
+// Every SIMD instruction the interpreter has, by shape (wasm text names).
+const SIMD_UNARY: &[&str] = &[
+    "i8x16.abs",
+    "i8x16.neg",
+    "i8x16.popcnt",
+    "i16x8.abs",
+    "i16x8.neg",
+    "i32x4.abs",
+    "i32x4.neg",
+    "i64x2.abs",
+    "i64x2.neg",
+    "f32x4.abs",
+    "f32x4.neg",
+    "f32x4.sqrt",
+    "f32x4.ceil",
+    "f32x4.floor",
+    "f32x4.trunc",
+    "f32x4.nearest",
+    "f64x2.abs",
+    "f64x2.neg",
+    "f64x2.sqrt",
+    "f64x2.ceil",
+    "f64x2.floor",
+    "f64x2.trunc",
+    "f64x2.nearest",
+    "i32x4.trunc_sat_f32x4_s",
+    "i32x4.trunc_sat_f32x4_u",
+    "f32x4.convert_i32x4_s",
+    "f32x4.convert_i32x4_u",
+    "i32x4.trunc_sat_f64x2_s_zero",
+    "i32x4.trunc_sat_f64x2_u_zero",
+    "f64x2.convert_low_i32x4_s",
+    "f64x2.convert_low_i32x4_u",
+    "f32x4.demote_f64x2_zero",
+    "f64x2.promote_low_f32x4",
+    "v128.not",
+    "i16x8.extadd_pairwise_i8x16_s",
+    "i16x8.extadd_pairwise_i8x16_u",
+    "i32x4.extadd_pairwise_i16x8_s",
+    "i32x4.extadd_pairwise_i16x8_u",
+    "i16x8.extend_low_i8x16_s",
+    "i16x8.extend_low_i8x16_u",
+    "i16x8.extend_high_i8x16_s",
+    "i16x8.extend_high_i8x16_u",
+    "i32x4.extend_low_i16x8_s",
+    "i32x4.extend_low_i16x8_u",
+    "i32x4.extend_high_i16x8_s",
+    "i32x4.extend_high_i16x8_u",
+    "i64x2.extend_low_i32x4_s",
+    "i64x2.extend_low_i32x4_u",
+    "i64x2.extend_high_i32x4_s",
+    "i64x2.extend_high_i32x4_u",
+    "i32x4.relaxed_trunc_f32x4_s",
+    "i32x4.relaxed_trunc_f32x4_u",
+    "i32x4.relaxed_trunc_f64x2_s_zero",
+    "i32x4.relaxed_trunc_f64x2_u_zero",
+];
+const SIMD_BINARY: &[&str] = &[
+    "i16x8.extmul_low_i8x16_s",
+    "i16x8.extmul_low_i8x16_u",
+    "i16x8.extmul_high_i8x16_s",
+    "i16x8.extmul_high_i8x16_u",
+    "i32x4.extmul_low_i16x8_s",
+    "i32x4.extmul_low_i16x8_u",
+    "i32x4.extmul_high_i16x8_s",
+    "i32x4.extmul_high_i16x8_u",
+    "i64x2.extmul_low_i32x4_s",
+    "i64x2.extmul_low_i32x4_u",
+    "i64x2.extmul_high_i32x4_s",
+    "i64x2.extmul_high_i32x4_u",
+    "i8x16.add",
+    "i8x16.sub",
+    "i8x16.add_sat_s",
+    "i8x16.add_sat_u",
+    "i8x16.sub_sat_s",
+    "i8x16.sub_sat_u",
+    "i8x16.avgr_u",
+    "i8x16.min_s",
+    "i8x16.min_u",
+    "i8x16.max_s",
+    "i8x16.max_u",
+    "i8x16.eq",
+    "i8x16.ne",
+    "i8x16.lt_s",
+    "i8x16.gt_s",
+    "i8x16.le_s",
+    "i8x16.ge_s",
+    "i8x16.lt_u",
+    "i8x16.gt_u",
+    "i8x16.le_u",
+    "i8x16.ge_u",
+    "i16x8.add",
+    "i16x8.sub",
+    "i16x8.mul",
+    "i16x8.add_sat_s",
+    "i16x8.add_sat_u",
+    "i16x8.sub_sat_s",
+    "i16x8.sub_sat_u",
+    "i16x8.avgr_u",
+    "i16x8.min_s",
+    "i16x8.min_u",
+    "i16x8.max_s",
+    "i16x8.max_u",
+    "i16x8.eq",
+    "i16x8.ne",
+    "i16x8.lt_s",
+    "i16x8.gt_s",
+    "i16x8.le_s",
+    "i16x8.ge_s",
+    "i16x8.lt_u",
+    "i16x8.gt_u",
+    "i16x8.le_u",
+    "i16x8.ge_u",
+    "i32x4.add",
+    "i32x4.sub",
+    "i32x4.mul",
+    "i32x4.min_s",
+    "i32x4.min_u",
+    "i32x4.max_s",
+    "i32x4.max_u",
+    "i32x4.eq",
+    "i32x4.ne",
+    "i32x4.lt_s",
+    "i32x4.gt_s",
+    "i32x4.le_s",
+    "i32x4.ge_s",
+    "i32x4.lt_u",
+    "i32x4.gt_u",
+    "i32x4.le_u",
+    "i32x4.ge_u",
+    "i64x2.add",
+    "i64x2.sub",
+    "i64x2.mul",
+    "i64x2.eq",
+    "i64x2.ne",
+    "i64x2.lt_s",
+    "i64x2.gt_s",
+    "i64x2.le_s",
+    "i64x2.ge_s",
+    "f32x4.add",
+    "f32x4.sub",
+    "f32x4.mul",
+    "f32x4.div",
+    "f32x4.min",
+    "f32x4.max",
+    "f32x4.pmin",
+    "f32x4.pmax",
+    "f32x4.eq",
+    "f32x4.ne",
+    "f32x4.lt",
+    "f32x4.gt",
+    "f32x4.le",
+    "f32x4.ge",
+    "f64x2.add",
+    "f64x2.sub",
+    "f64x2.mul",
+    "f64x2.div",
+    "f64x2.min",
+    "f64x2.max",
+    "f64x2.pmin",
+    "f64x2.pmax",
+    "f64x2.eq",
+    "f64x2.ne",
+    "f64x2.lt",
+    "f64x2.gt",
+    "f64x2.le",
+    "f64x2.ge",
+    "f32x4.relaxed_min",
+    "f32x4.relaxed_max",
+    "f64x2.relaxed_min",
+    "f64x2.relaxed_max",
+    "v128.and",
+    "v128.andnot",
+    "v128.or",
+    "v128.xor",
+    "i8x16.swizzle",
+    "i8x16.narrow_i16x8_s",
+    "i8x16.narrow_i16x8_u",
+    "i16x8.narrow_i32x4_s",
+    "i16x8.narrow_i32x4_u",
+    "i16x8.q15mulr_sat_s",
+    "i32x4.dot_i16x8_s",
+    "i16x8.relaxed_dot_i8x16_i7x16_s",
+    "i8x16.relaxed_swizzle",
+    "i16x8.relaxed_q15mulr_s",
+];
+const SIMD_TERNARY: &[&str] = &[
+    "v128.bitselect",
+    "i8x16.relaxed_laneselect",
+    "i16x8.relaxed_laneselect",
+    "i32x4.relaxed_laneselect",
+    "i64x2.relaxed_laneselect",
+    "f32x4.relaxed_madd",
+    "f32x4.relaxed_nmadd",
+    "f64x2.relaxed_madd",
+    "f64x2.relaxed_nmadd",
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s",
+];
+const SIMD_SHIFTS: &[&str] = &[
+    "i8x16.shl",
+    "i8x16.shr_s",
+    "i8x16.shr_u",
+    "i16x8.shl",
+    "i16x8.shr_s",
+    "i16x8.shr_u",
+    "i32x4.shl",
+    "i32x4.shr_s",
+    "i32x4.shr_u",
+    "i64x2.shl",
+    "i64x2.shr_s",
+    "i64x2.shr_u",
+];
+const SIMD_TESTS: &[&str] = &[
+    "v128.any_true",
+    "i8x16.all_true",
+    "i8x16.bitmask",
+    "i16x8.all_true",
+    "i16x8.bitmask",
+    "i32x4.all_true",
+    "i32x4.bitmask",
+    "i64x2.all_true",
+    "i64x2.bitmask",
+];
+/// Splats, lane extraction and replacement, and memory access, with the
+/// scalar type each takes or gives.
+const SIMD_SCALAR: &[(&str, &str)] =
+    &[("i8x16", "i32"), ("i16x8", "i32"), ("i32x4", "i32"), ("i64x2", "i64"), ("f32x4", "f32"), ("f64x2", "f64")];
+const SIMD_LOADS: &[&str] = &[
+    "v128.load",
+    "v128.load8x8_s",
+    "v128.load8x8_u",
+    "v128.load16x4_s",
+    "v128.load16x4_u",
+    "v128.load32x2_s",
+    "v128.load32x2_u",
+    "v128.load8_splat",
+    "v128.load16_splat",
+    "v128.load32_splat",
+    "v128.load64_splat",
+    "v128.load32_zero",
+    "v128.load64_zero",
+];
+
+/// A loop like `EVERY_HANDLER_IN_A_LOOP` through every SIMD instruction:
+/// each v128 result is folded into `$acc` with its NaN lanes (as f32 or
+/// f64) zeroed, since the spec lets NaN bits differ between tiers.
+fn every_simd_handler_in_a_loop() -> String {
+    let fold = |expr: String| {
+        format!(
+            "(local.set $t {expr}) (local.set $acc (v128.xor (local.get $acc) (v128.and (local.get $t) \
+             (v128.and (f32x4.eq (local.get $t) (local.get $t)) (f64x2.eq (local.get $t) (local.get $t))))))\n"
+        )
+    };
+    let scalar = |ty: &str| match ty {
+        "i32" => "(local.get $i)".to_string(),
+        "i64" => "(i64.extend_i32_u (local.get $i))".to_string(),
+        "f32" => "(f32.convert_i32_u (local.get $i))".to_string(),
+        _ => "(f64.convert_i32_u (local.get $i))".to_string(),
+    };
+    let to_i32 = |ty: &str, expr: String| match ty {
+        "i32" => expr,
+        "i64" => format!("(i32.wrap_i64 {expr})"),
+        "f32" => format!("(i32.reinterpret_f32 {expr})"),
+        _ => format!("(i32.wrap_i64 (i64.reinterpret_f64 {expr}))"),
+    };
+    let mut body = String::new();
+    for op in SIMD_UNARY {
+        body += &fold(format!("({op} (local.get $v))"));
+    }
+    for op in SIMD_BINARY {
+        body += &fold(format!("({op} (local.get $v) (local.get $w))"));
+    }
+    for op in SIMD_TERNARY {
+        body += &fold(format!("({op} (local.get $v) (local.get $w) (local.get $acc))"));
+    }
+    for op in SIMD_SHIFTS {
+        body += &fold(format!("({op} (local.get $v) (local.get $i))"));
+    }
+    for op in SIMD_TESTS {
+        body += &format!("(local.set $x (i32.add (local.get $x) ({op} (local.get $v))))\n");
+    }
+    for (shape, ty) in SIMD_SCALAR {
+        body += &fold(format!("({shape}.splat {})", scalar(ty)));
+        body += &fold(format!("({shape}.replace_lane 1 (local.get $v) {})", scalar(ty)));
+        let suffixes: &[&str] = if matches!(*shape, "i8x16" | "i16x8") { &["_s", "_u"] } else { &[""] };
+        for suffix in suffixes {
+            let lane = to_i32(ty, format!("({shape}.extract_lane{suffix} 1 (local.get $v))"));
+            body += &format!("(local.set $x (i32.add (local.get $x) {lane}))\n");
+        }
+    }
+    let address = "(i32.and (local.get $i) (i32.const 0xff))";
+    body += &format!("(v128.store offset=3 {address} (local.get $v))\n");
+    for op in SIMD_LOADS {
+        body += &fold(format!("({op} offset=5 {address})"));
+    }
+    for bits in [8, 16, 32, 64] {
+        body += &fold(format!("(v128.load{bits}_lane offset=7 1 {address} (local.get $w))"));
+        body += &format!("(v128.store{bits}_lane offset=9 1 {address} (local.get $v))\n");
+    }
+    body += &fold("(i8x16.shuffle 0 17 2 19 4 21 6 23 31 30 29 28 3 3 3 3 (local.get $v) (local.get $w))".into());
+    body += "(global.set $g (select (local.get $v) (global.get $g) (i32.and (local.get $i) (i32.const 1))))\n";
+    body += &fold("(global.get $g)".into());
+    format!(
+        r#"(module
+  (memory 1)
+  (global $g (mut v128) (v128.const i32x4 1 2 3 4))
+  (func (export "spin") (param $n i32) (result i64)
+    (local $i i32) (local $x i32) (local $v v128) (local $t v128) (local $acc v128)
+    (local $w v128)
+    (local.set $w (v128.const f32x4 1.5 -0.0 3e9 -7.25))
+    (loop $top
+      (local.set $v (i32x4.add (local.get $v) (i32x4.splat (i32.mul (local.get $i) (i32.const 0x9e3779b9)))))
+{body}
+      (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i64.add (i64.extend_i32_u (local.get $x))
+      (i64.xor (i64x2.extract_lane 0 (local.get $acc)) (i64x2.extract_lane 1 (local.get $acc))))))"#
+    )
+}
+
+/// The SIMD loop's checksum under `config`, on a thread whose stack is
+/// too small for a call per executed instruction.
+fn simd_checksum(config: Config) -> i64 {
+    let wat = every_simd_handler_in_a_loop();
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let engine = Engine::new(&config).expect("the configuration is supported");
+            let module = Module::new(&engine, &wat).expect("module compiles");
+            let mut store = Store::new(&engine, ());
+            if config.fuel_enabled() {
+                store.set_fuel(u64::MAX).expect("fuel is enabled");
+            }
+            let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("module instantiates");
+            let results = common::call(&mut store, &instance, "spin", &[Val::I32(20_000)]).expect("spin returns");
+            results[0].i64().expect("spin returns an i64")
+        })
+        .expect("thread spawns")
+        .join()
+        .expect("spin ran without panicking")
+}
+
+/// Every SIMD handler keeps the host stack flat in both dispatch modes, and
+/// computes what each other tier with SIMD computes.
+fn simd_handlers_keep_the_stack_flat_and_agree(tier: Tier) {
+    if tier == Tier::Interp || !engine::Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    let expected = simd_checksum(common::config(tier));
+    assert_ne!(expected, 0);
+    for fuel in [false, true] {
+        assert_eq!(simd_checksum(interp(InterpreterDispatch::Loop, fuel)), expected, "loop dispatch, fuel {fuel}");
+        if InterpreterDispatch::Threaded.is_supported() {
+            assert_eq!(simd_checksum(interp(InterpreterDispatch::Threaded, fuel)), expected, "threaded, fuel {fuel}");
+        }
+    }
+}
+
+on_every_tier!(simd_handlers_keep_the_stack_flat_and_agree);

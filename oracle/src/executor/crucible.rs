@@ -16,11 +16,9 @@ pub struct CrucibleExecutor {
 /// runs: what only some tiers validate would make the others' refusals
 /// look like divergences), with coverage on: the harness credits executed
 /// operators to proposals.
-fn harness_config(tier: Tier) -> Config {
-    let compared: Vec<engine::Proposal> =
-        engine::Proposal::ALL.iter().copied().filter(|p| p.supported_everywhere()).collect();
+pub(crate) fn harness_config(tier: Tier) -> Config {
     let mut config = Config::new();
-    config.tier(tier).proposals(&compared).coverage(true);
+    config.tier(tier).proposals(&super::compared_proposals()).coverage(true);
     config
 }
 

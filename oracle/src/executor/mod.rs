@@ -10,6 +10,13 @@ mod wasmtime_ref;
 
 use std::fmt;
 
+/// The proposals the harness generates and compares: those every Crucible
+/// tier runs (`Proposal::supported_everywhere`); what only some tiers
+/// validate would make the others' refusals look like divergences.
+pub fn compared_proposals() -> Vec<engine::Proposal> {
+    engine::Proposal::ALL.iter().copied().filter(|p| p.supported_everywhere()).collect()
+}
+
 pub use buggy::BuggyExecutor;
 pub use crucible::CrucibleExecutor;
 use serde::{Deserialize, Serialize};

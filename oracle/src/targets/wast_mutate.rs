@@ -66,11 +66,15 @@ pub fn case(data: &[u8]) -> Result<Case> {
     Ok(Case::single(bounded, plan))
 }
 
-/// Valid for the interpreter's proposal set and free of imports (the
+/// Valid under the proposals the harness compares and free of imports (the
 /// executors instantiate without a linker).
 fn accepted(wasm: &[u8]) -> bool {
     static ENGINE: std::sync::OnceLock<engine::Engine> = std::sync::OnceLock::new();
-    let engine = ENGINE.get_or_init(engine::Engine::default);
+    let engine = ENGINE.get_or_init(|| {
+        let mut config = engine::Config::new();
+        config.proposals(&crate::executor::compared_proposals());
+        engine::Engine::new(&config).expect("every tier runs the compared proposals")
+    });
     engine::Module::validate(engine, wasm).is_ok()
         && wasmparser::Parser::new(0)
             .parse_all(wasm)

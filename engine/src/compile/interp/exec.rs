@@ -169,6 +169,20 @@ impl Regs {
         // SAFETY: as in `get`.
         unsafe { *self.0.add(slot as usize) = value }
     }
+
+    /// The v128 in `slot` (low word) and `slot + 1`.
+    #[inline(always)]
+    pub(super) fn get_v128(self, slot: Slot) -> u128 {
+        // `place_and_verify` proved `slot + 1` inside the frame for every
+        // v128 operand (`vslot`, `vdest`).
+        u128::from(self.get(slot)) | u128::from(self.get(slot + 1)) << 64
+    }
+
+    #[inline(always)]
+    pub(super) fn set_v128(self, slot: Slot, value: u128) {
+        self.set(slot, value as u64);
+        self.set(slot + 1, (value >> 64) as u64);
+    }
 }
 
 /// The running instance's vmctx, as the interpreter reads it.
@@ -200,6 +214,23 @@ impl GlobalRef {
         // SAFETY: see `Vm::global`; the store is exclusively borrowed by the
         // handlers, so nothing else reads or writes the global meanwhile.
         unsafe { (*self.0).low = value }
+    }
+
+    /// A v128 global's value (both words of the definition).
+    #[inline(always)]
+    pub(super) fn read_v128(&self) -> u128 {
+        // SAFETY: as in `read`.
+        let (low, high) = unsafe { ((*self.0).low, (*self.0).high) };
+        u128::from(low) | u128::from(high) << 64
+    }
+
+    #[inline(always)]
+    pub(super) fn write_v128(&self, value: u128) {
+        // SAFETY: as in `write`.
+        unsafe {
+            (*self.0).low = value as u64;
+            (*self.0).high = (value >> 64) as u64;
+        }
     }
 }
 

@@ -6,9 +6,10 @@
 //!
 //! Every instruction is declared once, in [`instructions!`], with the kind of
 //! each operand: `slot` (a frame slot it reads), `dest` (a frame slot it
-//! writes, and may also read), `base` (where a callee's frame starts),
-//! `short` (a slot it reads, in 16 bits), `target` (an instruction index)
-//! or `imm` (an immediate of the given type). The enum and the operand visitor
+//! writes, and may also read), `vslot`/`vdest` (the same for a v128, which
+//! takes the slot and the one after it: low word first), `base` (where a
+//! callee's frame starts), `short` (a slot it reads, in 16 bits), `target`
+//! (an instruction index) or `imm` (an immediate of the given type). The enum and the operand visitor
 //! that the translator's remapping and the verifier use are derived from it.
 
 use crate::error::TrapCode;
@@ -27,6 +28,11 @@ pub(crate) enum Operand<'a> {
     Slot(&'a mut Slot),
     /// A slot the instruction writes (and may also read).
     Dest(&'a mut Slot),
+    /// The first of the two slots of a v128 the instruction reads.
+    VSlot(&'a mut Slot),
+    /// The first of the two slots of a v128 the instruction writes (and
+    /// may also read).
+    VDest(&'a mut Slot),
     /// Where a callee's frame starts: the arguments' first slot, which is
     /// the end of the frame when there are none.
     CallBase(&'a mut Slot),
@@ -41,6 +47,12 @@ macro_rules! operand_type {
         Slot
     };
     (dest) => {
+        Slot
+    };
+    (vslot) => {
+        Slot
+    };
+    (vdest) => {
         Slot
     };
     (base) => {
@@ -63,6 +75,12 @@ macro_rules! visit_operand {
     };
     ($visit:ident, dest, $field:ident) => {
         $visit(Operand::Dest($field))
+    };
+    ($visit:ident, vslot, $field:ident) => {
+        $visit(Operand::VSlot($field))
+    };
+    ($visit:ident, vdest, $field:ident) => {
+        $visit(Operand::VDest($field))
     };
     ($visit:ident, base, $field:ident) => {
         $visit(Operand::CallBase($field))
@@ -207,6 +225,10 @@ instructions! {
     Select(dest a, slot b, slot cond),
     GlobalGet(dest d, imm global: u32),
     GlobalSet(imm global: u32, slot s),
+    /// (a, b, cond): a = cond != 0 ? a : b, of v128s.
+    SelectV128(vdest a, vslot b, slot cond),
+    GlobalGetV128(vdest d, imm global: u32),
+    GlobalSetV128(imm global: u32, vslot s),
 
     // Memory 0: loads (dst, addr, offset) and stores (addr, value, offset).
     I32Load(dest d, slot addr, imm offset: u32),
@@ -558,6 +580,255 @@ instructions! {
     F64DivA(slot a, slot b),
     F64DivAcc(slot b),
     F64DivAccTo(dest d, slot b),
+
+    // SIMD. A v128 operand names the first of its two slots (`vslot`,
+    // `vdest`). Loads (dst, addr, offset) and stores (addr, value, offset)
+    // of memory 0.
+    V128Load(vdest d, slot addr, imm offset: u32),
+    V128Load8x8S(vdest d, slot addr, imm offset: u32),
+    V128Load8x8U(vdest d, slot addr, imm offset: u32),
+    V128Load16x4S(vdest d, slot addr, imm offset: u32),
+    V128Load16x4U(vdest d, slot addr, imm offset: u32),
+    V128Load32x2S(vdest d, slot addr, imm offset: u32),
+    V128Load32x2U(vdest d, slot addr, imm offset: u32),
+    V128Load8Splat(vdest d, slot addr, imm offset: u32),
+    V128Load16Splat(vdest d, slot addr, imm offset: u32),
+    V128Load32Splat(vdest d, slot addr, imm offset: u32),
+    V128Load64Splat(vdest d, slot addr, imm offset: u32),
+    V128Load32Zero(vdest d, slot addr, imm offset: u32),
+    V128Load64Zero(vdest d, slot addr, imm offset: u32),
+    V128Store(slot addr, vslot v, imm offset: u32),
+    /// Lane loads replace the lane of the vector in `v` in place: (lane,
+    /// vector, addr, offset).
+    V128Load8Lane(imm lane: u8, vdest v, slot addr, imm offset: u32),
+    V128Load16Lane(imm lane: u8, vdest v, slot addr, imm offset: u32),
+    V128Load32Lane(imm lane: u8, vdest v, slot addr, imm offset: u32),
+    V128Load64Lane(imm lane: u8, vdest v, slot addr, imm offset: u32),
+    /// (lane, addr, vector, offset)
+    V128Store8Lane(imm lane: u8, slot addr, vslot v, imm offset: u32),
+    V128Store16Lane(imm lane: u8, slot addr, vslot v, imm offset: u32),
+    V128Store32Lane(imm lane: u8, slot addr, vslot v, imm offset: u32),
+    V128Store64Lane(imm lane: u8, slot addr, vslot v, imm offset: u32),
+    CopyV128(vdest d, vslot s),
+    /// (dst, a, b) + two aux words with the 16 lane indices, four per
+    /// `u32`, little-endian.
+    I8x16Shuffle(vdest d, vslot a, vslot b),
+    // Lane-wise operators: unary (dst, a), binary (dst, a, b), ternary
+    // (a and dst, b, c), shifts (dst, a, count), tests (i32 dst, a),
+    // splats (dst, scalar), lane access (lane, dst, a[, scalar]). A
+    // relaxed operator runs its deterministic twin's instruction.
+    I8x16Abs(vdest d, vslot a),
+    I8x16Neg(vdest d, vslot a),
+    I8x16Popcnt(vdest d, vslot a),
+    I16x8Abs(vdest d, vslot a),
+    I16x8Neg(vdest d, vslot a),
+    I32x4Abs(vdest d, vslot a),
+    I32x4Neg(vdest d, vslot a),
+    I64x2Abs(vdest d, vslot a),
+    I64x2Neg(vdest d, vslot a),
+    F32x4Abs(vdest d, vslot a),
+    F32x4Neg(vdest d, vslot a),
+    F32x4Sqrt(vdest d, vslot a),
+    F32x4Ceil(vdest d, vslot a),
+    F32x4Floor(vdest d, vslot a),
+    F32x4Trunc(vdest d, vslot a),
+    F32x4Nearest(vdest d, vslot a),
+    F64x2Abs(vdest d, vslot a),
+    F64x2Neg(vdest d, vslot a),
+    F64x2Sqrt(vdest d, vslot a),
+    F64x2Ceil(vdest d, vslot a),
+    F64x2Floor(vdest d, vslot a),
+    F64x2Trunc(vdest d, vslot a),
+    F64x2Nearest(vdest d, vslot a),
+    I32x4TruncSatF32x4S(vdest d, vslot a),
+    I32x4TruncSatF32x4U(vdest d, vslot a),
+    F32x4ConvertI32x4S(vdest d, vslot a),
+    F32x4ConvertI32x4U(vdest d, vslot a),
+    I32x4TruncSatF64x2SZero(vdest d, vslot a),
+    I32x4TruncSatF64x2UZero(vdest d, vslot a),
+    F64x2ConvertLowI32x4S(vdest d, vslot a),
+    F64x2ConvertLowI32x4U(vdest d, vslot a),
+    F32x4DemoteF64x2Zero(vdest d, vslot a),
+    F64x2PromoteLowF32x4(vdest d, vslot a),
+    V128Not(vdest d, vslot a),
+    I16x8ExtAddPairwiseI8x16S(vdest d, vslot a),
+    I16x8ExtAddPairwiseI8x16U(vdest d, vslot a),
+    I32x4ExtAddPairwiseI16x8S(vdest d, vslot a),
+    I32x4ExtAddPairwiseI16x8U(vdest d, vslot a),
+    I16x8ExtendLowI8x16S(vdest d, vslot a),
+    I16x8ExtMulLowI8x16S(vdest d, vslot a, vslot b),
+    I16x8ExtendLowI8x16U(vdest d, vslot a),
+    I16x8ExtMulLowI8x16U(vdest d, vslot a, vslot b),
+    I16x8ExtendHighI8x16S(vdest d, vslot a),
+    I16x8ExtMulHighI8x16S(vdest d, vslot a, vslot b),
+    I16x8ExtendHighI8x16U(vdest d, vslot a),
+    I16x8ExtMulHighI8x16U(vdest d, vslot a, vslot b),
+    I32x4ExtendLowI16x8S(vdest d, vslot a),
+    I32x4ExtMulLowI16x8S(vdest d, vslot a, vslot b),
+    I32x4ExtendLowI16x8U(vdest d, vslot a),
+    I32x4ExtMulLowI16x8U(vdest d, vslot a, vslot b),
+    I32x4ExtendHighI16x8S(vdest d, vslot a),
+    I32x4ExtMulHighI16x8S(vdest d, vslot a, vslot b),
+    I32x4ExtendHighI16x8U(vdest d, vslot a),
+    I32x4ExtMulHighI16x8U(vdest d, vslot a, vslot b),
+    I64x2ExtendLowI32x4S(vdest d, vslot a),
+    I64x2ExtMulLowI32x4S(vdest d, vslot a, vslot b),
+    I64x2ExtendLowI32x4U(vdest d, vslot a),
+    I64x2ExtMulLowI32x4U(vdest d, vslot a, vslot b),
+    I64x2ExtendHighI32x4S(vdest d, vslot a),
+    I64x2ExtMulHighI32x4S(vdest d, vslot a, vslot b),
+    I64x2ExtendHighI32x4U(vdest d, vslot a),
+    I64x2ExtMulHighI32x4U(vdest d, vslot a, vslot b),
+    I8x16Add(vdest d, vslot a, vslot b),
+    I8x16Sub(vdest d, vslot a, vslot b),
+    I8x16AddSatS(vdest d, vslot a, vslot b),
+    I8x16AddSatU(vdest d, vslot a, vslot b),
+    I8x16SubSatS(vdest d, vslot a, vslot b),
+    I8x16SubSatU(vdest d, vslot a, vslot b),
+    I8x16AvgrU(vdest d, vslot a, vslot b),
+    I8x16MinS(vdest d, vslot a, vslot b),
+    I8x16MinU(vdest d, vslot a, vslot b),
+    I8x16MaxS(vdest d, vslot a, vslot b),
+    I8x16MaxU(vdest d, vslot a, vslot b),
+    I8x16Eq(vdest d, vslot a, vslot b),
+    I8x16Ne(vdest d, vslot a, vslot b),
+    I8x16LtS(vdest d, vslot a, vslot b),
+    I8x16GtS(vdest d, vslot a, vslot b),
+    I8x16LeS(vdest d, vslot a, vslot b),
+    I8x16GeS(vdest d, vslot a, vslot b),
+    I8x16LtU(vdest d, vslot a, vslot b),
+    I8x16GtU(vdest d, vslot a, vslot b),
+    I8x16LeU(vdest d, vslot a, vslot b),
+    I8x16GeU(vdest d, vslot a, vslot b),
+    I16x8Add(vdest d, vslot a, vslot b),
+    I16x8Sub(vdest d, vslot a, vslot b),
+    I16x8Mul(vdest d, vslot a, vslot b),
+    I16x8AddSatS(vdest d, vslot a, vslot b),
+    I16x8AddSatU(vdest d, vslot a, vslot b),
+    I16x8SubSatS(vdest d, vslot a, vslot b),
+    I16x8SubSatU(vdest d, vslot a, vslot b),
+    I16x8AvgrU(vdest d, vslot a, vslot b),
+    I16x8MinS(vdest d, vslot a, vslot b),
+    I16x8MinU(vdest d, vslot a, vslot b),
+    I16x8MaxS(vdest d, vslot a, vslot b),
+    I16x8MaxU(vdest d, vslot a, vslot b),
+    I16x8Eq(vdest d, vslot a, vslot b),
+    I16x8Ne(vdest d, vslot a, vslot b),
+    I16x8LtS(vdest d, vslot a, vslot b),
+    I16x8GtS(vdest d, vslot a, vslot b),
+    I16x8LeS(vdest d, vslot a, vslot b),
+    I16x8GeS(vdest d, vslot a, vslot b),
+    I16x8LtU(vdest d, vslot a, vslot b),
+    I16x8GtU(vdest d, vslot a, vslot b),
+    I16x8LeU(vdest d, vslot a, vslot b),
+    I16x8GeU(vdest d, vslot a, vslot b),
+    I32x4Add(vdest d, vslot a, vslot b),
+    I32x4Sub(vdest d, vslot a, vslot b),
+    I32x4Mul(vdest d, vslot a, vslot b),
+    I32x4MinS(vdest d, vslot a, vslot b),
+    I32x4MinU(vdest d, vslot a, vslot b),
+    I32x4MaxS(vdest d, vslot a, vslot b),
+    I32x4MaxU(vdest d, vslot a, vslot b),
+    I32x4Eq(vdest d, vslot a, vslot b),
+    I32x4Ne(vdest d, vslot a, vslot b),
+    I32x4LtS(vdest d, vslot a, vslot b),
+    I32x4GtS(vdest d, vslot a, vslot b),
+    I32x4LeS(vdest d, vslot a, vslot b),
+    I32x4GeS(vdest d, vslot a, vslot b),
+    I32x4LtU(vdest d, vslot a, vslot b),
+    I32x4GtU(vdest d, vslot a, vslot b),
+    I32x4LeU(vdest d, vslot a, vslot b),
+    I32x4GeU(vdest d, vslot a, vslot b),
+    I64x2Add(vdest d, vslot a, vslot b),
+    I64x2Sub(vdest d, vslot a, vslot b),
+    I64x2Mul(vdest d, vslot a, vslot b),
+    I64x2Eq(vdest d, vslot a, vslot b),
+    I64x2Ne(vdest d, vslot a, vslot b),
+    I64x2LtS(vdest d, vslot a, vslot b),
+    I64x2GtS(vdest d, vslot a, vslot b),
+    I64x2LeS(vdest d, vslot a, vslot b),
+    I64x2GeS(vdest d, vslot a, vslot b),
+    F32x4Add(vdest d, vslot a, vslot b),
+    F32x4Sub(vdest d, vslot a, vslot b),
+    F32x4Mul(vdest d, vslot a, vslot b),
+    F32x4Div(vdest d, vslot a, vslot b),
+    F32x4Min(vdest d, vslot a, vslot b),
+    F32x4Max(vdest d, vslot a, vslot b),
+    F32x4PMin(vdest d, vslot a, vslot b),
+    F32x4PMax(vdest d, vslot a, vslot b),
+    F32x4Eq(vdest d, vslot a, vslot b),
+    F32x4Ne(vdest d, vslot a, vslot b),
+    F32x4Lt(vdest d, vslot a, vslot b),
+    F32x4Gt(vdest d, vslot a, vslot b),
+    F32x4Le(vdest d, vslot a, vslot b),
+    F32x4Ge(vdest d, vslot a, vslot b),
+    F64x2Add(vdest d, vslot a, vslot b),
+    F64x2Sub(vdest d, vslot a, vslot b),
+    F64x2Mul(vdest d, vslot a, vslot b),
+    F64x2Div(vdest d, vslot a, vslot b),
+    F64x2Min(vdest d, vslot a, vslot b),
+    F64x2Max(vdest d, vslot a, vslot b),
+    F64x2PMin(vdest d, vslot a, vslot b),
+    F64x2PMax(vdest d, vslot a, vslot b),
+    F64x2Eq(vdest d, vslot a, vslot b),
+    F64x2Ne(vdest d, vslot a, vslot b),
+    F64x2Lt(vdest d, vslot a, vslot b),
+    F64x2Gt(vdest d, vslot a, vslot b),
+    F64x2Le(vdest d, vslot a, vslot b),
+    F64x2Ge(vdest d, vslot a, vslot b),
+    V128And(vdest d, vslot a, vslot b),
+    V128AndNot(vdest d, vslot a, vslot b),
+    V128Or(vdest d, vslot a, vslot b),
+    V128Xor(vdest d, vslot a, vslot b),
+    I8x16Swizzle(vdest d, vslot a, vslot b),
+    I8x16NarrowI16x8S(vdest d, vslot a, vslot b),
+    I8x16NarrowI16x8U(vdest d, vslot a, vslot b),
+    I16x8NarrowI32x4S(vdest d, vslot a, vslot b),
+    I16x8NarrowI32x4U(vdest d, vslot a, vslot b),
+    I16x8Q15MulrSatS(vdest d, vslot a, vslot b),
+    I32x4DotI16x8S(vdest d, vslot a, vslot b),
+    I16x8RelaxedDotI8x16I7x16S(vdest d, vslot a, vslot b),
+    V128Bitselect(vdest a, vslot b, vslot c),
+    F32x4RelaxedMadd(vdest a, vslot b, vslot c),
+    F32x4RelaxedNmadd(vdest a, vslot b, vslot c),
+    F64x2RelaxedMadd(vdest a, vslot b, vslot c),
+    F64x2RelaxedNmadd(vdest a, vslot b, vslot c),
+    I32x4RelaxedDotI8x16I7x16AddS(vdest a, vslot b, vslot c),
+    I8x16Shl(vdest d, vslot a, slot n),
+    I8x16ShrS(vdest d, vslot a, slot n),
+    I8x16ShrU(vdest d, vslot a, slot n),
+    I16x8Shl(vdest d, vslot a, slot n),
+    I16x8ShrS(vdest d, vslot a, slot n),
+    I16x8ShrU(vdest d, vslot a, slot n),
+    I32x4Shl(vdest d, vslot a, slot n),
+    I32x4ShrS(vdest d, vslot a, slot n),
+    I32x4ShrU(vdest d, vslot a, slot n),
+    I64x2Shl(vdest d, vslot a, slot n),
+    I64x2ShrS(vdest d, vslot a, slot n),
+    I64x2ShrU(vdest d, vslot a, slot n),
+    V128AnyTrue(dest d, vslot a),
+    I8x16AllTrue(dest d, vslot a),
+    I8x16Bitmask(dest d, vslot a),
+    I16x8AllTrue(dest d, vslot a),
+    I16x8Bitmask(dest d, vslot a),
+    I32x4AllTrue(dest d, vslot a),
+    I32x4Bitmask(dest d, vslot a),
+    I64x2AllTrue(dest d, vslot a),
+    I64x2Bitmask(dest d, vslot a),
+    I8x16Splat(vdest d, slot a),
+    I16x8Splat(vdest d, slot a),
+    I32x4Splat(vdest d, slot a),
+    I64x2Splat(vdest d, slot a),
+    I8x16ExtractLaneS(imm lane: u8, dest d, vslot a),
+    I8x16ExtractLaneU(imm lane: u8, dest d, vslot a),
+    I16x8ExtractLaneS(imm lane: u8, dest d, vslot a),
+    I16x8ExtractLaneU(imm lane: u8, dest d, vslot a),
+    I32x4ExtractLane(imm lane: u8, dest d, vslot a),
+    I64x2ExtractLane(imm lane: u8, dest d, vslot a),
+    I8x16ReplaceLane(imm lane: u8, vdest d, vslot a, slot x),
+    I16x8ReplaceLane(imm lane: u8, vdest d, vslot a, slot x),
+    I32x4ReplaceLane(imm lane: u8, vdest d, vslot a, slot x),
+    I64x2ReplaceLane(imm lane: u8, vdest d, vslot a, slot x),
 }
 
 // Keep instructions two words wide: the handlers' cache footprint

@@ -14,6 +14,7 @@ mod exec;
 mod handlers;
 mod instr;
 mod ops;
+mod simd;
 mod translate;
 
 pub(crate) use exec::{Execution, Exit};

@@ -7,6 +7,7 @@ use super::instr::{Instr, Operand, ShortSlot, Slot};
 use crate::compile::fuel::FuelPlan;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
+use crate::module::types::{ValType, words};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -43,6 +44,11 @@ pub(crate) struct TranslatorScratch {
     consts: Vec<u64>,
     code: Vec<Instr>,
     stack: Vec<Option<Source>>,
+    value_words: Vec<u32>,
+    locals: Vec<(Slot, u32)>,
+    /// Whether the module's types or globals hold a v128 (computed at its
+    /// first function: the sections that declare them come before code).
+    v128_in_module: Option<bool>,
 }
 
 /// A branch waiting for its label's end (see `Control::last_patch`).
@@ -57,8 +63,15 @@ const NO_PATCH: u32 = u32::MAX;
 struct Translator<'a> {
     info: &'a ModuleInfo,
     code: Vec<Instr>,
+    /// Words of the parameters and declared locals (a v128 takes two).
     num_locals: u32,
+    /// Words of the results.
     num_results: u32,
+    /// Each local's first slot and words, when some local is a v128 (else
+    /// local `i` is slot `i`, one word).
+    locals: Vec<(Slot, u32)>,
+    /// Whether the `select` being translated chooses between v128s.
+    select_v128: bool,
     control: Vec<Control>,
     /// Every label's branches waiting for its end, as chains.
     pending: Vec<Pending>,
@@ -113,6 +126,7 @@ enum Retarget {
 }
 
 mod forms;
+mod simd;
 
 /// Where a fused access finds the two addends of its address.
 enum Address {
@@ -215,6 +229,11 @@ fn memory32_offset(offset: u64) -> Result<u32> {
 /// Placeholder branch target, always patched before the function is done.
 const UNPATCHED: u32 = u32::MAX;
 
+// Heights are counted in words, not values: a v128 takes two words, so
+// the operand at word height `h` lives in slot `num_locals + h` (and a
+// v128's high word in the next), and everything that moves values (copies
+// for branches, materialization, calls and returns) moves words.
+//
 // While a function is translated, operand slots are `num_locals + height`
 // and constant `k` is `CONST_SLOT + k`, because how many constants there
 // are is known only at the end: `place_slots` then moves the constants
@@ -244,14 +263,38 @@ pub(crate) fn translate(
     let ty = ty.clone();
     let mut reader = body.get_binary_reader();
     validator.read_locals(&mut reader).map_err(err)?;
-    let num_locals = validator.len_locals();
     let mut ops = wasmparser::OperatorsReader::new(reader);
+    let mut locals = std::mem::take(&mut scratch.locals);
+    locals.clear();
+    let num_values = validator.len_locals();
+    let local_words =
+        |i: u32| validator.get_local_type(i).map_or(1, |t| if t == wasmparser::ValType::V128 { 2 } else { 1 });
+    let num_locals = if (0..num_values).any(|i| local_words(i) == 2) {
+        let mut next = 0;
+        for i in 0..num_values {
+            locals.push((next, local_words(i)));
+            next += local_words(i);
+        }
+        next
+    } else {
+        num_values
+    };
+    // A function starts counting heights in values (each one word) and
+    // switches to words at its first v128 (see `Body::operator`); one whose
+    // module's types or globals hold a v128 counts words from the start.
+    let v128_in_module = *scratch.v128_in_module.get_or_insert_with(|| {
+        info.types.iter().any(|t| t.params().iter().chain(t.results()).any(|v| *v == ValType::V128))
+            || info.globals.iter().any(|g| g.content == ValType::V128)
+    });
+    let count_words = v128_in_module || !locals.is_empty();
 
     let mut t = Translator {
         info,
         code: std::mem::take(&mut scratch.code),
         num_locals,
-        num_results: ty.results().len() as u32,
+        num_results: words(ty.results()) as u32,
+        locals,
+        select_v128: false,
         control: std::mem::take(&mut scratch.control),
         pending: std::mem::take(&mut scratch.pending),
         fuel,
@@ -271,7 +314,7 @@ pub(crate) fn translate(
     t.control.push(Control {
         kind: Kind::Func,
         height: 0,
-        branch_arity: ty.results().len() as u32,
+        branch_arity: words(ty.results()) as u32,
         loop_start: 0,
         last_patch: NO_PATCH,
         live: true,
@@ -280,10 +323,24 @@ pub(crate) fn translate(
     let plan = if fuel || coverage { Some(FuelPlan::of(&body)?) } else { None };
     t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
 
-    let mut state =
-        Body { height: validator.operand_stack_height(), t, plan, max_height: 0, index: 0, reachable: true };
+    let mut value_words = std::mem::take(&mut scratch.value_words);
+    value_words.clear();
+    if count_words {
+        value_words.push(0);
+    }
+    let mut state = Body {
+        height: validator.operand_stack_height(),
+        t,
+        plan,
+        max_height: 0,
+        index: 0,
+        reachable: true,
+        value_words,
+        count_words,
+    };
     crate::compile::visit::visit_body(&mut ops, validator, &mut state)?;
     let (t, max_height) = (state.t, state.max_height);
+    scratch.value_words = state.value_words;
 
     let num_consts = t.consts.len() as u32;
     let frame_size = num_locals
@@ -298,13 +355,14 @@ pub(crate) fn translate(
     let boxed_code: Box<[Instr]> = code.as_slice().into();
     scratch.code = code;
     // What a call writes above the arguments: zeroed locals, then the constants.
-    let num_params = ty.params().len() as u32;
+    let num_params = words(ty.params()) as u32;
     let frame_init: Box<[u64]> =
         std::iter::repeat_n(0, (num_locals - num_params) as usize).chain(t.consts.iter().copied()).collect();
     scratch.control = t.control;
     scratch.pending = t.pending;
     scratch.consts = t.consts;
     scratch.stack = t.stack;
+    scratch.locals = t.locals;
     let coverage = t.regions.map(|regions| {
         let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
         Box::new(super::Coverage { regions, hits })
@@ -324,7 +382,13 @@ fn keeps_the_accumulator(op: &Operator<'_>) -> bool {
 /// Whether `instr` writes `slot`.
 fn writes(mut instr: Instr, slot: Slot) -> bool {
     let mut writes = false;
-    instr.visit_operands(&mut |operand| writes |= matches!(operand, Operand::Dest(s) if *s == slot));
+    instr.visit_operands(&mut |operand| {
+        writes |= match operand {
+            Operand::Dest(s) => *s == slot,
+            Operand::VDest(s) => *s == slot || *s + 1 == slot,
+            _ => false,
+        }
+    });
     writes
 }
 
@@ -360,6 +424,15 @@ fn place_and_verify(
                 *s = place(*s);
                 if *s >= frame_size {
                     fault = Some("slot outside the frame");
+                }
+            }
+            Operand::VSlot(s) | Operand::VDest(s) => {
+                // Both words are in the same region (two locals' words, or
+                // two operand slots), so they stay adjacent once placed.
+                let (low, high) = (place(*s), place(*s + 1));
+                *s = low;
+                if high != low + 1 || high >= frame_size {
+                    fault = Some("v128 slots outside the frame or apart");
                 }
             }
             Operand::CallBase(s) => {
@@ -404,6 +477,12 @@ fn place_and_verify(
                 }
                 1
             }
+            Instr::I8x16Shuffle(..) => {
+                if !matches!(code.get(at + 1..at + 3), Some([Instr::Aux(..), Instr::Aux(..)])) {
+                    return bad(code, at, "missing its aux words");
+                }
+                2
+            }
             Instr::BrTable(_, n) => {
                 let entries = n as usize + 1;
                 if at + entries >= len || !code[at + 1..=at + entries].iter().all(|e| matches!(e, Instr::Br(_))) {
@@ -439,10 +518,36 @@ struct Body<'a> {
     max_height: u32,
     /// The operator's index in the body.
     index: u32,
-    /// The operand stack height before the operator.
+    /// The operand stack height before the operator, in words.
     height: u32,
     /// Whether the operator can run.
     reachable: bool,
+    /// Whether heights are counted in words (`value_words`) rather than
+    /// values: from the first v128 on (values and words agree before it).
+    count_words: bool,
+    /// The word height at each value height, while counting words.
+    value_words: Vec<u32>,
+}
+
+impl Body<'_> {
+    /// The word height after an operator that left `values` operands:
+    /// the words of the operands in the innermost construct are counted
+    /// again from their types (no operator reaches below it), the rest
+    /// kept.
+    fn word_height(&mut self, values: u32, validator: &FuncValidator<ValidatorResources>) -> u32 {
+        let base = validator.get_control_frame(0).map_or(0, |frame| frame.height as u32).min(values);
+        self.value_words.truncate(base as usize + 1);
+        for value in base..values {
+            let depth = (values - 1 - value) as usize;
+            let width = match validator.get_operand_type(depth) {
+                Some(Some(wasmparser::ValType::V128)) => 2,
+                _ => 1,
+            };
+            let below = self.value_words[value as usize];
+            self.value_words.push(below + width);
+        }
+        self.value_words[values as usize]
+    }
 }
 
 impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
@@ -460,9 +565,20 @@ impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
         offset: u64,
         validator: &FuncValidator<ValidatorResources>,
     ) -> Result<()> {
-        let after = validator.operand_stack_height();
+        let values = validator.operand_stack_height();
+        if !self.count_words && values > 0 && validator.get_operand_type(0) == Some(Some(wasmparser::ValType::V128)) {
+            // The first v128, on top (every operator that makes one pushes
+            // it alone): values and words agree below it.
+            self.count_words = true;
+            self.value_words.clear();
+            self.value_words.extend(0..values);
+        }
+        let after = if self.count_words { self.word_height(values, validator) } else { values };
         self.max_height = self.max_height.max(self.height).max(after);
         let t = &mut self.t;
+        if matches!(op, Operator::Select | Operator::TypedSelect { .. }) {
+            t.select_v128 = self.count_words && validator.get_operand_type(0) == Some(Some(wasmparser::ValType::V128));
+        }
         t.charged = self.plan.as_ref().is_some_and(|p| p.reachable(self.index));
         t.operator(op, self.height, self.reachable, offset)?;
         // Values an operator pushed are in their slots; what it popped is gone.
@@ -510,15 +626,27 @@ impl Translator<'_> {
         debug_assert!(patched, "patching a non-branch {:?}", self.code[at]);
     }
 
+    /// A block type's parameter and result words.
     fn block_arity(&self, ty: BlockType) -> (u32, u32) {
         match ty {
             BlockType::Empty => (0, 0),
+            BlockType::Type(wasmparser::ValType::V128) => (0, 2),
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(idx) => {
                 let ty = &self.info.types[idx as usize];
-                (ty.params().len() as u32, ty.results().len() as u32)
+                (words(ty.params()) as u32, words(ty.results()) as u32)
             }
         }
+    }
+
+    /// Local `index`'s first slot and its words.
+    fn local(&self, index: u32) -> (Slot, u32) {
+        if self.locals.is_empty() { (index, 1) } else { self.locals[index as usize] }
+    }
+
+    /// Words of global `index`'s value.
+    fn global_words(&self, index: u32) -> u32 {
+        self.info.globals[index as usize].content.words() as u32
     }
 
     /// Puts the `count` values from `src_height` into the slots from
@@ -579,6 +707,19 @@ impl Translator<'_> {
                 let d = self.slot(height);
                 self.put_value(height, d);
                 d
+            }
+        }
+    }
+
+    /// The first of two adjacent slots holding the v128 whose low word is
+    /// at `height`: a v128 local's, or else its own two, written first.
+    fn v128_operand(&mut self, height: u32) -> Slot {
+        match (self.stack[height as usize], self.stack[height as usize + 1]) {
+            (None, None) => self.slot(height),
+            (Some(Source::Local(low)), Some(Source::Local(high))) if high == low + 1 => low,
+            _ => {
+                self.materialize_range(height, height + 2);
+                self.slot(height)
             }
         }
     }
@@ -905,6 +1046,11 @@ impl Translator<'_> {
             instr.visit_operands(&mut |operand| match operand {
                 Operand::Slot(s) => leaves_alone &= *s != address,
                 Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b && *s != kept,
+                Operand::VSlot(s) => leaves_alone &= *s != address && *s + 1 != address,
+                Operand::VDest(s) => {
+                    let written = [*s, *s + 1];
+                    leaves_alone &= [address, a, b, kept].iter().all(|slot| !written.contains(slot));
+                }
                 // A local or a constant: never the address's operand slot.
                 Operand::Short(_) => {}
                 Operand::CallBase(_) | Operand::Target(_) => leaves_alone = false,
@@ -1222,7 +1368,7 @@ impl Translator<'_> {
             }
             O::Return => self.emit_return(h),
             O::Call { function_index } => {
-                let p = self.info.func_type(function_index).params().len() as u32;
+                let p = words(self.info.func_type(function_index).params()) as u32;
                 self.materialize_range(h - p, h);
                 let base = self.slot(h - p);
                 let imported = self.info.num_imported_funcs;
@@ -1233,7 +1379,7 @@ impl Translator<'_> {
                 });
             }
             O::CallIndirect { type_index, table_index } => {
-                let p = self.info.types[type_index as usize].params().len() as u32;
+                let p = words(self.info.types[type_index as usize].params()) as u32;
                 // The index is read where it is; a result may take its place.
                 let index = self.low_half_operand(h - 1);
                 self.stack[h as usize - 1] = None;
@@ -1242,9 +1388,27 @@ impl Translator<'_> {
                 self.emit(Instr::CallIndirect(base, index, type_index));
                 self.emit(Instr::Aux(table_index, 0, 0));
             }
-            O::LocalGet { local_index } => self.push_source(h, Source::Local(local_index)),
-            O::LocalSet { local_index } => self.set_local(h - 1, local_index, false),
-            O::LocalTee { local_index } => self.set_local(h - 1, local_index, true),
+            // A v128 local's two words are two values to the translation.
+            O::LocalGet { local_index } => {
+                let (slot, n) = self.local(local_index);
+                for word in 0..n {
+                    self.push_source(h + word, Source::Local(slot + word));
+                }
+            }
+            O::LocalSet { local_index } | O::LocalTee { local_index } => {
+                let (slot, n) = self.local(local_index);
+                for word in 0..n {
+                    self.set_local(h - n + word, slot + word, matches!(op, O::LocalTee { .. }));
+                }
+            }
+            O::GlobalGet { global_index } if self.global_words(global_index) == 2 => {
+                let d = self.slot(h);
+                self.emit(Instr::GlobalGetV128(d, global_index));
+            }
+            O::GlobalSet { global_index } if self.global_words(global_index) == 2 => {
+                let s = self.v128_operand(h - 2);
+                self.emit(Instr::GlobalSetV128(global_index, s));
+            }
             O::GlobalGet { global_index } => {
                 let d = self.slot(h);
                 self.emit(Instr::GlobalGet(d, global_index));
@@ -1252,6 +1416,12 @@ impl Translator<'_> {
             O::GlobalSet { global_index } => {
                 let s = self.operand(h - 1);
                 self.emit(Instr::GlobalSet(global_index, s));
+            }
+            O::Select | O::TypedSelect { .. } if self.select_v128 => {
+                let c = self.low_half_operand(h - 1);
+                self.materialize_range(h - 5, h - 3);
+                let b = self.v128_operand(h - 3);
+                self.emit(Instr::SelectV128(self.slot(h - 5), b, c));
             }
             O::Select | O::TypedSelect { .. } => {
                 // The first operand's slot is the result's.
@@ -1440,9 +1610,11 @@ impl Translator<'_> {
             O::F64Max => self.binary(h, Instr::F64Max),
             O::F64Copysign => self.binary(h, Instr::F64Copysign),
             ref other => {
-                return Err(Error::Unsupported(format!(
-                    "the interpreter does not execute {other:?} (offset {offset:#x})"
-                )));
+                if !self.simd_operator(other, h)? {
+                    return Err(Error::Unsupported(format!(
+                        "the interpreter does not execute {other:?} (offset {offset:#x})"
+                    )));
+                }
             }
         }
         Ok(())
