@@ -299,7 +299,52 @@ fn relaxed_simd_is_deterministic_as_documented(tier: Tier) {
     assert_eq!(call("dot_add", &[x, y, accumulator]), lanes::<32>(&quads.map(|q| q as u32 as u64)));
 }
 
+/// A v128 that first appears below scalars, in a block typed v128 (also
+/// one whose body never produces it), or beside a multi-value call:
+/// positions that the interpreter counts in words from the first v128 on.
+fn v128s_first_met_in_every_position(tier: Tier) {
+    if !Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    let (mut store, instance) = {
+        let engine = common::engine(tier);
+        let module = Module::new(
+            &engine,
+            r#"(module
+            (func $pair (param i32) (result i64 i32) (i64.const 9) (local.get 0))
+            (func (export "below") (param i32) (result i32)
+              (local.get 0)
+              (i32x4.extract_lane 2 (v128.const i32x4 1 2 3 4))
+              i32.add)
+            (func (export "block") (result i32)
+              (block (result v128) (v128.const i32x4 5 6 7 8))
+              (i32x4.extract_lane 3))
+            (func (export "dead") (param i32) (result i32)
+              (if (local.get 0) (then (return (i32.const 11))))
+              (block (result v128) (unreachable))
+              drop
+              (i32.const 12))
+            (func (export "mixed") (param i32) (result i64)
+              (call $pair (local.get 0))
+              (i64.extend_i32_u)
+              (i64x2.splat)
+              (i64x2.extract_lane 1)
+              i64.add))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        (store, instance)
+    };
+    assert_eq!(common::call(&mut store, &instance, "below", &[Val::I32(10)]), Ok(vec![Val::I32(13)]));
+    assert_eq!(common::call(&mut store, &instance, "block", &[]), Ok(vec![Val::I32(8)]));
+    assert_eq!(common::call(&mut store, &instance, "dead", &[Val::I32(1)]), Ok(vec![Val::I32(11)]));
+    assert!(common::call(&mut store, &instance, "dead", &[Val::I32(0)]).is_err());
+    assert_eq!(common::call(&mut store, &instance, "mixed", &[Val::I32(3)]), Ok(vec![Val::I64(12)]));
+}
+
 on_every_tier!(
+    v128s_first_met_in_every_position,
     v128_values_cross_every_boundary,
     malformed_simd_is_a_validation_error,
     simd_can_be_switched_off,

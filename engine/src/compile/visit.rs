@@ -19,6 +19,9 @@ pub(crate) trait OperatorSink<'a> {
     /// `op`, at byte `offset`, once validated.
     fn operator(&mut self, op: &Operator<'a>, offset: u64, validator: &FuncValidator<ValidatorResources>)
     -> Result<()>;
+
+    /// Before `operator`, when the operator is a SIMD one (`0xfd` prefix).
+    fn simd(&mut self) {}
 }
 
 /// A sink that needs only each operator.
@@ -54,9 +57,9 @@ struct Visitor<'v, S> {
 
 /// One `visit_*` method per operator: the sink's `before`, the validator's
 /// method of the same name (`$validator` is `visitor` or, for SIMD,
-/// `simd_visitor`), then the sink's `operator`.
+/// `simd_visitor`), then, for SIMD, the sink's `simd`, and its `operator`.
 macro_rules! define_visit {
-    ($validator:ident; $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+    ($validator:ident, $simd:literal; $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
         $(
             #[allow(clippy::clone_on_copy)]
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
@@ -65,6 +68,9 @@ macro_rules! define_visit {
                     .$validator(self.offset)
                     .$visit($($($arg.clone()),*)?)
                     .map_err(Error::from_wasmparser)?;
+                if $simd {
+                    self.sink.simd();
+                }
                 self.sink.operator(&Operator::$op $({ $($arg),* })?, self.offset, self.validator)
             }
         )*
@@ -72,11 +78,11 @@ macro_rules! define_visit {
 }
 
 macro_rules! define_visit_scalar {
-    ($($input:tt)*) => { define_visit!(visitor; $($input)*); };
+    ($($input:tt)*) => { define_visit!(visitor, false; $($input)*); };
 }
 
 macro_rules! define_visit_simd {
-    ($($input:tt)*) => { define_visit!(simd_visitor; $($input)*); };
+    ($($input:tt)*) => { define_visit!(simd_visitor, true; $($input)*); };
 }
 
 impl<'a, S: OperatorSink<'a>> VisitOperator<'a> for Visitor<'_, S> {

@@ -269,7 +269,14 @@ pub(crate) fn translate(
     let num_values = validator.len_locals();
     let local_words =
         |i: u32| validator.get_local_type(i).map_or(1, |t| if t == wasmparser::ValType::V128 { 2 } else { 1 });
-    let num_locals = if (0..num_values).any(|i| local_words(i) == 2) {
+    // (The declarations, a few groups, are read again rather than asking
+    // the validator about every local: a function has many more locals.)
+    let declared_v128 = body
+        .get_locals_reader()
+        .map_err(err)?
+        .into_iter()
+        .any(|group| matches!(group, Ok((_, wasmparser::ValType::V128))));
+    let num_locals = if declared_v128 || ty.params().contains(&ValType::V128) {
         let mut next = 0;
         for i in 0..num_values {
             locals.push((next, local_words(i)));
@@ -337,6 +344,7 @@ pub(crate) fn translate(
         reachable: true,
         value_words,
         count_words,
+        simd_seen: false,
     };
     crate::compile::visit::visit_body(&mut ops, validator, &mut state)?;
     let (t, max_height) = (state.t, state.max_height);
@@ -527,6 +535,8 @@ struct Body<'a> {
     count_words: bool,
     /// The word height at each value height, while counting words.
     value_words: Vec<u32>,
+    /// Whether a SIMD operator has been seen.
+    simd_seen: bool,
 }
 
 impl Body<'_> {
@@ -551,6 +561,10 @@ impl Body<'_> {
 }
 
 impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
+    fn simd(&mut self) {
+        self.simd_seen = true;
+    }
+
     fn before(&mut self, validator: &FuncValidator<ValidatorResources>) {
         // Code inside a construct that is itself unreachable is dead even
         // where the validator's frame says otherwise (it starts each
@@ -566,12 +580,22 @@ impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
         validator: &FuncValidator<ValidatorResources>,
     ) -> Result<()> {
         let values = validator.operand_stack_height();
-        if !self.count_words && values > 0 && validator.get_operand_type(0) == Some(Some(wasmparser::ValType::V128)) {
-            // The first v128, on top (every operator that makes one pushes
-            // it alone): values and words agree below it.
+        if !self.count_words
+            && (self.simd_seen
+                || matches!(
+                    op,
+                    Operator::Block { blockty: BlockType::Type(wasmparser::ValType::V128) }
+                        | Operator::Loop { blockty: BlockType::Type(wasmparser::ValType::V128) }
+                        | Operator::If { blockty: BlockType::Type(wasmparser::ValType::V128) }
+                ))
+        {
+            // Without a v128 in the module's types or globals or in a
+            // local, the first v128 comes from a SIMD operator (alone, on
+            // top) or at the end of a block typed v128: values and words
+            // agree up to there.
             self.count_words = true;
             self.value_words.clear();
-            self.value_words.extend(0..values);
+            self.value_words.extend(0..=values);
         }
         let after = if self.count_words { self.word_height(values, validator) } else { values };
         self.max_height = self.max_height.max(self.height).max(after);
