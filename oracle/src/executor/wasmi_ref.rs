@@ -61,9 +61,9 @@ fn set_proposal(config: &mut Config, proposal: Proposal, on: bool) -> bool {
         Proposal::Memory64 => config.wasm_memory64(on),
         Proposal::WideArithmetic => config.wasm_wide_arithmetic(on),
         Proposal::CustomPageSizes => config.wasm_custom_page_sizes(on),
-        Proposal::Simd
-        | Proposal::RelaxedSimd
-        | Proposal::Threads
+        Proposal::Simd => config.wasm_simd(on),
+        Proposal::RelaxedSimd => config.wasm_relaxed_simd(on),
+        Proposal::Threads
         | Proposal::Exceptions
         | Proposal::FunctionReferences
         | Proposal::Gc
@@ -102,9 +102,9 @@ fn value_of(val: &Val) -> Value {
         Val::I64(v) => Value::I64(*v),
         Val::F32(v) => Value::F32(v.to_bits()),
         Val::F64(v) => Value::F64(v.to_bits()),
+        Val::V128(v) => Value::V128(v.as_u128()),
         Val::FuncRef(f) => Value::FuncRef(if f.is_null() { None } else { Some(0) }),
         Val::ExternRef(r) => Value::ExternRef(if r.is_null() { None } else { Some(0) }),
-        _ => Value::I32(0),
     }
 }
 
@@ -114,8 +114,7 @@ fn val_of(value: &Value) -> Val {
         Value::I64(v) => Val::I64(v),
         Value::F32(v) => Val::F32(f32::from_bits(v).into()),
         Value::F64(v) => Val::F64(f64::from_bits(v).into()),
-        // wasmi runs without its `simd` feature: no module it is given has v128s.
-        Value::V128(_) => Val::I64(0),
+        Value::V128(v) => Val::V128(v.into()),
         Value::FuncRef(_) => Val::FuncRef(wasmi::Nullable::Null),
         Value::ExternRef(_) => Val::ExternRef(wasmi::Nullable::Null),
     }
