@@ -4,8 +4,9 @@
 //! bytecode whose operands are frame slots. Because wasm's operand stack
 //! height is known statically at every instruction, each operand position
 //! gets a fixed slot in the frame (`[params | locals | constants | operand
-//! stack]`), so instructions read and write slots directly and no stack
-//! pointer moves at run time. Constants an operator consumes live in frame
+//! stack]`; a slot is a word, and a v128 takes two adjacent ones), so
+//! instructions read and write slots directly and no stack pointer moves at
+//! run time. Constants an operator consumes live in frame
 //! slots written on entry, so they cost no instruction. Branch targets are
 //! resolved to instruction indices, and values carried by a branch are moved
 //! with explicit copies.
