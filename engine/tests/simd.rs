@@ -324,6 +324,20 @@ fn v128s_first_met_in_every_position(tier: Tier) {
               (block (result v128) (unreachable))
               drop
               (i32.const 12))
+            (func (export "merge") (param i32) (result i32) (local $v v128)
+              (block (result v128)
+                (v128.const i32x4 1 1 1 1)
+                (br_if 0 (local.get 0))
+                drop
+                (i32x4.splat (i32.const 7)))
+              (local.set $v)
+              (i32x4.extract_lane 0 (local.get $v)))
+            (func (export "tee") (param i32) (result i32) (local $v v128)
+              (local.tee $v (i32x4.splat (local.get 0)))
+              (local.set $v (i32x4.add (local.get $v) (local.get $v)))
+              (i32x4.extract_lane 2)
+              (i32x4.extract_lane 1 (local.get $v))
+              i32.add)
             (func (export "mixed") (param i32) (result i64)
               (call $pair (local.get 0))
               (i64.extend_i32_u)
@@ -341,6 +355,12 @@ fn v128s_first_met_in_every_position(tier: Tier) {
     assert_eq!(common::call(&mut store, &instance, "dead", &[Val::I32(1)]), Ok(vec![Val::I32(11)]));
     assert!(common::call(&mut store, &instance, "dead", &[Val::I32(0)]).is_err());
     assert_eq!(common::call(&mut store, &instance, "mixed", &[Val::I32(3)]), Ok(vec![Val::I64(12)]));
+    // A v128 computed just before `local.set` (written into the local
+    // directly by the interpreter) and one arriving by a branch.
+    assert_eq!(common::call(&mut store, &instance, "merge", &[Val::I32(1)]), Ok(vec![Val::I32(1)]));
+    assert_eq!(common::call(&mut store, &instance, "merge", &[Val::I32(0)]), Ok(vec![Val::I32(7)]));
+    // The teed value stays on the stack while the local changes.
+    assert_eq!(common::call(&mut store, &instance, "tee", &[Val::I32(5)]), Ok(vec![Val::I32(15)]));
 }
 
 on_every_tier!(

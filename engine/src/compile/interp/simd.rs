@@ -387,7 +387,9 @@ pub(super) fn i16x8_extract_lane_u(a: u128, lane: u8) -> u64 {
 /// `a ++ b` (validation keeps the indices below 32).
 #[inline(never)]
 pub(super) fn i8x16_shuffle(a: u128, b: u128, mask: u128) -> u128 {
-    let both: [u8; 32] = from_fn(|i| if i < 16 { a.to_le_bytes()[i] } else { b.to_le_bytes()[i - 16] });
+    let mut both = [0u8; 32];
+    both[..16].copy_from_slice(&a.to_le_bytes());
+    both[16..].copy_from_slice(&b.to_le_bytes());
     u128::from_le_bytes(mask.to_le_bytes().map(|m| both[(m & 31) as usize]))
 }
 

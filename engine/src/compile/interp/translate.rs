@@ -72,6 +72,9 @@ struct Translator<'a> {
     locals: Vec<(Slot, u32)>,
     /// Whether the `select` being translated chooses between v128s.
     select_v128: bool,
+    /// The last instruction that computed a v128 into its own slots (see
+    /// `emit_v128_result`), if any, and where it is.
+    v128_last: Option<(usize, Instr)>,
     control: Vec<Control>,
     /// Every label's branches waiting for its end, as chains.
     pending: Vec<Pending>,
@@ -302,6 +305,7 @@ pub(crate) fn translate(
         num_results: words(ty.results()) as u32,
         locals,
         select_v128: false,
+        v128_last: None,
         control: std::mem::take(&mut scratch.control),
         pending: std::mem::take(&mut scratch.pending),
         fuel,
@@ -1421,8 +1425,11 @@ impl Translator<'_> {
             }
             O::LocalSet { local_index } | O::LocalTee { local_index } => {
                 let (slot, n) = self.local(local_index);
-                for word in 0..n {
-                    self.set_local(h - n + word, slot + word, matches!(op, O::LocalTee { .. }));
+                let tee = matches!(op, O::LocalTee { .. });
+                if n == 1 || !self.set_v128_local(h - 2, slot, tee) {
+                    for word in 0..n {
+                        self.set_local(h - n + word, slot + word, tee);
+                    }
                 }
             }
             O::GlobalGet { global_index } if self.global_words(global_index) == 2 => {

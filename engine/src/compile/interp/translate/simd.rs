@@ -4,7 +4,7 @@
 use wasmparser::Operator;
 
 use super::{Source, Translator, memory32_offset};
-use crate::compile::interp::instr::{Instr, Slot};
+use crate::compile::interp::instr::{Instr, Operand, Slot};
 use crate::error::Result;
 
 /// Constructor of a lane access with memory: (lane, vector or address,
@@ -19,15 +19,71 @@ impl Translator<'_> {
         }
     }
 
+    /// Emits an instruction whose first `vdest` operand only receives its
+    /// result (no input is read there), so that a `local.set` right after
+    /// may make it write the local instead.
+    fn emit_v128_result(&mut self, instr: Instr) {
+        let at = self.emit(instr);
+        self.v128_last = Some((at, instr));
+    }
+
+    /// `local.set` (`tee`: and keep the value) of the v128 whose low word is
+    /// at `low`, when both words are in their own slots: one `CopyV128`, or
+    /// none when the instruction that computed it can write the local
+    /// itself. `false` (nothing done) otherwise.
+    pub(super) fn set_v128_local(&mut self, low: u32, local: Slot, tee: bool) -> bool {
+        if self.stack[low as usize].is_some() || self.stack[low as usize + 1].is_some() {
+            return false;
+        }
+        // Values below that read the local keep its old value.
+        for height in 0..low {
+            if matches!(self.stack[height as usize], Some(Source::Local(l)) if l == local || l == local + 1) {
+                self.materialize(height);
+            }
+        }
+        let s = self.slot(low);
+        if !self.retarget_v128_into(s, local) {
+            self.emit(Instr::CopyV128(local, s));
+        }
+        if tee {
+            self.stack[low as usize] = Some(Source::Local(local));
+            self.stack[low as usize + 1] = Some(Source::Local(local + 1));
+        }
+        true
+    }
+
+    /// Makes the last instruction, when it computed a v128 into `s` (see
+    /// `emit_v128_result`) and no branch lands after it, write `local`.
+    fn retarget_v128_into(&mut self, s: Slot, local: Slot) -> bool {
+        let Some((at, instr)) = self.v128_last.take() else { return false };
+        // The instruction as emitted, still last (instructions before it
+        // may have been removed since, shifting indices).
+        if at + 1 != self.code.len() || at < self.barrier || self.code[at] != instr {
+            return false;
+        }
+        let mut first = true;
+        let mut retargeted = false;
+        self.code[at].visit_operands(&mut |operand| {
+            if let Operand::VDest(d) = operand {
+                if first && *d == s {
+                    *d = local;
+                    retargeted = true;
+                }
+                first = false;
+            }
+        });
+        retargeted
+    }
+
     fn v_unary(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
         let a = self.v128_operand(h - 2);
-        self.emit(make(self.slot(h - 2), a));
+        self.emit_v128_result(make(self.slot(h - 2), a));
         self.in_own_slots(h - 2, 2);
     }
 
     fn v_binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
         let (a, b) = (self.v128_operand(h - 4), self.v128_operand(h - 2));
-        self.emit(make(self.slot(h - 4), a, b));
+        self.emit_v128_result(make(self.slot(h - 4), a, b));
         self.in_own_slots(h - 4, 2);
     }
 
@@ -40,7 +96,7 @@ impl Translator<'_> {
 
     fn v_shift(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
         let (a, count) = (self.v128_operand(h - 3), self.operand(h - 1));
-        self.emit(make(self.slot(h - 3), a, count));
+        self.emit_v128_result(make(self.slot(h - 3), a, count));
         self.in_own_slots(h - 3, 2);
     }
 
@@ -53,7 +109,7 @@ impl Translator<'_> {
 
     fn v_splat(&mut self, h: u32, make: fn(Slot, Slot) -> Instr) {
         let a = self.operand(h - 1);
-        self.emit(make(self.slot(h - 1), a));
+        self.emit_v128_result(make(self.slot(h - 1), a));
         self.in_own_slots(h - 1, 1);
     }
 
@@ -65,7 +121,7 @@ impl Translator<'_> {
 
     fn v_replace(&mut self, h: u32, lane: u8, make: fn(u8, Slot, Slot, Slot) -> Instr) {
         let (a, x) = (self.v128_operand(h - 3), self.operand(h - 1));
-        self.emit(make(lane, self.slot(h - 3), a, x));
+        self.emit_v128_result(make(lane, self.slot(h - 3), a, x));
         self.in_own_slots(h - 3, 2);
     }
 
@@ -74,7 +130,7 @@ impl Translator<'_> {
     fn v_load(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
         let offset = memory32_offset(offset)?;
         let a = self.low_half_operand(h - 1);
-        self.emit(make(self.slot(h - 1), a, offset));
+        self.emit_v128_result(make(self.slot(h - 1), a, offset));
         self.in_own_slots(h - 1, 1);
         Ok(())
     }
