@@ -129,14 +129,13 @@ enum Retarget {
 }
 
 mod forms;
+mod memory;
 mod simd;
+mod verify;
 
-/// Where a fused access finds the two addends of its address.
-enum Address {
-    Sum(Slot, Slot),
-    /// The accumulator and a slot.
-    AccPlus(Slot),
-}
+use memory::memory32_offset;
+
+use verify::place_and_verify;
 
 /// What a conditional branch tests: a slot, or the comparison that
 /// computed it, fused into the branch.
@@ -221,12 +220,6 @@ fn comparison(instr: Instr) -> Option<(Slot, Condition)> {
         _ => return None,
     };
     Some((d, Condition::Compare(a, b, forms)))
-}
-
-/// A load or store's static offset, which a 32-bit memory's validation
-/// keeps below 2^32 (64-bit memories are not executed yet).
-fn memory32_offset(offset: u64) -> Result<u32> {
-    u32::try_from(offset).map_err(|_| Error::Unsupported(format!("a memory offset of {offset} (64-bit memories)")))
 }
 
 /// Placeholder branch target, always patched before the function is done.
@@ -402,125 +395,6 @@ fn writes(mut instr: Instr, slot: Slot) -> bool {
         }
     });
     writes
-}
-
-/// Gives the provisional slots their places (see [`CONST_SLOT`]) and
-/// verifies what the handlers rely on instead of checking as they run:
-/// every slot is inside the frame, every branch lands inside the code, the
-/// words an instruction reads after itself are there, and execution cannot
-/// run off the end. A failure is a translator bug, reported as an error.
-/// Branch targets leave it relative to their instruction. (One pass: it is
-/// part of every function's translation time.)
-fn place_and_verify(
-    code: &mut [Instr],
-    num_locals: u32,
-    num_consts: u32,
-    frame_size: u32,
-    num_results: u32,
-) -> Result<()> {
-    let place = |s: Slot| match s {
-        s if s >= CONST_SLOT => num_locals + (s - CONST_SLOT),
-        s if s >= num_locals => s + num_consts,
-        local => local,
-    };
-    let len = code.len();
-    let bad = |code: &[Instr], at: usize, what: &str| {
-        let instr = code.get(at).map(|i| format!(" ({i:?}, frame size {frame_size})")).unwrap_or_default();
-        Err(Error::Internal(format!("interpreter code at {at}: {what}{instr}")))
-    };
-    let mut at = 0;
-    while at < len {
-        let (mut fault, mut target) = (None, None);
-        code[at].visit_operands(&mut |operand| match operand {
-            Operand::Slot(s) | Operand::Dest(s) => {
-                *s = place(*s);
-                if *s >= frame_size {
-                    fault = Some("slot outside the frame");
-                }
-            }
-            Operand::VSlot(s) | Operand::VDest(s) => {
-                // Both words are in the same region (two locals' words, or
-                // two operand slots), so they stay adjacent once placed.
-                let (low, high) = (place(*s), place(*s + 1));
-                *s = low;
-                if high != low + 1 || high >= frame_size {
-                    fault = Some("v128 slots outside the frame or apart");
-                }
-            }
-            Operand::CallBase(s) => {
-                *s = place(*s);
-                if *s > frame_size {
-                    fault = Some("call base outside the frame");
-                }
-            }
-            Operand::Short(s) => {
-                let placed = if *s >= SHORT_CONST { num_locals + Slot::from(*s - SHORT_CONST) } else { Slot::from(*s) };
-                match ShortSlot::try_from(placed) {
-                    Ok(placed) if Slot::from(placed) < frame_size => *s = placed,
-                    _ => fault = Some("short slot outside the frame"),
-                }
-            }
-            Operand::Target(t) => {
-                target = Some(*t as usize);
-                // The handlers branch relative to the running instruction,
-                // which spares them the code's base address. (A target that
-                // fails the checks below fails the translation.)
-                *t = (*t as i64 - at as i64) as i32 as u32;
-            }
-        });
-        match target {
-            Some(t) if t >= len => fault = Some("branch outside the code"),
-            Some(t) if matches!(code[t], Instr::Aux(..)) => fault = Some("branch to an aux word"),
-            _ => {}
-        }
-        if let Some(what) = fault {
-            return bad(code, at, what);
-        }
-        let instr = code[at];
-        // Words that follow the instruction and are read, not executed.
-        let trailing = match instr {
-            Instr::CallIndirect(..)
-            | Instr::MemoryInit(..)
-            | Instr::TableFill(..)
-            | Instr::TableCopy(..)
-            | Instr::TableInit(..) => {
-                if !matches!(code.get(at + 1), Some(Instr::Aux(..))) {
-                    return bad(code, at, "missing its aux word");
-                }
-                1
-            }
-            Instr::I8x16Shuffle(..) => {
-                if !matches!(code.get(at + 1..at + 3), Some([Instr::Aux(..), Instr::Aux(..)])) {
-                    return bad(code, at, "missing its aux words");
-                }
-                2
-            }
-            Instr::BrTable(_, n) => {
-                let entries = n as usize + 1;
-                if at + entries >= len || !code[at + 1..=at + entries].iter().all(|e| matches!(e, Instr::Br(_))) {
-                    return bad(code, at, "br_table without its entries");
-                }
-                0
-            }
-            Instr::Aux(..) => return bad(code, at, "aux word in instruction position"),
-            Instr::ReturnFrom(first) if first as u64 + num_results as u64 > frame_size as u64 => {
-                return bad(code, at, "results outside the frame");
-            }
-            _ => 0,
-        };
-        at += 1 + trailing;
-    }
-    match code.last() {
-        Some(
-            Instr::Br(_)
-            | Instr::CopyBr(..)
-            | Instr::Return
-            | Instr::ReturnFrom(_)
-            | Instr::ReturnOne(_)
-            | Instr::Trap(_),
-        ) => Ok(()),
-        _ => bad(code, len.saturating_sub(1), "execution can run off the end"),
-    }
 }
 
 /// The translation of a body, operator by operator.
@@ -1031,142 +905,6 @@ impl Translator<'_> {
         true
     }
 
-    /// If the address at `height` was computed by an `i32.add` a few
-    /// instructions back, removes the add and returns its operands: an
-    /// access at offset 0 can add them itself. Only when that moves nothing
-    /// the add computed: the instructions after it, all after the last
-    /// branch target, must neither branch nor call, nor read the add's
-    /// result (a `local.tee` copy) nor write its operands. An add of the
-    /// accumulator must be the last instruction, so that the accumulator
-    /// still holds its operand.
-    fn take_address_add(&mut self, height: u32, offset: u64) -> Option<Address> {
-        /// How far back to look: enough for a stored value computed in
-        /// between, and a bound on translation time.
-        const LOOKBACK: usize = 12;
-        if offset != 0 || self.stack[height as usize].is_some() {
-            return None;
-        }
-        let address = self.slot(height);
-        let last = self.rewritable_last()?;
-        if let Instr::I32AddAccTo(d, b) = self.code[last]
-            && d == address
-        {
-            self.code.pop();
-            self.last_op = None;
-            return Some(Address::AccPlus(b));
-        }
-        let start = self.barrier.max(self.code.len().saturating_sub(LOOKBACK));
-        // The last instruction that wrote the address's slot computed it.
-        let at = (start..self.code.len()).rev().find(|&i| writes(self.code[i], address))?;
-        let Instr::I32Add(_, a, b) = self.code[at] else { return None };
-        // An operand wrapped from an i64 just before the add, into the
-        // add's own result slot (so nothing else reads the wrap): the sum
-        // reads the i64 instead, truncating it as the wrap would.
-        let wrap = at
-            .checked_sub(1)
-            .and_then(|before| self.wrap_at(before, address))
-            .filter(|_| (a == address) != (b == address));
-        let kept = wrap.unwrap_or(address);
-        let moves_nothing = self.code[at + 1..].iter().all(|instr| {
-            let mut instr = *instr;
-            let mut leaves_alone =
-                !matches!(instr, Instr::Return | Instr::ReturnFrom(_) | Instr::ReturnOne(_) | Instr::Trap(_));
-            instr.visit_operands(&mut |operand| match operand {
-                Operand::Slot(s) => leaves_alone &= *s != address,
-                Operand::Dest(s) => leaves_alone &= *s != address && *s != a && *s != b && *s != kept,
-                Operand::VSlot(s) => leaves_alone &= *s != address && *s + 1 != address,
-                Operand::VDest(s) => {
-                    let written = [*s, *s + 1];
-                    leaves_alone &= [address, a, b, kept].iter().all(|slot| !written.contains(slot));
-                }
-                // A local or a constant: never the address's operand slot.
-                Operand::Short(_) => {}
-                Operand::CallBase(_) | Operand::Target(_) => leaves_alone = false,
-            });
-            leaves_alone
-        });
-        if !moves_nothing {
-            return None;
-        }
-        self.code.remove(at);
-        self.last_op = None;
-        if let Some(source) = wrap {
-            self.code.remove(at - 1);
-            let unwrapped = |slot: Slot| if slot == address { source } else { slot };
-            return Some(Address::Sum(unwrapped(a), unwrapped(b)));
-        }
-        Some(Address::Sum(a, b))
-    }
-
-    /// A load into the accumulator (the slot if the next operator cannot
-    /// read it there): its `…At` form (address = a + b, wrapping) or
-    /// `…AccAt` form (address = acc + b) when the address is an `i32.add`
-    /// computed just before.
-    fn load_fusing(&mut self, h: u32, offset: u64, forms: &forms::LoadForms) -> Result<()> {
-        let (instr, retarget) = match self.take_address_add(h - 1, offset) {
-            Some(Address::Sum(a, b)) => ((forms.at_to_acc)(a, b), Retarget::Binary(forms.at, a, b)),
-            Some(Address::AccPlus(b)) => ((forms.acc_at_to_acc)(b), Retarget::AccTo(forms.acc_at, b)),
-            None => {
-                let offset = memory32_offset(offset)?;
-                let a = self.low_half_operand(h - 1);
-                ((forms.plain_to_acc)(a, offset), Retarget::Load(forms.plain, a, offset))
-            }
-        };
-        let at = self.emit(instr);
-        self.stack[h as usize - 1] = Some(Source::Acc);
-        self.acc = Some(h - 1);
-        self.last_op = Some((at, retarget));
-        Ok(())
-    }
-
-    /// A store, with its address fused as in `load_fusing`; of the
-    /// accumulator when the value is there.
-    fn store_fusing(&mut self, h: u32, offset: u64, forms: &forms::StoreForms) -> Result<()> {
-        if self.stack[h as usize - 1] == Some(Source::Acc) {
-            // The address must be readable without emitting anything: the
-            // value's producer must stay the last instruction.
-            if self.readable_slot(h - 2).is_some() {
-                let instr = match self.take_address_add(h - 2, offset) {
-                    Some(Address::Sum(a, b)) => (forms.at_of_acc)(a, b),
-                    Some(Address::AccPlus(_)) => unreachable!("the accumulator holds the value"),
-                    None => {
-                        let a = self.operand(h - 2);
-                        (forms.of_acc)(a, memory32_offset(offset)?)
-                    }
-                };
-                self.emit(instr);
-                self.acc = None;
-                self.stack[h as usize - 1] = None;
-                return Ok(());
-            }
-        }
-        self.spill_acc();
-        // The value's slot is resolved first, and only where that emits
-        // nothing: materialising a constant into its own slot would
-        // overwrite the add's second operand, which may live there.
-        let v = match self.stack[h as usize - 1] {
-            None => self.slot(h - 1),
-            Some(_) => match self.readable_slot(h - 1) {
-                Some(v) => v,
-                None => return self.store(h, offset, forms.plain),
-            },
-        };
-        match self.take_address_add(h - 2, offset) {
-            None => return self.store(h, offset, forms.plain),
-            Some(Address::Sum(a, b)) => self.emit((forms.at)(a, b, v)),
-            Some(Address::AccPlus(b)) => self.emit((forms.acc_at)(b, v)),
-        };
-        Ok(())
-    }
-
-    fn store(&mut self, h: u32, offset: u64, make: fn(Slot, Slot, u32) -> Instr) -> Result<()> {
-        let offset = memory32_offset(offset)?;
-        let a = self.low_half_operand(h - 2);
-        let v = self.operand(h - 1);
-        self.emit(make(a, v, offset));
-        Ok(())
-    }
-
     /// The slot of an i32 operand its consumer reads only as a u32 (a
     /// 32-bit memory's address, a `call_indirect` or `br_table` index, a
     /// condition): when it is an `i32.wrap_i64` computed just before (C
@@ -1658,61 +1396,5 @@ impl Translator<'_> {
         {
             region.push(crate::compile::opcode_name(op));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn verify(code: &[Instr], frame_size: u32, num_results: u32) -> Result<()> {
-        place_and_verify(&mut code.to_vec(), 0, 0, frame_size, num_results)
-    }
-
-    fn rejected(code: &[Instr], frame_size: u32) -> String {
-        match verify(code, frame_size, 1) {
-            Err(Error::Internal(why)) => why,
-            other => panic!("{code:?} passed verification: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn the_verifier_accepts_what_the_dispatch_loop_may_run_unchecked() {
-        let code = [
-            Instr::I32Add(2, 0, 1),
-            Instr::BrIfNez(2, 4),
-            Instr::CallIndirect(3, 2, 0),
-            Instr::Aux(0, 0, 0),
-            Instr::BrTable(0, 1),
-            Instr::Br(0),
-            Instr::Br(7),
-            Instr::ReturnFrom(2),
-        ];
-        verify(&code, 3, 1).unwrap();
-    }
-
-    #[test]
-    fn the_verifier_rejects_every_way_out_of_the_frame_or_the_code() {
-        assert!(rejected(&[Instr::I32Add(3, 0, 1), Instr::Return], 3).contains("slot outside the frame"));
-        assert!(rejected(&[Instr::CallInternal(0, 4), Instr::Return], 3).contains("call base outside"));
-        assert!(rejected(&[Instr::BrIfNez(0, 2), Instr::Return], 3).contains("branch outside the code"));
-        let to_aux = [Instr::Br(2), Instr::TableFill(0, 1, 2), Instr::Aux(0, 0, 0), Instr::Return];
-        assert!(rejected(&to_aux, 3).contains("branch to an aux word"));
-        assert!(rejected(&[Instr::CallIndirect(1, 0, 0), Instr::Return], 3).contains("aux word"));
-        assert!(rejected(&[Instr::Aux(0, 0, 0), Instr::Return], 3).contains("aux word in instruction position"));
-        assert!(rejected(&[Instr::BrTable(0, 2), Instr::Br(0), Instr::Return], 3).contains("br_table"));
-        let two_results = verify(&[Instr::ReturnFrom(2)], 3, 2);
-        assert!(matches!(two_results, Err(Error::Internal(why)) if why.contains("results outside the frame")));
-        assert!(rejected(&[Instr::Return, Instr::Copy(0, 1)], 3).contains("run off the end"));
-        assert!(rejected(&[Instr::TableFill(0, 1, 2), Instr::Aux(0, 0, 0)], 3).contains("run off the end"));
-        assert!(rejected(&[], 3).contains("run off the end"));
-    }
-
-    #[test]
-    fn constants_get_frame_slots_between_the_locals_and_the_operand_stack() {
-        // Local 0, constants 7 and 1 (in the order the translator met them), operands from slot 3.
-        let mut code = vec![Instr::I32Add(1, 0, CONST_SLOT + 1), Instr::I32Mul(1, 1, CONST_SLOT), Instr::ReturnFrom(1)];
-        place_and_verify(&mut code, 1, 2, 4, 1).unwrap();
-        assert_eq!(code, [Instr::I32Add(3, 0, 2), Instr::I32Mul(3, 3, 1), Instr::ReturnFrom(3)]);
     }
 }
