@@ -314,10 +314,6 @@ impl Config {
     }
 
     pub(crate) fn wasm_features(&self) -> wasmparser::WasmFeatures {
-        let mut features = wasmparser::WasmFeatures::MVP;
-        for p in &self.proposals {
-            features |= p.features();
-        }
-        features
+        Proposal::features_of(self.proposals.iter().copied())
     }
 }

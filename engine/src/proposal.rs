@@ -130,6 +130,11 @@ macro_rules! define_proposals {
 for_each_proposal!(define_proposals);
 
 impl Proposal {
+    /// The wasmparser features that validate `proposals` (on top of 1.0).
+    pub fn features_of(proposals: impl IntoIterator<Item = Proposal>) -> wasmparser::WasmFeatures {
+        proposals.into_iter().fold(wasmparser::WasmFeatures::MVP, |features, p| features | p.features())
+    }
+
     /// The proposals that make up WebAssembly 2.0.
     pub const WASM2: [Proposal; 7] = [
         Proposal::MutableGlobal,

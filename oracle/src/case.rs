@@ -439,8 +439,8 @@ pub fn proposals_used(wasm: &[u8], profile: &Profile) -> Vec<Proposal> {
         .iter()
         .copied()
         .filter(|p| {
-            let without = profile.proposals.iter().filter(|q| *q != p);
-            let features = without.fold(wasmparser::WasmFeatures::MVP, |features, q| features | q.features());
+            let without = profile.proposals.iter().copied().filter(|q| q != p);
+            let features = Proposal::features_of(without);
             wasmparser::Validator::new_with_features(features).validate_all(wasm).is_err()
         })
         .collect()

@@ -16,7 +16,7 @@ pub struct CrucibleExecutor {
 /// runs: what only some tiers validate would make the others' refusals
 /// look like divergences), with coverage on: the harness credits executed
 /// operators to proposals.
-pub(crate) fn harness_config(tier: Tier) -> Config {
+fn harness_config(tier: Tier) -> Config {
     let mut config = Config::new();
     config.tier(tier).proposals(&super::compared_proposals()).coverage(true);
     config

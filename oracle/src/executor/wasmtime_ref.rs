@@ -196,10 +196,7 @@ impl WasmtimeExecutor {
             .generate_address_map(false);
         let engine = Engine::new(&config).unwrap_or_else(|e| panic!("{}: invalid configuration: {e}", backend.name()));
         let generated = Proposal::ALL.iter().copied().filter(|p| backend.support(*p) == Support::Full).collect();
-        let crucible_features = Proposal::ALL
-            .iter()
-            .filter(|p| p.supported_everywhere())
-            .fold(wasmparser::WasmFeatures::MVP, |features, p| features | p.features());
+        let crucible_features = Proposal::features_of(crate::executor::compared_proposals());
         WasmtimeExecutor { backend, engine, generated, crucible_features, fuel }
     }
 

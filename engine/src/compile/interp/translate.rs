@@ -263,8 +263,7 @@ pub(crate) fn translate(
     let mut locals = std::mem::take(&mut scratch.locals);
     locals.clear();
     let num_values = validator.len_locals();
-    let local_words =
-        |i: u32| validator.get_local_type(i).map_or(1, |t| if t == wasmparser::ValType::V128 { 2 } else { 1 });
+    let local_words = |i: u32| validator.get_local_type(i).map_or(1, words_of);
     // (The declarations, a few groups, are read again rather than asking
     // the validator about every local: a function has many more locals.)
     let declared_v128 = body
@@ -384,6 +383,12 @@ fn keeps_the_accumulator(op: &Operator<'_>) -> bool {
         || forms::store(op).is_some()
 }
 
+/// Words of a value of wasmparser type `ty` (a reference the engine does
+/// not name is one word, like the ones it does).
+fn words_of(ty: wasmparser::ValType) -> u32 {
+    ValType::from_wasmparser(ty).map_or(1, |t| t.words() as u32)
+}
+
 /// Whether `instr` writes `slot`.
 fn writes(mut instr: Instr, slot: Slot) -> bool {
     let mut writes = false;
@@ -427,10 +432,7 @@ impl Body<'_> {
         self.value_words.truncate(base as usize + 1);
         for value in base..values {
             let depth = (values - 1 - value) as usize;
-            let width = match validator.get_operand_type(depth) {
-                Some(Some(wasmparser::ValType::V128)) => 2,
-                _ => 1,
-            };
+            let width = validator.get_operand_type(depth).flatten().map_or(1, words_of);
             let below = self.value_words[value as usize];
             self.value_words.push(below + width);
         }
@@ -532,8 +534,7 @@ impl Translator<'_> {
     fn block_arity(&self, ty: BlockType) -> (u32, u32) {
         match ty {
             BlockType::Empty => (0, 0),
-            BlockType::Type(wasmparser::ValType::V128) => (0, 2),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Type(t) => (0, words_of(t)),
             BlockType::FuncType(idx) => {
                 let ty = &self.info.types[idx as usize];
                 (words(ty.params()) as u32, words(ty.results()) as u32)
