@@ -250,10 +250,10 @@ impl ModuleCompiler {
         };
         let mut args = vec![vmctx];
         for (p, word) in ty.params().iter().zip(word_offsets(ty.params())) {
-            let t = translate::clif_type(*p)?;
+            let t = translate::clif_type(*p);
             args.push(b.ins().load(t, translate::value_flags(t), values, (word * 8) as i32));
         }
-        let wasm_sig = b.import_signature(translate::wasm_signature(ty, call_conv)?);
+        let wasm_sig = b.import_signature(translate::wasm_signature(ty, call_conv));
         let call = b.ins().call_indirect(wasm_sig, callee, &args);
         let results = b.inst_results(call).to_vec();
         for (r, word) in results.into_iter().zip(word_offsets(ty.results())) {

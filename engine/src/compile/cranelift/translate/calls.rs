@@ -176,7 +176,7 @@ impl FuncState<'_> {
         self.builtin(b, which, &[func, buffer]);
         let mut results = Vec::with_capacity(ty.results().len());
         for (r, word) in ty.results().iter().zip(word_offsets(ty.results())) {
-            let ty = clif_type(*r)?;
+            let ty = clif_type(*r);
             results.push(b.ins().load(ty, value_flags(ty), buffer, (word * 8) as i32));
         }
         Ok(results)
@@ -199,7 +199,7 @@ impl FuncState<'_> {
         // (`ModuleCompiler::finish`). Through the vmctx's table of code
         // pointers, two loads and an indirect call made call-heavy code
         // (shootout-fib2) 1.27x slower than wasmtime's.
-        let signature = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let signature = b.import_signature(wasm_signature(&ty, self.call_conv));
         let name = b.func.declare_imported_user_function(super::super::function_name(function_index));
         let callee = b.import_function(ir::ExtFuncData {
             name: ir::ExternalName::User(name),
@@ -222,7 +222,7 @@ impl FuncState<'_> {
     /// has no code and is called through the runtime on an out-of-line path.
     pub(super) fn call_indirect(&mut self, b: &mut FunctionBuilder<'_>, type_index: u32, table: u32) -> Result<()> {
         let ty = self.info.types[type_index as usize].clone();
-        let sig = b.import_signature(wasm_signature(&ty, self.call_conv)?);
+        let sig = b.import_signature(wasm_signature(&ty, self.call_conv));
         let index = self.pop();
         let args = self.take(ty.params().len());
         let trusted = MemFlagsData::trusted();
@@ -258,7 +258,7 @@ impl FuncState<'_> {
         let host = b.create_block();
         let done = b.create_block();
         for r in ty.results() {
-            b.append_block_param(done, clif_type(*r)?);
+            b.append_block_param(done, clif_type(*r));
         }
         b.set_cold_block(host);
         b.ins().brif(code, wasm, &[], host, &[]);

@@ -41,9 +41,9 @@ use crate::module::ModuleInfo;
 use crate::module::types::{FuncType, ValType};
 use crate::runtime::vmctx::{VMGlobalDefinition, VMMemoryDefinition};
 
-/// The Cranelift type of a wasm value type, if this tier supports it.
-pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
-    Ok(match ty {
+/// The Cranelift type of a wasm value type.
+pub(crate) fn clif_type(ty: ValType) -> Type {
+    match ty {
         ValType::I32 => types::I32,
         ValType::I64 => types::I64,
         ValType::F32 => types::F32,
@@ -51,21 +51,21 @@ pub(crate) fn clif_type(ty: ValType) -> Result<Type> {
         // References are raw store indices plus one (0 is null).
         ValType::FuncRef | ValType::ExternRef => types::I64,
         ValType::V128 => simd::V128,
-    })
+    }
 }
 
 /// The signature every wasm function has: the vmctx pointer, then its
 /// parameters; its results.
-pub(crate) fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Result<Signature> {
+pub(crate) fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(vm::POINTER));
     for p in ty.params() {
-        sig.params.push(AbiParam::new(clif_type(*p)?));
+        sig.params.push(AbiParam::new(clif_type(*p)));
     }
     for r in ty.results() {
-        sig.returns.push(AbiParam::new(clif_type(*r)?));
+        sig.returns.push(AbiParam::new(clif_type(*r)));
     }
-    Ok(sig)
+    sig
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -169,7 +169,7 @@ impl Translator {
     ) -> Result<()> {
         let (call_conv, frontend) = (self.call_conv, self.frontend);
         let ty = info.func_type(func_index).clone();
-        func.signature = wasm_signature(&ty, call_conv)?;
+        func.signature = wasm_signature(&ty, call_conv);
         let mut b = FunctionBuilder::new(func, &mut self.builder_context);
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -179,7 +179,7 @@ impl Translator {
 
         let mut locals = Vec::new();
         for (i, p) in ty.params().iter().enumerate() {
-            let var = b.declare_var(clif_type(*p)?);
+            let var = b.declare_var(clif_type(*p));
             let value = b.block_params(entry)[i + 1];
             b.def_var(var, value);
             locals.push(var);
@@ -189,7 +189,7 @@ impl Translator {
             let offset = reader.original_position();
             let (count, ty) = reader.read().map_err(Error::from_wasmparser)?;
             validator.define_locals(offset, count, ty).map_err(Error::from_wasmparser)?;
-            let ty = clif_type(crate::module::val_type_of(ty)?)?;
+            let ty = clif_type(crate::module::val_type_of(ty)?);
             for _ in 0..count {
                 let var = b.declare_var(ty);
                 let zero = zero_of(&mut b, ty);
@@ -198,7 +198,7 @@ impl Translator {
             }
         }
 
-        let results: Vec<Type> = ty.results().iter().map(|r| clif_type(*r)).collect::<Result<_>>()?;
+        let results: Vec<Type> = ty.results().iter().map(|r| clif_type(*r)).collect();
         let exit = b.create_block();
         for r in &results {
             b.append_block_param(exit, *r);
@@ -292,12 +292,12 @@ impl FuncState<'_> {
     fn block_type(&self, bt: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![clif_type(crate::module::val_type_of(t)?)?]),
+            BlockType::Type(t) => (vec![], vec![clif_type(crate::module::val_type_of(t)?)]),
             BlockType::FuncType(index) => {
                 let ty = &self.info.types[index as usize];
                 (
-                    ty.params().iter().map(|p| clif_type(*p)).collect::<Result<_>>()?,
-                    ty.results().iter().map(|r| clif_type(*r)).collect::<Result<_>>()?,
+                    ty.params().iter().map(|p| clif_type(*p)).collect(),
+                    ty.results().iter().map(|r| clif_type(*r)).collect(),
                 )
             }
         })
@@ -622,7 +622,7 @@ impl FuncState<'_> {
                 b.def_var(self.locals[local_index as usize], v);
             }
             O::GlobalGet { global_index } => {
-                let (def, ty) = self.global(b, global_index)?;
+                let (def, ty) = self.global(b, global_index);
                 let flags = value_flags(ty);
                 let flags = if self.info.globals[global_index as usize].mutable {
                     flags
@@ -633,7 +633,7 @@ impl FuncState<'_> {
                 self.stack.push(v);
             }
             O::GlobalSet { global_index } => {
-                let (def, ty) = self.global(b, global_index)?;
+                let (def, ty) = self.global(b, global_index);
                 let v = self.pop();
                 b.ins().store(value_flags(ty), v, def, VMGlobalDefinition::VALUE);
             }
@@ -779,10 +779,10 @@ impl FuncState<'_> {
     }
 
     /// The address of a global's definition and its value's type.
-    fn global(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> Result<(Value, Type)> {
-        let ty = clif_type(self.info.globals[index as usize].content)?;
+    fn global(&mut self, b: &mut FunctionBuilder<'_>, index: u32) -> (Value, Type) {
+        let ty = clif_type(self.info.globals[index as usize].content);
         let slot = self.offsets.global(index) as i32;
-        Ok((self.load_fixed(b, vm::POINTER, self.vmctx, slot), ty))
+        (self.load_fixed(b, vm::POINTER, self.vmctx, slot), ty)
     }
 
     /// Loads a value that stays the same for the instance's whole life: a
