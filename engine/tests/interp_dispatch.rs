@@ -107,25 +107,43 @@ const EVERY_HANDLER_IN_A_LOOP: &str = r#"(module
 
 const ITERATIONS: i32 = 100_000;
 
-/// The checksum of `EVERY_HANDLER_IN_A_LOOP` under `config`, computed on a
-/// thread whose stack is far too small for a call per executed instruction.
-fn checksum(config: Config) -> i64 {
+/// The checksum `spin` of module `wat` returns after `iterations` under
+/// `config`, computed on a thread whose stack is far too small for a call
+/// per executed instruction.
+fn checksum(config: Config, wat: String, iterations: i32) -> i64 {
     std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(move || {
             let engine = Engine::new(&config).expect("the configuration is supported");
-            let module = Module::new(&engine, EVERY_HANDLER_IN_A_LOOP).expect("module compiles");
+            let module = Module::new(&engine, &wat).expect("module compiles");
             let mut store = Store::new(&engine, ());
             if config.fuel_enabled() {
                 store.set_fuel(u64::MAX).expect("fuel is enabled");
             }
             let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("module instantiates");
-            let results = common::call(&mut store, &instance, "spin", &[Val::I32(ITERATIONS)]).expect("spin returns");
+            let results = common::call(&mut store, &instance, "spin", &[Val::I32(iterations)]).expect("spin returns");
             results[0].i64().expect("spin returns an i64")
         })
         .expect("thread spawns")
         .join()
         .expect("spin ran without panicking")
+}
+
+/// The interpreter computes `wat`'s checksum as `tier` does, in both
+/// dispatch modes, with and without fuel. Were any handler the loop runs
+/// to call the next one instead of jumping to it, the nested calls would
+/// overflow the thread's stack and abort the test process.
+fn interpreter_agrees_with(tier: Tier, wat: &str, iterations: i32) {
+    let expected = checksum(common::config(tier), wat.to_string(), iterations);
+    assert_ne!(expected, 0);
+    for fuel in [false, true] {
+        let loop_dispatch = checksum(interp(InterpreterDispatch::Loop, fuel), wat.to_string(), iterations);
+        assert_eq!(loop_dispatch, expected, "loop dispatch, fuel {fuel}");
+        if InterpreterDispatch::Threaded.is_supported() {
+            let threaded = checksum(interp(InterpreterDispatch::Threaded, fuel), wat.to_string(), iterations);
+            assert_eq!(threaded, expected, "threaded, fuel {fuel}");
+        }
+    }
 }
 
 fn interp(dispatch: InterpreterDispatch, fuel: bool) -> Config {
@@ -138,17 +156,7 @@ fn both_dispatch_modes_compute_what_this_tier_computes(tier: Tier) {
     if tier == Tier::Interp {
         return;
     }
-    let expected = checksum(common::config(tier));
-    assert_ne!(expected, 0);
-    for fuel in [false, true] {
-        assert_eq!(checksum(interp(InterpreterDispatch::Loop, fuel)), expected, "loop dispatch, fuel {fuel}");
-        if InterpreterDispatch::Threaded.is_supported() {
-            // Were any handler in the loop to call the next one instead of
-            // jumping to it, a million nested calls would overflow the
-            // thread's stack and abort the test process.
-            assert_eq!(checksum(interp(InterpreterDispatch::Threaded, fuel)), expected, "threaded, fuel {fuel}");
-        }
-    }
+    interpreter_agrees_with(tier, EVERY_HANDLER_IN_A_LOOP, ITERATIONS);
 }
 
 on_every_tier!(both_dispatch_modes_compute_what_this_tier_computes);
@@ -486,42 +494,13 @@ fn every_simd_handler_in_a_loop() -> String {
     )
 }
 
-/// The SIMD loop's checksum under `config`, on a thread whose stack is
-/// too small for a call per executed instruction.
-fn simd_checksum(config: Config) -> i64 {
-    let wat = every_simd_handler_in_a_loop();
-    std::thread::Builder::new()
-        .stack_size(512 * 1024)
-        .spawn(move || {
-            let engine = Engine::new(&config).expect("the configuration is supported");
-            let module = Module::new(&engine, &wat).expect("module compiles");
-            let mut store = Store::new(&engine, ());
-            if config.fuel_enabled() {
-                store.set_fuel(u64::MAX).expect("fuel is enabled");
-            }
-            let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("module instantiates");
-            let results = common::call(&mut store, &instance, "spin", &[Val::I32(20_000)]).expect("spin returns");
-            results[0].i64().expect("spin returns an i64")
-        })
-        .expect("thread spawns")
-        .join()
-        .expect("spin ran without panicking")
-}
-
 /// Every SIMD handler keeps the host stack flat in both dispatch modes, and
 /// computes what each other tier with SIMD computes.
 fn simd_handlers_keep_the_stack_flat_and_agree(tier: Tier) {
     if tier == Tier::Interp || !engine::Proposal::Simd.supported_by(tier) {
         return;
     }
-    let expected = simd_checksum(common::config(tier));
-    assert_ne!(expected, 0);
-    for fuel in [false, true] {
-        assert_eq!(simd_checksum(interp(InterpreterDispatch::Loop, fuel)), expected, "loop dispatch, fuel {fuel}");
-        if InterpreterDispatch::Threaded.is_supported() {
-            assert_eq!(simd_checksum(interp(InterpreterDispatch::Threaded, fuel)), expected, "threaded, fuel {fuel}");
-        }
-    }
+    interpreter_agrees_with(tier, &every_simd_handler_in_a_loop(), 20_000);
 }
 
 on_every_tier!(simd_handlers_keep_the_stack_flat_and_agree);
