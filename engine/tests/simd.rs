@@ -37,6 +37,11 @@ const BOUNDARIES: &str = r#"(module
         (select (local.get $zero) (v128.const i32x4 9 9 9 9) (local.get 1))
         (i32x4.add))
       (f64.const 2.5))
+    ;; 32-bit results after a v128 (found by fuzzing: the compiling tiers
+    ;; cleared the upper half of the word at a 32-bit result's index, not
+    ;; at its word, which cut a v128 before it).
+    (func (export "spread") (param v128) (result f32 v128 i32 v128 f32)
+      (f32.const -1) (local.get 0) (i32.const -2) (local.get 0) (f32.const 0.5))
     (func (export "round_trip") (param v128 i32) (result v128)
       (v128.store offset=3 (local.get 1) (local.get 0))
       (v128.load offset=3 (local.get 1))))"#;
@@ -91,6 +96,18 @@ fn v128_values_cross_every_boundary(tier: Tier) {
         let expected = i32x4([1 + added, 2 + added, u32::MAX.wrapping_add(added), 4 + added]);
         assert_eq!(results, [Val::I32(7), Val::V128(expected), Val::F64(2.5f64.to_bits())]);
     }
+
+    let spread = instance.get_func(&store, "spread").unwrap();
+    let mut results = [Val::I32(0), Val::V128(0), Val::I32(0), Val::V128(0), Val::I32(0)];
+    spread.call(&mut store, &[Val::V128(u128::MAX)], &mut results).unwrap();
+    let expected = [
+        Val::F32((-1f32).to_bits()),
+        Val::V128(u128::MAX),
+        Val::I32(-2),
+        Val::V128(u128::MAX),
+        Val::F32(0.5f32.to_bits()),
+    ];
+    assert_eq!(results, expected);
 
     let round_trip = instance.get_func(&store, "round_trip").unwrap().typed::<_, (u128, i32), u128>(&store).unwrap();
     let pattern = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128;

@@ -123,9 +123,9 @@ pub(crate) unsafe fn call(
     let raised = unsafe { std::mem::replace(&mut *trap, 0) };
     // Compiled code leaves the upper half of a 32-bit result undefined;
     // the rest of the engine keeps 32-bit values zero-extended.
-    for (v, t) in values.iter_mut().zip(ty.results()) {
+    for (t, word) in ty.results().iter().zip(crate::module::types::word_offsets(ty.results())) {
         if matches!(t, crate::ValType::I32 | crate::ValType::F32) {
-            *v &= 0xffff_ffff;
+            values[word] &= 0xffff_ffff;
         }
     }
     outcome.map_err(|trapped| (trap_code_of(trapped.site, raised), trapped.pcs))
