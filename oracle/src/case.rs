@@ -22,14 +22,14 @@ pub struct Profile {
 }
 
 /// Every profile, derived from the proposal registry
-/// (`engine::for_each_proposal!`): `mvp`; one per proposal every tier
+/// (`engine::for_each_proposal!`): `mvp`; one per proposal some tier
 /// runs and wasm-smith generates, named after it; `arith` (arithmetic
 /// expression trees, see `arith.rs`, instead of wasm-smith); `probes`
 /// (operators and runtime rules driven through their edges, see
-/// `probes.rs`); and `default`, a swarm over every proposal every tier
+/// `probes.rs`); and `default`, a swarm over every proposal some tier
 /// runs and all three generators.
 pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
-    let runs = |p: &Proposal| p.supported_everywhere();
+    let runs = |p: &Proposal| p.supported_somewhere();
     let leak = |proposals: Vec<Proposal>| -> &'static [Proposal] { Vec::leak(proposals) };
     let mut profiles = vec![Profile { name: "mvp", proposals: leak(vec![Proposal::MutableGlobal]), swarm: false }];
     for p in Proposal::ALL.iter().filter(|p| runs(p) && generated(**p)) {
@@ -139,7 +139,9 @@ pub const MAX_TABLE_ELEMENTS: u64 = 1_000;
 /// wasm-smith's termination fuel: loop iterations and calls per export call.
 pub const TERMINATION_FUEL: u32 = 1_000;
 
-fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
+/// wasm-smith's configuration for `proposals`; `trap_free` is the chance
+/// (numerator, denominator) that trap avoidance is on.
+fn base_config(proposals: &[Proposal], trap_free: (u8, u8), u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
     let has = |p: Proposal| proposals.contains(&p);
     let mut c = wasm_smith::Config {
         max_imports: 0,
@@ -149,9 +151,14 @@ fn base_config(proposals: &[Proposal], u: &mut Unstructured<'_>) -> Result<wasm_
         table_max_size_required: true,
         max_memory32_bytes: MAX_MEMORY_PAGES * 65536,
         max_table_elements: MAX_TABLE_ELEMENTS,
-        canonicalize_nans: true,
+        // NaNs are canonicalized after generation (`rewrite::canonicalize_nans`,
+        // which also covers the relaxed and conversion operators wasm-smith's
+        // own pass leaves out).
+        canonicalize_nans: false,
         // Traps are interesting but should not end most cases at once.
-        disallow_traps: u.ratio(9, 10)?,
+        // wasm-smith (0.263) generates SIMD operators only where traps are
+        // allowed.
+        disallow_traps: !has(Proposal::Simd) && u.ratio(trap_free.0, trap_free.1)?,
         min_funcs: 1,
         min_types: 1,
         max_funcs: u.int_in_range(1..=12)?,
@@ -193,6 +200,23 @@ fn arg(u: &mut Unstructured<'_>, ty: wasmparser::ValType) -> Result<Value> {
         T::F64 => {
             let bits: u64 = if edge { u.choose(edges::F64)?.to_bits() } else { u.arbitrary()? };
             Value::F64(edges::canonical_f64(f64::from_bits(bits)).to_bits())
+        }
+        T::V128 => {
+            // Lanes of one shape, each drawn as an argument of its type
+            // (edges, canonical NaNs), in little-endian lane order.
+            let (lane, lanes) = *u.choose(&[(T::I32, 4), (T::I64, 2), (T::F32, 4), (T::F64, 2)])?;
+            let mut v = 0u128;
+            for i in 0..lanes {
+                let (bits, width) = match arg(u, lane)? {
+                    Value::I32(x) => (x as u32 as u128, 32),
+                    Value::F32(x) => (x as u128, 32),
+                    Value::I64(x) => (x as u64 as u128, 64),
+                    Value::F64(x) => (x as u128, 64),
+                    _ => unreachable!("a scalar lane type"),
+                };
+                v |= bits << (i * width);
+            }
+            Value::V128(v)
         }
         T::Ref(r) if r.is_extern_ref() => Value::ExternRef(None),
         _ => Value::FuncRef(None),
@@ -314,14 +338,13 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
                     }
                 }
             }
-            let mut config = base_config(&kept, &mut u)?;
-            config.disallow_traps = u.ratio(3, 4)?;
+            let mut config = base_config(&kept, (3, 4), &mut u)?;
             config.max_nesting_depth = u.int_in_range(1..=10)?;
             config.max_data_segments = u.int_in_range(0..=6)?;
             config.max_element_segments = u.int_in_range(0..=6)?;
             config
         } else {
-            base_config(profile.proposals, &mut u)?
+            base_config(profile.proposals, (9, 10), &mut u)?
         };
         for e in executors {
             e.narrow(&mut config);
@@ -346,7 +369,7 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
 fn smith_module(config: wasm_smith::Config, u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
     let mut module = wasm_smith::Module::new(config, u)?;
     module.ensure_termination(TERMINATION_FUEL).map_err(|_| arbitrary::Error::IncorrectFormat)?;
-    Ok(module.to_bytes())
+    crate::rewrite::canonicalize_nans(&module.to_bytes()).ok_or(arbitrary::Error::IncorrectFormat)
 }
 
 /// A module whose import section lists every export of `provider` (which
@@ -430,7 +453,8 @@ pub fn plan(wasm: &[u8], bytes: &[u8]) -> Result<Vec<Call>> {
     Ok(plan)
 }
 
-/// The proposals a module really needs: those whose removal makes it invalid.
+/// The proposals a module really needs: those whose removal (with the
+/// proposals built on it, whose features include its own) makes it invalid.
 /// (Validated by wasmparser directly: a subset such as reference types
 /// without bulk memory is no engine configuration, but a fine question.)
 pub fn proposals_used(wasm: &[u8], profile: &Profile) -> Vec<Proposal> {
@@ -439,7 +463,7 @@ pub fn proposals_used(wasm: &[u8], profile: &Profile) -> Vec<Proposal> {
         .iter()
         .copied()
         .filter(|p| {
-            let without = profile.proposals.iter().copied().filter(|q| q != p);
+            let without = profile.proposals.iter().copied().filter(|q| q != p && !q.features().contains(p.features()));
             let features = Proposal::features_of(without);
             wasmparser::Validator::new_with_features(features).validate_all(wasm).is_err()
         })

@@ -188,8 +188,8 @@ fn run_case_observing(case: &Case, executors: &[&dyn Executor], collect_opcodes:
         };
     }
     if collect_opcodes {
-        for (run, instance) in runs.iter_mut().zip(&instances) {
-            run.executed_opcodes = instance.executed_opcodes();
+        for (i, instance) in &instances {
+            runs[*i].executed_opcodes = instance.executed_opcodes();
         }
     }
     if let Verdict::Diverged(detail) = &verdict
@@ -269,24 +269,22 @@ fn crash_of(crashed: &mut Option<usize>, i: usize, detail: String) -> Verdict {
     Verdict::Crashed(detail)
 }
 
-/// Runs and compares; `instances` receives the live instances (all of them
-/// when every executor instantiated) so the caller can query them after.
+/// Runs and compares; `instances` receives the live instances, each with
+/// its executor's index, so the caller can query them after. Executors
+/// that call the module unsupported sit the case out: the others compare
+/// it, as long as two of them, one a Crucible tier, are left.
 fn judge(
     case: &Case,
     executors: &[&dyn Executor],
     runs: &mut [ExecutorRun],
-    instances: &mut Vec<Box<dyn Running>>,
+    instances: &mut Vec<(usize, Box<dyn Running>)>,
     crashed: &mut Option<usize>,
 ) -> Verdict {
-    let mut failures = Vec::new();
     for (i, (e, run)) in executors.iter().zip(runs.iter_mut()).enumerate() {
         match isolated(e.name(), || e.instantiate_linked(&case.providers, &case.wasm)) {
             Err(crash) => return crash_of(crashed, i, crash),
-            Ok(Ok(instance)) => instances.push(instance),
-            Ok(Err(failure)) => {
-                run.instantiate = Err(failure.clone());
-                failures.push(failure);
-            }
+            Ok(Ok(instance)) => instances.push((i, instance)),
+            Ok(Err(failure)) => run.instantiate = Err(failure),
         }
     }
     // An executor failing on the module itself is a finding whatever the
@@ -305,62 +303,69 @@ fn judge(
             detail: format!("instantiation exhausted a resource on {}", why),
         };
     }
-    // An executor that does not implement something yet says so: the case
-    // tells nothing about it (not a divergence).
-    if let Some((run, why)) = runs.iter().find_map(|r| match &r.instantiate {
-        Err(InstantiateFailure::Unsupported(why)) => Some((r, why)),
-        _ => None,
-    }) {
+    // An executor that does not implement something the module uses says
+    // so: the case tells nothing about it (not a divergence).
+    let unsupported = |r: &ExecutorRun| matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)));
+    let active: Vec<usize> = (0..runs.len()).filter(|&i| !unsupported(&runs[i])).collect();
+    if active.len() < 2 || active.iter().all(|&i| executors[i].is_reference()) {
+        let (run, why) = runs
+            .iter()
+            .find_map(|r| match &r.instantiate {
+                Err(InstantiateFailure::Unsupported(why)) => Some((r, why)),
+                _ => None,
+            })
+            .expect("an executor sat out");
         return Verdict::NotComparable {
             reason: Incomparable::Unsupported,
             detail: format!("unsupported on {}: {why}", run.executor),
         };
     }
-    if !failures.is_empty() {
-        let first = &runs[0].instantiate;
-        let same = |other: &Result<(), InstantiateFailure>| match (first, other) {
+    let first = active[0];
+    if active.iter().any(|&i| runs[i].instantiate.is_err()) {
+        let reference = &runs[first].instantiate;
+        let same = |other: &Result<(), InstantiateFailure>| match (reference, other) {
             (Ok(()), Ok(())) => true,
             (Err(a), Err(b)) => a.same_kind(b),
             _ => false,
         };
-        if let Some(other) = runs.iter().find(|r| !same(&r.instantiate)) {
+        if let Some(other) = active.iter().map(|&i| &runs[i]).find(|r| !same(&r.instantiate)) {
             return Verdict::Diverged(format!(
                 "instantiation: {} {} vs {} {}",
-                runs[0].executor,
-                describe(first),
+                runs[first].executor,
+                describe(reference),
                 other.executor,
                 describe(&other.instantiate)
             ));
         }
-        return match first {
+        return match reference {
             Err(InstantiateFailure::Trapped(_)) => Verdict::AgreedOnTrap,
             _ => Verdict::NotComparable {
                 reason: Incomparable::EveryExecutorRefused,
-                detail: format!("every executor refused the module: {}", describe(first)),
+                detail: format!("every executor refused the module: {}", describe(reference)),
             },
         };
     }
 
+    // Every active executor instantiated: `instances` holds exactly them.
     let mut trapped = false;
     for step in 0..=case.plan.len() {
         if step > 0 {
             let call = &case.plan[step - 1];
-            for (i, ((e, instance), run)) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()).enumerate()
-            {
-                match isolated(e.name(), || instance.call(&call.export, &call.args)) {
-                    Ok(outcome) => run.calls.push(outcome),
-                    Err(crash) => return crash_of(crashed, i, crash),
+            for (i, instance) in instances.iter_mut() {
+                match isolated(executors[*i].name(), || instance.call(&call.export, &call.args)) {
+                    Ok(outcome) => runs[*i].calls.push(outcome),
+                    Err(crash) => return crash_of(crashed, *i, crash),
                 }
             }
-            if let Some((i, r, why)) = runs.iter().enumerate().find_map(|(i, r)| match r.calls.last() {
-                Some(Outcome::Internal(why)) => Some((i, r, why)),
+            if let Some((i, r, why)) = active.iter().find_map(|&i| match runs[i].calls.last() {
+                Some(Outcome::Internal(why)) => Some((i, &runs[i], why)),
                 _ => None,
             }) {
                 let detail = format!("{} failed to make call {step} `{}`: {why}", r.executor, call.export);
                 return crash_of(crashed, i, detail);
             }
-            if let Some((r, resource)) = runs.iter().find_map(|r| match r.calls.last() {
-                Some(Outcome::Exhausted(resource)) => Some((r, resource)),
+            if let Some((r, resource)) = active.iter().find_map(|&i| match runs[i].calls.last() {
+                Some(Outcome::Exhausted(resource)) => Some((&runs[i], resource)),
                 _ => None,
             }) {
                 return Verdict::NotComparable {
@@ -368,32 +373,32 @@ fn judge(
                     detail: format!("{resource:?} exhausted on {} (call {step} `{}`)", r.executor, call.export),
                 };
             }
-            let first = runs[0].calls.last().cloned();
-            if let Some(other) = runs.iter().find(|r| r.calls.last() != first.as_ref()) {
+            let reference = runs[first].calls.last().cloned();
+            if let Some(other) = active.iter().map(|&i| &runs[i]).find(|r| r.calls.last() != reference.as_ref()) {
                 return Verdict::Diverged(format!(
                     "call {} `{}`: {} {} vs {} {}",
                     step,
                     call.export,
-                    runs[0].executor,
-                    first.expect("every executor ran the call"),
+                    runs[first].executor,
+                    reference.expect("every active executor ran the call"),
                     other.executor,
-                    other.calls.last().expect("every executor ran the call")
+                    other.calls.last().expect("every active executor ran the call")
                 ));
             }
-            trapped |= matches!(first, Some(Outcome::Trapped(_)));
+            trapped |= matches!(reference, Some(Outcome::Trapped(_)));
         }
-        for (i, ((e, instance), run)) in executors.iter().zip(instances.iter_mut()).zip(runs.iter_mut()).enumerate() {
-            match isolated(e.name(), || instance.snapshot()) {
-                Ok(state) => run.states.push(state.normalized()),
-                Err(crash) => return crash_of(crashed, i, crash),
+        for (i, instance) in instances.iter_mut() {
+            match isolated(executors[*i].name(), || instance.snapshot()) {
+                Ok(state) => runs[*i].states.push(state.normalized()),
+                Err(crash) => return crash_of(crashed, *i, crash),
             }
         }
-        for i in 1..runs.len() {
-            let (a, b) = (runs[0].states[step].clone(), runs[i].states[step].clone());
-            let (left, right) = instances.split_at_mut(i);
-            if let Some(diff) = state_difference(&a, &b, left[0].as_mut(), right[0].as_mut()) {
+        let (head, rest) = instances.split_first_mut().expect("two active executors");
+        for (i, instance) in rest.iter_mut() {
+            let (a, b) = (runs[first].states[step].clone(), runs[*i].states[step].clone());
+            if let Some(diff) = state_difference(&a, &b, head.1.as_mut(), instance.as_mut()) {
                 let when = if step == 0 { "after instantiation".to_string() } else { format!("after call {step}") };
-                return Verdict::Diverged(format!("{when}: {} vs {}: {diff}", runs[0].executor, runs[i].executor));
+                return Verdict::Diverged(format!("{when}: {} vs {}: {diff}", runs[first].executor, runs[*i].executor));
             }
         }
     }
@@ -476,9 +481,12 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
 /// (returned, which trap, a different state). `None` when they agree up to
 /// the point where one of them ran out of a resource. Values are left out,
 /// so a minimized case keeps its signature as long as the same executors
-/// disagree in the same way.
+/// disagree in the same way. Executors that called the module unsupported
+/// sat it out and are left out, as in [`run_case`].
 pub fn signature(runs: &[ExecutorRun]) -> Option<String> {
-    let all: Vec<Vec<Observed>> = runs.iter().map(observations).collect();
+    let runs: Vec<&ExecutorRun> =
+        runs.iter().filter(|r| !matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)))).collect();
+    let all: Vec<Vec<Observed>> = runs.iter().map(|r| observations(r)).collect();
     let len = all.iter().map(Vec::len).max()?;
     for step in 0..len {
         let at: Vec<Option<&Observed>> = all.iter().map(|s| s.get(step)).collect();

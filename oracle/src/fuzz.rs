@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{self, Case, Profile};
 use crate::compare::{CaseReport, Verdict, run_case};
-use crate::executor::Executor;
+use crate::executor::{Executor, InstantiateFailure};
 use crate::opcodes;
 use crate::targets::TargetKind;
 
@@ -47,7 +47,10 @@ pub struct FuzzStats {
     pub mix: BTreeMap<String, u64>,
     /// Cases whose module needs each proposal (validation without it fails).
     pub cases_by_proposal: BTreeMap<String, u64>,
-    pub calls_by_proposal: BTreeMap<String, u64>,
+    /// Per executor, the cases (and calls) it took part in, by proposal
+    /// (an executor that called a case unsupported sat it out).
+    pub cases_by_executor: BTreeMap<String, BTreeMap<String, u64>>,
+    pub calls_by_executor: BTreeMap<String, BTreeMap<String, u64>>,
     /// Operators generated across all cases.
     pub opcodes_generated: BTreeMap<String, u64>,
     /// Operators executed, per executor that measures it.
@@ -74,8 +77,16 @@ impl FuzzStats {
         for (k, v) in other.cases_by_proposal {
             *self.cases_by_proposal.entry(k).or_default() += v;
         }
-        for (k, v) in other.calls_by_proposal {
-            *self.calls_by_proposal.entry(k).or_default() += v;
+        for (mine, theirs) in [
+            (&mut self.cases_by_executor, other.cases_by_executor),
+            (&mut self.calls_by_executor, other.calls_by_executor),
+        ] {
+            for (executor, counts) in theirs {
+                let mine = mine.entry(executor).or_default();
+                for (k, v) in counts {
+                    *mine.entry(k).or_default() += v;
+                }
+            }
         }
         for (k, v) in other.opcodes_generated {
             *self.opcodes_generated.entry(k).or_default() += v;
@@ -98,7 +109,7 @@ impl FuzzStats {
 
     fn record(&mut self, case: &Case, report: &CaseReport, profile: &Profile) {
         self.totals.cases += 1;
-        let calls = report.runs.first().map_or(0, |r| r.calls.len()) as u64;
+        let calls = report.runs.iter().map(|r| r.calls.len()).max().unwrap_or(0) as u64;
         self.totals.calls += calls;
         match &report.verdict {
             Verdict::Agreed => self.totals.agreed += 1,
@@ -116,9 +127,18 @@ impl FuzzStats {
         }
         let mut used: Vec<&str> = vec!["mvp"];
         used.extend(case::proposals_used(&case.wasm, profile).iter().map(|p| p.name()));
-        for p in used {
+        for p in &used {
             *self.cases_by_proposal.entry(p.to_string()).or_default() += 1;
-            *self.calls_by_proposal.entry(p.to_string()).or_default() += calls;
+        }
+        for run in report.runs.iter().filter(|r| !matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)))) {
+            let cases = self.cases_by_executor.entry(run.executor.clone()).or_default();
+            for p in &used {
+                *cases.entry(p.to_string()).or_default() += 1;
+            }
+            let calls = self.calls_by_executor.entry(run.executor.clone()).or_default();
+            for p in &used {
+                *calls.entry(p.to_string()).or_default() += run.calls.len() as u64;
+            }
         }
         for (op, n) in opcodes::count_opcodes(&case.wasm) {
             *self.opcodes_generated.entry(op).or_default() += n;
@@ -450,8 +470,8 @@ impl FuzzStats {
                 entries.push(FuzzEntry {
                     executor: executor.clone(),
                     proposal: proposal.clone(),
-                    cases: self.cases_by_proposal.get(proposal).copied().unwrap_or(0),
-                    calls: self.calls_by_proposal.get(proposal).copied().unwrap_or(0),
+                    cases: self.cases_by_executor.get(executor).and_then(|c| c.get(proposal)).copied().unwrap_or(0),
+                    calls: self.calls_by_executor.get(executor).and_then(|c| c.get(proposal)).copied().unwrap_or(0),
                     opcodes_total: universe.len() as u32,
                     opcodes_generated: self
                         .opcodes_generated

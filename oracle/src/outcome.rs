@@ -13,8 +13,9 @@ pub enum Value {
     I64(i64),
     F32(u32),
     F64(u64),
-    /// A 128-bit vector, lane 0 in the low bits.
-    V128(u128),
+    /// A 128-bit vector, lane 0 in the low bits; serialized as `0x` and 32
+    /// hex digits (JSON numbers do not reach 128 bits).
+    V128(#[serde(with = "v128_hex")] u128),
     /// `None` is null; a non-null funcref's identity is executor-specific.
     FuncRef(Option<u32>),
     /// `None` is null; otherwise the host value the reference carries.
@@ -92,5 +93,34 @@ pub(crate) mod trap_name {
             .into_iter()
             .find(|c| c.name() == name)
             .ok_or_else(|| D::Error::custom(format!("unknown trap code `{name}`")))
+    }
+}
+
+mod v128_hex {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:#034x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        text.strip_prefix("0x")
+            .and_then(|hex| u128::from_str_radix(hex, 16).ok())
+            .ok_or_else(|| D::Error::custom(format!("`{text}` is no v128 (0x and up to 32 hex digits)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v128_values_survive_json_whole() {
+        let values = vec![Value::V128(u128::MAX), Value::V128(1 << 100 | 5), Value::I64(-1)];
+        let json = serde_json::to_value(&values).unwrap();
+        assert_eq!(json[0]["V128"], "0xffffffffffffffffffffffffffffffff");
+        assert_eq!(serde_json::from_value::<Vec<Value>>(json).unwrap(), values);
+        assert!(serde_json::from_str::<Value>(r#"{"V128":"12"}"#).is_err());
     }
 }

@@ -415,56 +415,100 @@ mod tests {
 }
 
 /// Replaces every NaN a float operation produces with the canonical NaN of
-/// its type, as wasm-smith's `canonicalize_nans` does for generated modules.
-/// The payload of an arithmetic NaN is not deterministic in wasm, so modules
-/// not built for comparison (the spec suite's) must pass through this before
-/// engines' results and memories are compared bit for bit. Changes results
-/// only where they were free to differ anyway.
+/// its type (lane by lane for vectors). The payload and sign of an
+/// arithmetic NaN are not deterministic in wasm (nor, for relaxed SIMD's
+/// `madd`, `min` and `max`, whether a NaN comes out at all), so generated
+/// modules and those not built for comparison (the spec suite's) pass
+/// through this before engines' results and memories are compared bit for
+/// bit. Changes results only where they were free to differ anyway.
 #[derive(Default)]
 struct CanonicalNans {
-    /// Indices of the two scratch locals (f32, f64) of the current body.
-    scratch: (u32, u32),
+    /// Whether the module uses SIMD (and may so declare a v128 local).
+    simd: bool,
+    /// Indices of the scratch locals (f32, f64, v128) of the current body.
+    scratch: [u32; 3],
+}
+
+/// The kinds of value whose NaNs are canonicalized.
+#[derive(Clone, Copy)]
+enum NanKind {
+    F32,
+    F64,
+    F32x4,
+    F64x2,
+}
+
+impl NanKind {
+    /// The kind of NaN `op` may produce with a nondeterministic payload.
+    fn produced_by(op: &Operator<'_>) -> Option<NanKind> {
+        use Operator as O;
+        Some(match op {
+            O::F32Add | O::F32Sub | O::F32Mul | O::F32Div | O::F32Min | O::F32Max | O::F32Sqrt => NanKind::F32,
+            O::F32Ceil | O::F32Floor | O::F32Trunc | O::F32Nearest | O::F32DemoteF64 => NanKind::F32,
+            O::F64Add | O::F64Sub | O::F64Mul | O::F64Div | O::F64Min | O::F64Max | O::F64Sqrt => NanKind::F64,
+            O::F64Ceil | O::F64Floor | O::F64Trunc | O::F64Nearest | O::F64PromoteF32 => NanKind::F64,
+            O::F32x4Add | O::F32x4Sub | O::F32x4Mul | O::F32x4Div | O::F32x4Min | O::F32x4Max | O::F32x4Sqrt => {
+                NanKind::F32x4
+            }
+            O::F32x4Ceil | O::F32x4Floor | O::F32x4Trunc | O::F32x4Nearest | O::F32x4DemoteF64x2Zero => NanKind::F32x4,
+            O::F32x4RelaxedMadd | O::F32x4RelaxedNmadd | O::F32x4RelaxedMin | O::F32x4RelaxedMax => NanKind::F32x4,
+            O::F64x2Add | O::F64x2Sub | O::F64x2Mul | O::F64x2Div | O::F64x2Min | O::F64x2Max | O::F64x2Sqrt => {
+                NanKind::F64x2
+            }
+            O::F64x2Ceil | O::F64x2Floor | O::F64x2Trunc | O::F64x2Nearest | O::F64x2PromoteLowF32x4 => NanKind::F64x2,
+            O::F64x2RelaxedMadd | O::F64x2RelaxedNmadd | O::F64x2RelaxedMin | O::F64x2RelaxedMax => NanKind::F64x2,
+            _ => return None,
+        })
+    }
 }
 
 impl OperatorRewrite for CanonicalNans {
     fn begin(&mut self, locals: &[wasmparser::ValType], declared: &mut Vec<(u32, ValType)>) {
         let first = locals.len() as u32;
-        self.scratch = (first, first + 1);
+        self.scratch = [first, first + 1, first + 2];
         declared.extend([(1, ValType::F32), (1, ValType::F64)]);
+        if self.simd {
+            declared.push((1, ValType::V128));
+        }
     }
 
     fn operator(&mut self, op: Operator<'_>, out: &mut Function) -> RewriteResult {
-        use Operator as O;
-        let produces = match op {
-            O::F32Add | O::F32Sub | O::F32Mul | O::F32Div | O::F32Min | O::F32Max | O::F32Sqrt => Some(true),
-            O::F32Ceil | O::F32Floor | O::F32Trunc | O::F32Nearest | O::F32DemoteF64 => Some(true),
-            O::F64Add | O::F64Sub | O::F64Mul | O::F64Div | O::F64Min | O::F64Max | O::F64Sqrt => Some(false),
-            O::F64Ceil | O::F64Floor | O::F64Trunc | O::F64Nearest | O::F64PromoteF32 => Some(false),
-            _ => None,
-        };
+        let produces = NanKind::produced_by(&op);
         copy(op, out)?;
-        // value → (value == value) ? value : canonical NaN
-        match produces {
-            Some(true) => {
-                let t = self.scratch.0;
-                out.instruction(&Instruction::LocalTee(t))
-                    .instruction(&Instruction::F32Const(f32::from_bits(0x7fc0_0000).into()))
-                    .instruction(&Instruction::LocalGet(t))
-                    .instruction(&Instruction::LocalGet(t))
-                    .instruction(&Instruction::F32Eq)
-                    .instruction(&Instruction::Select);
-            }
-            Some(false) => {
-                let t = self.scratch.1;
-                out.instruction(&Instruction::LocalTee(t))
-                    .instruction(&Instruction::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()))
-                    .instruction(&Instruction::LocalGet(t))
-                    .instruction(&Instruction::LocalGet(t))
-                    .instruction(&Instruction::F64Eq)
-                    .instruction(&Instruction::Select);
-            }
-            None => {}
-        }
+        // value → (value == value) ? value : canonical NaN, per lane.
+        let (scratch, canonical, equal, choose) = match produces {
+            None => return Ok(()),
+            Some(NanKind::F32) => (
+                self.scratch[0],
+                Instruction::F32Const(f32::from_bits(0x7fc0_0000).into()),
+                Instruction::F32Eq,
+                Instruction::Select,
+            ),
+            Some(NanKind::F64) => (
+                self.scratch[1],
+                Instruction::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()),
+                Instruction::F64Eq,
+                Instruction::Select,
+            ),
+            Some(NanKind::F32x4) => (
+                self.scratch[2],
+                Instruction::V128Const(0x7fc0_0000_7fc0_0000_7fc0_0000_7fc0_0000),
+                Instruction::F32x4Eq,
+                Instruction::V128Bitselect,
+            ),
+            Some(NanKind::F64x2) => (
+                self.scratch[2],
+                Instruction::V128Const(0x7ff8_0000_0000_0000_7ff8_0000_0000_0000),
+                Instruction::F64x2Eq,
+                Instruction::V128Bitselect,
+            ),
+        };
+        out.instruction(&Instruction::LocalTee(scratch))
+            .instruction(&canonical)
+            .instruction(&Instruction::LocalGet(scratch))
+            .instruction(&Instruction::LocalGet(scratch))
+            .instruction(&equal)
+            .instruction(&choose);
         Ok(())
     }
 }
@@ -472,7 +516,9 @@ impl OperatorRewrite for CanonicalNans {
 /// The module with every float operation's NaN result canonicalized
 /// (`None` if it cannot be re-encoded).
 pub fn canonicalize_nans(wasm: &[u8]) -> Option<Vec<u8>> {
-    rewrite_bodies(wasm, CanonicalNans::default())
+    let simd_operators = [crate::opcodes::opcodes_of("simd"), crate::opcodes::opcodes_of("relaxed-simd")].concat();
+    let simd = has_opcode(wasm, &simd_operators);
+    rewrite_bodies(wasm, CanonicalNans { simd, ..CanonicalNans::default() })
 }
 
 /// Turns every `i32.add` into `i32.sub`: a deliberate miscompilation, for

@@ -171,7 +171,11 @@ fn interp_and_wasmi_agree_on_every_profile() {
         let (stats, _) = fuzz(&opts);
         assert!(stats.totals.cases >= 300, "{}: {} cases", profile.name, stats.totals.cases);
         assert!(!stats.found_bug(), "{}: {:?}", profile.name, stats.failures);
-        assert!(stats.totals.agreed > stats.totals.cases / 2, "{}: too few comparable cases: {stats:?}", profile.name);
+        // SIMD profiles allow traps in every case (wasm-smith generates SIMD
+        // only there): agreeing on a trap counts as comparable.
+        let comparable = stats.totals.agreed + stats.totals.agreed_on_trap;
+        assert!(comparable > stats.totals.cases / 2, "{}: too few comparable cases: {stats:?}", profile.name);
+        assert!(stats.totals.agreed > stats.totals.cases / 5, "{}: too few cases returned: {stats:?}", profile.name);
         // Every case counts for mvp, and the profile's own proposals get credit.
         assert_eq!(stats.cases_by_proposal.get("mvp"), Some(&stats.totals.cases));
         for p in profile.proposals.iter().filter(|p| **p != engine::Proposal::MutableGlobal) {
@@ -191,8 +195,14 @@ fn a_wrong_executor_is_caught_with_a_usable_artifact() {
     let (stats, _) = fuzz(&opts);
     println!("caught after {} cases in {:?}", stats.totals.cases, start.elapsed());
     assert!(stats.totals.diverged > 0, "the wrong executor went unnoticed in {} cases: {stats:?}", stats.totals.cases);
-    // Being one of Crucible's executors, its bug is never blamed on the reference.
-    assert_eq!(stats.totals.reference_bugs, 0);
+    // Being one of Crucible's executors, its bug is never blamed on the
+    // reference: the only reference bugs on the way are wasmi 2.0's own
+    // `eqz` fusion bug (corpus/regressions/wasmi-eqz-select-fusion).
+    assert!(
+        stats.reference_bug_details.iter().all(|d| d.contains("with `eqz` rewritten")),
+        "{:?}",
+        stats.reference_bug_details
+    );
 
     let artifact = std::path::PathBuf::from(&stats.artifacts[0]);
     for file in ["input.bin", "module.wasm", "module.wat", "plan.json", "report.json"] {
@@ -272,7 +282,8 @@ fn fuzz_evidence_matches_the_run_and_its_schema() {
 
 #[test]
 fn unknown_profiles_and_executors_are_refused() {
-    assert!(case::profile("simd").unwrap_err().contains("unknown profile `simd`"));
+    // No tier runs GC: it has no profile.
+    assert!(case::profile("gc").unwrap_err().contains("unknown profile `gc`"));
     let err = "v8".parse::<ExecutorKind>().unwrap_err();
     assert!(err.contains("unknown executor `v8`") && err.contains("cranelift-explicit, baseline"), "{err}");
 }
@@ -389,6 +400,7 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
                     Value::I64(v) => Val::I64(v),
                     Value::F32(v) => Val::F32(v),
                     Value::F64(v) => Val::F64(v),
+                    Value::V128(v) => Val::V128(v),
                     _ => Val::default_for(engine::ValType::ExternRef),
                 })
                 .collect();
@@ -405,7 +417,11 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
         };
         for fuel in [1_000, 100_000] {
             let reference = run(Tier::Interp, &case, fuel);
-            for tier in [Tier::Baseline, Tier::Cranelift] {
+            // Each tier on the cases it runs (the baseline has no SIMD yet).
+            let used = case::proposals_used(&case.wasm, &profile);
+            for tier in
+                [Tier::Baseline, Tier::Cranelift].into_iter().filter(|t| used.iter().all(|p| p.supported_by(*t)))
+            {
                 assert_eq!(run(tier, &case, fuel), reference, "seed {seed}, {fuel} fuel, {tier} vs interp");
             }
             ran_out += reference.iter().filter(|r| r.contains("all fuel consumed")).count();

@@ -2,7 +2,7 @@
 //! on their own seed corpora and on hand-written inputs whose outcome is
 //! known.
 
-use engine::{Engine, Linker, Module, Store, TrapCode};
+use engine::{Config, Engine, Linker, Module, Store, Tier, TrapCode};
 use oracle::targets::{self, PairDraw, TargetKind, api_calls::Op};
 
 /// libFuzzer runs inputs on the main thread (8 MiB of stack); the test
@@ -187,6 +187,38 @@ fn nan_results_are_canonicalized_before_comparison() {
     assert_eq!(nan.call(&mut store, ()).unwrap().to_bits(), 0x7fc0_0000);
     let num = instance.get_func(&store, "num").unwrap().typed::<_, (), f64>(&store).unwrap();
     assert_eq!(num.call(&mut store, ()).unwrap(), -3.0);
+}
+
+/// Found by the first `relaxed-simd` fuzz run: `f32x4.relaxed_max` of two
+/// NaNs gave three different (legal) results on interp, cranelift and wasmi;
+/// `relaxed_min` a NaN of either sign. Vector NaNs are canonicalized lane
+/// by lane; other lanes keep their bits.
+#[test]
+fn nan_lanes_are_canonicalized_before_comparison() {
+    let wasm = wat::parse_str(
+        r#"(module
+             (func (export "max") (result v128)
+               (f32x4.relaxed_max (v128.const i32x4 0xfff7ffff 0xffffffff 0x3f800000 0x0003ffff)
+                                  (v128.const i32x4 0xfff7ffff 0xffffffff 0x3f800000 0x0003ffff)))
+             (func (export "min") (result v128)
+               (f64x2.relaxed_min (v128.const i64x2 0xfff0000000000001 0x4000000000000000)
+                                  (v128.const f64x2 1 3))))"#,
+    )
+    .unwrap();
+    let canonical = oracle::rewrite::canonicalize_nans(&wasm).unwrap();
+    for tier in [Tier::Interp, Tier::Cranelift] {
+        let mut config = Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, &canonical).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        let call = |store: &mut Store<()>, name| {
+            instance.get_func(&*store, name).unwrap().typed::<_, (), u128>(&*store).unwrap().call(store, ()).unwrap()
+        };
+        assert_eq!(call(&mut store, "max"), 0x0003ffff_3f800000_7fc00000_7fc00000, "{tier}");
+        assert_eq!(call(&mut store, "min"), 0x40000000_00000000_7ff80000_00000000, "{tier}");
+    }
 }
 
 /// Found by the first `wast_mutate` run: a spec module's `f32.sub` of a NaN

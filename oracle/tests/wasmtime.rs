@@ -172,9 +172,21 @@ fn instantiation_failures_are_typed_like_crucibles() {
         r#"(module (func (result i32) (i64.const 1)))"#,
         // Imports: the oracle links nothing.
         r#"(module (import "m" "f" (func)))"#,
-        // SIMD: no tier of Crucible runs it, so no executor validates it.
-        r#"(module (func (result v128) (v128.const i64x2 0 0)))"#,
+        // 64-bit memories: no tier of Crucible runs them, so no executor
+        // validates them.
+        r#"(module (memory i64 1))"#,
     ];
+    // SIMD: some tiers run it, so the executors validate it; a tier that
+    // lacks it (the baseline, for now) calls it unsupported and sits out.
+    let simd = r#"(module (func (export "f") (result v128) (v128.const i64x2 1 2)))"#;
+    for kind in [ExecutorKind::Wasmtime, ExecutorKind::WasmtimePulley].into_iter().chain(CRUCIBLE) {
+        let outcome = instantiate(kind, simd);
+        if kind == ExecutorKind::Baseline && !engine::Proposal::Simd.supported_by(engine::Tier::Baseline) {
+            assert!(matches!(outcome, Err(InstantiateFailure::Unsupported(_))), "{kind}: {outcome:?}");
+        } else {
+            assert_eq!(outcome, Ok(()), "{kind}");
+        }
+    }
     for kind in WASMTIME.into_iter().chain(CRUCIBLE) {
         for (wat, code) in trapping {
             assert_eq!(instantiate(kind, wat), Err(InstantiateFailure::Trapped(code)), "{kind}: {wat}");

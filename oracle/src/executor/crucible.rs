@@ -10,15 +10,19 @@ pub struct CrucibleExecutor {
     engine: Engine,
     /// Fuel per instance, when execution must be bounded.
     fuel: Option<u64>,
+    /// The wasmparser features of the engine's proposals, and of those the
+    /// harness compares: a module valid under the second but not the first
+    /// needs a proposal this tier lacks.
+    own_features: wasmparser::WasmFeatures,
+    compared_features: wasmparser::WasmFeatures,
 }
 
-/// `tier` validating what the harness compares (the proposals every tier
-/// runs: what only some tiers validate would make the others' refusals
-/// look like divergences), with coverage on: the harness credits executed
-/// operators to proposals.
+/// `tier` validating what the harness compares and the tier runs (a module
+/// needing more is unsupported here, see [`CrucibleExecutor::failure`]),
+/// with coverage on: the harness credits executed operators to proposals.
 fn harness_config(tier: Tier) -> Config {
     let mut config = Config::new();
-    config.tier(tier).proposals(&super::compared_proposals()).coverage(true);
+    config.proposals(&super::compared_proposals()).tier(tier).coverage(true);
     config
 }
 
@@ -40,7 +44,27 @@ impl CrucibleExecutor {
     /// An executor under a custom configuration (e.g. limits in tests).
     pub fn with_config(name: &str, config: &Config) -> CrucibleExecutor {
         let engine = Engine::new(config).expect("executor configurations are valid");
-        CrucibleExecutor { name: name.to_string(), engine, fuel: None }
+        CrucibleExecutor {
+            name: name.to_string(),
+            engine,
+            fuel: None,
+            own_features: engine::Proposal::features_of(config.enabled_proposals().iter().copied()),
+            compared_features: engine::Proposal::features_of(super::compared_proposals()),
+        }
+    }
+
+    /// What an engine error at compilation or instantiation of `wasm` means
+    /// to the oracle: a validation error for a module that needs a compared
+    /// proposal this tier lacks is unsupported (the case compares on the
+    /// executors that run it); otherwise by the error's kind.
+    fn failure(&self, wasm: &[u8], e: Error) -> InstantiateFailure {
+        let valid_with = |features| wasmparser::Validator::new_with_features(features).validate_all(wasm).is_ok();
+        match e {
+            Error::Validation { .. } if !valid_with(self.own_features) && valid_with(self.compared_features) => {
+                InstantiateFailure::Unsupported(format!("{}: {e}", self.name))
+            }
+            e => instantiate_failure(e),
+        }
     }
 
     /// For testing the harness: `tier` with a planted translator fault
@@ -119,8 +143,10 @@ impl Executor for CrucibleExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        // Only what this engine's tier validates (see `Proposal::supported_by`).
-        let has = |p: engine::Proposal| self.engine.config().enabled_proposals().contains(&p);
+        // Only what the harness compares: modules needing a proposal this
+        // tier lacks are unsupported here, and compare on the others.
+        let compared = super::compared_proposals();
+        let has = |p: engine::Proposal| compared.contains(&p);
         crate::case::narrow_smith_proposals(config, has);
         if !has(engine::Proposal::ReferenceTypes) {
             config.max_tables = config.max_tables.min(1);
@@ -141,11 +167,11 @@ impl Executor for CrucibleExecutor {
         }
         let mut linker = Linker::new(&self.engine);
         for (index, provider) in providers.iter().enumerate() {
-            let module = Module::from_binary(&self.engine, provider).map_err(instantiate_failure)?;
+            let module = Module::from_binary(&self.engine, provider).map_err(|e| self.failure(provider, e))?;
             let instance = linker.instantiate(&mut store, &module).map_err(instantiate_failure)?;
             linker.instance(&store, &super::provider_name(index), instance);
         }
-        let module = Module::from_binary(&self.engine, wasm).map_err(instantiate_failure)?;
+        let module = Module::from_binary(&self.engine, wasm).map_err(|e| self.failure(wasm, e))?;
         match linker.instantiate(&mut store, &module) {
             Ok(instance) => Ok(Box::new(CrucibleRunning { store, instance, module })),
             Err(e) => Err(instantiate_failure(e)),

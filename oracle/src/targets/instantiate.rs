@@ -9,8 +9,6 @@ use engine::{
     Caller, Config, Engine, ExternType, Func, Global, Limits, Linker, Memory, Module, Store, Table, Tier, Trap, Val,
 };
 
-use crate::executor::Executor;
-
 /// Checks the input on every tier in `tiers`.
 pub fn check(data: &[u8], tiers: &[Tier]) -> Result<(), String> {
     for &tier in tiers {
@@ -22,8 +20,14 @@ pub fn check(data: &[u8], tiers: &[Tier]) -> Result<(), String> {
 fn run(tier: Tier, data: &[u8]) -> Result<(), String> {
     let mut u = Unstructured::new(data);
     let Ok(mut config) = u.arbitrary::<wasm_smith::Config>() else { return Ok(()) };
-    // What the interpreter implements; imports are the point here.
-    crate::executor::CrucibleExecutor::new(tier).narrow(&mut config);
+    // What the tier runs; imports are the point here.
+    crate::case::narrow_smith_proposals(&mut config, |p| p.supported_by(tier));
+    if !engine::Proposal::ReferenceTypes.supported_by(tier) {
+        config.max_tables = config.max_tables.min(1);
+    }
+    if !engine::Proposal::MultiMemory.supported_by(tier) {
+        config.max_memories = config.max_memories.min(1);
+    }
     config.max_imports = 8;
     config.export_everything = true;
     let Ok(mut module) = wasm_smith::Module::new(config, &mut u) else { return Ok(()) };

@@ -69,13 +69,8 @@ pub fn case(data: &[u8]) -> Result<Case> {
 /// Valid under the proposals the harness compares and free of imports (the
 /// executors instantiate without a linker).
 fn accepted(wasm: &[u8]) -> bool {
-    static ENGINE: std::sync::OnceLock<engine::Engine> = std::sync::OnceLock::new();
-    let engine = ENGINE.get_or_init(|| {
-        let mut config = engine::Config::new();
-        config.proposals(&crate::executor::compared_proposals());
-        engine::Engine::new(&config).expect("every tier runs the compared proposals")
-    });
-    engine::Module::validate(engine, wasm).is_ok()
+    let features = engine::Proposal::features_of(crate::executor::compared_proposals());
+    wasmparser::Validator::new_with_features(features).validate_all(wasm).is_ok()
         && wasmparser::Parser::new(0)
             .parse_all(wasm)
             .all(|p| !matches!(p, Ok(Payload::ImportSection(r)) if r.count() > 0))
