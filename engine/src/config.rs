@@ -292,8 +292,8 @@ impl Config {
     }
 
     /// Counts which operators execute (see [`crate::Module::executed_opcodes`]).
-    /// Costs one counter increment per straight-line region entered. Only
-    /// the interpreter counts; the compiling tiers ignore it.
+    /// Costs one counter increment per straight-line region entered (an
+    /// atomic one in compiled code), on every tier.
     pub fn coverage(&mut self, enable: bool) -> &mut Self {
         self.coverage = enable;
         self

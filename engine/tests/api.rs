@@ -443,13 +443,18 @@ fn many_threads_run_wasm_at_once(tier: Tier) {
     });
 }
 
-/// Executed-operator coverage is counted by the interpreter only (the
-/// harness's coverage evidence comes from it).
-#[test]
-fn coverage_counts_the_operators_that_ran() {
-    let tier = Tier::Interp;
+/// Executed-operator coverage counts the same operators, the same number
+/// of times, on every tier (the fuel plan's regions), with fuel metering on
+/// or off.
+fn coverage_counts_the_operators_that_ran(tier: Tier) {
+    for fuel in [false, true] {
+        coverage_counts_with_fuel(tier, fuel);
+    }
+}
+
+fn coverage_counts_with_fuel(tier: Tier, fuel: bool) {
     let mut config = common::config(tier);
-    config.coverage(true);
+    config.coverage(true).consume_fuel(fuel);
     let engine = Engine::new(&config).unwrap();
     let module = Module::new(
         &engine,
@@ -465,13 +470,17 @@ fn coverage_counts_the_operators_that_ran() {
     )
     .unwrap();
     let mut store = Store::new(&engine, ());
+    if fuel {
+        store.set_fuel(1_000_000).unwrap();
+    }
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     assert_eq!(module.executed_opcodes().unwrap().get("I32Add"), None);
     let count = instance.get_func(&store, "count").unwrap().typed::<_, i32, i32>(&store).unwrap();
     assert_eq!(count.call(&mut store, 10).unwrap(), 20);
     let executed = module.executed_opcodes().unwrap();
-    assert_eq!(executed.get("I32Add"), Some(&10));
+    assert_eq!(executed.get("I32Add"), Some(&10), "{tier}, fuel {fuel}");
     assert_eq!(executed.get("I32Eqz"), Some(&11));
+    assert_eq!(executed.get("Loop"), Some(&1));
     assert_eq!(executed.get("I64Mul"), None, "an uncalled function's operators did not run");
     // Without coverage there is nothing to report.
     let plain = Module::new(&common::engine(tier), "(module)").unwrap();
@@ -1071,6 +1080,7 @@ fn memory_grown_by_a_callee_is_seen_by_the_caller(tier: Tier) {
 }
 
 on_every_tier!(
+    coverage_counts_the_operators_that_ran,
     addresses_wrapped_from_i64_use_their_low_half,
     wrapped_indices_and_conditions_use_their_low_half,
     call_indirect_follows_every_change_of_its_table,

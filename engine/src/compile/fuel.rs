@@ -15,6 +15,12 @@
 //! each tier emits a charge of [`FuelPlan::entry`] units on entry and, after
 //! translating operator `i`, one of [`FuelPlan::after`]`(i)` units when that
 //! is `Some`, and nothing else.
+//!
+//! The same regions measure operator coverage ([`Coverage`]): where a tier
+//! charges a region's fuel it also counts the region's entry, when the
+//! engine measures coverage, so every tier reports the same operators run.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmparser::{FunctionBody, Operator};
 
@@ -23,21 +29,22 @@ use crate::error::{Error, Result};
 /// Where a function's fuel regions start and what each charges.
 #[derive(Debug, Default)]
 pub(crate) struct FuelPlan {
+    /// The reachable operators of each region, by name (entry region
+    /// first), when the plan was made for coverage.
+    operators: Option<Vec<Vec<&'static str>>>,
     entry: u32,
     /// (index of the operator the region starts after, charge), in order.
     regions: Vec<(u32, u32)>,
-    /// Whether each operator is reachable (charged, and counted as run by
-    /// coverage when its region is entered).
-    reachable: Vec<bool>,
     /// The next entry of `regions` a tier will ask for.
     next: usize,
 }
 
 impl FuelPlan {
-    /// The plan of `body`'s operators (which the caller validates).
-    pub(crate) fn of(body: &FunctionBody<'_>) -> Result<FuelPlan> {
+    /// The plan of `body`'s operators (which the caller validates); with
+    /// `coverage`, it also lists each region's operators ([`Self::coverage`]).
+    pub(crate) fn of(body: &FunctionBody<'_>, coverage: bool) -> Result<FuelPlan> {
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
-        let mut plan = FuelPlan::default();
+        let mut plan = FuelPlan { operators: coverage.then(|| vec![Vec::new()]), ..FuelPlan::default() };
         // Per open construct: whether it was opened in reachable code.
         let mut live: Vec<bool> = vec![true];
         let mut reachable = true;
@@ -54,9 +61,11 @@ impl FuelPlan {
         };
         while !ops.eof() {
             let op = ops.read().map_err(Error::from_wasmparser)?;
-            plan.reachable.push(reachable);
             if reachable {
                 charge = charge.saturating_add(1);
+                if let Some(region) = plan.operators.as_mut().and_then(|o| o.last_mut()) {
+                    region.push(crate::compile::opcode_name(&op));
+                }
             }
             let starts_region = match op {
                 Operator::Block { .. } => {
@@ -89,6 +98,9 @@ impl FuelPlan {
             if starts_region {
                 close(&mut plan, &mut charge);
                 plan.regions.push((index, 0));
+                if let Some(operators) = &mut plan.operators {
+                    operators.push(Vec::new());
+                }
             }
             index += 1;
         }
@@ -112,9 +124,55 @@ impl FuelPlan {
         })
     }
 
-    /// Whether operator `index` is reachable (and so charged).
-    pub(crate) fn reachable(&self, index: u32) -> bool {
-        self.reachable.get(index as usize).copied().unwrap_or(false)
+    /// Hit counters for the plan's regions, when it was made for coverage:
+    /// a tier counts region `k` (the entry region is 0, then each region
+    /// in order) where it charges that region's fuel.
+    pub(crate) fn coverage(&mut self) -> Option<Coverage> {
+        self.operators.take().map(Coverage::new)
+    }
+}
+
+/// Which operators each region of a function holds, and how often each
+/// region was entered: operator coverage, measured alike on every tier (an
+/// operator counts as run when its region is entered).
+#[derive(Debug)]
+pub(crate) struct Coverage {
+    regions: Vec<Vec<&'static str>>,
+    hits: Box<[AtomicU64]>,
+}
+
+impl Coverage {
+    fn new(regions: Vec<Vec<&'static str>>) -> Coverage {
+        let hits = regions.iter().map(|_| AtomicU64::new(0)).collect();
+        Coverage { regions, hits }
+    }
+
+    /// Counts an entry into `region` (the interpreter's `Cover`).
+    pub(crate) fn hit(&self, region: u32) {
+        if let Some(counter) = self.hits.get(region as usize) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The address of `region`'s counter, for compiled code to increment
+    /// atomically: valid while this `Coverage` lives, moved or not (the
+    /// counters are a heap allocation of their own), which the compiled
+    /// module holding it guarantees for its code.
+    pub(crate) fn counter(&self, region: u32) -> *const AtomicU64 {
+        &self.hits[region as usize]
+    }
+
+    /// Adds how often each operator ran to `counts`.
+    pub(crate) fn add_to(&self, counts: &mut std::collections::BTreeMap<String, u64>) {
+        for (region, hits) in self.regions.iter().zip(self.hits.iter()) {
+            let hits = hits.load(Ordering::Relaxed);
+            if hits == 0 {
+                continue;
+            }
+            for op in region {
+                *counts.entry(op.to_string()).or_insert(0) += hits;
+            }
+        }
     }
 }
 
@@ -126,7 +184,7 @@ mod tests {
         let wasm = wat::parse_str(wat).unwrap();
         for payload in wasmparser::Parser::new(0).parse_all(&wasm) {
             if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
-                return FuelPlan::of(&body).unwrap();
+                return FuelPlan::of(&body, true).unwrap();
             }
         }
         panic!("no function")
@@ -141,6 +199,16 @@ mod tests {
         assert_eq!(p.entry(), 1);
         let starts: Vec<(u32, u32)> = (0..11).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
         assert_eq!(starts, vec![(0, 2), (2, 2), (4, 2), (6, 2), (8, 1), (9, 1)]);
+        let regions: Vec<Vec<&str>> = vec![
+            vec!["Loop"],
+            vec!["LocalGet", "BrIf"],
+            vec!["I32Const", "If"],
+            vec!["Nop", "Else"],
+            vec!["Nop", "End"],
+            vec!["End"],
+            vec!["End"],
+        ];
+        assert_eq!(p.operators, Some(regions), "coverage regions hold what each charges for");
     }
 
     #[test]
@@ -150,7 +218,8 @@ mod tests {
         let mut p =
             plan("(module (func (block (br 0) (block (drop (i32.const 1))) (loop (nop))) (drop (i32.const 2))))");
         assert_eq!(p.entry(), 2, "block and br");
-        assert!(!p.reachable(3) && !p.reachable(7));
+        let regions: Vec<Vec<&str>> = vec![vec!["Block", "Br"], vec!["I32Const", "Drop", "End"]];
+        assert_eq!(p.operators, Some(regions), "dead operators are in no region");
         let starts: Vec<(u32, u32)> = (0..13).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
         assert_eq!(starts, vec![(9, 3)], "only the outer block's end starts a region: i32.const, drop, end");
     }

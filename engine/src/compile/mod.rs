@@ -30,8 +30,6 @@ pub(crate) enum Compiler {
     Baseline(Box<baseline::ModuleCompiler>),
 }
 
-/// An operator's name: wasmparser's variant name, without its immediates
-/// (`I32Add`, `MemoryFill`, …). Coverage is reported by these names.
 /// Runs defined function `def_index` of store instance `instance` on the
 /// compiling tier that compiled it; `values` holds the arguments and
 /// receives the results. Returns the trap, if any (its frames appended to
@@ -75,6 +73,15 @@ pub(crate) unsafe fn run_function(
 }
 
 impl CompiledCode {
+    /// The coverage counters of the functions (when the engine measures it).
+    pub(crate) fn coverage(&self) -> Box<dyn Iterator<Item = &fuel::Coverage> + '_> {
+        match self {
+            CompiledCode::Interp(functions) => Box::new(functions.iter().filter_map(|f| f.coverage.as_deref())),
+            CompiledCode::Cranelift(compiled) => Box::new(compiled.coverage.iter()),
+            CompiledCode::Baseline(compiled) => Box::new(compiled.coverage.iter()),
+        }
+    }
+
     /// The defined function whose compiled code holds `pc`.
     pub(crate) fn function_at(&self, pc: usize) -> Option<u32> {
         match self {

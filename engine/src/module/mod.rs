@@ -200,19 +200,9 @@ impl Module {
         if !self.inner.engine.config().coverage {
             return None;
         }
-        let CompiledCode::Interp(functions) = &self.inner.code else { return None };
         let mut counts = std::collections::BTreeMap::new();
-        for f in functions {
-            let Some(c) = &f.coverage else { continue };
-            for (region, hits) in c.regions.iter().zip(c.hits.iter()) {
-                let hits = hits.load(std::sync::atomic::Ordering::Relaxed) as u64;
-                if hits == 0 {
-                    continue;
-                }
-                for op in region {
-                    *counts.entry(op.to_string()).or_insert(0) += hits;
-                }
-            }
+        for coverage in self.inner.code.coverage() {
+            coverage.add_to(&mut counts);
         }
         Some(counts)
     }

@@ -35,6 +35,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
+use crate::compile::fuel::Coverage;
 use crate::compile::native::{self, LoadedCode, TrapSite};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -54,6 +55,10 @@ pub(crate) struct ModuleCompiler {
     patches: Vec<translate::Patch>,
     guard_pages: bool,
     fuel: bool,
+    /// Whether the code counts its regions' entries, and each function's
+    /// counters.
+    coverage_on: bool,
+    coverage: Vec<Coverage>,
 }
 
 impl ModuleCompiler {
@@ -84,6 +89,8 @@ impl ModuleCompiler {
             patches: Vec::new(),
             guard_pages: config.bounds_checks == crate::config::BoundsChecks::GuardPages,
             fuel: config.consume_fuel,
+            coverage_on: config.coverage,
+            coverage: Vec::new(),
         })
     }
 
@@ -104,7 +111,7 @@ impl ModuleCompiler {
         let label = self.function_labels[self.offsets.len()];
         dynasm!(self.ops ; .arch x64 ; =>label);
         let start = self.ops.offset().0;
-        translate::translate(
+        let coverage = translate::translate(
             &mut self.ops,
             &self.function_labels,
             &mut self.traps,
@@ -115,7 +122,9 @@ impl ModuleCompiler {
             body,
             self.guard_pages,
             self.fuel,
+            self.coverage_on,
         )?;
+        self.coverage.extend(coverage);
         self.offsets.push(start);
         self.ranges.push((start as u32, self.ops.offset().0 as u32));
         Ok(())
@@ -129,7 +138,8 @@ impl ModuleCompiler {
                 translate::Patch::Nop(at, length) => code[at..at + length].copy_from_slice(nop(length)?),
             }
         }
-        Ok(CompiledModule { code: LoadedCode::new(&code, self.offsets, self.ranges, self.traps)? })
+        let code = LoadedCode::new(&code, self.offsets, self.ranges, self.traps)?;
+        Ok(CompiledModule { code, coverage: self.coverage })
     }
 }
 
@@ -154,6 +164,8 @@ fn nop(length: usize) -> Result<&'static [u8]> {
 #[derive(Debug)]
 pub(crate) struct CompiledModule {
     pub(crate) code: LoadedCode,
+    /// Coverage counters the code increments (it holds their addresses).
+    pub(crate) coverage: Vec<Coverage>,
 }
 
 impl CompiledModule {

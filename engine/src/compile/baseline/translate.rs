@@ -27,7 +27,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
-use crate::compile::fuel::FuelPlan;
+use crate::compile::fuel::{Coverage, FuelPlan};
 use crate::compile::native::TrapSite;
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
@@ -116,6 +116,10 @@ struct Translator<'a> {
     guard_pages: bool,
     /// Whether the code meters fuel.
     fuel: bool,
+    /// The coverage counters the code increments, when measuring coverage,
+    /// and the next region's index (`compile::fuel::Coverage`).
+    coverage: Option<Coverage>,
+    next_region: u32,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
     /// Where each parameter and each result lies in the values buffer the
@@ -144,7 +148,8 @@ pub(super) fn translate(
     body: FunctionBody<'_>,
     guard_pages: bool,
     fuel: bool,
-) -> Result<()> {
+    coverage: bool,
+) -> Result<Option<Coverage>> {
     let ty = info.func_type(func_index).clone();
     let mut local_types: Vec<ValType> = ty.params().to_vec();
     let mut reader = body.get_locals_reader().map_err(Error::from_wasmparser)?;
@@ -189,6 +194,8 @@ pub(super) fn translate(
         skipped: 0,
         guard_pages,
         fuel,
+        coverage: None,
+        next_region: 0,
         uses_callee_saved: [false; 3],
         buffer_at: (byte_offsets(ty.params()), byte_offsets(ty.results())),
     };
@@ -212,19 +219,21 @@ pub(super) fn translate(
         targeted: false,
     });
     t.bump(ty.results().len() as u32);
-    let mut plan = if fuel { Some(FuelPlan::of(&body)?) } else { None };
-    t.charge_fuel(plan.as_ref().map_or(0, FuelPlan::entry));
+    let mut plan = if fuel || coverage { Some(FuelPlan::of(&body, coverage)?) } else { None };
+    t.coverage = plan.as_mut().and_then(FuelPlan::coverage);
+    t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
     let mut index = 0u32;
     let each = |op: &Operator<'_>| {
         t.operator(op)?;
         if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
-            t.charge_fuel(charge);
+            t.start_region(charge);
         }
         index += 1;
         Ok(())
     };
     crate::compile::visit::visit_body(&mut reader, validator, &mut crate::compile::visit::EachOperator(each))?;
+    let coverage = t.coverage.take();
     for (used, save) in t.uses_callee_saved.into_iter().zip(saves) {
         if !used {
             patches.push(Patch::Nop(save.0, save.1));
@@ -235,7 +244,7 @@ pub(super) fn translate(
     let frame = (i64::from(SAVE_AREA) + slots * 8 + 15) & !15;
     let frame = i32::try_from(frame).map_err(|_| Error::Limit("a function frame over 2 GiB".into()))?;
     patches.push(Patch::Imm32(frame_size_at, frame));
-    Ok(())
+    Ok(coverage)
 }
 
 impl Translator<'_> {
@@ -668,8 +677,19 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Charges `charge` units of fuel here (when metering is on), at a
-    /// region start of the function's fuel plan (`compile::fuel`); a charge
+    /// Starts a region of the function's fuel plan (`compile::fuel`):
+    /// counts its entry (when measuring coverage) and charges `charge`
+    /// units of fuel (when metering). Uses rax and rcx, scratch here.
+    fn start_region(&mut self, charge: u32) {
+        if let Some(coverage) = &self.coverage {
+            let counter = coverage.counter(self.next_region) as i64;
+            self.next_region += 1;
+            dynasm!(self.ops ; .arch x64 ; mov rax, QWORD counter ; lock add QWORD [rax], 1);
+        }
+        self.charge_fuel(charge);
+    }
+
+    /// Charges `charge` units of fuel here (when metering is on); a charge
     /// that cannot be paid empties the fuel and traps with `OutOfFuel`.
     fn charge_fuel(&mut self, charge: u32) {
         if !self.fuel {

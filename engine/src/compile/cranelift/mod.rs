@@ -43,6 +43,7 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use wasmparser::{FuncValidator, FunctionBody, ValidatorResources};
 
+use crate::compile::fuel::Coverage;
 use crate::compile::native::{self, LoadedCode, TrapSite};
 use crate::config::{Config, OptLevel, Tier};
 use crate::error::{Error, Result, TrapCode};
@@ -65,6 +66,8 @@ pub(crate) struct ModuleCompiler {
     /// Direct calls to patch once every function is placed: (offset in
     /// `code` of the 32-bit displacement, callee's function index, addend).
     calls: Vec<(usize, u32, i64)>,
+    /// Each function's coverage counters, when the engine measures it.
+    coverage: Vec<Coverage>,
 }
 
 /// The name a defined function's code is known by in Cranelift IR: its
@@ -79,6 +82,8 @@ pub(crate) fn function_name(function_index: u32) -> ir::UserExternalName {
 pub(crate) struct CompiledModule {
     pub(crate) code: LoadedCode,
     trampolines: HashMap<FuncType, usize>,
+    /// Coverage counters the code increments (it holds their addresses).
+    pub(crate) coverage: Vec<Coverage>,
 }
 
 /// The Cranelift trap code of a trap instruction raising `code`: a "user"
@@ -160,6 +165,7 @@ impl ModuleCompiler {
             ranges: Vec::new(),
             traps: Vec::new(),
             calls: Vec::new(),
+            coverage: Vec::new(),
         })
     }
 
@@ -221,7 +227,8 @@ impl ModuleCompiler {
         let call_conv = self.call_conv();
         self.context.func =
             ir::Function::with_name_signature(ir::UserFuncName::user(0, index), Signature::new(call_conv));
-        self.translator.translate(info, index, validator, body, &mut self.context.func)?;
+        let coverage = self.translator.translate(info, index, validator, body, &mut self.context.func)?;
+        self.coverage.extend(coverage);
         let offset = self.emit()?;
         self.offsets.push(offset);
         self.ranges.push((offset as u32, self.code.len() as u32));
@@ -281,7 +288,7 @@ impl ModuleCompiler {
             self.code[at..at + 4].copy_from_slice(&displacement.to_le_bytes());
         }
         let code = LoadedCode::new(&self.code, self.offsets, self.ranges, self.traps)?;
-        Ok(CompiledModule { code, trampolines })
+        Ok(CompiledModule { code, trampolines, coverage: self.coverage })
     }
 }
 

@@ -326,7 +326,7 @@ handlers! {
     },
     Cover(region) => {
         if let Some(c) = &ctx.function().coverage {
-            c.hits[region as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            c.hit(region);
         }
     },
     Br(target) => ip = branch(at, target),

@@ -36,7 +36,7 @@ pub(crate) struct Function {
     pub(crate) frame_size: u32,
     pub(crate) num_results: u32,
     /// Region hit counters, when the engine measures coverage.
-    pub(crate) coverage: Option<Box<Coverage>>,
+    pub(crate) coverage: Option<Box<crate::compile::fuel::Coverage>>,
 }
 
 impl Function {
@@ -44,12 +44,4 @@ impl Function {
     pub(crate) fn code_bytes(&self) -> usize {
         std::mem::size_of_val(&*self.code) + std::mem::size_of_val(&*self.frame_init)
     }
-}
-
-/// Which operators each straight-line region holds, and how often each
-/// region was entered.
-#[derive(Debug)]
-pub(crate) struct Coverage {
-    pub(crate) regions: Vec<Vec<&'static str>>,
-    pub(crate) hits: Box<[std::sync::atomic::AtomicU32]>,
 }

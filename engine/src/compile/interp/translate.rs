@@ -79,11 +79,10 @@ struct Translator<'a> {
     /// Every label's branches waiting for its end, as chains.
     pending: Vec<Pending>,
     fuel: bool,
-    /// Whether the operator being translated is charged (reachable, by
-    /// the fuel plan's rules).
-    charged: bool,
-    /// Operators of each straight-line region, when measuring coverage.
-    regions: Option<Vec<Vec<&'static str>>>,
+    /// Whether regions count their entries (`Instr::Cover`), and the
+    /// index of the next region (`compile::fuel::Coverage`).
+    coverage: bool,
+    next_region: u32,
     /// No instruction before this index may be rewritten: a branch lands
     /// here or later, and would skip the rewritten instruction's effect.
     barrier: usize,
@@ -301,8 +300,8 @@ pub(crate) fn translate(
         control: std::mem::take(&mut scratch.control),
         pending: std::mem::take(&mut scratch.pending),
         fuel,
-        charged: false,
-        regions: coverage.then(Vec::new),
+        coverage,
+        next_region: 0,
         barrier: 0,
         last_op: None,
         acc: None,
@@ -323,7 +322,7 @@ pub(crate) fn translate(
         live: true,
     });
     // Fuel regions double as coverage regions.
-    let plan = if fuel || coverage { Some(FuelPlan::of(&body)?) } else { None };
+    let plan = if fuel || coverage { Some(FuelPlan::of(&body, coverage)?) } else { None };
     t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
 
     let mut value_words = std::mem::take(&mut scratch.value_words);
@@ -345,6 +344,7 @@ pub(crate) fn translate(
     crate::compile::visit::visit_body(&mut ops, validator, &mut state)?;
     let (t, max_height) = (state.t, state.max_height);
     scratch.value_words = state.value_words;
+    let coverage = state.plan.as_mut().and_then(FuelPlan::coverage).map(Box::new);
 
     let num_consts = t.consts.len() as u32;
     let frame_size = num_locals
@@ -367,10 +367,6 @@ pub(crate) fn translate(
     scratch.consts = t.consts;
     scratch.stack = t.stack;
     scratch.locals = t.locals;
-    let coverage = t.regions.map(|regions| {
-        let hits = regions.iter().map(|_| std::sync::atomic::AtomicU32::new(0)).collect();
-        Box::new(super::Coverage { regions, hits })
-    });
     Ok(Function { coverage, code: boxed_code, num_params, frame_init, frame_size, num_results })
 }
 
@@ -483,7 +479,6 @@ impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
         if matches!(op, Operator::Select | Operator::TypedSelect { .. }) {
             t.select_v128 = self.count_words && validator.get_operand_type(0) == Some(Some(wasmparser::ValType::V128));
         }
-        t.charged = self.plan.as_ref().is_some_and(|p| p.reachable(self.index));
         t.operator(op, self.height, self.reachable, offset)?;
         // Values an operator pushed are in their slots; what it popped is gone.
         t.stack.resize(after as usize, None);
@@ -508,10 +503,9 @@ impl Translator<'_> {
 
     /// Starts a region (see `compile::fuel`) that charges `charge` units.
     fn start_region(&mut self, charge: u32) {
-        if let Some(regions) = &mut self.regions {
-            let index = regions.len() as u32;
-            regions.push(Vec::new());
-            self.emit(Instr::Cover(index));
+        if self.coverage {
+            self.emit(Instr::Cover(self.next_region));
+            self.next_region += 1;
         }
         if self.fuel {
             self.emit(Instr::Fuel(charge));
@@ -978,7 +972,6 @@ impl Translator<'_> {
         match *op {
             O::Block { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count(op);
                 // Values below a construct live in their slots: the
                 // construct's paths must agree on where they are.
                 if reachable {
@@ -989,7 +982,6 @@ impl Translator<'_> {
             }
             O::Loop { blockty } => {
                 let (p, _) = self.block_arity(blockty);
-                self.count(op);
                 if reachable {
                     self.materialize_range(0, h);
                 }
@@ -1002,7 +994,6 @@ impl Translator<'_> {
             }
             O::If { blockty } => {
                 let (p, r) = self.block_arity(blockty);
-                self.count(op);
                 let mut at = 0;
                 if reachable {
                     let cond = self.take_condition(h - 1);
@@ -1013,7 +1004,6 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::Else => {
-                self.count(op);
                 let top = self.control.len() - 1;
                 let c = &self.control[top];
                 if c.live {
@@ -1031,7 +1021,6 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::End => {
-                self.count(op);
                 let c = self.control.pop().expect("validated: end matches a construct");
                 if !c.live {
                     return Ok(());
@@ -1063,7 +1052,6 @@ impl Translator<'_> {
         if !reachable {
             return Ok(());
         }
-        self.count(op);
         if let Some(forms) = acc_forms {
             self.binary_acc(h, forms);
             return Ok(());
@@ -1388,14 +1376,5 @@ impl Translator<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Records a charged operator in the current coverage region.
-    fn count(&mut self, op: &Operator<'_>) {
-        if self.charged
-            && let Some(region) = self.regions.as_mut().and_then(|r| r.last_mut())
-        {
-            region.push(crate::compile::opcode_name(op));
-        }
     }
 }

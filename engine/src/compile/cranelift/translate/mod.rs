@@ -34,7 +34,7 @@ mod fuel;
 mod simd;
 
 use super::vm;
-use crate::compile::fuel::FuelPlan;
+use crate::compile::fuel::{Coverage, FuelPlan};
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -114,6 +114,8 @@ pub(crate) struct Translator {
     frontend: TargetFrontendConfig,
     /// Whether compiled code meters fuel.
     fuel: bool,
+    /// Whether compiled code counts its regions' entries.
+    coverage: bool,
     /// Whether memories' guard regions stand in for bounds checks.
     guard_pages: bool,
     /// Test-only: translate `i32.add` into mistyped IR (see
@@ -153,12 +155,15 @@ impl Translator {
             call_conv,
             frontend,
             fuel: config.consume_fuel,
+            coverage: config.coverage,
             guard_pages: config.bounds_checks == crate::config::BoundsChecks::GuardPages,
             planted_fault: config.planted_translation_fault,
         }
     }
 
-    /// Translates `body` (defined function `func_index`) into `func`.
+    /// Translates `body` (defined function `func_index`) into `func`; the
+    /// coverage counters its code increments, when measuring coverage (the
+    /// caller keeps them alive as long as the code).
     pub(crate) fn translate(
         &mut self,
         info: &ModuleInfo,
@@ -166,7 +171,7 @@ impl Translator {
         validator: &mut FuncValidator<ValidatorResources>,
         body: FunctionBody<'_>,
         func: &mut ir::Function,
-    ) -> Result<()> {
+    ) -> Result<Option<Coverage>> {
         let (call_conv, frontend) = (self.call_conv, self.frontend);
         let ty = info.func_type(func_index).clone();
         func.signature = wasm_signature(&ty, call_conv);
@@ -229,15 +234,24 @@ impl Translator {
             planted_fault: self.planted_fault,
         };
         state.check_stack_limit(&mut b);
-        let mut plan = if self.fuel { Some(FuelPlan::of(&body)?) } else { None };
-        state.charge_fuel(&mut b, plan.as_ref().map_or(0, FuelPlan::entry));
+        let mut plan = if self.fuel || self.coverage { Some(FuelPlan::of(&body, self.coverage)?) } else { None };
+        let coverage = plan.as_mut().and_then(FuelPlan::coverage);
+        let mut region = 0u32;
+        let mut start_region = |state: &mut FuncState<'_>, b: &mut FunctionBuilder<'_>, charge: u32| {
+            if let Some(coverage) = &coverage {
+                count_entry(b, coverage.counter(region));
+                region += 1;
+            }
+            state.charge_fuel(b, charge);
+        };
+        start_region(&mut state, &mut b, plan.as_ref().map_or(0, FuelPlan::entry));
 
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
         let mut index = 0u32;
         let each = |op: &Operator<'_>| {
             state.operator(&mut b, op)?;
             if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
-                state.charge_fuel(&mut b, charge);
+                start_region(&mut state, &mut b, charge);
             }
             index += 1;
             Ok(())
@@ -245,8 +259,16 @@ impl Translator {
         crate::compile::visit::visit_body(&mut ops, validator, &mut crate::compile::visit::EachOperator(each))?;
         b.seal_all_blocks();
         b.finalize(frontend);
-        Ok(())
+        Ok(coverage)
     }
+}
+
+/// Adds one to the coverage counter at `counter` (atomically: the module's
+/// instances may run on several threads).
+fn count_entry(b: &mut FunctionBuilder<'_>, counter: *const std::sync::atomic::AtomicU64) {
+    let address = b.ins().iconst(vm::POINTER, counter as i64);
+    let one = b.ins().iconst(types::I64, 1);
+    b.ins().atomic_rmw(types::I64, MemFlagsData::trusted(), ir::AtomicRmwOp::Add, address, one);
 }
 
 /// The current length of the memory whose definition is at `def`.
