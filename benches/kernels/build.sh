@@ -13,9 +13,12 @@ fi
 
 for source in c/*.c; do
   name=$(basename "$source" .c)
+  # The SIMD kernels (simd*.c) use 128-bit lanes; the rest stay scalar.
+  features=()
+  case "$name" in simd*) features=(-msimd128) ;; esac
   # Freestanding (no libc): -fno-builtin keeps clang from turning loops into
   # memset/memcpy calls that nothing would define.
-  clang --target=wasm32 -O2 -nostdlib -fno-builtin \
+  clang --target=wasm32 -O2 -nostdlib -fno-builtin "${features[@]}" \
     -Wl,--no-entry -Wl,--export=run -Wl,--strip-debug \
     -o "$name.wasm" "$source"
   echo "$name.wasm: $(wc -c <"$name.wasm") bytes"

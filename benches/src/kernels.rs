@@ -33,6 +33,12 @@ pub fn all(scale: i32) -> Vec<Kernel> {
         k("bulk_memory", "memory.copy / memory.fill", wat(include_str!("../kernels/bulk_memory.wat")), 300),
         k("call_indirect", "call_indirect dispatch", wat(include_str!("../kernels/call_indirect.wat")), 20_000_000),
         k("interp_loop", "br_table interpreter loop (C)", c(include_bytes!("../kernels/interp_loop.wasm")), 2_000_000),
+        k(
+            "simd",
+            "128-bit lanes: blend, SAD, shuffle, f32x4 FIR (C, -msimd128)",
+            c(include_bytes!("../kernels/simd.wasm")),
+            1500,
+        ),
     ]
 }
 
