@@ -139,9 +139,28 @@ pub const MAX_TABLE_ELEMENTS: u64 = 1_000;
 /// wasm-smith's termination fuel: loop iterations and calls per export call.
 pub const TERMINATION_FUEL: u32 = 1_000;
 
-/// wasm-smith's configuration for `proposals`; `trap_free` is the chance
-/// (numerator, denominator) that trap avoidance is on.
-fn base_config(proposals: &[Proposal], trap_free: (u8, u8), u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
+/// How often a case avoids traps: traps are interesting but should not end
+/// most cases at once.
+#[derive(Clone, Copy)]
+enum TrapFree {
+    /// With this chance (numerator, denominator).
+    Chance(u8, u8),
+    /// Never: wasm-smith (0.263) generates SIMD operators only where traps
+    /// are allowed, so a profile made for SIMD allows them in every case (a
+    /// swarm's trap-free cases with SIMD still carry v128 values through
+    /// constants, locals, globals, blocks and calls).
+    Never,
+}
+
+impl TrapFree {
+    /// The rule for a profile of `proposals` that is not a swarm.
+    fn of_profile(proposals: &[Proposal]) -> TrapFree {
+        if proposals.contains(&Proposal::Simd) { TrapFree::Never } else { TrapFree::Chance(9, 10) }
+    }
+}
+
+/// wasm-smith's configuration for `proposals`.
+fn base_config(proposals: &[Proposal], trap_free: TrapFree, u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
     let has = |p: Proposal| proposals.contains(&p);
     let mut c = wasm_smith::Config {
         max_imports: 0,
@@ -155,10 +174,10 @@ fn base_config(proposals: &[Proposal], trap_free: (u8, u8), u: &mut Unstructured
         // which also covers the relaxed and conversion operators wasm-smith's
         // own pass leaves out).
         canonicalize_nans: false,
-        // Traps are interesting but should not end most cases at once.
-        // wasm-smith (0.263) generates SIMD operators only where traps are
-        // allowed.
-        disallow_traps: !has(Proposal::Simd) && u.ratio(trap_free.0, trap_free.1)?,
+        disallow_traps: match trap_free {
+            TrapFree::Chance(numerator, denominator) => u.ratio(numerator, denominator)?,
+            TrapFree::Never => false,
+        },
         min_funcs: 1,
         min_types: 1,
         max_funcs: u.int_in_range(1..=12)?,
@@ -338,13 +357,13 @@ pub fn generate_drawn(data: &[u8], profile: &Profile, executors: &[&dyn Executor
                     }
                 }
             }
-            let mut config = base_config(&kept, (3, 4), &mut u)?;
+            let mut config = base_config(&kept, TrapFree::Chance(3, 4), &mut u)?;
             config.max_nesting_depth = u.int_in_range(1..=10)?;
             config.max_data_segments = u.int_in_range(0..=6)?;
             config.max_element_segments = u.int_in_range(0..=6)?;
             config
         } else {
-            base_config(profile.proposals, (9, 10), &mut u)?
+            base_config(profile.proposals, TrapFree::of_profile(profile.proposals), &mut u)?
         };
         for e in executors {
             e.narrow(&mut config);
