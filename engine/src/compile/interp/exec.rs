@@ -183,6 +183,31 @@ impl Regs {
         self.set(slot, value as u64);
         self.set(slot + 1, (value >> 64) as u64);
     }
+
+    /// The v128 in `slot` and `slot + 1` as its bytes, read from the frame
+    /// in one piece (so that SIMD operators load it as a vector).
+    #[inline(always)]
+    pub(super) fn get_lanes(self, slot: Slot) -> super::simd::V128 {
+        #[cfg(target_endian = "little")]
+        // SAFETY: as in `get_v128`, both slots are inside the frame; the
+        // read is unaligned-safe; on a little-endian host the two words'
+        // bytes in memory are the v128's bytes in order.
+        return unsafe { std::ptr::read_unaligned(self.0.add(slot as usize).cast()) };
+        #[cfg(not(target_endian = "little"))]
+        super::simd::v128_of(self.get_v128(slot))
+    }
+
+    /// Stores a v128 given as its bytes in `slot` and `slot + 1`.
+    #[inline(always)]
+    pub(super) fn set_lanes(self, slot: Slot, value: super::simd::V128) {
+        #[cfg(target_endian = "little")]
+        // SAFETY: as in `get_lanes`.
+        unsafe {
+            std::ptr::write_unaligned(self.0.add(slot as usize).cast(), value)
+        };
+        #[cfg(not(target_endian = "little"))]
+        self.set_v128(slot, u128::from_le_bytes(value));
+    }
 }
 
 /// The running instance's vmctx, as the interpreter reads it.

@@ -1,50 +1,164 @@
 //! The meaning of each SIMD and relaxed SIMD operator on v128 values
-//! (`u128`, lane 0 in the low bits), lane by lane, for the interpreter's
+//! (`V128`, lane 0 in the low bits), lane by lane, for the interpreter's
 //! handlers. Scalar rules the lanes share with scalar operators (float
 //! `min`/`max`, rounding, NaN quieting) come from [`super::ops`].
 //!
 //! Relaxed SIMD: one deterministic result per operator, the same as the
 //! other tiers' (ARCHITECTURE.md, "Relaxed SIMD").
 //!
-//! Every operator is a function of its own (`inline(never)`) taking and
-//! returning plain integers: inlined into a handler, its lane arrays would
-//! live in the handler's frame, and LLVM then makes the handler's dispatch
-//! a call instead of a jump (at opt-level 1 at least), which grows the
-//! host stack with every instruction (`tests/interp_dispatch.rs`).
+//! A v128 is its 16 bytes ([`V128`], lane order), and every operator is a
+//! function of arrays of lanes, inlined into its applier (`unary`,
+//! `binary`, …): there the operands are loaded from the frame as vectors
+//! and LLVM compiles the lane-wise code into vector instructions (one
+//! `psubusb` for `i8x16.sub_sat_u`). As `u128` values, operands travelled
+//! in pairs of general registers and each lane was extracted with shifts
+//! (six times slower). The appliers are out of line and take only scalars:
+//! inlined into a handler, lane arrays would live in the handler's frame,
+//! and LLVM then makes the handler's dispatch a call instead of a jump (at
+//! opt-level 1 at least), which grows the host stack with every instruction
+//! (`tests/interp_dispatch.rs`).
 
 use std::array::from_fn;
 
+use super::exec::Regs;
+use super::instr::Slot;
+
 use super::ops;
 
-/// Converts between a v128 and its lanes of one shape.
+/// A v128: its 16 bytes, lane 0 first (wasm's little-endian lane order).
+pub(super) type V128 = [u8; 16];
+
+// The handlers' calls of the operators: each applier is a function of its
+// own per operator (`f` is the operator's function item, so every operator
+// gets its own copy, its body inlined), taking only scalars, so the
+// handler keeps no stack frame of its own and its dispatch stays a jump
+// (see the module docs); inside, the operands are loaded from the frame as
+// vectors and the result stored back.
+
+/// `d = f(a)`.
+#[inline(never)]
+pub(super) fn unary(regs: Regs, d: Slot, a: Slot, f: impl Fn(V128) -> V128) {
+    regs.set_lanes(d, f(regs.get_lanes(a)));
+}
+
+/// `d = f(a, b)`.
+#[inline(never)]
+pub(super) fn binary(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(V128, V128) -> V128) {
+    regs.set_lanes(d, f(regs.get_lanes(a), regs.get_lanes(b)));
+}
+
+/// `a = f(a, b, c)` (the ternary operators compute in place).
+#[inline(never)]
+pub(super) fn ternary(regs: Regs, a: Slot, b: Slot, c: Slot, f: impl Fn(V128, V128, V128) -> V128) {
+    regs.set_lanes(a, f(regs.get_lanes(a), regs.get_lanes(b), regs.get_lanes(c)));
+}
+
+/// `d = f(a, count)`.
+#[inline(never)]
+pub(super) fn shift(regs: Regs, d: Slot, a: Slot, count: u32, f: impl Fn(V128, u32) -> V128) {
+    regs.set_lanes(d, f(regs.get_lanes(a), count));
+}
+
+/// The scalar slot `d` = `f(a)` (whole-vector tests and bitmasks).
+#[inline(never)]
+pub(super) fn test(regs: Regs, d: Slot, a: Slot, f: impl Fn(V128) -> u32) {
+    regs.set(d, u64::from(f(regs.get_lanes(a))));
+}
+
+/// `d = f(x)` for a scalar `x` (splats).
+#[inline(never)]
+pub(super) fn splat(regs: Regs, d: Slot, x: u64, f: impl Fn(u64) -> V128) {
+    regs.set_lanes(d, f(x));
+}
+
+/// `d = f(v)`, `v` the v128 whose low half is `low` (little-endian) and
+/// whose high half is zero: the widening loads.
+#[inline(never)]
+pub(super) fn widen(regs: Regs, d: Slot, low: [u8; 8], f: impl Fn(V128) -> V128) {
+    let mut v = [0; 16];
+    v[..8].copy_from_slice(&low);
+    regs.set_lanes(d, f(v));
+}
+
+/// Lane `lane` of `a`, as raw bits.
+#[inline(never)]
+pub(super) fn lane(regs: Regs, a: Slot, lane: u8, f: impl Fn(V128, u8) -> u64) -> u64 {
+    f(regs.get_lanes(a), lane)
+}
+
+/// `d = a` with lane `lane` replaced by `x`.
+#[inline(never)]
+pub(super) fn replace(regs: Regs, d: Slot, a: Slot, lane: u8, x: u64, f: impl Fn(V128, u8, u64) -> V128) {
+    regs.set_lanes(d, f(regs.get_lanes(a), lane, x));
+}
+
+/// `d = i8x16.shuffle(a, b, mask)`, the mask's bytes in two words (low
+/// first: scalars, as an array argument would put the handler in a frame).
+#[inline(never)]
+pub(super) fn shuffle(regs: Regs, d: Slot, a: Slot, b: Slot, mask_low: u64, mask_high: u64) {
+    let mask = from_u64x2([mask_low, mask_high]);
+    regs.set_lanes(d, i8x16_shuffle(regs.get_lanes(a), regs.get_lanes(b), mask));
+}
+
+/// The v128 of the bits of `v` (lane 0 in the low bits).
+#[cfg(any(test, not(target_endian = "little")))]
+pub(super) fn v128_of(v: u128) -> V128 {
+    v.to_le_bytes()
+}
+
+/// Converts between a v128 and its lanes of one shape: on a little-endian
+/// host, a reinterpretation.
 macro_rules! shapes {
     ($($to:ident, $from:ident: $t:ty, $n:literal;)*) => {$(
         #[inline(always)]
-        pub(super) fn $to(v: u128) -> [$t; $n] {
-            const SIZE: usize = std::mem::size_of::<$t>();
-            let bytes = v.to_le_bytes();
-            from_fn(|i| {
-                let mut lane = [0u8; SIZE];
-                lane.copy_from_slice(&bytes[i * SIZE..(i + 1) * SIZE]);
-                <$t>::from_le_bytes(lane)
-            })
+        pub(super) fn $to(v: V128) -> [$t; $n] {
+            #[cfg(target_endian = "little")]
+            // SAFETY: both are 16 bytes of plain numbers, every bit pattern
+            // valid; on a little-endian host lane i's bytes are the i-th
+            // `$t` in memory order, as wasm numbers lanes.
+            return unsafe { std::mem::transmute::<V128, [$t; $n]>(v) };
+            #[cfg(not(target_endian = "little"))]
+            {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                from_fn(|i| {
+                    let mut lane = [0u8; SIZE];
+                    lane.copy_from_slice(&v[i * SIZE..(i + 1) * SIZE]);
+                    <$t>::from_le_bytes(lane)
+                })
+            }
         }
 
         #[inline(always)]
-        pub(super) fn $from(lanes: [$t; $n]) -> u128 {
-            const SIZE: usize = std::mem::size_of::<$t>();
-            let mut bytes = [0u8; 16];
-            for (i, lane) in lanes.iter().enumerate() {
-                bytes[i * SIZE..(i + 1) * SIZE].copy_from_slice(&lane.to_le_bytes());
+        pub(super) fn $from(lanes: [$t; $n]) -> V128 {
+            #[cfg(target_endian = "little")]
+            // SAFETY: as in the conversion the other way.
+            return unsafe { std::mem::transmute::<[$t; $n], V128>(lanes) };
+            #[cfg(not(target_endian = "little"))]
+            {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                let mut bytes = [0u8; 16];
+                for (i, lane) in lanes.iter().enumerate() {
+                    bytes[i * SIZE..(i + 1) * SIZE].copy_from_slice(&lane.to_le_bytes());
+                }
+                bytes
             }
-            u128::from_le_bytes(bytes)
         }
     )*};
 }
 
+/// The bytes of a v128 (already its u8 lanes).
+#[inline(always)]
+pub(super) fn u8x16(v: V128) -> [u8; 16] {
+    v
+}
+
+#[inline(always)]
+pub(super) fn from_u8x16(lanes: [u8; 16]) -> V128 {
+    lanes
+}
+
 shapes! {
     i8x16, from_i8x16: i8, 16;
-    u8x16, from_u8x16: u8, 16;
     i16x8, from_i16x8: i16, 8;
     u16x8, from_u16x8: u16, 8;
     i32x4, from_i32x4: i32, 4;
@@ -58,8 +172,8 @@ shapes! {
 /// Lane-wise unary operators: `name: shape |x| result`.
 macro_rules! unary {
     ($($name:ident: $to:ident, $from:ident, |$x:ident| $e:expr;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128) -> V128 {
             $from($to(a).map(|$x| $e))
         }
     )*};
@@ -68,8 +182,8 @@ macro_rules! unary {
 /// Lane-wise binary operators: `name: shape |x, y| result`.
 macro_rules! binary {
     ($($name:ident: $to:ident, $from:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128, b: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128, b: V128) -> V128 {
             let (a, b) = ($to(a), $to(b));
             $from(from_fn(|i| {
                 let ($x, $y) = (a[i], b[i]);
@@ -83,8 +197,8 @@ macro_rules! binary {
 /// integer lanes of the operands' width (`$mask`).
 macro_rules! comparisons {
     ($($name:ident: $to:ident, $mask:ident, $from:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128, b: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128, b: V128) -> V128 {
             let (a, b) = ($to(a), $to(b));
             $from(from_fn(|i| {
                 let ($x, $y) = (a[i], b[i]);
@@ -97,8 +211,8 @@ macro_rules! comparisons {
 /// Shifts by a count taken modulo the lane width, as wasm does.
 macro_rules! shifts {
     ($($name:ident: $to:ident, $from:ident, |$x:ident, $n:ident| $e:expr;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128, count: u32) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128, count: u32) -> V128 {
             let $n = count;
             $from($to(a).map(|$x| $e))
         }
@@ -267,99 +381,104 @@ shifts! {
 }
 
 // Bitwise operators.
-#[inline(never)]
-pub(super) fn v128_not(a: u128) -> u128 {
-    !a
+#[inline(always)]
+pub(super) fn v128_not(a: V128) -> V128 {
+    from_u64x2(u64x2(a).map(|x| !x))
 }
-#[inline(never)]
-pub(super) fn v128_and(a: u128, b: u128) -> u128 {
-    a & b
+#[inline(always)]
+pub(super) fn v128_and(a: V128, b: V128) -> V128 {
+    let (a, b) = (u64x2(a), u64x2(b));
+    from_u64x2(from_fn(|i| a[i] & b[i]))
 }
-#[inline(never)]
-pub(super) fn v128_andnot(a: u128, b: u128) -> u128 {
-    a & !b
+#[inline(always)]
+pub(super) fn v128_andnot(a: V128, b: V128) -> V128 {
+    let (a, b) = (u64x2(a), u64x2(b));
+    from_u64x2(from_fn(|i| a[i] & !b[i]))
 }
-#[inline(never)]
-pub(super) fn v128_or(a: u128, b: u128) -> u128 {
-    a | b
+#[inline(always)]
+pub(super) fn v128_or(a: V128, b: V128) -> V128 {
+    let (a, b) = (u64x2(a), u64x2(b));
+    from_u64x2(from_fn(|i| a[i] | b[i]))
 }
-#[inline(never)]
-pub(super) fn v128_xor(a: u128, b: u128) -> u128 {
-    a ^ b
+#[inline(always)]
+pub(super) fn v128_xor(a: V128, b: V128) -> V128 {
+    let (a, b) = (u64x2(a), u64x2(b));
+    from_u64x2(from_fn(|i| a[i] ^ b[i]))
 }
 /// `a`'s bits where `mask` is set, `b`'s elsewhere (also every relaxed
 /// `laneselect`: each bit of the mask selects).
-#[inline(never)]
-pub(super) fn v128_bitselect(a: u128, b: u128, mask: u128) -> u128 {
-    (a & mask) | (b & !mask)
+#[inline(always)]
+pub(super) fn v128_bitselect(a: V128, b: V128, mask: V128) -> V128 {
+    let (a, b, mask) = (u64x2(a), u64x2(b), u64x2(mask));
+    from_u64x2(from_fn(|i| (a[i] & mask[i]) | (b[i] & !mask[i])))
 }
 
 // Whole-vector tests, as i32.
-#[inline(never)]
-pub(super) fn v128_any_true(a: u128) -> u32 {
-    u32::from(a != 0)
+#[inline(always)]
+pub(super) fn v128_any_true(a: V128) -> u32 {
+    u32::from(u64x2(a).iter().any(|x| *x != 0))
 }
-#[inline(never)]
-pub(super) fn i8x16_all_true(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i8x16_all_true(a: V128) -> u32 {
     u32::from(u8x16(a).iter().all(|x| *x != 0))
 }
-#[inline(never)]
-pub(super) fn i16x8_all_true(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i16x8_all_true(a: V128) -> u32 {
     u32::from(u16x8(a).iter().all(|x| *x != 0))
 }
-#[inline(never)]
-pub(super) fn i32x4_all_true(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i32x4_all_true(a: V128) -> u32 {
     u32::from(u32x4(a).iter().all(|x| *x != 0))
 }
-#[inline(never)]
-pub(super) fn i64x2_all_true(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i64x2_all_true(a: V128) -> u32 {
     u32::from(u64x2(a).iter().all(|x| *x != 0))
 }
-#[inline(never)]
-pub(super) fn i8x16_bitmask(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i8x16_bitmask(a: V128) -> u32 {
     i8x16(a).iter().enumerate().fold(0, |mask, (i, x)| mask | u32::from(*x < 0) << i)
 }
-#[inline(never)]
-pub(super) fn i16x8_bitmask(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i16x8_bitmask(a: V128) -> u32 {
     i16x8(a).iter().enumerate().fold(0, |mask, (i, x)| mask | u32::from(*x < 0) << i)
 }
-#[inline(never)]
-pub(super) fn i32x4_bitmask(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i32x4_bitmask(a: V128) -> u32 {
     i32x4(a).iter().enumerate().fold(0, |mask, (i, x)| mask | u32::from(*x < 0) << i)
 }
-#[inline(never)]
-pub(super) fn i64x2_bitmask(a: u128) -> u32 {
+#[inline(always)]
+pub(super) fn i64x2_bitmask(a: V128) -> u32 {
     i64x2(a).iter().enumerate().fold(0, |mask, (i, x)| mask | u32::from(*x < 0) << i)
 }
 
 // Splats of a scalar's raw bits.
-#[inline(never)]
-pub(super) fn i8x16_splat(x: u64) -> u128 {
+#[inline(always)]
+pub(super) fn i8x16_splat(x: u64) -> V128 {
     from_u8x16([x as u8; 16])
 }
-#[inline(never)]
-pub(super) fn i16x8_splat(x: u64) -> u128 {
+#[inline(always)]
+pub(super) fn i16x8_splat(x: u64) -> V128 {
     from_u16x8([x as u16; 8])
 }
-#[inline(never)]
-pub(super) fn i32x4_splat(x: u64) -> u128 {
+#[inline(always)]
+pub(super) fn i32x4_splat(x: u64) -> V128 {
     from_u32x4([x as u32; 4])
 }
-#[inline(never)]
-pub(super) fn i64x2_splat(x: u64) -> u128 {
+#[inline(always)]
+pub(super) fn i64x2_splat(x: u64) -> V128 {
     from_u64x2([x; 2])
 }
 
 /// Lane `lane` (below the lane count: validated) of `a`, as raw bits.
 macro_rules! lanes_access {
     ($($extract:ident, $replace:ident: $to:ident, $from:ident, $t:ty => |$x:ident| $raw:expr, |$r:ident| $back:expr;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $extract(a: u128, lane: u8) -> u64 {
+        #[inline(always)]
+        pub(super) fn $extract(a: V128, lane: u8) -> u64 {
             let $x = $to(a)[lane as usize];
             $raw
         }
-        #[inline(never)]
-        pub(super) fn $replace(a: u128, lane: u8, $r: u64) -> u128 {
+        #[inline(always)]
+        pub(super) fn $replace(a: V128, lane: u8, $r: u64) -> V128 {
             let mut lanes = $to(a);
             lanes[lane as usize] = $back;
             $from(lanes)
@@ -374,50 +493,49 @@ lanes_access! {
     i64x2_extract_lane, i64x2_replace_lane: u64x2, from_u64x2, u64 => |x| x, |r| r;
 }
 
-#[inline(never)]
-pub(super) fn i8x16_extract_lane_u(a: u128, lane: u8) -> u64 {
+#[inline(always)]
+pub(super) fn i8x16_extract_lane_u(a: V128, lane: u8) -> u64 {
     u64::from(u8x16(a)[lane as usize])
 }
-#[inline(never)]
-pub(super) fn i16x8_extract_lane_u(a: u128, lane: u8) -> u64 {
+#[inline(always)]
+pub(super) fn i16x8_extract_lane_u(a: V128, lane: u8) -> u64 {
     u64::from(u16x8(a)[lane as usize])
 }
 
 /// `i8x16.shuffle`: lane `i` of the result is lane `mask`'s byte `i` of
 /// `a ++ b` (validation keeps the indices below 32).
-#[inline(never)]
-pub(super) fn i8x16_shuffle(a: u128, b: u128, mask: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i8x16_shuffle(a: V128, b: V128, mask: V128) -> V128 {
     let mut both = [0u8; 32];
-    both[..16].copy_from_slice(&a.to_le_bytes());
-    both[16..].copy_from_slice(&b.to_le_bytes());
-    u128::from_le_bytes(mask.to_le_bytes().map(|m| both[(m & 31) as usize]))
+    both[..16].copy_from_slice(&a);
+    both[16..].copy_from_slice(&b);
+    mask.map(|m| both[(m & 31) as usize])
 }
 
 /// `i8x16.swizzle` (and the relaxed form): an index of 16 or more selects 0.
-#[inline(never)]
-pub(super) fn i8x16_swizzle(a: u128, indices: u128) -> u128 {
-    let table = a.to_le_bytes();
-    u128::from_le_bytes(indices.to_le_bytes().map(|i| table.get(i as usize).copied().unwrap_or(0)))
+#[inline(always)]
+pub(super) fn i8x16_swizzle(a: V128, indices: V128) -> V128 {
+    indices.map(|i| a.get(i as usize).copied().unwrap_or(0))
 }
 
 // Narrowing with saturation: two vectors' lanes, halved in width.
-#[inline(never)]
-pub(super) fn i8x16_narrow_i16x8_s(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i8x16_narrow_i16x8_s(a: V128, b: V128) -> V128 {
     let (a, b) = (i16x8(a), i16x8(b));
     from_i8x16(from_fn(|i| (if i < 8 { a[i] } else { b[i - 8] }).clamp(i8::MIN.into(), i8::MAX.into()) as i8))
 }
-#[inline(never)]
-pub(super) fn i8x16_narrow_i16x8_u(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i8x16_narrow_i16x8_u(a: V128, b: V128) -> V128 {
     let (a, b) = (i16x8(a), i16x8(b));
     from_u8x16(from_fn(|i| (if i < 8 { a[i] } else { b[i - 8] }).clamp(0, u8::MAX.into()) as u8))
 }
-#[inline(never)]
-pub(super) fn i16x8_narrow_i32x4_s(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i16x8_narrow_i32x4_s(a: V128, b: V128) -> V128 {
     let (a, b) = (i32x4(a), i32x4(b));
     from_i16x8(from_fn(|i| (if i < 4 { a[i] } else { b[i - 4] }).clamp(i16::MIN.into(), i16::MAX.into()) as i16))
 }
-#[inline(never)]
-pub(super) fn i16x8_narrow_i32x4_u(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i16x8_narrow_i32x4_u(a: V128, b: V128) -> V128 {
     let (a, b) = (i32x4(a), i32x4(b));
     from_u16x8(from_fn(|i| (if i < 4 { a[i] } else { b[i - 4] }).clamp(0, u16::MAX.into()) as u16))
 }
@@ -426,8 +544,8 @@ pub(super) fn i16x8_narrow_i32x4_u(a: u128, b: u128) -> u128 {
 /// constructor, wide lane type, which half`.
 macro_rules! extends {
     ($($name:ident: $to:ident, $from:ident, $wide:ty, $half:literal;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128) -> V128 {
             let lanes = $to(a);
             const N: usize = 16 / std::mem::size_of::<$wide>();
             $from(from_fn(|i| <$wide>::from(lanes[$half * N + i])))
@@ -453,8 +571,8 @@ extends! {
 /// Products of the low or high halves' lanes, widened first (exact).
 macro_rules! extmuls {
     ($($name:ident: $to:ident, $from:ident, $wide:ty, $half:literal;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128, b: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128, b: V128) -> V128 {
             let (a, b) = ($to(a), $to(b));
             const N: usize = 16 / std::mem::size_of::<$wide>();
             $from(from_fn(|i| <$wide>::from(a[$half * N + i]).wrapping_mul(<$wide>::from(b[$half * N + i]))))
@@ -480,8 +598,8 @@ extmuls! {
 /// Sums of adjacent lanes, widened (exact).
 macro_rules! extadd_pairwise {
     ($($name:ident: $to:ident, $from:ident, $wide:ty;)*) => {$(
-        #[inline(never)]
-        pub(super) fn $name(a: u128) -> u128 {
+        #[inline(always)]
+        pub(super) fn $name(a: V128) -> V128 {
             let lanes = $to(a);
             $from(from_fn(|i| <$wide>::from(lanes[2 * i]) + <$wide>::from(lanes[2 * i + 1])))
         }
@@ -497,8 +615,8 @@ extadd_pairwise! {
 
 /// Products of signed i16 lanes, adjacent pairs summed (wrapping: only
 /// MIN × MIN twice overflows).
-#[inline(never)]
-pub(super) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
     let (a, b) = (i16x8(a), i16x8(b));
     let product = |i: usize| i32::from(a[i]) * i32::from(b[i]);
     from_i32x4(from_fn(|i| product(2 * i).wrapping_add(product(2 * i + 1))))
@@ -506,8 +624,8 @@ pub(super) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
 
 /// The relaxed i8 dot product: both operands signed, each pair of products
 /// summed in a wrapping i16.
-#[inline(never)]
-pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
     let (a, b) = (i8x16(a), i8x16(b));
     let product = |i: usize| i16::from(a[i]) * i16::from(b[i]);
     from_i16x8(from_fn(|i| product(2 * i).wrapping_add(product(2 * i + 1))))
@@ -515,8 +633,8 @@ pub(super) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
 
 /// The relaxed i8 dot product's pair sums, adjacent pairs of them added
 /// (sign-extended) to the i32 lanes of `c`.
-#[inline(never)]
-pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
     let pairs = i16x8(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
     let c = i32x4(c);
     from_i32x4(from_fn(|i| (i32::from(pairs[2 * i]) + i32::from(pairs[2 * i + 1])).wrapping_add(c[i])))
@@ -524,55 +642,55 @@ pub(super) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> 
 
 /// Fused multiply-add, one rounding (the relaxed `madd`); `nmadd` negates
 /// the product.
-#[inline(never)]
-pub(super) fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
     let (a, b, c) = (f32x4(a), f32x4(b), f32x4(c));
     from_f32x4(from_fn(|i| a[i].mul_add(b[i], c[i])))
 }
-#[inline(never)]
-pub(super) fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
     let (a, b, c) = (f32x4(a), f32x4(b), f32x4(c));
     from_f32x4(from_fn(|i| (-a[i]).mul_add(b[i], c[i])))
 }
-#[inline(never)]
-pub(super) fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
     let (a, b, c) = (f64x2(a), f64x2(b), f64x2(c));
     from_f64x2(from_fn(|i| a[i].mul_add(b[i], c[i])))
 }
-#[inline(never)]
-pub(super) fn f64x2_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
     let (a, b, c) = (f64x2(a), f64x2(b), f64x2(c));
     from_f64x2(from_fn(|i| (-a[i]).mul_add(b[i], c[i])))
 }
 
 // Conversions between the f64x2 lanes and half of another shape.
-#[inline(never)]
-pub(super) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i32x4_trunc_sat_f64x2_s_zero(a: V128) -> V128 {
     let a = f64x2(a);
     from_i32x4([a[0] as i32, a[1] as i32, 0, 0])
 }
-#[inline(never)]
-pub(super) fn i32x4_trunc_sat_f64x2_u_zero(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn i32x4_trunc_sat_f64x2_u_zero(a: V128) -> V128 {
     let a = f64x2(a);
     from_u32x4([a[0] as u32, a[1] as u32, 0, 0])
 }
-#[inline(never)]
-pub(super) fn f64x2_convert_low_i32x4_s(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f64x2_convert_low_i32x4_s(a: V128) -> V128 {
     let a = i32x4(a);
     from_f64x2([f64::from(a[0]), f64::from(a[1])])
 }
-#[inline(never)]
-pub(super) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f64x2_convert_low_i32x4_u(a: V128) -> V128 {
     let a = u32x4(a);
     from_f64x2([f64::from(a[0]), f64::from(a[1])])
 }
-#[inline(never)]
-pub(super) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f32x4_demote_f64x2_zero(a: V128) -> V128 {
     let a = f64x2(a);
     from_f32x4([ops::f32_demote(a[0]), ops::f32_demote(a[1]), 0.0, 0.0])
 }
-#[inline(never)]
-pub(super) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
+#[inline(always)]
+pub(super) fn f64x2_promote_low_f32x4(a: V128) -> V128 {
     let a = f32x4(a);
     from_f64x2([ops::f64_promote(a[0]), ops::f64_promote(a[1])])
 }
@@ -583,12 +701,12 @@ mod tests {
 
     #[test]
     fn lanes_are_little_endian_and_round_trip() {
-        let v = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128;
+        let v = v128_of(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128);
         assert_eq!(u8x16(v), std::array::from_fn(|i| i as u8));
         assert_eq!(u16x8(v)[1], 0x0302);
         assert_eq!(u32x4(v)[3], 0x0f0e_0d0c);
         assert_eq!(from_u64x2(u64x2(v)), v);
-        assert_eq!(from_f32x4(f32x4(v)).to_le_bytes(), v.to_le_bytes());
+        assert_eq!(from_f32x4(f32x4(v)), v);
     }
 
     #[test]
@@ -604,7 +722,7 @@ mod tests {
             [1 << 30; 4]
         );
         // Narrowing saturates; avgr rounds up; q15mulr saturates MIN × MIN only.
-        assert_eq!(u8x16(i8x16_narrow_i16x8_u(from_i16x8([-5, 300, 7, 0, 0, 0, 0, 0]), 0))[..3], [0, 255, 7]);
+        assert_eq!(u8x16(i8x16_narrow_i16x8_u(from_i16x8([-5, 300, 7, 0, 0, 0, 0, 0]), [0; 16]))[..3], [0, 255, 7]);
         assert_eq!(u8x16(i8x16_avgr_u(from_u8x16([255; 16]), from_u8x16([0; 16])))[0], 128);
         assert_eq!(i16x8(i16x8_q15mulr_sat_s(from_i16x8([i16::MIN; 8]), from_i16x8([i16::MIN; 8])))[0], i16::MAX);
         // Shuffle across both operands; swizzle out of range gives 0.
