@@ -91,6 +91,18 @@ macro_rules! smith_switches {
 
 engine::for_each_proposal!(smith_switches);
 
+/// Narrows wasm-smith to the proposals `keep` accepts: their switches, and
+/// the second table or memory only they allow.
+pub fn narrow_smith_to(config: &mut wasm_smith::Config, keep: impl Fn(Proposal) -> bool) {
+    if !keep(Proposal::ReferenceTypes) {
+        config.max_tables = config.max_tables.min(1);
+    }
+    if !keep(Proposal::MultiMemory) {
+        config.max_memories = config.max_memories.min(1);
+    }
+    narrow_smith_proposals(config, keep);
+}
+
 /// The profile named `name`: the one lookup, by the command line's
 /// [`profile_parser`] too.
 pub fn profile(name: &str) -> std::result::Result<Profile, String> {

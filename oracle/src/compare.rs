@@ -90,6 +90,12 @@ pub struct ExecutorRun {
 }
 
 impl ExecutorRun {
+    /// Whether the executor called the module unsupported: it sat the case
+    /// out, and the others compare it without it.
+    pub fn sat_out(&self) -> bool {
+        matches!(self.instantiate, Err(InstantiateFailure::Unsupported(_)))
+    }
+
     fn new(executor: &str) -> ExecutorRun {
         ExecutorRun {
             executor: executor.to_string(),
@@ -305,8 +311,7 @@ fn judge(
     }
     // An executor that does not implement something the module uses says
     // so: the case tells nothing about it (not a divergence).
-    let unsupported = |r: &ExecutorRun| matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)));
-    let active: Vec<usize> = (0..runs.len()).filter(|&i| !unsupported(&runs[i])).collect();
+    let active: Vec<usize> = (0..runs.len()).filter(|&i| !runs[i].sat_out()).collect();
     if active.len() < 2 || active.iter().all(|&i| executors[i].is_reference()) {
         let (run, why) = runs
             .iter()
@@ -484,8 +489,7 @@ fn observations(run: &ExecutorRun) -> Vec<Observed> {
 /// disagree in the same way. Executors that called the module unsupported
 /// sat it out and are left out, as in [`run_case`].
 pub fn signature(runs: &[ExecutorRun]) -> Option<String> {
-    let runs: Vec<&ExecutorRun> =
-        runs.iter().filter(|r| !matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)))).collect();
+    let runs: Vec<&ExecutorRun> = runs.iter().filter(|r| !r.sat_out()).collect();
     let all: Vec<Vec<Observed>> = runs.iter().map(|r| observations(r)).collect();
     let len = all.iter().map(Vec::len).max()?;
     for step in 0..len {

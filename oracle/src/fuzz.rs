@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{self, Case, Profile};
 use crate::compare::{CaseReport, Verdict, run_case};
-use crate::executor::{Executor, InstantiateFailure};
+use crate::executor::Executor;
 use crate::opcodes;
 use crate::targets::TargetKind;
 
@@ -130,13 +130,11 @@ impl FuzzStats {
         for p in &used {
             *self.cases_by_proposal.entry(p.to_string()).or_default() += 1;
         }
-        for run in report.runs.iter().filter(|r| !matches!(r.instantiate, Err(InstantiateFailure::Unsupported(_)))) {
+        for run in report.runs.iter().filter(|r| !r.sat_out()) {
             let cases = self.cases_by_executor.entry(run.executor.clone()).or_default();
-            for p in &used {
-                *cases.entry(p.to_string()).or_default() += 1;
-            }
             let calls = self.calls_by_executor.entry(run.executor.clone()).or_default();
             for p in &used {
+                *cases.entry(p.to_string()).or_default() += 1;
                 *calls.entry(p.to_string()).or_default() += run.calls.len() as u64;
             }
         }

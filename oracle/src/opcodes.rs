@@ -52,16 +52,36 @@ pub fn opcode_name(op: &wasmparser::Operator<'_>) -> &'static str {
 /// Counts of every operator in the module's function bodies.
 pub fn count_opcodes(wasm: &[u8]) -> BTreeMap<String, u64> {
     let mut counts = BTreeMap::new();
-    for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
-        if let wasmparser::Payload::CodeSectionEntry(body) = payload {
-            let Ok(mut reader) = body.get_operators_reader() else { continue };
-            while !reader.eof() {
-                let Ok(op) = reader.read() else { break };
-                *counts.entry(opcode_name(&op).to_string()).or_insert(0) += 1;
-            }
-        }
+    for name in operator_names(wasm) {
+        *counts.entry(name.to_string()).or_insert(0) += 1;
     }
     counts
+}
+
+/// Whether a function body of the module uses one of the operators `names`
+/// (stops at the first).
+pub fn uses_any(wasm: &[u8], names: &[&str]) -> bool {
+    operator_names(wasm).any(|name| names.contains(&name))
+}
+
+/// Whether a function body of the module uses an operator of one of
+/// `proposals` (stops at the first).
+pub fn uses_proposal(wasm: &[u8], proposals: &[&str]) -> bool {
+    operator_names(wasm).any(|name| proposals.contains(&proposal_of(name)))
+}
+
+/// The names of the operators of every function body, in order (a body
+/// that does not parse ends where it stops parsing).
+fn operator_names(wasm: &[u8]) -> impl Iterator<Item = &'static str> + '_ {
+    wasmparser::Parser::new(0)
+        .parse_all(wasm)
+        .flatten()
+        .filter_map(|payload| match payload {
+            wasmparser::Payload::CodeSectionEntry(body) => body.get_operators_reader().ok(),
+            _ => None,
+        })
+        .flat_map(|mut reader| std::iter::from_fn(move || if reader.eof() { None } else { reader.read().ok() }))
+        .map(|op| opcode_name(&op))
 }
 
 #[cfg(test)]

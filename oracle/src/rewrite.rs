@@ -79,10 +79,6 @@ pub(crate) fn rewrite_bodies(wasm: &[u8], rewrite: impl OperatorRewrite) -> Opti
     Some(module.finish())
 }
 
-fn has_opcode(wasm: &[u8], names: &[&str]) -> bool {
-    crate::opcodes::count_opcodes(wasm).keys().any(|op| names.contains(&op.as_str()))
-}
-
 /// Rewrites `iNN.eqz x` as `x <u 1`: the same value, through a different
 /// instruction, which defeats engines' peephole fusions of `eqz`.
 struct EqzAsLessThanOne;
@@ -105,7 +101,7 @@ impl OperatorRewrite for EqzAsLessThanOne {
 /// The module with every `eqz` rewritten, or `None` if it has none (or
 /// cannot be re-encoded).
 pub fn eqz_as_less_than_one(wasm: &[u8]) -> Option<Vec<u8>> {
-    has_opcode(wasm, &["I32Eqz", "I64Eqz"]).then(|| rewrite_bodies(wasm, EqzAsLessThanOne))?
+    crate::opcodes::uses_any(wasm, &["I32Eqz", "I64Eqz"]).then(|| rewrite_bodies(wasm, EqzAsLessThanOne))?
 }
 
 /// Masks every `ref.is_null`'s result (`i32.const 1; i32.and` after it):
@@ -130,7 +126,7 @@ impl OperatorRewrite for MaskRefIsNull {
 /// The module with every `ref.is_null` masked, or `None` if it has none
 /// (or cannot be re-encoded).
 pub fn mask_ref_is_null(wasm: &[u8]) -> Option<Vec<u8>> {
-    has_opcode(wasm, &["RefIsNull"]).then(|| rewrite_bodies(wasm, MaskRefIsNull))?
+    crate::opcodes::uses_any(wasm, &["RefIsNull"]).then(|| rewrite_bodies(wasm, MaskRefIsNull))?
 }
 
 /// Wraps every `loop` in a `block` of the same type, adjusting branch
@@ -205,7 +201,7 @@ impl OperatorRewrite for WrapLoops {
 /// The module with every `loop` wrapped in a `block`, or `None` if it has
 /// no loop (or cannot be re-encoded).
 pub fn wrap_loops(wasm: &[u8]) -> Option<Vec<u8>> {
-    has_opcode(wasm, &["Loop"]).then(|| rewrite_bodies(wasm, WrapLoops::default()))?
+    crate::opcodes::uses_any(wasm, &["Loop"]).then(|| rewrite_bodies(wasm, WrapLoops::default()))?
 }
 
 /// Appends unused locals to every function: nothing reads them, so results
@@ -265,7 +261,7 @@ impl OperatorRewrite for MaterializeLocals {
 /// The module with integer `local.get`s materialized, or `None` if it has
 /// none (or cannot be re-encoded).
 pub fn materialize_locals(wasm: &[u8]) -> Option<Vec<u8>> {
-    has_opcode(wasm, &["LocalGet"]).then(|| rewrite_bodies(wasm, MaterializeLocals::default()))?
+    crate::opcodes::uses_any(wasm, &["LocalGet"]).then(|| rewrite_bodies(wasm, MaterializeLocals::default()))?
 }
 
 /// Every rewrite that applies to the module: (name, rewritten module).
@@ -516,8 +512,7 @@ impl OperatorRewrite for CanonicalNans {
 /// The module with every float operation's NaN result canonicalized
 /// (`None` if it cannot be re-encoded).
 pub fn canonicalize_nans(wasm: &[u8]) -> Option<Vec<u8>> {
-    let simd_operators = [crate::opcodes::opcodes_of("simd"), crate::opcodes::opcodes_of("relaxed-simd")].concat();
-    let simd = has_opcode(wasm, &simd_operators);
+    let simd = crate::opcodes::uses_proposal(wasm, &["simd", "relaxed-simd"]);
     rewrite_bodies(wasm, CanonicalNans { simd, ..CanonicalNans::default() })
 }
 

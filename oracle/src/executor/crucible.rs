@@ -49,7 +49,7 @@ impl CrucibleExecutor {
             engine,
             fuel: None,
             own_features: engine::Proposal::features_of(config.enabled_proposals().iter().copied()),
-            compared_features: engine::Proposal::features_of(super::compared_proposals()),
+            compared_features: super::compared_features(),
         }
     }
 
@@ -145,15 +145,7 @@ impl Executor for CrucibleExecutor {
     fn narrow(&self, config: &mut wasm_smith::Config) {
         // Only what the harness compares: modules needing a proposal this
         // tier lacks are unsupported here, and compare on the others.
-        let compared = super::compared_proposals();
-        let has = |p: engine::Proposal| compared.contains(&p);
-        crate::case::narrow_smith_proposals(config, has);
-        if !has(engine::Proposal::ReferenceTypes) {
-            config.max_tables = config.max_tables.min(1);
-        }
-        if !has(engine::Proposal::MultiMemory) {
-            config.max_memories = config.max_memories.min(1);
-        }
+        crate::case::narrow_smith_to(config, engine::Proposal::supported_somewhere);
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {

@@ -13,9 +13,15 @@ use std::fmt;
 /// The proposals the harness generates and compares: those some Crucible
 /// tier runs (`Proposal::supported_somewhere`). A Crucible tier that lacks
 /// one calls the modules needing it unsupported and sits those cases out
-/// (see `crucible::instantiate_failure`); the other executors compare them.
+/// (see `CrucibleExecutor::failure`); the other executors compare them.
 pub fn compared_proposals() -> Vec<engine::Proposal> {
     engine::Proposal::ALL.iter().copied().filter(|p| p.supported_somewhere()).collect()
+}
+
+/// The wasmparser features of [`compared_proposals`]: a module valid under
+/// them is one the harness compares.
+pub fn compared_features() -> wasmparser::WasmFeatures {
+    engine::Proposal::features_of(compared_proposals())
 }
 
 pub use buggy::BuggyExecutor;

@@ -135,7 +135,7 @@ impl Executor for WasmiExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        crate::case::narrow_smith_proposals(config, |p| self.implemented.contains(&p));
+        crate::case::narrow_smith_to(config, |p| self.implemented.contains(&p));
         config.max_imports = 0;
     }
 

@@ -196,7 +196,7 @@ impl WasmtimeExecutor {
             .generate_address_map(false);
         let engine = Engine::new(&config).unwrap_or_else(|e| panic!("{}: invalid configuration: {e}", backend.name()));
         let generated = Proposal::ALL.iter().copied().filter(|p| backend.support(*p) == Support::Full).collect();
-        let crucible_features = Proposal::features_of(crate::executor::compared_proposals());
+        let crucible_features = crate::executor::compared_features();
         WasmtimeExecutor { backend, engine, generated, crucible_features, fuel }
     }
 
@@ -234,7 +234,7 @@ impl WasmtimeExecutor {
         store: &mut Store<StoreLimits>,
         wasm: &[u8],
     ) -> Result<Instance, InstantiateFailure> {
-        if uses_relaxed_dot_add(wasm) {
+        if crate::opcodes::uses_any(wasm, &["I32x4RelaxedDotI8x16I7x16AddS"]) {
             return Err(InstantiateFailure::Unsupported(
                 "i32x4.relaxed_dot_i8x16_i7x16_add_s: wasmtime's deterministic result differs from Crucible's \
                  documented one (ARCHITECTURE.md, \"Relaxed SIMD\") when both bytes of a pair are -128"
@@ -257,19 +257,6 @@ impl WasmtimeExecutor {
             }
         })
     }
-}
-
-/// Whether a function body of `wasm` uses the one relaxed SIMD operator on
-/// whose deterministic result wasmtime and Crucible (with wasmi) differ:
-/// such modules compare on the other executors.
-fn uses_relaxed_dot_add(wasm: &[u8]) -> bool {
-    wasmparser::Parser::new(0).parse_all(wasm).flatten().any(|payload| match payload {
-        wasmparser::Payload::CodeSectionEntry(body) => body.get_operators_reader().is_ok_and(|mut reader| {
-            std::iter::from_fn(|| (!reader.eof()).then(|| reader.read()))
-                .any(|op| matches!(op, Ok(wasmparser::Operator::I32x4RelaxedDotI8x16I7x16AddS)))
-        }),
-        _ => false,
-    })
 }
 
 /// A trap in the oracle's vocabulary; exhaustion is not comparable.
@@ -365,14 +352,7 @@ impl Executor for WasmtimeExecutor {
     }
 
     fn narrow(&self, config: &mut wasm_smith::Config) {
-        let has = |p: Proposal| self.generated.contains(&p);
-        crate::case::narrow_smith_proposals(config, has);
-        if !has(Proposal::ReferenceTypes) {
-            config.max_tables = config.max_tables.min(1);
-        }
-        if !has(Proposal::MultiMemory) {
-            config.max_memories = config.max_memories.min(1);
-        }
+        crate::case::narrow_smith_to(config, |p| self.generated.contains(&p));
         config.max_imports = 0;
     }
 

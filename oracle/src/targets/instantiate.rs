@@ -21,13 +21,7 @@ fn run(tier: Tier, data: &[u8]) -> Result<(), String> {
     let mut u = Unstructured::new(data);
     let Ok(mut config) = u.arbitrary::<wasm_smith::Config>() else { return Ok(()) };
     // What the tier runs; imports are the point here.
-    crate::case::narrow_smith_proposals(&mut config, |p| p.supported_by(tier));
-    if !engine::Proposal::ReferenceTypes.supported_by(tier) {
-        config.max_tables = config.max_tables.min(1);
-    }
-    if !engine::Proposal::MultiMemory.supported_by(tier) {
-        config.max_memories = config.max_memories.min(1);
-    }
+    crate::case::narrow_smith_to(&mut config, |p| p.supported_by(tier));
     config.max_imports = 8;
     config.export_everything = true;
     let Ok(mut module) = wasm_smith::Module::new(config, &mut u) else { return Ok(()) };

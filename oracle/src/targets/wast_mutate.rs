@@ -69,8 +69,7 @@ pub fn case(data: &[u8]) -> Result<Case> {
 /// Valid under the proposals the harness compares and free of imports (the
 /// executors instantiate without a linker).
 fn accepted(wasm: &[u8]) -> bool {
-    let features = engine::Proposal::features_of(crate::executor::compared_proposals());
-    wasmparser::Validator::new_with_features(features).validate_all(wasm).is_ok()
+    wasmparser::Validator::new_with_features(crate::executor::compared_features()).validate_all(wasm).is_ok()
         && wasmparser::Parser::new(0)
             .parse_all(wasm)
             .all(|p| !matches!(p, Ok(Payload::ImportSection(r)) if r.count() > 0))
