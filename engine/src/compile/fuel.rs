@@ -12,9 +12,9 @@
 //! (`unreachable`, `br`, `br_table`, `return`) in its construct, or lies in
 //! a construct opened where code was unreachable (its whole body is dead,
 //! and it starts no region). [`FuelPlan::of`] applies these rules to a body;
-//! each tier emits a charge of [`FuelPlan::entry`] units on entry and, after
-//! translating operator `i`, one of [`FuelPlan::after`]`(i)` units when that
-//! is `Some`, and nothing else.
+//! each tier emits a charge of [`FuelPlan::entry`]'s units on entry and,
+//! after translating operator `i`, one of [`FuelPlan::after`]`(i)`'s units
+//! when that is `Some`, and nothing else.
 //!
 //! The same regions measure operator coverage ([`Coverage`]): where a tier
 //! charges a region's fuel it also counts the region's entry, when the
@@ -108,28 +108,36 @@ impl FuelPlan {
         Ok(plan)
     }
 
-    /// The charge of the region starting at the function's entry.
-    pub(crate) fn entry(&self) -> u32 {
-        self.entry
+    /// The region starting at the function's entry.
+    pub(crate) fn entry(&self) -> Region {
+        Region { index: 0, charge: self.entry }
     }
 
-    /// The charge of the region starting right after operator `index`, if
-    /// one does; tiers ask for every operator in order.
-    pub(crate) fn after(&mut self, index: u32) -> Option<u32> {
-        let &(at, cost) = self.regions.get(self.next)?;
+    /// The region starting right after operator `index`, if one does;
+    /// tiers ask for every operator in order.
+    pub(crate) fn after(&mut self, index: u32) -> Option<Region> {
+        let &(at, charge) = self.regions.get(self.next)?;
         debug_assert!(at >= index, "operator {at}'s region was skipped");
         (at == index).then(|| {
             self.next += 1;
-            cost
+            Region { index: self.next as u32, charge }
         })
     }
 
     /// Hit counters for the plan's regions, when it was made for coverage:
-    /// a tier counts region `k` (the entry region is 0, then each region
-    /// in order) where it charges that region's fuel.
+    /// a tier counts a region's entry (at its [`Region::index`]) where it
+    /// charges the region's fuel.
     pub(crate) fn coverage(&mut self) -> Option<Coverage> {
         self.operators.take().map(Coverage::new)
     }
+}
+
+/// A region of a plan, as a tier meets it: its number (the entry region
+/// is 0, the others count up in order) and the fuel it charges.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Region {
+    pub(crate) index: u32,
+    pub(crate) charge: u32,
 }
 
 /// Which operators each region of a function holds, and how often each
@@ -196,8 +204,8 @@ mod tests {
         // 7 nop, 8 end, 9 end, 10 end (the function's).
         let mut p =
             plan("(module (func (param i32) (loop (br_if 0 (local.get 0)) (if (i32.const 1) (then nop) (else nop)))))");
-        assert_eq!(p.entry(), 1);
-        let starts: Vec<(u32, u32)> = (0..11).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
+        assert_eq!(p.entry().charge, 1);
+        let starts: Vec<(u32, u32)> = (0..11).filter_map(|i| p.after(i).map(|r| (i, r.charge))).collect();
         assert_eq!(starts, vec![(0, 2), (2, 2), (4, 2), (6, 2), (8, 1), (9, 1)]);
         let regions: Vec<Vec<&str>> = vec![
             vec!["Loop"],
@@ -217,10 +225,10 @@ mod tests {
         // 8 end, 9 end, 10 i32.const, 11 drop, 12 end.
         let mut p =
             plan("(module (func (block (br 0) (block (drop (i32.const 1))) (loop (nop))) (drop (i32.const 2))))");
-        assert_eq!(p.entry(), 2, "block and br");
+        assert_eq!(p.entry().charge, 2, "block and br");
         let regions: Vec<Vec<&str>> = vec![vec!["Block", "Br"], vec!["I32Const", "Drop", "End"]];
         assert_eq!(p.operators, Some(regions), "dead operators are in no region");
-        let starts: Vec<(u32, u32)> = (0..13).filter_map(|i| p.after(i).map(|c| (i, c))).collect();
+        let starts: Vec<(u32, u32)> = (0..13).filter_map(|i| p.after(i).map(|r| (i, r.charge))).collect();
         assert_eq!(starts, vec![(9, 3)], "only the outer block's end starts a region: i32.const, drop, end");
     }
 }

@@ -27,7 +27,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator, ValidatorResources};
 
-use crate::compile::fuel::{Coverage, FuelPlan};
+use crate::compile::fuel::{Coverage, FuelPlan, Region};
 use crate::compile::native::TrapSite;
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
@@ -116,10 +116,8 @@ struct Translator<'a> {
     guard_pages: bool,
     /// Whether the code meters fuel.
     fuel: bool,
-    /// The coverage counters the code increments, when measuring coverage,
-    /// and the next region's index (`compile::fuel::Coverage`).
+    /// The coverage counters the code increments, when measuring coverage.
     coverage: Option<Coverage>,
-    next_region: u32,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
     /// Where each parameter and each result lies in the values buffer the
@@ -195,7 +193,6 @@ pub(super) fn translate(
         guard_pages,
         fuel,
         coverage: None,
-        next_region: 0,
         uses_callee_saved: [false; 3],
         buffer_at: (byte_offsets(ty.params()), byte_offsets(ty.results())),
     };
@@ -221,13 +218,13 @@ pub(super) fn translate(
     t.bump(ty.results().len() as u32);
     let mut plan = if fuel || coverage { Some(FuelPlan::of(&body, coverage)?) } else { None };
     t.coverage = plan.as_mut().and_then(FuelPlan::coverage);
-    t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
+    t.start_region(plan.as_ref().map_or_else(Region::default, FuelPlan::entry));
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
     let mut index = 0u32;
     let each = |op: &Operator<'_>| {
         t.operator(op)?;
-        if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
-            t.start_region(charge);
+        if let Some(region) = plan.as_mut().and_then(|p| p.after(index)) {
+            t.start_region(region);
         }
         index += 1;
         Ok(())
@@ -678,15 +675,14 @@ impl Translator<'_> {
     }
 
     /// Starts a region of the function's fuel plan (`compile::fuel`):
-    /// counts its entry (when measuring coverage) and charges `charge`
-    /// units of fuel (when metering). Uses rax and rcx, scratch here.
-    fn start_region(&mut self, charge: u32) {
+    /// counts its entry (when measuring coverage) and charges its fuel
+    /// (when metering). Uses rax and rcx, scratch here.
+    fn start_region(&mut self, region: Region) {
         if let Some(coverage) = &self.coverage {
-            let counter = coverage.counter(self.next_region) as i64;
-            self.next_region += 1;
+            let counter = coverage.counter(region.index) as i64;
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD counter ; lock add QWORD [rax], 1);
         }
-        self.charge_fuel(charge);
+        self.charge_fuel(region.charge);
     }
 
     /// Charges `charge` units of fuel here (when metering is on); a charge

@@ -959,46 +959,16 @@ handlers! {
     F64DivAccTo(d, b) => regs.set(d, with_acc(acc, regs, b, ops::f64_div)),
 
     V128Load(d, a, o) => regs.set_v128(d, u128::from_le_bytes(trap_on_err!(ctx, mem.load(regs.get(a), o)))),
-    V128Load8x8S(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i16x8_extend_low_i8x16_s)
-    },
-    V128Load8x8U(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i16x8_extend_low_i8x16_u)
-    },
-    V128Load16x4S(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i32x4_extend_low_i16x8_s)
-    },
-    V128Load16x4U(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i32x4_extend_low_i16x8_u)
-    },
-    V128Load32x2S(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i64x2_extend_low_i32x4_s)
-    },
-    V128Load32x2U(d, a, o) => {
-        let low = trap_on_err!(ctx, mem.load(regs.get(a), o));
-        simd::widen(regs, d, low, simd::i64x2_extend_low_i32x4_u)
-    },
-    V128Load8Splat(d, a, o) => {
-        let x = trap_on_err!(ctx, i64_load8_u(mem, regs.get(a), o));
-        simd::splat(regs, d, x, simd::i8x16_splat)
-    },
-    V128Load16Splat(d, a, o) => {
-        let x = trap_on_err!(ctx, i64_load16_u(mem, regs.get(a), o));
-        simd::splat(regs, d, x, simd::i16x8_splat)
-    },
-    V128Load32Splat(d, a, o) => {
-        let x = trap_on_err!(ctx, i64_load32_u(mem, regs.get(a), o));
-        simd::splat(regs, d, x, simd::i32x4_splat)
-    },
-    V128Load64Splat(d, a, o) => {
-        let x = trap_on_err!(ctx, i64_load(mem, regs.get(a), o));
-        simd::splat(regs, d, x, simd::i64x2_splat)
-    },
+    V128Load8x8S(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i16x8_extend_low_i8x16_s),
+    V128Load8x8U(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i16x8_extend_low_i8x16_u),
+    V128Load16x4S(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i32x4_extend_low_i16x8_s),
+    V128Load16x4U(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i32x4_extend_low_i16x8_u),
+    V128Load32x2S(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i64x2_extend_low_i32x4_s),
+    V128Load32x2U(d, a, o) => simd::widen(regs, d, trap_on_err!(ctx, mem.load(regs.get(a), o)), simd::i64x2_extend_low_i32x4_u),
+    V128Load8Splat(d, a, o) => simd::splat(regs, d, trap_on_err!(ctx, i64_load8_u(mem, regs.get(a), o)), simd::i8x16_splat),
+    V128Load16Splat(d, a, o) => simd::splat(regs, d, trap_on_err!(ctx, i64_load16_u(mem, regs.get(a), o)), simd::i16x8_splat),
+    V128Load32Splat(d, a, o) => simd::splat(regs, d, trap_on_err!(ctx, i64_load32_u(mem, regs.get(a), o)), simd::i32x4_splat),
+    V128Load64Splat(d, a, o) => simd::splat(regs, d, trap_on_err!(ctx, i64_load(mem, regs.get(a), o)), simd::i64x2_splat),
     V128Load32Zero(d, a, o) => regs.set_v128(d, u128::from(trap_on_err!(ctx, i64_load32_u(mem, regs.get(a), o)))),
     V128Load64Zero(d, a, o) => regs.set_v128(d, u128::from(trap_on_err!(ctx, i64_load(mem, regs.get(a), o)))),
     V128Store(a, v, o) => trap_on_err!(ctx, mem.store(regs.get(a), o, regs.get_v128(v).to_le_bytes())),

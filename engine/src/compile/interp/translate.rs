@@ -4,7 +4,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use super::Function;
 use super::instr::{Instr, Operand, ShortSlot, Slot};
-use crate::compile::fuel::FuelPlan;
+use crate::compile::fuel::{FuelPlan, Region};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
 use crate::module::types::{ValType, words};
@@ -79,10 +79,8 @@ struct Translator<'a> {
     /// Every label's branches waiting for its end, as chains.
     pending: Vec<Pending>,
     fuel: bool,
-    /// Whether regions count their entries (`Instr::Cover`), and the
-    /// index of the next region (`compile::fuel::Coverage`).
+    /// Whether regions count their entries (`Instr::Cover`).
     coverage: bool,
-    next_region: u32,
     /// No instruction before this index may be rewritten: a branch lands
     /// here or later, and would skip the rewritten instruction's effect.
     barrier: usize,
@@ -301,7 +299,6 @@ pub(crate) fn translate(
         pending: std::mem::take(&mut scratch.pending),
         fuel,
         coverage,
-        next_region: 0,
         barrier: 0,
         last_op: None,
         acc: None,
@@ -323,7 +320,7 @@ pub(crate) fn translate(
     });
     // Fuel regions double as coverage regions.
     let plan = if fuel || coverage { Some(FuelPlan::of(&body, coverage)?) } else { None };
-    t.start_region(plan.as_ref().map_or(0, FuelPlan::entry));
+    t.start_region(plan.as_ref().map_or_else(Region::default, FuelPlan::entry));
 
     let mut value_words = std::mem::take(&mut scratch.value_words);
     value_words.clear();
@@ -483,8 +480,8 @@ impl<'o> crate::compile::visit::OperatorSink<'o> for Body<'_> {
         // Values an operator pushed are in their slots; what it popped is gone.
         t.stack.resize(after as usize, None);
         self.height = after;
-        if let Some(charge) = self.plan.as_mut().and_then(|p| p.after(self.index)) {
-            t.start_region(charge);
+        if let Some(region) = self.plan.as_mut().and_then(|p| p.after(self.index)) {
+            t.start_region(region);
         }
         self.index += 1;
         Ok(())
@@ -501,14 +498,14 @@ impl Translator<'_> {
         self.code.len() - 1
     }
 
-    /// Starts a region (see `compile::fuel`) that charges `charge` units.
-    fn start_region(&mut self, charge: u32) {
+    /// Starts a region of the fuel plan (see `compile::fuel`): counts its
+    /// entry (when measuring coverage) and charges its fuel (when metering).
+    fn start_region(&mut self, region: Region) {
         if self.coverage {
-            self.emit(Instr::Cover(self.next_region));
-            self.next_region += 1;
+            self.emit(Instr::Cover(region.index));
         }
         if self.fuel {
-            self.emit(Instr::Fuel(charge));
+            self.emit(Instr::Fuel(region.charge));
         }
     }
 

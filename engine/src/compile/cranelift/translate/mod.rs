@@ -34,7 +34,7 @@ mod fuel;
 mod simd;
 
 use super::vm;
-use crate::compile::fuel::{Coverage, FuelPlan};
+use crate::compile::fuel::{Coverage, FuelPlan, Region};
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
@@ -236,22 +236,20 @@ impl Translator {
         state.check_stack_limit(&mut b);
         let mut plan = if self.fuel || self.coverage { Some(FuelPlan::of(&body, self.coverage)?) } else { None };
         let coverage = plan.as_mut().and_then(FuelPlan::coverage);
-        let mut region = 0u32;
-        let mut start_region = |state: &mut FuncState<'_>, b: &mut FunctionBuilder<'_>, charge: u32| {
+        let start_region = |state: &mut FuncState<'_>, b: &mut FunctionBuilder<'_>, region: Region| {
             if let Some(coverage) = &coverage {
-                count_entry(b, coverage.counter(region));
-                region += 1;
+                count_entry(b, coverage.counter(region.index));
             }
-            state.charge_fuel(b, charge);
+            state.charge_fuel(b, region.charge);
         };
-        start_region(&mut state, &mut b, plan.as_ref().map_or(0, FuelPlan::entry));
+        start_region(&mut state, &mut b, plan.as_ref().map_or_else(Region::default, FuelPlan::entry));
 
         let mut ops = body.get_operators_reader().map_err(Error::from_wasmparser)?;
         let mut index = 0u32;
         let each = |op: &Operator<'_>| {
             state.operator(&mut b, op)?;
-            if let Some(charge) = plan.as_mut().and_then(|p| p.after(index)) {
-                start_region(&mut state, &mut b, charge);
+            if let Some(region) = plan.as_mut().and_then(|p| p.after(index)) {
+                start_region(&mut state, &mut b, region);
             }
             index += 1;
             Ok(())
