@@ -13,7 +13,8 @@ pub struct Engine {
 
 impl Engine {
     /// Fails when the configuration enables a proposal the tier does not
-    /// execute or one without a proposal it builds on, or asks for an
+    /// execute, one without a proposal it builds on, or one whose code on
+    /// the baseline tier needs a CPU feature this CPU lacks, or asks for an
     /// interpreter dispatch this build lacks.
     pub fn new(config: &Config) -> Result<Engine> {
         if let Some(p) = config.proposals.iter().find(|p| !p.supported_by(config.tier)) {
@@ -22,6 +23,17 @@ impl Engine {
         for p in &config.proposals {
             if let Some(needed) = p.with().iter().find(|needed| !config.proposals.contains(needed)) {
                 return Err(Error::Usage(format!("the {p} proposal needs the {needed} proposal enabled too")));
+            }
+        }
+        if config.tier == crate::Tier::Baseline {
+            for p in &config.proposals {
+                let missing = crate::compile::baseline::missing_cpu_features(*p);
+                if !missing.is_empty() {
+                    return Err(Error::Unsupported(format!(
+                        "the baseline tier's code for the {p} proposal needs CPU features this CPU lacks: {}",
+                        missing.join(", ")
+                    )));
+                }
             }
         }
         if !config.interpreter_dispatch.is_supported() {

@@ -39,9 +39,9 @@ macro_rules! for_each_proposal {
             Gc { name: "gc", features: [GC, FUNCTION_REFERENCES], operators: gc, smith: [gc_enabled], with: [FunctionReferences], tiers: [] }
             Exceptions { name: "exception-handling", features: [EXCEPTIONS], operators: exceptions,
                 smith: [exceptions_enabled], with: [], tiers: [] }
-            Simd { name: "simd", features: [SIMD], operators: simd, smith: [simd_enabled], with: [], tiers: [Interp, Cranelift] }
+            Simd { name: "simd", features: [SIMD], operators: simd, smith: [simd_enabled], with: [], tiers: [Interp, Baseline, Cranelift] }
             RelaxedSimd { name: "relaxed-simd", features: [RELAXED_SIMD, SIMD], operators: relaxed_simd,
-                smith: [relaxed_simd_enabled], with: [Simd], tiers: [Interp, Cranelift] }
+                smith: [relaxed_simd_enabled], with: [Simd], tiers: [Interp, Baseline, Cranelift] }
             Threads { name: "threads", features: [THREADS], operators: threads, smith: [threads_enabled], with: [],
                 tiers: [] }
             TailCall { name: "tail-call", features: [TAIL_CALL], operators: tail_call,

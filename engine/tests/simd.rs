@@ -380,7 +380,67 @@ fn v128s_first_met_in_every_position(tier: Tier) {
     assert_eq!(common::call(&mut store, &instance, "tee", &[Val::I32(5)]), Ok(vec![Val::I32(15)]));
 }
 
+/// More v128 values live at once than there are xmm registers (the
+/// baseline tier keeps v128s in registers while it can, moving the deepest
+/// to its slots when it runs out), float scalars live beside them, and
+/// v128s through an `if` with parameters and a `br_table`.
+fn many_v128s_live_at_once_and_through_branches(tier: Tier) {
+    if !Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    const LIVE: u32 = 20;
+    let mut body = String::new();
+    for k in 1..=LIVE {
+        body += &format!("(i32x4.add (local.get 0) (v128.const i32x4 {k} {} {} {}))\n", 2 * k, 3 * k, 4 * k);
+    }
+    // v1 - (v2 - (... - v20)), whose value depends on every one.
+    body += &"i32x4.sub\n".repeat(LIVE as usize - 1);
+    for k in 1..=8 {
+        body += &format!("(f32x4.mul (f32x4.splat (local.get 1)) (v128.const f32x4 {k} {k} {k} {k}))\n");
+    }
+    body += &"f32x4.add\n".repeat(7);
+    body += "(f32x4.extract_lane 2)";
+    let wat = format!(
+        r#"(module
+        (func (export "pressure") (param v128 f32) (result v128 f32)
+          {body})
+        (func (export "branches") (param v128 i32) (result v128)
+          (local.get 0)
+          (local.get 1)
+          (if (param v128) (result v128)
+            (then (i32x4.add (v128.const i32x4 1 1 1 1)))
+            (else (i32x4.sub (v128.const i32x4 1 1 1 1))))
+          (block (param v128) (result v128)
+            (block (param v128) (result v128)
+              (local.get 1)
+              (br_table 0 1))
+            (i32x4.mul (v128.const i32x4 2 2 2 2)))))"#
+    );
+    let engine = common::engine(tier);
+    let module = Module::new(&engine, &wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+
+    let a = [7u32, 0xffff_fff0, 100, 3];
+    let lanes_of = |k: u32| std::array::from_fn::<u32, 4, _>(|i| a[i].wrapping_add(k * (i as u32 + 1)));
+    let expected = (1..LIVE).rev().fold(lanes_of(LIVE), |acc, k| {
+        let v = lanes_of(k);
+        std::array::from_fn(|i| v[i].wrapping_sub(acc[i]))
+    });
+    let results = common::call(&mut store, &instance, "pressure", &[Val::V128(i32x4(a)), Val::F32(0.5f32.to_bits())]);
+    assert_eq!(results, Ok(vec![Val::V128(i32x4(expected)), Val::F32(18f32.to_bits())]));
+
+    let v = i32x4([10, 20, 30, 40]);
+    let branches = |store: &mut Store<()>, selector: i32| {
+        common::call(store, &instance, "branches", &[Val::V128(v), Val::I32(selector)])
+    };
+    // Non-zero: plus one, out of the outer block; zero: minus one, doubled.
+    assert_eq!(branches(&mut store, 1), Ok(vec![Val::V128(i32x4([11, 21, 31, 41]))]));
+    assert_eq!(branches(&mut store, 0), Ok(vec![Val::V128(i32x4([18, 38, 58, 78]))]));
+}
+
 on_every_tier!(
+    many_v128s_live_at_once_and_through_branches,
     v128s_first_met_in_every_position,
     v128_values_cross_every_boundary,
     malformed_simd_is_a_validation_error,

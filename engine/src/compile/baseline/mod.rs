@@ -41,6 +41,22 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
 use crate::module::types::FuncType;
+use crate::proposal::Proposal;
+
+/// The CPU features the baseline tier's code for `proposal` needs that
+/// this CPU lacks.
+pub(crate) fn missing_cpu_features(proposal: Proposal) -> Vec<&'static str> {
+    let needed: &[(&str, bool)] = match proposal {
+        Proposal::Simd => &[
+            ("ssse3", std::arch::is_x86_feature_detected!("ssse3")),
+            ("sse4.1", std::arch::is_x86_feature_detected!("sse4.1")),
+            ("sse4.2", std::arch::is_x86_feature_detected!("sse4.2")),
+        ],
+        Proposal::RelaxedSimd => &[("fma", std::arch::is_x86_feature_detected!("fma"))],
+        _ => &[],
+    };
+    needed.iter().filter(|(_, present)| !present).map(|(name, _)| *name).collect()
+}
 
 /// Where the module's shared entry stub starts.
 const ENTRY_STUB: usize = 0;

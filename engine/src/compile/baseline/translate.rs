@@ -6,8 +6,11 @@
 //! the caller's values (our arguments and results), and the caller's rbx,
 //! r12, r13 when we use them; then, from the top down, the stash (an `if`'s
 //! parameters kept for its `else`), and from `rsp` up the locals and the
-//! operand stack, one 8-byte slot per value, a 32-bit value in its low half
-//! (the high half is not read). The frame's size is known at the end of the
+//! operand stack in 8-byte words laid out as a call's values buffer
+//! (`ValType::words`): one slot per scalar, a 32-bit value in its low half
+//! (the high half is not read), two for a `v128` (low half first). Depths,
+//! block arities and call arities count words, so branches, stashes and
+//! calls move words without knowing the types. The frame's size is known at the end of the
 //! body and patched into the prologue's `sub rsp`; so is which of rbx, r12,
 //! r13 the body used (the saves of the others become no-ops). Locals may
 //! live in registers instead (`locals.rs`).
@@ -32,7 +35,7 @@ use crate::compile::native::TrapSite;
 use crate::compile::native::builtins::Builtin;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::ModuleInfo;
-use crate::module::types::ValType;
+use crate::module::types::{ValType, words};
 use crate::runtime::vmctx::{VMMemoryDefinition, VMOffsets};
 
 type Asm = VecAssembler<X64Relocation>;
@@ -86,8 +89,11 @@ struct Translator<'a> {
     traps: &'a mut Vec<(u32, TrapSite)>,
     info: &'a ModuleInfo,
     offsets: VMOffsets,
+    /// The words the locals take.
     locals: u32,
     local_types: Vec<ValType>,
+    /// Where each local starts (in words from rsp).
+    local_words: Vec<u32>,
     /// Where each local lives (`locals.rs`); an i32 local's register always
     /// holds it zero-extended (so it can index memory as it is).
     homes: Vec<locals::Home>,
@@ -120,9 +126,16 @@ struct Translator<'a> {
     coverage: Option<Coverage>,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
-    /// Where each parameter and each result lies in the values buffer the
-    /// function is called with (the runtime's word layout).
-    buffer_at: (Vec<i32>, Vec<i32>),
+    /// Where each parameter lies in the values buffer the function is
+    /// called with (the runtime's word layout).
+    params_at: Vec<i32>,
+    /// Whether the function returns a v128.
+    returns_v128: bool,
+    /// Whether the operand on top of the stack is a v128 (for a `select`,
+    /// its result).
+    top_v128: bool,
+    /// 16-byte constants the code reads (RIP-relative), placed after it.
+    constants: Vec<(DynamicLabel, [u8; 16])>,
 }
 
 /// Byte offsets of `types` in a values buffer (see `ValType::words`).
@@ -162,6 +175,7 @@ pub(super) fn translate(
         local_types.extend(std::iter::repeat_n(local, count as usize));
     }
     let assignment = locals::assign(&body, &local_types);
+    let local_words: Vec<u32> = crate::module::types::word_offsets(&local_types).map(|word| word as u32).collect();
     let i32_homes = (assignment.homes.iter().zip(&local_types))
         .filter_map(|(home, ty)| match (home, ty) {
             (locals::Home::Gpr(r), ValType::I32) => Some(*r),
@@ -174,8 +188,9 @@ pub(super) fn translate(
         traps,
         info,
         offsets: VMOffsets::of_module(info),
-        locals: local_types.len() as u32,
+        locals: words(&local_types) as u32,
         local_types,
+        local_words,
         homes: assignment.homes,
         i32_homes,
         gpr_pool: assignment.gpr_pool,
@@ -194,14 +209,17 @@ pub(super) fn translate(
         fuel,
         coverage: None,
         uses_callee_saved: [false; 3],
-        buffer_at: (byte_offsets(ty.params()), byte_offsets(ty.results())),
+        params_at: byte_offsets(ty.params()),
+        returns_v128: ty.results().contains(&ValType::V128),
+        top_v128: false,
+        constants: Vec::new(),
     };
     for i in 0..t.homes.len() {
         if let locals::Home::Gpr(r) = t.homes[i] {
             t.use_register(r);
         }
     }
-    let (frame_size_at, saves) = t.prologue(ty.params().len() as u32);
+    let (frame_size_at, saves) = t.prologue(ty.params().len());
     let end = t.ops.new_dynamic_label();
     t.frames.push(Frame {
         kind: Kind::Function,
@@ -210,26 +228,19 @@ pub(super) fn translate(
         else_label: None,
         height: 0,
         params: 0,
-        results: ty.results().len() as u32,
+        results: words(ty.results()) as u32,
         stash: None,
         reachable_before: true,
         targeted: false,
     });
-    t.bump(ty.results().len() as u32);
+    t.bump(words(ty.results()) as u32);
     let mut plan = if fuel || coverage { Some(FuelPlan::of(&body, coverage)?) } else { None };
     t.coverage = plan.as_mut().and_then(FuelPlan::coverage);
     t.start_region(plan.as_ref().map_or_else(Region::default, FuelPlan::entry));
     let mut reader = body.get_operators_reader().map_err(Error::from_wasmparser)?;
-    let mut index = 0u32;
-    let each = |op: &Operator<'_>| {
-        t.operator(op)?;
-        if let Some(region) = plan.as_mut().and_then(|p| p.after(index)) {
-            t.start_region(region);
-        }
-        index += 1;
-        Ok(())
-    };
-    crate::compile::visit::visit_body(&mut reader, validator, &mut crate::compile::visit::EachOperator(each))?;
+    let mut sink = Sink { t: &mut t, plan, index: 0 };
+    crate::compile::visit::visit_body(&mut reader, validator, &mut sink)?;
+    t.place_constants();
     let coverage = t.coverage.take();
     for (used, save) in t.uses_callee_saved.into_iter().zip(saves) {
         if !used {
@@ -244,6 +255,39 @@ pub(super) fn translate(
     Ok(coverage)
 }
 
+/// The translator fed by the validating visit, starting the fuel plan's
+/// regions as it goes.
+struct Sink<'t, 'a> {
+    t: &'t mut Translator<'a>,
+    plan: Option<FuelPlan>,
+    /// The operator's index in the body.
+    index: u32,
+}
+
+impl<'o> crate::compile::visit::OperatorSink<'o> for Sink<'_, '_> {
+    fn before(&mut self, validator: &FuncValidator<ValidatorResources>) {
+        // A `drop`'s operand may be a v128 in its two slots.
+        self.t.top_v128 = is_v128(validator, 0);
+    }
+
+    fn operator(&mut self, op: &Operator<'o>, _: u64, validator: &FuncValidator<ValidatorResources>) -> Result<()> {
+        if matches!(op, Operator::Select | Operator::TypedSelect { .. }) {
+            // Its result, now on top of the validator's stack.
+            self.t.top_v128 = is_v128(validator, 0);
+        }
+        self.t.operator(op)?;
+        if let Some(region) = self.plan.as_mut().and_then(|p| p.after(self.index)) {
+            self.t.start_region(region);
+        }
+        self.index += 1;
+        Ok(())
+    }
+}
+
+fn is_v128(validator: &FuncValidator<ValidatorResources>, depth: usize) -> bool {
+    matches!(validator.get_operand_type(depth), Some(Some(wasmparser::ValType::V128)))
+}
+
 impl Translator<'_> {
     /// Byte offset from rsp of operand-stack slot `index`.
     fn slot(&self, index: u32) -> i32 {
@@ -251,7 +295,7 @@ impl Translator<'_> {
     }
 
     fn local(&self, index: u32) -> i32 {
-        8 * index as i32
+        8 * self.local_words[index as usize] as i32
     }
 
     /// Offset from rbp of stash slot `index`.
@@ -285,6 +329,25 @@ impl Translator<'_> {
         self.slot(self.depth - 1)
     }
 
+    /// Pops `count` words (a value that takes them, the stack flushed),
+    /// returning the offset of the first.
+    fn pop_words(&mut self, count: u32) -> i32 {
+        for _ in 0..count {
+            self.pop();
+        }
+        self.slot(self.depth)
+    }
+
+    /// Pushes `count` slots for one value, returning the offset of the
+    /// first.
+    fn push_words(&mut self, count: u32) -> i32 {
+        let first = self.push();
+        for _ in 1..count {
+            self.push();
+        }
+        first
+    }
+
     /// Sets the depth after control flow or a call (the stack is flushed:
     /// every entry is in its slot).
     fn reset_depth(&mut self, depth: u32) {
@@ -304,7 +367,7 @@ impl Translator<'_> {
 
     /// Emits the prologue; returns where the frame size is to be patched
     /// and where each of `CALLEE_SAVED` is saved (offset, length).
-    fn prologue(&mut self, params: u32) -> (usize, [(usize, usize); 3]) {
+    fn prologue(&mut self, params: usize) -> (usize, [(usize, usize); 3]) {
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
@@ -331,26 +394,31 @@ impl Translator<'_> {
         dynasm!(self.ops ; .arch x64 ; =>ok);
         self.load_memory_base();
         for i in 0..params {
-            let (from, to) = (self.buffer_at.0[i as usize], self.local(i));
-            match self.homes[i as usize] {
+            let (from, to) = (self.params_at[i], self.local(i as u32));
+            match self.homes[i] {
+                locals::Home::Slot if self.local_types[i] == ValType::V128 => {
+                    dynasm!(self.ops ; .arch x64 ; movdqu xmm0, [rsi + from] ; movdqu [rsp + to], xmm0)
+                }
                 locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + from] ; mov [rsp + to], rax),
-                locals::Home::Gpr(r) if self.local_types[i as usize] == ValType::I32 => {
+                locals::Home::Gpr(r) if self.local_types[i] == ValType::I32 => {
                     dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi + from])
                 }
                 locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + from]),
                 locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + from]),
             }
         }
-        for i in params..self.locals {
-            match self.homes[i as usize] {
+        for home in &self.homes[params..] {
+            match *home {
                 locals::Home::Slot => {}
                 locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; xor Rd(r), Rd(r)),
                 locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; xorps Rx(x), Rx(x)),
             }
         }
-        let zeroed = self.locals - params;
+        // The declared locals' words start after the parameters'.
+        let first_word = self.local_words.get(params).copied().unwrap_or(self.locals);
+        let zeroed = self.locals - first_word;
         if zeroed > 8 {
-            let first = self.local(params);
+            let first = 8 * first_word as i32;
             dynasm!(self.ops
                 ; .arch x64
                 ; lea rdi, [rsp + first]
@@ -359,8 +427,8 @@ impl Translator<'_> {
                 ; rep stosq
             );
         } else {
-            for i in params..self.locals {
-                let at = self.local(i);
+            for word in first_word..self.locals {
+                let at = 8 * word as i32;
                 dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + at], 0);
             }
         }
@@ -389,13 +457,15 @@ impl Translator<'_> {
         );
     }
 
+    /// A block's parameters and results, in words.
     fn block_arity(&self, ty: BlockType) -> (u32, u32) {
         match ty {
             BlockType::Empty => (0, 0),
+            BlockType::Type(wasmparser::ValType::V128) => (0, 2),
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(index) => {
                 let ty = &self.info.types[index as usize];
-                (ty.params().len() as u32, ty.results().len() as u32)
+                (words(ty.params()) as u32, words(ty.results()) as u32)
             }
         }
     }
@@ -643,6 +713,19 @@ impl Translator<'_> {
             }
             Operator::Call { function_index } => self.call(function_index),
             Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            Operator::Select | Operator::TypedSelect { .. } if self.top_v128 => {
+                let condition = self.pop();
+                let (b, a) = (self.pop_words(2), self.pop_words(2));
+                self.push_words(2);
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; cmp DWORD [rsp + condition], 0
+                    ; jne >keep
+                    ; movdqu xmm0, [rsp + b]
+                    ; movdqu [rsp + a], xmm0
+                    ; keep:
+                );
+            }
             Operator::Select | Operator::TypedSelect { .. } => {
                 let condition = self.pop();
                 let b = self.pop();
@@ -708,7 +791,7 @@ impl Translator<'_> {
 
     fn call(&mut self, function_index: u32) {
         let ty = self.info.func_type(function_index);
-        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let (params, results) = (words(ty.params()) as u32, words(ty.results()) as u32);
         let first = self.depth - params;
         self.bump(first + params.max(results));
         let values = self.slot(first);
@@ -737,7 +820,7 @@ impl Translator<'_> {
     fn call_indirect(&mut self, type_index: u32, table: u32) {
         use crate::runtime::vmctx::{VMFuncRef, VMFuncRefs, VMTableDefinition};
         let ty = &self.info.types[type_index as usize];
-        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let (params, results) = (words(ty.params()) as u32, words(ty.results()) as u32);
         let first = self.depth - params;
         self.bump(first + params.max(results));
         let values = self.slot(first);
@@ -821,12 +904,16 @@ impl Translator<'_> {
     fn end_function(&mut self) -> Result<()> {
         let frame = self.frames.pop().expect("validated: end closes the function");
         if self.reachable {
+            // A v128 result is written from its slot, word by word.
+            if self.returns_v128 {
+                self.flush();
+            }
             let results: Vec<registers::Operand> = (0..frame.results).map(|_| self.pop_operand()).collect();
             if frame.results > 0 {
                 dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for (i, operand) in results.into_iter().rev().enumerate() {
-                self.store_result(operand, self.buffer_at.1[i]);
+                self.store_result(operand, 8 * i as i32);
             }
             self.epilogue();
         }
@@ -836,7 +923,7 @@ impl Translator<'_> {
                 dynasm!(self.ops ; .arch x64 ; mov rcx, [rbp + VALUES_AT]);
             }
             for i in 0..frame.results {
-                let (src, dst) = (self.slot(i), self.buffer_at.1[i as usize]);
+                let (src, dst) = (self.slot(i), 8 * i as i32);
                 dynasm!(self.ops ; .arch x64 ; mov rax, [rsp + src] ; mov [rcx + dst], rax);
             }
             self.epilogue();
@@ -935,3 +1022,4 @@ mod integer;
 mod locals;
 mod registers;
 mod runtime;
+mod simd;

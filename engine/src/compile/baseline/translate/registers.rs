@@ -39,6 +39,22 @@ pub(super) enum Value {
     /// An i32 comparison's result in the flags (only ever on top of the
     /// stack, `condition.rs`).
     Flags(Cc),
+    /// A v128 in an xmm register of the pool; the entry above is its
+    /// `Upper` (a v128 takes two words, `simd.rs`).
+    V128(u8),
+    /// The upper word of the v128 below.
+    Upper,
+}
+
+impl Value {
+    /// The pool register the entry holds: (whether it is an xmm one, which).
+    fn register(self) -> Option<(bool, u8)> {
+        match self {
+            Value::Reg(r) => Some((false, r)),
+            Value::Xmm(x) | Value::V128(x) => Some((true, x)),
+            _ => None,
+        }
+    }
 }
 
 /// A value as an instruction operand.
@@ -113,6 +129,11 @@ impl Translator<'_> {
     pub(super) fn register_operator(&mut self, op: &Operator<'_>) -> Result<bool> {
         use Operator as O;
         match *op {
+            O::LocalGet { local_index } | O::LocalSet { local_index } | O::LocalTee { local_index }
+                if self.local_types[local_index as usize] == ValType::V128 =>
+            {
+                self.v128_local(op, local_index)
+            }
             O::LocalGet { local_index } => self.push_value(Value::Local(local_index)),
             O::LocalSet { local_index } => self.set_local(local_index, false),
             O::LocalTee { local_index } => self.set_local(local_index, true),
@@ -120,6 +141,9 @@ impl Translator<'_> {
             O::I64Const { value } => self.push_value(Value::Const(value)),
             O::F32Const { value } => self.push_value(Value::Const(i64::from(value.bits() as i32))),
             O::F64Const { value } => self.push_value(Value::Const(value.bits() as i64)),
+            O::Drop if self.top_v128 => {
+                self.pop_v128();
+            }
             O::Drop => {
                 self.pop_operand();
             }
@@ -215,6 +239,11 @@ impl Translator<'_> {
             O::I64ShrU => self.shift(true, Shift::ShrU),
             O::I64Rotl => self.shift(true, Shift::Rotl),
             O::I64Rotr => self.shift(true, Shift::Rotr),
+            O::GlobalGet { global_index } | O::GlobalSet { global_index }
+                if self.info.globals[global_index as usize].content == ValType::V128 =>
+            {
+                self.v128_global(op, global_index)
+            }
             O::GlobalGet { global_index } => {
                 let (global, field) = (self.offsets.global(global_index) as i32, VMGlobalDefinition::VALUE);
                 let r = self.alloc(&[]);
@@ -277,13 +306,13 @@ impl Translator<'_> {
             O::F64Gt => self.float_compare(true, Cmp::Gt),
             O::F64Le => self.float_compare(true, Cmp::Le),
             O::F64Ge => self.float_compare(true, Cmp::Ge),
-            _ => return Ok(false),
+            _ => return self.simd_operator(op),
         }
         Ok(true)
     }
 
     /// Loads a float operand into xmm register `x` (its low 32 or 64 bits).
-    fn load_xmm(&mut self, x: u8, wide: bool, operand: Operand) {
+    pub(super) fn load_xmm(&mut self, x: u8, wide: bool, operand: Operand) {
         match (wide, operand) {
             (_, Operand::Xmm(s)) if s == x => {}
             (_, Operand::Xmm(s)) => dynasm!(self.ops ; .arch x64 ; movaps Rx(x), Rx(s)),
@@ -398,6 +427,7 @@ impl Translator<'_> {
             Value::Local(n) => self.local_operand(n),
             Value::Const(v) => Operand::Imm(v),
             Value::Flags(_) => unreachable!("pending flags are materialized before any operator that reads them"),
+            Value::V128(_) | Value::Upper => unreachable!("validated: a scalar operator's operand is no v128"),
         }
     }
 
@@ -455,6 +485,14 @@ impl Translator<'_> {
                 self.materialize_flags();
                 return self.materialize(i);
             }
+            Value::V128(x) => {
+                let at = self.slot(i as u32);
+                dynasm!(self.ops ; .arch x64 ; movdqu [rsp + at], Rx(x));
+                self.stack[i] = Value::Slot;
+                self.stack[i + 1] = Value::Slot;
+                return;
+            }
+            Value::Upper => return self.materialize(i - 1),
         };
         let at = self.slot(i as u32);
         self.store64(operand, at);
@@ -522,25 +560,24 @@ impl Translator<'_> {
     }
 
     /// The same for an xmm register.
-    fn alloc_xmm(&mut self, avoid: &[Operand]) -> u8 {
+    pub(super) fn alloc_xmm(&mut self, avoid: &[Operand]) -> u8 {
         self.alloc_in(true, avoid)
     }
 
     /// `alloc` in the xmm pool (`xmm`) or the general-purpose one.
     fn alloc_in(&mut self, xmm: bool, avoid: &[Operand]) -> u8 {
-        // Register `r` as a stack entry, and as an operand.
-        let entry = |r: u8| if xmm { (Value::Xmm(r), Operand::Xmm(r)) } else { (Value::Reg(r), Operand::Reg(r)) };
+        // Register `r` as an operand.
+        let operand = |r: u8| if xmm { Operand::Xmm(r) } else { Operand::Reg(r) };
         let pool = if xmm { &self.xmm_pool } else { &self.gpr_pool };
-        let taken = |r: u8| self.stack.contains(&entry(r).0) || avoid.contains(&entry(r).1);
+        let taken =
+            |r: u8| self.stack.iter().any(|value| value.register() == Some((xmm, r))) || avoid.contains(&operand(r));
         if let Some(&r) = pool.iter().find(|&&r| !taken(r)) {
             return r;
         }
         // The register an entry holds, if it may be taken from it.
-        let evictable = |value: &Value| {
-            pool.iter().copied().find(|&r| {
-                let (held, operand) = entry(r);
-                held == *value && !avoid.contains(&operand)
-            })
+        let evictable = |value: &Value| match value.register() {
+            Some((kind, r)) if kind == xmm && pool.contains(&r) && !avoid.contains(&operand(r)) => Some(r),
+            _ => None,
         };
         let (deepest, r) = self
             .stack
