@@ -265,8 +265,30 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
         Some(name) if ours_always_unchanged => Some(format!(
             "the reference changes its answer with {name} (an equivalent module) while Crucible's answers never change"
         )),
-        _ => None,
+        _ => outvoted_reference(case, executors),
     }
+}
+
+/// A reference engine alone against everyone else, another reference
+/// among them: the case judged again without it agrees. (What no rewrite
+/// can confirm, e.g. an engine that answers one case differently from one
+/// run to the next, is then still decided by two independent engines.)
+fn outvoted_reference(case: &Case, executors: &[&dyn Executor]) -> Option<String> {
+    executors.iter().enumerate().filter(|(_, e)| e.is_reference()).find_map(|(i, alone)| {
+        let others: Vec<&dyn Executor> =
+            executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect();
+        if others.iter().all(|e| e.is_reference()) {
+            return None;
+        }
+        let mut runs: Vec<ExecutorRun> = others.iter().map(|e| ExecutorRun::new(e.name())).collect();
+        let verdict = judge(case, &others, &mut runs, &mut Vec::new(), &mut None);
+        let voted = |k: &usize| !runs[*k].sat_out();
+        let another_reference = (0..others.len()).filter(voted).any(|k| others[k].is_reference());
+        (matches!(verdict, Verdict::Agreed | Verdict::AgreedOnTrap) && another_reference).then(|| {
+            let voters: Vec<&str> = (0..others.len()).filter(voted).map(|k| runs[k].executor.as_str()).collect();
+            format!("{} alone disagrees: without it, {} agree", alone.name(), voters.join(", "))
+        })
+    })
 }
 
 /// A crash of executor `i`, recorded in `crashed` for the caller.

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use oracle::case::{self, Case};
 use oracle::compare::{Verdict, record_run, run_case};
-use oracle::executor::{Executor, ExecutorKind, InstantiateFailure};
+use oracle::executor::{BuggyExecutor, Executor, ExecutorKind, InstantiateFailure, Running};
 use oracle::fuzz::{FuzzOptions, fuzz};
 use oracle::outcome::{Outcome, Resource, TrapCode, Value};
 use oracle::regressions;
@@ -580,4 +580,83 @@ fn the_wasmi_bug_reports_say_what_their_modules_do() {
 fn linked_pair() -> (Vec<u8>, Vec<u8>) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/linked");
     (wat::parse_file(dir.join("provider.wat")).unwrap(), wat::parse_file(dir.join("main.wat")).unwrap())
+}
+
+/// Test-only: wasmi as a reference engine whose i32 results with low
+/// nibble 0xa come out one too high (no equivalent rewrite changes that).
+struct WrongReference(Box<dyn Executor>);
+
+struct WrongResults(Box<dyn Running>);
+
+impl Running for WrongResults {
+    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
+        match self.0.call(export, args) {
+            Outcome::Returned(values) => Outcome::Returned(
+                values
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::I32(x) if x & 0xf == 0xa => Value::I32(x.wrapping_add(1)),
+                        other => other,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn snapshot(&mut self) -> oracle::executor::State {
+        self.0.snapshot()
+    }
+    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
+        self.0.memory(name)
+    }
+}
+
+impl Executor for WrongReference {
+    fn name(&self) -> &str {
+        "wrong-wasmi"
+    }
+    fn narrow(&self, config: &mut wasm_smith::Config) {
+        self.0.narrow(config);
+    }
+    fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
+        Ok(Box::new(WrongResults(self.0.instantiate(wasm)?)))
+    }
+    fn is_reference(&self) -> bool {
+        true
+    }
+}
+
+/// A reference engine alone against the tiers and another reference is
+/// outvoted (its bug, not a divergence); a wrong tier never is, whichever
+/// reference agrees with it.
+#[test]
+fn a_reference_alone_against_another_reference_and_the_tiers_is_outvoted() {
+    on_big_stack(|| {
+        let options = |executors, max_cases, stop_on_divergence| FuzzOptions {
+            target: oracle::targets::TargetKind::Differential,
+            seconds: 120.0,
+            seed: 1,
+            profile: case::profile("default").unwrap(),
+            executors,
+            jobs: 2,
+            out: None,
+            max_cases: Some(max_cases),
+            stop_on_divergence,
+            progress: false,
+        };
+        let interp = ExecutorKind::Interp.build();
+        let wasmtime = ExecutorKind::Wasmtime.build();
+        let wrong_reference = WrongReference(ExecutorKind::Wasmi.build());
+        let (stats, _) = fuzz(&options(vec![interp.as_ref(), &wrong_reference, wasmtime.as_ref()], 1_500, false));
+        assert_eq!(stats.totals.diverged, 0, "{:?}", stats.failures);
+        assert!(
+            stats.reference_bug_details.iter().any(|d| d.contains("wrong-wasmi alone disagrees: without it, interp")),
+            "{:?}",
+            stats.reference_bug_details
+        );
+        let wrong_tier = BuggyExecutor::default();
+        let wasmi = ExecutorKind::Wasmi.build();
+        let (stats, _) = fuzz(&options(vec![&wrong_tier, wasmi.as_ref(), wasmtime.as_ref()], 3_000, true));
+        assert!(stats.totals.diverged > 0, "the wrong tier went unnoticed: {stats:?}");
+    });
 }
