@@ -417,7 +417,7 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
         };
         for fuel in [1_000, 100_000] {
             let reference = run(Tier::Interp, &case, fuel);
-            // Each tier on the cases it runs (the baseline has no SIMD yet).
+            // Each tier on the cases it runs.
             let used = case::proposals_used(&case.wasm, &profile);
             for tier in
                 [Tier::Baseline, Tier::Cranelift].into_iter().filter(|t| used.iter().all(|p| p.supported_by(*t)))

@@ -99,3 +99,29 @@ fn every_program_compiles_on_every_tier_or_needs_a_missing_proposal() {
     }
     assert!(unsupported.len() < programs.len() * Tier::ALL.len(), "no program compiled on any tier: {unsupported:#?}");
 }
+
+/// hex-simd reads `./default.input`, which `../shared/sightglass` lacks:
+/// here it reads an input of our own (UTF-8 text with multi-byte
+/// characters, what the program requires) and must print it in hex, on
+/// every tier.
+#[test]
+fn hex_simd_prints_its_input_in_hex_on_every_tier() {
+    let Some(programs) = suite() else { return };
+    let Some(hex_simd) = programs.iter().find(|p| p.name == "hex-simd") else {
+        panic!("hex-simd is not in the suite");
+    };
+    let dir = std::env::temp_dir().join(format!("crucible-hex-simd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let words = ["alpha", "béta", "γάμμα", "delta", "эпсилон", "日本語", "🙂", "z"];
+    // Lengths that are no multiple of the vector width, to reach the tail.
+    let input: String = (0..5_003).map(|i| words[(i * 7 + i / 3) % words.len()]).collect::<Vec<_>>().join(" ");
+    std::fs::write(dir.join("default.input"), &input).unwrap();
+    let program = Program { dir: dir.clone(), expected_stdout: None, ..hex_simd.clone() };
+    let expected: String = input.bytes().map(|b| format!("{b:02x}")).collect::<String>() + "\n";
+    for tier in Tier::ALL {
+        let outcome = run_crucible(tier, &program).unwrap_or_else(|e| panic!("hex-simd on {tier}: {e}"));
+        assert_eq!(outcome.exit_status, 0, "hex-simd on {tier}");
+        assert!(outcome.stdout == expected.as_bytes(), "hex-simd on {tier}: wrong output");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
