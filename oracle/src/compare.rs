@@ -277,7 +277,8 @@ fn outvoted_reference(case: &Case, executors: &[&dyn Executor]) -> Option<String
     executors.iter().enumerate().filter(|(_, e)| e.is_reference()).find_map(|(i, alone)| {
         let others: Vec<&dyn Executor> =
             executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect();
-        if others.iter().all(|e| e.is_reference()) {
+        // Voters: another reference and at least one of Crucible's tiers.
+        if !others.iter().any(|e| e.is_reference()) || others.iter().all(|e| e.is_reference()) {
             return None;
         }
         let mut runs: Vec<ExecutorRun> = others.iter().map(|e| ExecutorRun::new(e.name())).collect();
