@@ -176,4 +176,5 @@ pub const COMPARISONS: &[(&str, &str, f64)] = &[
     ("crucible-cranelift", "wasmtime-cranelift", 1.15),
     ("crucible-interp", "wasmi", 1.0),
     ("crucible-baseline", "crucible-cranelift", 2.0),
+    ("crucible-baseline", "wasmtime-winch", 1.0),
 ];

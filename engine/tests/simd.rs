@@ -439,7 +439,96 @@ fn many_v128s_live_at_once_and_through_branches(tier: Tier) {
     assert_eq!(branches(&mut store, 0), Ok(vec![Val::V128(i32x4([18, 38, 58, 78]))]));
 }
 
+/// Shifts by a constant count (which the baseline tier translates to
+/// immediate forms and masks known in advance) give what the same shifts
+/// by a variable count give, for counts around every lane width.
+fn constant_shift_counts_match_variable_ones(tier: Tier) {
+    if !Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    const OPS: [&str; 12] = [
+        "i8x16.shl",
+        "i8x16.shr_s",
+        "i8x16.shr_u",
+        "i16x8.shl",
+        "i16x8.shr_s",
+        "i16x8.shr_u",
+        "i32x4.shl",
+        "i32x4.shr_s",
+        "i32x4.shr_u",
+        "i64x2.shl",
+        "i64x2.shr_s",
+        "i64x2.shr_u",
+    ];
+    const COUNTS: [i32; 14] = [0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 63, 64, -1];
+    let mut funcs = String::new();
+    for (o, op) in OPS.iter().enumerate() {
+        funcs +=
+            &format!("(func (export \"v{o}\") (param v128 i32) (result v128) ({op} (local.get 0) (local.get 1)))\n");
+        for (c, count) in COUNTS.iter().enumerate() {
+            funcs += &format!(
+                "(func (export \"c{o}_{c}\") (param v128) (result v128) ({op} (local.get 0) (i32.const {count})))\n"
+            );
+        }
+    }
+    let engine = common::engine(tier);
+    let module = Module::new(&engine, format!("(module {funcs})")).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let input = Val::V128(bytes([-128, 127, 1, -2, 0x55, -0x56, 0, -1, 64, -64, 3, 0x40, -0x7f, 0x11, 0x22, -0x33]));
+    for (o, op) in OPS.iter().enumerate() {
+        for (c, count) in COUNTS.iter().enumerate() {
+            let by_variable = common::call(&mut store, &instance, &format!("v{o}"), &[input, Val::I32(*count)]);
+            let by_constant = common::call(&mut store, &instance, &format!("c{o}_{c}"), &[input]);
+            assert_eq!(by_constant, by_variable, "{op} by {count}");
+        }
+    }
+}
+
+/// `i8x16.shuffle` by patterns the baseline tier special-cases (whole
+/// 32-bit lanes of one operand: one pshufd) and by general ones, against
+/// its definition: result byte i is byte `lanes[i]` of a then b.
+fn shuffles_pick_the_bytes_they_name(tier: Tier) {
+    if !Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    let patterns: [[u8; 16]; 6] = [
+        [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
+        [12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3],
+        [20, 21, 22, 23, 16, 17, 18, 19, 28, 29, 30, 31, 24, 25, 26, 27],
+        [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0],
+        [31, 0, 30, 1, 29, 2, 28, 3, 27, 4, 26, 5, 25, 6, 24, 7],
+    ];
+    let funcs: String = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, lanes)| {
+            let lanes: Vec<String> = lanes.iter().map(u8::to_string).collect();
+            format!(
+                "(func (export \"s{i}\") (param v128 v128) (result v128) (i8x16.shuffle {} (local.get 0) (local.get 1)))\n",
+                lanes.join(" ")
+            )
+        })
+        .collect();
+    let engine = common::engine(tier);
+    let module = Module::new(&engine, format!("(module {funcs})")).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let a: [u8; 16] = std::array::from_fn(|i| i as u8 * 3 + 1);
+    let b: [u8; 16] = std::array::from_fn(|i| 0xf0 - i as u8 * 5);
+    for (i, lanes) in patterns.iter().enumerate() {
+        let both: Vec<u8> = a.iter().chain(&b).copied().collect();
+        let expected: [u8; 16] = std::array::from_fn(|k| both[lanes[k] as usize]);
+        let args = [Val::V128(u128::from_le_bytes(a)), Val::V128(u128::from_le_bytes(b))];
+        let result = common::call(&mut store, &instance, &format!("s{i}"), &args);
+        assert_eq!(result, Ok(vec![Val::V128(u128::from_le_bytes(expected))]), "{lanes:?}");
+    }
+}
+
 on_every_tier!(
+    shuffles_pick_the_bytes_they_name,
+    constant_shift_counts_match_variable_ones,
     many_v128s_live_at_once_and_through_branches,
     v128s_first_met_in_every_position,
     v128_values_cross_every_boundary,

@@ -25,9 +25,11 @@
 //! for the whole function (`translate/locals.rs`).
 //!
 //! Coverage: the interpreter's (every MVP operator, sign extension,
-//! saturating conversions, multi-value, bulk memory, reference types, fuel);
-//! operators needing lzcnt/tzcnt/popcnt or SSE4.1 rounding are refused with
-//! `Error::Unsupported` on CPUs without them.
+//! saturating conversions, multi-value, bulk memory, reference types, SIMD
+//! and relaxed SIMD, fuel); operators needing lzcnt/tzcnt/popcnt or SSE4.1
+//! rounding are refused with `Error::Unsupported` on CPUs without them, and
+//! the engine refuses the SIMD proposals on a CPU without the features
+//! their code needs ([`missing_cpu_features`]).
 
 mod translate;
 

@@ -71,6 +71,22 @@ macro_rules! access {
     };
 }
 
+/// A shuffle that moves whole 32-bit lanes of one operand: that operand
+/// (0 or 1) and pshufd's order immediate (two bits per result lane).
+fn dword_shuffle(lanes: &[u8; 16]) -> Option<(u8, u8)> {
+    let source = lanes[0] / 16;
+    let mut order = 0;
+    for (i, dword) in lanes.chunks(4).enumerate() {
+        let first = dword[0];
+        let whole = first % 4 == 0 && dword.iter().enumerate().all(|(k, &l)| l == first + k as u8);
+        if !whole || first / 16 != source {
+            return None;
+        }
+        order |= ((first % 16) / 4) << (2 * i);
+    }
+    Some((source, order))
+}
+
 /// Which integer lanes an operation works on.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lanes {
@@ -389,20 +405,7 @@ impl Translator<'_> {
 
             O::I64x2Add => self.binary(true, binary!(paddq)),
             O::I64x2Sub => self.binary(false, binary!(psubq)),
-            O::I64x2Mul => self.binary(true, |ops, x, s| {
-                // Lane by lane in general-purpose registers.
-                dynasm!(ops
-                    ; .arch x64
-                    ; movq rax, Rx(x)
-                    ; movq rcx, Rx(s)
-                    ; imul rax, rcx
-                    ; pextrq rdx, Rx(x), 1
-                    ; pextrq rcx, Rx(s), 1
-                    ; imul rdx, rcx
-                    ; movq Rx(x), rax
-                    ; pinsrq Rx(x), rdx, 1
-                )
-            }),
+            O::I64x2Mul => self.i64x2_mul(),
             O::I64x2Abs => self.unary_with_temp(|ops, x, t| {
                 // Each lane's sign (the high dword's, copied to both
                 // dwords) flips it and adds one where negative.
@@ -821,6 +824,23 @@ impl Translator<'_> {
         let from_b = lanes.map(|l| if l >= 16 { l - 16 } else { 0x80 });
         let b = self.pop_v128();
         let a = self.pop_v128();
+        if let Some((source, order)) = dword_shuffle(&lanes) {
+            // Whole 32-bit lanes of one operand: one pshufd.
+            let source = if source == 0 { a } else { b };
+            let x = match source {
+                Operand::Xmm(s) if self.xmm_pool.contains(&s) => s,
+                _ => self.alloc_xmm(&[a, b]),
+            };
+            match source {
+                Operand::Xmm(s) => dynasm!(self.ops ; .arch x64 ; pshufd Rx(x), Rx(s), order as i8),
+                Operand::Mem(m) => {
+                    dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsp + m] ; pshufd Rx(x), Rx(x), order as i8)
+                }
+                Operand::Reg(_) | Operand::Imm(_) => unreachable!("a v128 is in an xmm register or in memory"),
+            }
+            self.push_v128(x);
+            return;
+        }
         let uses_a = from_a.iter().any(|&l| l < 16);
         let uses_b = from_b.iter().any(|&l| l < 16);
         let (from_a, from_b) = (self.constant(from_a), self.constant(from_b));
@@ -891,6 +911,30 @@ impl Translator<'_> {
         self.push_v128(x);
     }
 
+    fn i64x2_mul(&mut self) {
+        // From 32-bit halves (pmuludq multiplies each lane's low ones):
+        // lo·lo + ((hi(a)·lo(b) + lo(a)·hi(b)) << 32).
+        let b = self.pop_v128();
+        let a = self.pop_v128();
+        let x = self.owned_v128(a, &[b]);
+        let s = self.v128_in(b, 1);
+        let t = self.alloc_xmm(&[Operand::Xmm(x), b]);
+        dynasm!(self.ops
+            ; .arch x64
+            ; movdqa xmm0, Rx(x)
+            ; psrlq xmm0, 32
+            ; pmuludq xmm0, Rx(s)
+            ; movdqa Rx(t), Rx(s)
+            ; psrlq Rx(t), 32
+            ; pmuludq Rx(t), Rx(x)
+            ; paddq xmm0, Rx(t)
+            ; psllq xmm0, 32
+            ; pmuludq Rx(x), Rx(s)
+            ; paddq Rx(x), xmm0
+        );
+        self.push_v128(x);
+    }
+
     fn q15mulr(&mut self) {
         // pmulhrsw rounds as q15mulr does; only -1 × -1 overflows, to
         // 0x8000, which saturates to 0x7fff.
@@ -923,6 +967,11 @@ impl Translator<'_> {
         let count = self.pop_operand();
         let a = self.pop_v128();
         let x = self.owned_v128(a, &[]);
+        if let Operand::Imm(count) = count {
+            self.shift_by_constant(lanes, shift, x, (count & i64::from(lanes.bits() - 1)) as u8);
+            self.push_v128(x);
+            return;
+        }
         // The count, masked to the lane width, in ecx and xmm0.
         self.load_into(1, false, count);
         dynasm!(self.ops ; .arch x64 ; and ecx, lanes.bits() - 1 ; movd xmm0, ecx);
@@ -982,6 +1031,54 @@ impl Translator<'_> {
             }
         }
         self.push_v128(x);
+    }
+
+    /// `v_shift` by a constant `n` (masked): the immediate forms, the 8-bit
+    /// lanes' masks and the sign bit known when translating.
+    fn shift_by_constant(&mut self, lanes: Lanes, shift: Shift, x: u8, n: u8) {
+        if n == 0 {
+            return;
+        }
+        let n8 = n as i8;
+        match (lanes, shift) {
+            (Lanes::I8, Shift::Shl) => {
+                let mask = self.constant(splat8(0xff << n));
+                dynasm!(self.ops ; .arch x64 ; psllw Rx(x), n8 ; pand Rx(x), [=>mask]);
+            }
+            (Lanes::I8, Shift::ShrU) => {
+                let mask = self.constant(splat8(0xff >> n));
+                dynasm!(self.ops ; .arch x64 ; psrlw Rx(x), n8 ; pand Rx(x), [=>mask]);
+            }
+            (Lanes::I8, Shift::ShrS) => {
+                let by = n8 + 8;
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; movdqa xmm1, Rx(x)
+                    ; punpckhbw xmm1, xmm1
+                    ; punpcklbw Rx(x), Rx(x)
+                    ; psraw xmm1, by
+                    ; psraw Rx(x), by
+                    ; packsswb Rx(x), xmm1
+                );
+            }
+            (Lanes::I16, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; psllw Rx(x), n8),
+            (Lanes::I16, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; psraw Rx(x), n8),
+            (Lanes::I16, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; psrlw Rx(x), n8),
+            (Lanes::I32, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; pslld Rx(x), n8),
+            (Lanes::I32, Shift::ShrS) => dynasm!(self.ops ; .arch x64 ; psrad Rx(x), n8),
+            (Lanes::I32, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; psrld Rx(x), n8),
+            (Lanes::I64, Shift::Shl) => dynasm!(self.ops ; .arch x64 ; psllq Rx(x), n8),
+            (Lanes::I64, Shift::ShrU) => dynasm!(self.ops ; .arch x64 ; psrlq Rx(x), n8),
+            (Lanes::I64, Shift::ShrS) => {
+                let sign = self.constant(splat64((1u64 << 63) >> n));
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; psrlq Rx(x), n8
+                    ; pxor Rx(x), [=>sign]
+                    ; psubq Rx(x), [=>sign]
+                );
+            }
+        }
     }
 
     /// Half of the operand (`high`: its upper 8 bytes) widened to lanes of
