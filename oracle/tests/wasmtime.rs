@@ -563,8 +563,13 @@ fn the_wasmi_bug_reports_say_what_their_modules_do() {
                 let run = record_run(kind.build().as_ref(), &case);
                 assert_eq!((&run.calls, &run.states), (&truth.calls, &truth.states), "{kind} on {name}'s report");
             }
-            let wasmi = record_run(ExecutorKind::Wasmi.build().as_ref(), &case);
-            assert_ne!((&wasmi.calls, &wasmi.states), (&truth.calls, &truth.states), "wasmi on {name}'s report");
+            // wasmi answers some cases differently from one run to the next
+            // in a process (seen once in a full test run): its bug must show
+            // in one of a few runs.
+            let wasmi = (0..5)
+                .map(|_| record_run(ExecutorKind::Wasmi.build().as_ref(), &case))
+                .find(|wasmi| (&wasmi.calls, &wasmi.states) != (&truth.calls, &truth.states))
+                .unwrap_or_else(|| panic!("wasmi on {name}'s report: no bug in 5 runs"));
             if let Some(outcome) = wasmi_outcome {
                 assert_eq!(wasmi.calls, [outcome], "wasmi on {name}'s report");
             }

@@ -404,6 +404,9 @@ impl Translator<'_> {
                     dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi + from])
                 }
                 locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + from]),
+                locals::Home::Xmm(x) if self.local_types[i] == ValType::V128 => {
+                    dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsi + from])
+                }
                 locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + from]),
             }
         }

@@ -4,7 +4,7 @@
 //! local by its uses, each counting 4x more per enclosing loop; the
 //! heaviest integer locals get a callee-saved register (saved by the
 //! prologue when used, so they survive calls for free) or, after those,
-//! r9, and the heaviest float locals an xmm register. Caller-saved homes
+//! r9, and the heaviest float and v128 locals an xmm register. Caller-saved homes
 //! (r9, xmm) are written to their slots around every call, so a local gets
 //! one only when its uses outweigh the calls around it. A local's home never changes within the function, so
 //! every label sees every local in the same place and control flow needs
@@ -124,7 +124,7 @@ pub(super) fn assign(body: &FunctionBody<'_>, types: &[ValType]) -> Assignment {
                 gprs += 1;
                 Home::Gpr(GPRS[gprs - 1])
             }
-            ValType::F32 | ValType::F64 if xmms < XMM_HOMES && worth_spilling => {
+            ValType::F32 | ValType::F64 | ValType::V128 if xmms < XMM_HOMES && worth_spilling => {
                 xmms += 1;
                 Home::Xmm(XMMS[xmms - 1])
             }

@@ -432,7 +432,7 @@ impl Translator<'_> {
     }
 
     /// Local `n` where it lives.
-    fn local_operand(&self, n: u32) -> Operand {
+    pub(super) fn local_operand(&self, n: u32) -> Operand {
         match self.homes[n as usize] {
             Home::Slot => Operand::Mem(self.local(n)),
             Home::Gpr(r) => Operand::Reg(r),
@@ -448,6 +448,9 @@ impl Translator<'_> {
             let at = self.local(local);
             match home {
                 Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov [rsp + at], Rq(r)),
+                Home::Xmm(x) if self.local_types[local as usize] == ValType::V128 => {
+                    dynasm!(self.ops ; .arch x64 ; movdqu [rsp + at], Rx(x))
+                }
                 Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + at], Rx(x)),
                 Home::Slot => {}
             }
@@ -461,6 +464,9 @@ impl Translator<'_> {
             let at = self.local(local);
             match home {
                 Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsp + at]),
+                Home::Xmm(x) if self.local_types[local as usize] == ValType::V128 => {
+                    dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsp + at])
+                }
                 Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + at]),
                 Home::Slot => {}
             }

@@ -534,31 +534,35 @@ impl Translator<'_> {
 
     // ---- Locals, globals.
 
-    /// `local.get`, `local.set` or `local.tee` of a v128 local (which lives
-    /// in its slots).
+    /// `local.get`, `local.set` or `local.tee` of a v128 local: in its
+    /// slots, or in an xmm register for the whole function (`locals.rs`).
     pub(super) fn v128_local(&mut self, op: &Operator<'_>, local: u32) {
-        let at = self.local(local);
-        match op {
-            Operator::LocalGet { .. } => {
-                let x = self.alloc_xmm(&[]);
-                dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsp + at]);
-                self.push_v128(x);
-            }
-            _ => {
-                let value = self.pop_v128();
-                let x = match value {
-                    Operand::Xmm(x) => x,
-                    _ => {
-                        let x = self.alloc_xmm(&[]);
-                        self.load_v128_into(x, value);
-                        x
-                    }
-                };
+        let home = self.local_operand(local);
+        if let Operator::LocalGet { .. } = op {
+            let x = self.alloc_xmm(&[]);
+            self.load_v128_into(x, home);
+            self.push_v128(x);
+            return;
+        }
+        let value = self.pop_v128();
+        match home {
+            Operand::Xmm(h) => self.load_v128_into(h, value),
+            Operand::Mem(at) => {
+                let x = self.v128_in(value, 1);
                 dynasm!(self.ops ; .arch x64 ; movdqu [rsp + at], Rx(x));
-                if matches!(op, Operator::LocalTee { .. }) {
-                    self.push_v128(x);
-                }
             }
+            Operand::Reg(_) | Operand::Imm(_) => unreachable!("a v128 local is in an xmm register or its slots"),
+        }
+        if let Operator::LocalTee { .. } = op {
+            let x = match value {
+                Operand::Xmm(x) => x,
+                _ => {
+                    let x = self.alloc_xmm(&[]);
+                    self.load_v128_into(x, home);
+                    x
+                }
+            };
+            self.push_v128(x);
         }
     }
 
