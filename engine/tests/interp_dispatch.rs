@@ -373,20 +373,6 @@ const SIMD_TERNARY: &[&str] = &[
     "f64x2.relaxed_nmadd",
     "i32x4.relaxed_dot_i8x16_i7x16_add_s",
 ];
-const SIMD_SHIFTS: &[&str] = &[
-    "i8x16.shl",
-    "i8x16.shr_s",
-    "i8x16.shr_u",
-    "i16x8.shl",
-    "i16x8.shr_s",
-    "i16x8.shr_u",
-    "i32x4.shl",
-    "i32x4.shr_s",
-    "i32x4.shr_u",
-    "i64x2.shl",
-    "i64x2.shr_s",
-    "i64x2.shr_u",
-];
 const SIMD_TESTS: &[&str] = &[
     "v128.any_true",
     "i8x16.all_true",
@@ -450,7 +436,7 @@ fn every_simd_handler_in_a_loop() -> String {
     for op in SIMD_TERNARY {
         body += &fold(format!("({op} (local.get $v) (local.get $w) (local.get $acc))"));
     }
-    for op in SIMD_SHIFTS {
+    for op in common::SIMD_SHIFTS {
         body += &fold(format!("({op} (local.get $v) (local.get $i))"));
     }
     for op in SIMD_TESTS {

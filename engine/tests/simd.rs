@@ -446,23 +446,9 @@ fn constant_shift_counts_match_variable_ones(tier: Tier) {
     if !Proposal::Simd.supported_by(tier) {
         return;
     }
-    const OPS: [&str; 12] = [
-        "i8x16.shl",
-        "i8x16.shr_s",
-        "i8x16.shr_u",
-        "i16x8.shl",
-        "i16x8.shr_s",
-        "i16x8.shr_u",
-        "i32x4.shl",
-        "i32x4.shr_s",
-        "i32x4.shr_u",
-        "i64x2.shl",
-        "i64x2.shr_s",
-        "i64x2.shr_u",
-    ];
     const COUNTS: [i32; 14] = [0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 63, 64, -1];
     let mut funcs = String::new();
-    for (o, op) in OPS.iter().enumerate() {
+    for (o, op) in common::SIMD_SHIFTS.iter().enumerate() {
         funcs +=
             &format!("(func (export \"v{o}\") (param v128 i32) (result v128) ({op} (local.get 0) (local.get 1)))\n");
         for (c, count) in COUNTS.iter().enumerate() {
@@ -476,7 +462,7 @@ fn constant_shift_counts_match_variable_ones(tier: Tier) {
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
     let input = Val::V128(bytes([-128, 127, 1, -2, 0x55, -0x56, 0, -1, 64, -64, 3, 0x40, -0x7f, 0x11, 0x22, -0x33]));
-    for (o, op) in OPS.iter().enumerate() {
+    for (o, op) in common::SIMD_SHIFTS.iter().enumerate() {
         for (c, count) in COUNTS.iter().enumerate() {
             let by_variable = common::call(&mut store, &instance, &format!("v{o}"), &[input, Val::I32(*count)]);
             let by_constant = common::call(&mut store, &instance, &format!("c{o}_{c}"), &[input]);

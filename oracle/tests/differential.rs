@@ -10,36 +10,13 @@ use oracle::fuzz::{FuzzOptions, fuzz};
 use oracle::outcome::{Outcome, Value};
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 
+mod common;
+
 /// Test-only: Crucible's interpreter behind a wrapper whose i32 results are
 /// one too high whenever their low nibble is 0xa — the kind of bug a new
 /// tier could have. The engine itself has no such knob.
 struct OffByOne {
     inner: CrucibleExecutor,
-}
-
-struct OffByOneRunning(Box<dyn Running>);
-
-impl Running for OffByOneRunning {
-    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
-        match self.0.call(export, args) {
-            Outcome::Returned(values) => Outcome::Returned(
-                values
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::I32(x) if x & 0xf == 0xa => Value::I32(x.wrapping_add(1)),
-                        other => other,
-                    })
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
-    fn snapshot(&mut self) -> oracle::executor::State {
-        self.0.snapshot()
-    }
-    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
-        self.0.memory(name)
-    }
 }
 
 impl Executor for OffByOne {
@@ -50,7 +27,7 @@ impl Executor for OffByOne {
         self.inner.narrow(config);
     }
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        Ok(Box::new(OffByOneRunning(self.inner.instantiate(wasm)?)))
+        Ok(Box::new(common::OffByOneRunning(self.inner.instantiate(wasm)?)))
     }
 }
 

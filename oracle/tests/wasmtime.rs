@@ -12,6 +12,8 @@ use oracle::fuzz::{FuzzOptions, fuzz};
 use oracle::outcome::{Outcome, Resource, TrapCode, Value};
 use oracle::regressions;
 
+mod common;
+
 const WASMTIME: [ExecutorKind; 3] = [ExecutorKind::Wasmtime, ExecutorKind::WasmtimeWinch, ExecutorKind::WasmtimePulley];
 const CRUCIBLE: [ExecutorKind; 3] = [ExecutorKind::Interp, ExecutorKind::Cranelift, ExecutorKind::Baseline];
 
@@ -591,31 +593,6 @@ fn linked_pair() -> (Vec<u8>, Vec<u8>) {
 /// nibble 0xa come out one too high (no equivalent rewrite changes that).
 struct WrongReference(Box<dyn Executor>);
 
-struct WrongResults(Box<dyn Running>);
-
-impl Running for WrongResults {
-    fn call(&mut self, export: &str, args: &[Value]) -> Outcome {
-        match self.0.call(export, args) {
-            Outcome::Returned(values) => Outcome::Returned(
-                values
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::I32(x) if x & 0xf == 0xa => Value::I32(x.wrapping_add(1)),
-                        other => other,
-                    })
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
-    fn snapshot(&mut self) -> oracle::executor::State {
-        self.0.snapshot()
-    }
-    fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
-        self.0.memory(name)
-    }
-}
-
 impl Executor for WrongReference {
     fn name(&self) -> &str {
         "wrong-wasmi"
@@ -624,7 +601,7 @@ impl Executor for WrongReference {
         self.0.narrow(config);
     }
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Running>, InstantiateFailure> {
-        Ok(Box::new(WrongResults(self.0.instantiate(wasm)?)))
+        Ok(Box::new(common::OffByOneRunning(self.0.instantiate(wasm)?)))
     }
     fn is_reference(&self) -> bool {
         true

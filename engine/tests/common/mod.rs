@@ -105,3 +105,20 @@ pub fn growth_by_a_callee_is_seen_by_the_caller(config: &engine::Config) {
         "past the maximum the access still traps"
     );
 }
+
+/// Every SIMD shift operator.
+#[allow(dead_code)]
+pub const SIMD_SHIFTS: &[&str] = &[
+    "i8x16.shl",
+    "i8x16.shr_s",
+    "i8x16.shr_u",
+    "i16x8.shl",
+    "i16x8.shr_s",
+    "i16x8.shr_u",
+    "i32x4.shl",
+    "i32x4.shr_s",
+    "i32x4.shr_u",
+    "i64x2.shl",
+    "i64x2.shr_s",
+    "i64x2.shr_u",
+];
