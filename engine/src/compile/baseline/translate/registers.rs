@@ -1,9 +1,10 @@
 //! Values in registers: the operators that dominate straight-line code
 //! (locals, constants, integer and float arithmetic and comparisons, loads
-//! and stores) work on a value stack whose entries may be still in a local
-//! (wherever it lives, `locals.rs`), a constant, or in a register (a
-//! general-purpose one, or an xmm one for floats), instead of going through
-//! their slots. Every other operator first flushes the stack (every entry
+//! and stores, and every SIMD operator, `simd.rs`) work on a value stack
+//! whose entries may be still in a local (wherever it lives, `locals.rs`),
+//! a constant, or in a register (a general-purpose one, or an xmm one for
+//! floats and v128s — a v128 is two entries, one per word, the register on
+//! the lower), instead of going through their slots. Every other operator first flushes the stack (every entry
 //! to its slot), so at control flow, calls and labels the operand stack is
 //! in its canonical state.
 //!
