@@ -179,8 +179,7 @@ fn run_case_observing(case: &Case, executors: &[&dyn Executor], collect_opcodes:
         && executors.iter().any(|e| !e.is_reference())
     {
         let detail = detail.clone();
-        let others: Vec<&dyn Executor> =
-            executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect();
+        let others = all_but(executors, i);
         let mut report = run_case_observing(case, &others, collect_opcodes);
         // The reports stay one per executor, in order: the reference's as
         // far as it got.
@@ -275,8 +274,7 @@ fn confirm_reference_bug(case: &Case, executors: &[&dyn Executor], original: &[E
 /// run to the next, is then still decided by two independent engines.)
 fn outvoted_reference(case: &Case, executors: &[&dyn Executor]) -> Option<String> {
     executors.iter().enumerate().filter(|(_, e)| e.is_reference()).find_map(|(i, alone)| {
-        let others: Vec<&dyn Executor> =
-            executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect();
+        let others = all_but(executors, i);
         // Voters: another reference and at least one of Crucible's tiers.
         if !others.iter().any(|e| e.is_reference()) || others.iter().all(|e| e.is_reference()) {
             return None;
@@ -290,6 +288,11 @@ fn outvoted_reference(case: &Case, executors: &[&dyn Executor]) -> Option<String
             format!("{} alone disagrees: without it, {} agree", alone.name(), voters.join(", "))
         })
     })
+}
+
+/// `executors` without the `i`th.
+fn all_but<'e>(executors: &[&'e dyn Executor], i: usize) -> Vec<&'e dyn Executor> {
+    executors.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| *e).collect()
 }
 
 /// A crash of executor `i`, recorded in `crashed` for the caller.

@@ -6,7 +6,7 @@ use std::time::Instant;
 use oracle::case::{self, Case};
 use oracle::compare::{Verdict, run_case};
 use oracle::executor::{CrucibleExecutor, Executor, ExecutorKind, InstantiateFailure, Running, WasmiExecutor};
-use oracle::fuzz::{FuzzOptions, fuzz};
+use oracle::fuzz::fuzz;
 use oracle::outcome::{Outcome, Value};
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 
@@ -110,21 +110,6 @@ impl Executor for OffByOneAdd {
     }
 }
 
-fn options<'a>(executors: Vec<&'a dyn Executor>, max_cases: u64, out: Option<std::path::PathBuf>) -> FuzzOptions<'a> {
-    FuzzOptions {
-        target: oracle::targets::TargetKind::Differential,
-        seconds: 120.0,
-        seed: 1,
-        profile: case::profile("default").unwrap(),
-        executors,
-        jobs: 2,
-        out,
-        max_cases: Some(max_cases),
-        stop_on_divergence: true,
-        progress: false,
-    }
-}
-
 #[test]
 fn the_same_bytes_make_the_same_case() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
@@ -143,7 +128,7 @@ fn interp_and_wasmi_agree_on_every_profile() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
     let wasmi = WasmiExecutor::new();
     for profile in case::PROFILES.iter() {
-        let mut opts = options(vec![&interp, &wasmi], 300, None);
+        let mut opts = common::options(vec![&interp, &wasmi], 300, None);
         opts.profile = *profile;
         let (stats, _) = fuzz(&opts);
         assert!(stats.totals.cases >= 300, "{}: {} cases", profile.name, stats.totals.cases);
@@ -167,7 +152,7 @@ fn a_wrong_executor_is_caught_with_a_usable_artifact() {
     let wasmi = WasmiExecutor::new();
     let out = std::env::temp_dir().join(format!("crucible-wrong-executor-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let opts = options(vec![&wrong, &wasmi], 20_000, Some(out.clone()));
+    let opts = common::options(vec![&wrong, &wasmi], 20_000, Some(out.clone()));
     let start = Instant::now();
     let (stats, _) = fuzz(&opts);
     println!("caught after {} cases in {:?}", stats.totals.cases, start.elapsed());
@@ -214,7 +199,7 @@ fn the_arith_profile_catches_a_wrong_operator() {
         wat::parse_str(r#"(module (func (export "f") (result i32) (i32.add (i32.const 32) (i32.const 10))))"#).unwrap();
     assert_eq!(wrong.instantiate(&probe).unwrap().call("f", &[]), Outcome::Returned(vec![Value::I32(43)]));
 
-    let mut opts = options(vec![&wrong, &wasmi], 20_000, None);
+    let mut opts = common::options(vec![&wrong, &wasmi], 20_000, None);
     opts.profile = case::profile("arith").unwrap();
     let start = Instant::now();
     let (stats, _) = fuzz(&opts);
@@ -227,7 +212,7 @@ fn the_arith_profile_catches_a_wrong_operator() {
 fn fuzz_evidence_matches_the_run_and_its_schema() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
     let wasmi = WasmiExecutor::new();
-    let opts = options(vec![&interp, &wasmi], 200, None);
+    let opts = common::options(vec![&interp, &wasmi], 200, None);
     let (stats, wall) = fuzz(&opts);
     let evidence = stats.evidence(&opts, wall, "crucible-fuzz");
     let json = serde_json::to_value(&evidence).unwrap();
@@ -312,7 +297,7 @@ fn explicit_bounds_checks_agree_with_the_interpreter() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
     let cranelift = ExecutorKind::CraneliftExplicit.build();
     let baseline = ExecutorKind::BaselineExplicit.build();
-    let (stats, _) = fuzz(&options(vec![&interp, cranelift.as_ref(), baseline.as_ref()], 300, None));
+    let (stats, _) = fuzz(&common::options(vec![&interp, cranelift.as_ref(), baseline.as_ref()], 300, None));
     assert!(stats.totals.cases >= 300, "{} cases", stats.totals.cases);
     assert!(!stats.found_bug(), "{:?}", stats.failures);
     assert!(stats.totals.agreed_on_trap > 0, "no case trapped: {stats:?}");
@@ -342,7 +327,7 @@ fn a_tier_failing_to_compile_a_valid_module_is_a_finding() {
 
     let out = std::env::temp_dir().join(format!("crucible-faulty-translator-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let opts = options(vec![&interp, faulty.as_ref()], 20_000, Some(out.clone()));
+    let opts = common::options(vec![&interp, faulty.as_ref()], 20_000, Some(out.clone()));
     let start = Instant::now();
     let (stats, _) = fuzz(&opts);
     println!("planted translator fault caught after {} cases in {:?}", stats.totals.cases, start.elapsed());
@@ -423,7 +408,7 @@ fn every_tier_charges_the_same_fuel_on_generated_modules() {
 fn the_default_campaign_mixes_every_kind_of_case() {
     let interp = CrucibleExecutor::new(engine::Tier::Interp);
     let wasmi = WasmiExecutor::new();
-    let opts = options(vec![&interp, &wasmi], 400, None);
+    let opts = common::options(vec![&interp, &wasmi], 400, None);
     assert!(opts.profile.swarm);
     let (stats, wall) = fuzz(&opts);
     assert!(!stats.found_bug(), "{:?}", stats.failures);
@@ -442,7 +427,7 @@ fn the_default_campaign_mixes_every_kind_of_case() {
     let evidence = stats.evidence(&opts, wall, "test");
     assert_eq!(evidence.mix, stats.mix);
     // A focused profile is not a swarm: wasm-smith only, under its proposals.
-    let mut mvp = options(vec![&interp, &wasmi], 50, None);
+    let mut mvp = common::options(vec![&interp, &wasmi], 50, None);
     mvp.profile = case::profile("mvp").unwrap();
     assert!(!mvp.profile.swarm);
     let mix = fuzz(&mvp).0.mix;

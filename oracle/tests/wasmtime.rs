@@ -615,16 +615,8 @@ impl Executor for WrongReference {
 fn a_reference_alone_against_another_reference_and_the_tiers_is_outvoted() {
     on_big_stack(|| {
         let options = |executors, max_cases, stop_on_divergence| FuzzOptions {
-            target: oracle::targets::TargetKind::Differential,
-            seconds: 120.0,
-            seed: 1,
-            profile: case::profile("default").unwrap(),
-            executors,
-            jobs: 2,
-            out: None,
-            max_cases: Some(max_cases),
             stop_on_divergence,
-            progress: false,
+            ..common::options(executors, max_cases, None)
         };
         let interp = ExecutorKind::Interp.build();
         let wasmtime = ExecutorKind::Wasmtime.build();

@@ -1,6 +1,8 @@
 //! Helpers shared by the oracle's test crates (each includes this module).
 
-use oracle::executor::Running;
+use oracle::case;
+use oracle::executor::{Executor, Running};
+use oracle::fuzz::FuzzOptions;
 use oracle::outcome::{Outcome, Value};
 
 /// An instance whose every i32 result with low nibble 0xa comes out one
@@ -27,5 +29,26 @@ impl Running for OffByOneRunning {
     }
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
         self.0.memory(name)
+    }
+}
+
+/// A fuzz campaign of the default profile on `executors`: seed 1, two
+/// jobs, at most `max_cases`, stopping at the first divergence.
+pub fn options<'a>(
+    executors: Vec<&'a dyn Executor>,
+    max_cases: u64,
+    out: Option<std::path::PathBuf>,
+) -> FuzzOptions<'a> {
+    FuzzOptions {
+        target: oracle::targets::TargetKind::Differential,
+        seconds: 120.0,
+        seed: 1,
+        profile: case::profile("default").unwrap(),
+        executors,
+        jobs: 2,
+        out,
+        max_cases: Some(max_cases),
+        stop_on_divergence: true,
+        progress: false,
     }
 }

@@ -126,9 +126,6 @@ struct Translator<'a> {
     coverage: Option<Coverage>,
     /// Which of `CALLEE_SAVED` the body uses.
     uses_callee_saved: [bool; 3],
-    /// Where each parameter lies in the values buffer the function is
-    /// called with (the runtime's word layout).
-    params_at: Vec<i32>,
     /// Whether the function returns a v128.
     returns_v128: bool,
     /// Whether the operand on top of the stack is a v128 (for a `select`,
@@ -136,11 +133,6 @@ struct Translator<'a> {
     top_v128: bool,
     /// 16-byte constants the code reads (RIP-relative), placed after it.
     constants: Vec<(DynamicLabel, [u8; 16])>,
-}
-
-/// Byte offsets of `types` in a values buffer (see `ValType::words`).
-fn byte_offsets(types: &[ValType]) -> Vec<i32> {
-    crate::module::types::word_offsets(types).map(|word| 8 * word as i32).collect()
 }
 
 fn unsupported(op: &Operator<'_>) -> Error {
@@ -209,7 +201,6 @@ pub(super) fn translate(
         fuel,
         coverage: None,
         uses_callee_saved: [false; 3],
-        params_at: byte_offsets(ty.params()),
         returns_v128: ty.results().contains(&ValType::V128),
         top_v128: false,
         constants: Vec::new(),
@@ -393,21 +384,23 @@ impl Translator<'_> {
         self.trap(TrapCode::StackOverflow);
         dynasm!(self.ops ; .arch x64 ; =>ok);
         self.load_memory_base();
+        // The parameters lie in the values buffer as in the frame's first
+        // local words (both the runtime's word layout).
         for i in 0..params {
-            let (from, to) = (self.params_at[i], self.local(i as u32));
+            let at = self.local(i as u32);
             match self.homes[i] {
                 locals::Home::Slot if self.local_types[i] == ValType::V128 => {
-                    dynasm!(self.ops ; .arch x64 ; movdqu xmm0, [rsi + from] ; movdqu [rsp + to], xmm0)
+                    dynasm!(self.ops ; .arch x64 ; movdqu xmm0, [rsi + at] ; movdqu [rsp + at], xmm0)
                 }
-                locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + from] ; mov [rsp + to], rax),
+                locals::Home::Slot => dynasm!(self.ops ; .arch x64 ; mov rax, [rsi + at] ; mov [rsp + at], rax),
                 locals::Home::Gpr(r) if self.local_types[i] == ValType::I32 => {
-                    dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi + from])
+                    dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsi + at])
                 }
-                locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + from]),
+                locals::Home::Gpr(r) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), [rsi + at]),
                 locals::Home::Xmm(x) if self.local_types[i] == ValType::V128 => {
-                    dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsi + from])
+                    dynasm!(self.ops ; .arch x64 ; movdqu Rx(x), [rsi + at])
                 }
-                locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + from]),
+                locals::Home::Xmm(x) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsi + at]),
             }
         }
         for home in &self.homes[params..] {

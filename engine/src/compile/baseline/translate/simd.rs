@@ -57,9 +57,11 @@ macro_rules! complemented {
     };
 }
 
+/// `$op x, x` (with an immediate, if given) as a `Unary`; this module's
+/// macros serve `float.rs` too (declared before it).
 macro_rules! unary {
-    ($($op:ident $($imm:literal)?),*) => {
-        (|ops: &mut Asm, x: u8| dynasm!(ops ; .arch x64 $(; $op Rx(x), Rx(x) $(, $imm)?)*)) as Unary
+    ($op:ident $(, $imm:literal)?) => {
+        (|ops: &mut Asm, x: u8| dynasm!(ops ; .arch x64 ; $op Rx(x), Rx(x) $(, $imm)?)) as Unary
     };
 }
 

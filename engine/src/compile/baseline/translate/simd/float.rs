@@ -11,18 +11,6 @@ use super::super::{Asm, Translator};
 use super::{Binary, Unary, splat32, splat64};
 use crate::error::Result;
 
-macro_rules! binary {
-    ($op:ident) => {
-        (|ops: &mut Asm, x: u8, s: u8| dynasm!(ops ; .arch x64 ; $op Rx(x), Rx(s))) as Binary
-    };
-}
-
-macro_rules! unary {
-    ($op:ident $(, $imm:literal)?) => {
-        (|ops: &mut Asm, x: u8| dynasm!(ops ; .arch x64 ; $op Rx(x), Rx(x) $(, $imm)?)) as Unary
-    };
-}
-
 /// 2^31 and 2^32 as f32 bits.
 const F32_2_POW_31: u32 = 0x4f00_0000;
 const F32_2_POW_32: u32 = 0x4f80_0000;
