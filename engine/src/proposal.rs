@@ -4,14 +4,16 @@
 //! suite's directory, the fuzz profile and the `tiers/policy.toml` feature
 //! all use it), the wasmparser features that validate it, wasmparser's
 //! operator tag (whose operators it adds; `none` when it adds none), the
-//! wasm-smith switches that generate it, the proposals a generated module
+//! wasm-smith switches that generate it (a flag, or a count: `= N else M`,
+//! N with the proposal and M without), the proposals a generated module
 //! needs with it, and the tiers that execute it. The engine derives
 //! [`Proposal`] from it; the oracle derives its wasm-smith configuration,
 //! profiles and coverage from the same invocation, so a new proposal is one
 //! line here plus each tier's translation.
 
 /// Calls `$callback!` with every proposal's row:
-/// `Variant { name, features: [wasmparser features], operators: tag, smith: [fields], with: [Variants], tiers: [Tiers] }`.
+/// `Variant { name, features: [wasmparser features], operators: tag, smith: [flags, counts = N else M],
+/// with: [Variants], tiers: [Tiers] }`.
 #[macro_export]
 macro_rules! for_each_proposal {
     ($callback:ident) => {
@@ -29,7 +31,7 @@ macro_rules! for_each_proposal {
                 smith: [bulk_memory_enabled], with: [], tiers: [Interp, Baseline, Cranelift] }
             // wasm-smith's reference types need bulk memory (table.init, elem.drop).
             ReferenceTypes { name: "reference-types", features: [REFERENCE_TYPES], operators: reference_types,
-                smith: [reference_types_enabled], with: [BulkMemory], tiers: [Interp, Baseline, Cranelift] }
+                smith: [reference_types_enabled, max_tables = 2 else 1], with: [BulkMemory], tiers: [Interp, Baseline, Cranelift] }
             ExtendedConst { name: "extended-const", features: [EXTENDED_CONST], operators: none,
                 smith: [extended_const_enabled], with: [], tiers: [Interp, Baseline, Cranelift] }
             // In the order a module refused for a missing proposal is tried
@@ -46,8 +48,8 @@ macro_rules! for_each_proposal {
                 tiers: [] }
             TailCall { name: "tail-call", features: [TAIL_CALL], operators: tail_call,
                 smith: [tail_call_enabled], with: [], tiers: [] }
-            MultiMemory { name: "multi-memory", features: [MULTI_MEMORY], operators: none, smith: [], with: [],
-                tiers: [] }
+            MultiMemory { name: "multi-memory", features: [MULTI_MEMORY], operators: none,
+                smith: [min_memories = 2 else 0, max_memories = 4 else 1], with: [], tiers: [Interp, Baseline, Cranelift] }
             Memory64 { name: "memory64", features: [MEMORY64], operators: none, smith: [memory64_enabled], with: [],
                 tiers: [] }
             CustomPageSizes { name: "custom-page-sizes", features: [CUSTOM_PAGE_SIZES], operators: none,
@@ -62,7 +64,7 @@ macro_rules! for_each_proposal {
 
 macro_rules! define_proposals {
     ($( $variant:ident { name: $name:literal, features: [$($feature:ident),*], operators: $tag:ident,
-        smith: [$($smith:ident),*], with: [$($with:ident),*], tiers: [$($tier:ident),*] } )*) => {
+        smith: [$($smith:ident $(= $count:literal else $without:literal)?),*], with: [$($with:ident),*], tiers: [$($tier:ident),*] } )*) => {
         /// A WebAssembly proposal that can be switched on or off for
         /// validation (the MVP is always on). See [`for_each_proposal!`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -62,20 +62,40 @@ pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     profiles
 });
 
+/// Sets or narrows one wasm-smith switch of the registry: a flag, or a
+/// count (`N else M`: N with its proposal, M without).
+macro_rules! smith_switch {
+    (set $config:ident.$field:ident = $on:expr) => {
+        $config.$field = $on
+    };
+    (set $config:ident.$field:ident = $on:expr, $count:literal, $without:literal) => {
+        $config.$field = if $on { $count } else { $without }
+    };
+    (narrow $config:ident.$field:ident to $keep:expr) => {
+        $config.$field &= $keep
+    };
+    (narrow $config:ident.$field:ident to $keep:expr, $count:literal, $without:literal) => {
+        if !$keep {
+            $config.$field = $config.$field.min($without)
+        }
+    };
+}
+
 /// Turns wasm-smith's switches of every registered proposal on where
 /// `enabled` says so and off elsewhere (`set`), or only off where `keep`
 /// refuses (`narrow`), and tells which proposals wasm-smith can generate.
 macro_rules! smith_switches {
     ($( $variant:ident { name: $name:literal, features: [$($feature:ident),*], operators: $tag:ident,
-        smith: [$($smith:ident),*], with: [$($with:ident),*], tiers: [$($tier:ident),*] } )*) => {
+        smith: [$($smith:ident $(= $count:literal else $without:literal)?),*], with: [$($with:ident),*], tiers: [$($tier:ident),*] } )*) => {
         /// Sets every proposal's wasm-smith switches: on where `enabled`.
         pub fn set_smith_proposals(config: &mut wasm_smith::Config, enabled: impl Fn(Proposal) -> bool) {
-            $( $( config.$smith = enabled(Proposal::$variant); )* )*
+            $( $( smith_switch!(set config.$smith = enabled(Proposal::$variant) $(, $count, $without)?); )* )*
         }
 
-        /// Turns off the wasm-smith switches of every proposal `keep` refuses.
-        pub fn narrow_smith_proposals(config: &mut wasm_smith::Config, keep: impl Fn(Proposal) -> bool) {
-            $( $( config.$smith &= keep(Proposal::$variant); )* )*
+        /// Turns off the wasm-smith switches of every proposal `keep`
+        /// refuses (a count at most its value without the proposal).
+        pub fn narrow_smith_to(config: &mut wasm_smith::Config, keep: impl Fn(Proposal) -> bool) {
+            $( $( smith_switch!(narrow config.$smith to keep(Proposal::$variant) $(, $count, $without)?); )* )*
         }
 
         /// Whether wasm-smith generates the proposal's modules (it has a
@@ -90,18 +110,6 @@ macro_rules! smith_switches {
 }
 
 engine::for_each_proposal!(smith_switches);
-
-/// Narrows wasm-smith to the proposals `keep` accepts: their switches, and
-/// the second table or memory only they allow.
-pub fn narrow_smith_to(config: &mut wasm_smith::Config, keep: impl Fn(Proposal) -> bool) {
-    if !keep(Proposal::ReferenceTypes) {
-        config.max_tables = config.max_tables.min(1);
-    }
-    if !keep(Proposal::MultiMemory) {
-        config.max_memories = config.max_memories.min(1);
-    }
-    narrow_smith_proposals(config, keep);
-}
 
 /// The profile named `name`: the one lookup, by the command line's
 /// [`profile_parser`] too.
@@ -205,8 +213,6 @@ fn base_config(proposals: &[Proposal], trap_free: TrapFree, u: &mut Unstructured
         acquire_release_atomics_enabled: false,
         multibyte_array_access_enabled: false,
         compact_imports_enabled: false,
-        max_memories: if has(Proposal::MultiMemory) { 2 } else { 1 },
-        max_tables: if has(Proposal::ReferenceTypes) { 2 } else { 1 },
         ..wasm_smith::Config::default()
     };
     set_smith_proposals(&mut c, has);

@@ -108,6 +108,30 @@ pub fn opcode_name(op: &wasmparser::Operator<'_>) -> &'static str {
     wasmparser::for_each_operator!(names)
 }
 
+/// The memory argument of a load, store or other access of a memory (the
+/// operators whose immediates include a `memarg`), from wasmparser's own
+/// operator list.
+pub fn memarg(op: &wasmparser::Operator<'_>) -> Option<wasmparser::MemArg> {
+    // Finds `memarg` among an operator's fields, each given twice: once to
+    // compare by name, once to name the field's binding.
+    macro_rules! pick {
+        () => { None };
+        (memarg $field:ident $($rest:ident)*) => { Some(*$field) };
+        ($name:ident $field:ident $($rest:ident)*) => { pick!($($rest)*) };
+    }
+    macro_rules! memargs {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+            #[allow(unused_variables)]
+            match op {
+                $( wasmparser::Operator::$op { $($($arg),*)? } => pick!($($($arg $arg)*)?), )*
+                // `Operator` is non-exhaustive; every variant is listed above.
+                _ => None,
+            }
+        };
+    }
+    wasmparser::for_each_operator!(memargs)
+}
+
 impl Compiler {
     pub(crate) fn new(config: &Config) -> Result<Compiler> {
         Ok(match config.tier {

@@ -32,6 +32,13 @@ impl StoreInner {
         self.instances[instance as usize].tables[table as usize] as usize
     }
 
+    /// `memory.grow`: the old size in pages, or -1 (as u32) when the memory
+    /// cannot grow that far.
+    pub(crate) fn memory_grow(&mut self, instance: u32, memory: u32, delta: u64) -> u64 {
+        let m = self.memory_of(instance, memory);
+        self.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64
+    }
+
     pub(crate) fn memory_fill(
         &mut self,
         instance: u32,
@@ -47,19 +54,29 @@ impl StoreInner {
         Ok(())
     }
 
+    /// `memory.copy` from memory `src_memory` to `dst_memory`, which may be
+    /// one memory (then the ranges may overlap) or two.
     pub(crate) fn memory_copy(
         &mut self,
         instance: u32,
-        memory: u32,
+        dst_memory: u32,
+        src_memory: u32,
         dst: u64,
         src: u64,
         len: u64,
     ) -> Result<(), TrapCode> {
-        let m = self.memory_of(instance, memory);
-        let data = self.memories[m].data_mut();
-        let src = checked_range(src, len, data.len(), TrapCode::MemoryOutOfBounds)?;
-        let dst = checked_range(dst, len, data.len(), TrapCode::MemoryOutOfBounds)?;
-        data.copy_within(src, dst.start);
+        let (d, s) = (self.memory_of(instance, dst_memory), self.memory_of(instance, src_memory));
+        if d == s {
+            let data = self.memories[d].data_mut();
+            let src = checked_range(src, len, data.len(), TrapCode::MemoryOutOfBounds)?;
+            let dst = checked_range(dst, len, data.len(), TrapCode::MemoryOutOfBounds)?;
+            data.copy_within(src, dst.start);
+            return Ok(());
+        }
+        let [to, from] = self.memories.get_disjoint_mut([d, s]).expect("two distinct memories of the store");
+        let src = checked_range(src, len, from.data().len(), TrapCode::MemoryOutOfBounds)?;
+        let dst = checked_range(dst, len, to.data().len(), TrapCode::MemoryOutOfBounds)?;
+        to.data_mut()[dst].copy_from_slice(&from.data()[src]);
         Ok(())
     }
 

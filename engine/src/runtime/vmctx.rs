@@ -167,9 +167,14 @@ pub struct VMOffsets {
 const SLOT: u32 = std::mem::size_of::<usize>() as u32;
 
 impl VMOffsets {
+    /// The slot index of the first memory's slot: the memories come first.
+    fn first_memory_slot(&self) -> u32 {
+        0
+    }
+
     /// The slot index of the first global's slot: they follow the memories'.
     fn first_global_slot(&self) -> u32 {
-        self.num_memories
+        self.first_memory_slot() + self.num_memories
     }
 
     /// The slot index of the first table's slot: they follow the globals'.
@@ -179,7 +184,7 @@ impl VMOffsets {
 
     pub fn memory(&self, index: u32) -> u32 {
         debug_assert!(index < self.num_memories);
-        index * SLOT
+        (self.first_memory_slot() + index) * SLOT
     }
 
     pub fn global(&self, index: u32) -> u32 {
@@ -310,6 +315,11 @@ impl VMContext {
     /// The address compiled code receives.
     pub fn as_ptr(&self) -> *const u8 {
         self.slots.as_ptr().cast()
+    }
+
+    /// Where the memory slots start, in slots (for tiers that index them).
+    pub fn memories_start(&self) -> usize {
+        self.offsets.first_memory_slot() as usize
     }
 
     /// Where the global slots start, in slots (for tiers that index them).

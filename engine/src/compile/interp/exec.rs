@@ -218,7 +218,8 @@ pub(super) struct Vm {
     num_globals: usize,
     tables_start: usize,
     num_tables: usize,
-    has_memory: bool,
+    memories_start: usize,
+    num_memories: usize,
     /// The instance's store-wide type ids, by module type index.
     type_ids: *const u32,
     num_types: usize,
@@ -270,7 +271,8 @@ impl Vm {
             num_globals: offsets.num_globals as usize,
             tables_start: vmctx.tables_start(),
             num_tables: offsets.num_tables as usize,
-            has_memory: offsets.num_memories > 0,
+            memories_start: vmctx.memories_start(),
+            num_memories: offsets.num_memories as usize,
             type_ids: type_ids.as_ptr(),
             num_types: type_ids.len(),
         }
@@ -309,13 +311,24 @@ impl Vm {
         unsafe { *self.type_ids.add(index as usize) }
     }
 
-    /// Memory 0's current bounds.
+    /// Memory 0's current bounds (none when the instance has no memory).
     pub(super) fn memory(self) -> Mem {
-        if !self.has_memory {
+        if self.num_memories == 0 {
             return Mem { base: std::ptr::null_mut(), len: 0 };
         }
-        // SAFETY: slot 0 holds memory 0's definition (see `runtime::vmctx`).
-        let definition = unsafe { &*(*self.slots as *const VMMemoryDefinition) };
+        self.memory_at(0)
+    }
+
+    /// Memory `index`'s current bounds.
+    #[inline(always)]
+    pub(super) fn memory_at(self, index: u32) -> Mem {
+        // As for globals: validated, checked against translator bugs.
+        assert!((index as usize) < self.num_memories, "memory index out of range");
+        // SAFETY: the slot exists (checked above) and holds a pointer to the
+        // memory's definition, owned by the store and kept in step with the
+        // memory by `LinearMemory::grow` (see `runtime::vmctx`).
+        let definition =
+            unsafe { &*(*self.slots.add(self.memories_start + index as usize) as *const VMMemoryDefinition) };
         Mem { base: definition.base, len: definition.length }
     }
 }
@@ -328,7 +341,8 @@ impl Vm {
 #[repr(C, packed)]
 struct Unaligned<const N: usize>([u8; N]);
 
-/// The accessible bytes of memory 0 of the running instance.
+/// The accessible bytes of one memory of the running instance: memory 0,
+/// except between the `SelectMemory` instructions around another's access.
 #[derive(Clone, Copy)]
 pub(super) struct Mem {
     base: *mut u8,

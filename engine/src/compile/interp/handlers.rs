@@ -241,7 +241,7 @@ macro_rules! trap_on_err {
 /// opcodes to them. The bodies name the handler's state through the
 /// identifiers given first (macro hygiene would hide the macro's own):
 /// `at` the running instruction, `ip` the next one, `regs` the frame's
-/// slots, `mem` memory 0, `acc` the accumulator and `ctx` everything else;
+/// slots, `mem` memory 0 (or the selected one), `acc` the accumulator and `ctx` everything else;
 /// a body may change `ip`, `regs`, `mem` and `acc`, and returns early only
 /// to stop or trap.
 /// A handler's only tail call is its last expression.
@@ -721,18 +721,26 @@ handlers! {
     I64Store32AccAt(b, v) => trap_on_err!(ctx, i64_store32(mem, acc_plus(acc, regs, b), 0, regs.get(v))),
     I64Store32Acc(a, o) => trap_on_err!(ctx, i64_store32(mem, regs.get(a), o, acc)),
     I64Store32AtAcc(a, b) => trap_on_err!(ctx, i64_store32(mem, sum(regs, a, b), 0, acc)),
-    MemorySize(d) => regs.set(d, mem.len as u64 / 65536),
-    MemoryGrow(d) => {
-        let m = ctx.store.instances[ctx.inst as usize].memories[0] as usize;
+    SelectMemory(memory) => mem = ctx.vm.memory_at(memory),
+    MemorySize(d, memory) => regs.set(d, ctx.vm.memory_at(memory).len as u64 / 65536),
+    MemoryGrow(d, memory) => {
         let delta = regs.get(d) as u32 as u64;
-        regs.set(d, ctx.store.memories[m].grow(delta).map_or(u32::MAX, |old| old as u32) as u64);
+        regs.set(d, ctx.store.memory_grow(ctx.inst, memory, delta));
+        // Memory 0 too when it is the one grown (or imported twice).
         mem = ctx.vm.memory();
     },
-    MemoryFill(d, v, n) => trap_on_err!(ctx, ctx.store.memory_fill(ctx.inst, 0, regs.get(d), regs.get(v), regs.get(n))),
-    MemoryCopy(d, s, n) => trap_on_err!(ctx, ctx.store.memory_copy(ctx.inst, 0, regs.get(d), regs.get(s), regs.get(n))),
+    MemoryFill(d, v, n) => {
+        let (memory, _, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.memory_fill(ctx.inst, memory, regs.get(d), regs.get(v), regs.get(n)))
+    },
+    MemoryCopy(d, s, n) => {
+        let (dst_memory, src_memory, _) = aux(&mut ip);
+        let (d, s, n) = (regs.get(d), regs.get(s), regs.get(n));
+        trap_on_err!(ctx, ctx.store.memory_copy(ctx.inst, dst_memory, src_memory, d, s, n))
+    },
     MemoryInit(d, s, n) => {
-        let (seg, _, _) = aux(&mut ip);
-        trap_on_err!(ctx, ctx.store.memory_init(ctx.inst, 0, seg, regs.get(d), regs.get(s), regs.get(n)))
+        let (seg, memory, _) = aux(&mut ip);
+        trap_on_err!(ctx, ctx.store.memory_init(ctx.inst, memory, seg, regs.get(d), regs.get(s), regs.get(n)))
     },
     DataDrop(seg) => ctx.store.data_drop(ctx.inst, seg),
 

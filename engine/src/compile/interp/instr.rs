@@ -230,7 +230,8 @@ instructions! {
     GlobalGetV128(vdest d, imm global: u32),
     GlobalSetV128(imm global: u32, vslot s),
 
-    // Memory 0: loads (dst, addr, offset) and stores (addr, value, offset).
+    // Memory 0, or the one selected (see `SelectMemory`): loads (dst,
+    // addr, offset) and stores (addr, value, offset).
     I32Load(dest d, slot addr, imm offset: u32),
     I64Load(dest d, slot addr, imm offset: u32),
     I32Load8S(dest d, slot addr, imm offset: u32),
@@ -345,13 +346,18 @@ instructions! {
     I64Store16AtAcc(slot a, slot b),
     I64Store32Acc(slot addr, imm offset: u32),
     I64Store32AtAcc(slot a, slot b),
-    MemorySize(dest d),
-    MemoryGrow(dest d),
-    /// (dst, value, len)
+    /// The loads and stores above and the SIMD ones access the memory whose
+    /// bounds the dispatch carries, memory 0. An access of another memory
+    /// is bracketed: `SelectMemory(index)` before it, `SelectMemory(0)`
+    /// after (only operand copies come between).
+    SelectMemory(imm memory: u32),
+    MemorySize(dest d, imm memory: u32),
+    MemoryGrow(dest d, imm memory: u32),
+    /// (dst, value, len) + Aux(memory)
     MemoryFill(slot d, slot s, slot n),
-    /// (dst, src, len)
+    /// (dst, src, len) + Aux(destination memory, source memory)
     MemoryCopy(slot d, slot s, slot n),
-    /// (dst, src, len) + Aux(data segment)
+    /// (dst, src, len) + Aux(data segment, memory)
     MemoryInit(slot d, slot s, slot n),
     DataDrop(imm segment: u32),
 
@@ -583,7 +589,7 @@ instructions! {
 
     // SIMD. A v128 operand names the first of its two slots (`vslot`,
     // `vdest`). Loads (dst, addr, offset) and stores (addr, value, offset)
-    // of memory 0.
+    // of the selected memory (see `SelectMemory`).
     V128Load(vdest d, slot addr, imm offset: u32),
     V128Load8x8S(vdest d, slot addr, imm offset: u32),
     V128Load8x8U(vdest d, slot addr, imm offset: u32),

@@ -960,6 +960,32 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: &Operator<'_>, h: u32, reachable: bool, offset: u64) -> Result<()> {
+        match crate::compile::memarg(op) {
+            Some(wasmparser::MemArg { target: wasmparser::MemArgTarget::Memory(memory), .. })
+                if memory != 0 && reachable =>
+            {
+                self.access_of_other_memory(op, h, offset, memory)
+            }
+            _ => self.memory0_operator(op, h, reachable, offset),
+        }
+    }
+
+    /// A load or store of memory `memory` (not 0): the access memory 0's
+    /// would be, between two `SelectMemory`. Nothing in between may leave a
+    /// value in the accumulator, whose producer must be the last
+    /// instruction: it is spilled before and after.
+    fn access_of_other_memory(&mut self, op: &Operator<'_>, h: u32, offset: u64, memory: u32) -> Result<()> {
+        self.spill_acc();
+        self.emit(Instr::SelectMemory(memory));
+        self.last_op = None;
+        self.memory0_operator(op, h, true, offset)?;
+        self.spill_acc();
+        self.emit(Instr::SelectMemory(0));
+        self.last_op = None;
+        Ok(())
+    }
+
+    fn memory0_operator(&mut self, op: &Operator<'_>, h: u32, reachable: bool, offset: u64) -> Result<()> {
         use Operator as O;
         let acc_forms = forms::of(op);
         if acc_forms.is_none() && !keeps_the_accumulator(op) {
@@ -1199,20 +1225,26 @@ impl Translator<'_> {
                 self.emit(Instr::RefFunc(d, function_index));
             }
 
-            O::MemorySize { .. } => {
+            O::MemorySize { mem } => {
                 let d = self.slot(h);
-                self.emit(Instr::MemorySize(d));
+                self.emit(Instr::MemorySize(d, mem));
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
                 self.materialize(h - 1);
                 let d = self.slot(h - 1);
-                self.emit(Instr::MemoryGrow(d));
+                self.emit(Instr::MemoryGrow(d, mem));
             }
-            O::MemoryFill { .. } => self.ternary(h, Instr::MemoryFill),
-            O::MemoryCopy { .. } => self.ternary(h, Instr::MemoryCopy),
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryFill { mem } => {
+                self.ternary(h, Instr::MemoryFill);
+                self.emit(Instr::Aux(mem, 0, 0));
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                self.ternary(h, Instr::MemoryCopy);
+                self.emit(Instr::Aux(dst_mem, src_mem, 0));
+            }
+            O::MemoryInit { data_index, mem } => {
                 self.ternary(h, Instr::MemoryInit);
-                self.emit(Instr::Aux(data_index, 0, 0));
+                self.emit(Instr::Aux(data_index, mem, 0));
             }
             O::DataDrop { data_index } => {
                 self.emit(Instr::DataDrop(data_index));

@@ -125,7 +125,8 @@ builtins! {
     /// `memory.grow`: the old size in pages, or -1.
     MemoryGrow = memory_grow(u32, u32) -> u32;
     @fallible MemoryFill = memory_fill(u32, u32, u32, u32) -> u32;
-    @fallible MemoryCopy = memory_copy(u32, u32, u32, u32) -> u32;
+    /// `memory.copy`: (destination memory, source memory, dst, src, len).
+    @fallible MemoryCopy = memory_copy(u32, u32, u32, u32, u32) -> u32;
     @fallible MemoryInit = memory_init(u32, u32, u32, u32, u32) -> u32;
     DataDrop = data_drop(u32);
     @fallible TableGet = table_get(u32, u32, *mut u64) -> u32;
@@ -170,8 +171,7 @@ unsafe fn guarded(store: *mut StoreInner, body: impl FnOnce(*mut StoreInner) -> 
 pub(crate) unsafe extern "C" fn memory_grow(store: *mut StoreInner, instance: u32, memory: u32, delta: u32) -> u32 {
     // SAFETY: the module's contract.
     let store = unsafe { &mut *store };
-    let index = store.instances[instance as usize].memories[memory as usize] as usize;
-    store.memories[index].grow(u64::from(delta)).map_or(u32::MAX, |old| old as u32)
+    store.memory_grow(instance, memory, u64::from(delta)) as u32
 }
 
 pub(crate) unsafe extern "C" fn memory_fill(
@@ -189,13 +189,16 @@ pub(crate) unsafe extern "C" fn memory_fill(
 pub(crate) unsafe extern "C" fn memory_copy(
     store: *mut StoreInner,
     instance: u32,
-    memory: u32,
+    dst_memory: u32,
+    src_memory: u32,
     dst: u32,
     src: u32,
     len: u32,
 ) -> u32 {
     // SAFETY: the module's contract.
-    unsafe { guarded(store, |s| (*s).memory_copy(instance, memory, dst.into(), src.into(), len.into())) }
+    unsafe {
+        guarded(store, |s| (*s).memory_copy(instance, dst_memory, src_memory, dst.into(), src.into(), len.into()))
+    }
 }
 
 pub(crate) unsafe extern "C" fn memory_init(

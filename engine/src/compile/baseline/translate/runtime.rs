@@ -9,7 +9,7 @@ use wasmparser::Operator;
 
 use super::Translator;
 use crate::compile::native::builtins::{AbiType, Builtin};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A builtin's argument after (store, instance).
 #[derive(Clone, Copy)]
@@ -68,11 +68,8 @@ impl Translator<'_> {
                 self.call_builtin(Builtin::MemoryFill, &args);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                if dst_mem != src_mem {
-                    return Err(Error::Unsupported("the baseline tier copies within one memory only".into()));
-                }
                 let (dst, src, len) = self.pop3();
-                let args = [Arg::Imm(dst_mem), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
+                let args = [Arg::Imm(dst_mem), Arg::Imm(src_mem), Arg::Slot32(dst), Arg::Slot32(src), Arg::Slot32(len)];
                 self.call_builtin(Builtin::MemoryCopy, &args);
             }
             O::MemoryInit { data_index, mem } => {

@@ -10,7 +10,7 @@ use wasmparser::Operator;
 use super::{FuncState, block_args, clif_type, value_flags, wasm_signature};
 use crate::compile::cranelift::vm;
 use crate::compile::native::builtins::{AbiType, Builtin};
-use crate::error::{Error, Result, TrapCode};
+use crate::error::{Result, TrapCode};
 use crate::module::types::{FuncType, word_offsets};
 use crate::runtime::vmctx::{VMFuncRef, VMFuncRefs, VMTableDefinition};
 
@@ -86,13 +86,11 @@ impl FuncState<'_> {
                 self.builtin(b, Builtin::MemoryFill, &[m, args[0], args[1], args[2]]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                if dst_mem != src_mem {
-                    return Err(Error::Unsupported("the cranelift tier copies within one memory only".into()));
-                }
                 self.require_32bit_memory(dst_mem)?;
+                self.require_32bit_memory(src_mem)?;
                 let args = self.take(3);
-                let m = Self::const_i32(b, dst_mem);
-                self.builtin(b, Builtin::MemoryCopy, &[m, args[0], args[1], args[2]]);
+                let (to, from) = (Self::const_i32(b, dst_mem), Self::const_i32(b, src_mem));
+                self.builtin(b, Builtin::MemoryCopy, &[to, from, args[0], args[1], args[2]]);
             }
             O::MemoryInit { data_index, mem } => {
                 self.require_32bit_memory(mem)?;

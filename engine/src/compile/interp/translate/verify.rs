@@ -81,6 +81,8 @@ pub(super) fn place_and_verify(
         // Words that follow the instruction and are read, not executed.
         let trailing = match instr {
             Instr::CallIndirect(..)
+            | Instr::MemoryFill(..)
+            | Instr::MemoryCopy(..)
             | Instr::MemoryInit(..)
             | Instr::TableFill(..)
             | Instr::TableCopy(..)
