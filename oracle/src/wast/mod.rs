@@ -289,6 +289,16 @@ struct Runner<'b, B: WastBackend> {
     named_skipped: HashMap<String, String>,
 }
 
+/// The skip reason of a module valid only with `proposal` enabled.
+fn needs_proposal(proposal: &str) -> String {
+    format!("needs the {proposal} proposal")
+}
+
+/// The proposal a skip reason says its module needs, if it says so.
+pub fn needed_proposal(reason: &str) -> Option<&str> {
+    reason.strip_prefix("needs the ")?.strip_suffix(" proposal")
+}
+
 impl<B: WastBackend> Runner<'_, B> {
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<B::Instance, Problem> {
         match id {
@@ -344,7 +354,7 @@ impl<B: WastBackend> Runner<'_, B> {
                 // one the backend lacks; a refusal as unsupported says so.
                 let reason = match (&e, self.backend.unsupported_proposal(&bytes)) {
                     (CompileError::Invalid(_) | CompileError::Unsupported(_), Some(proposal)) => {
-                        format!("needs the {proposal} proposal")
+                        needs_proposal(&proposal)
                     }
                     (CompileError::Unsupported(why), None) => why.clone(),
                     _ => return Status::Failed(format!("module failed to compile: {e}")),
