@@ -161,6 +161,15 @@ fn both_dispatch_modes_compute_what_this_tier_computes(tier: Tier) {
 
 on_every_tier!(both_dispatch_modes_compute_what_this_tier_computes);
 
+/// The tests build the engine at opt-level 2 (the workspace's
+/// `profile.test.package.engine`), where `engine/build.rs` turns threaded
+/// dispatch on: the loop above runs it, as the release build does.
+#[test]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+fn these_tests_run_threaded_dispatch() {
+    assert!(InterpreterDispatch::Threaded.is_supported());
+}
+
 #[test]
 fn an_unsupported_dispatch_is_refused_when_the_engine_is_created() {
     let mut config = Config::new();
@@ -461,6 +470,11 @@ fn every_simd_handler_in_a_loop() -> String {
         body += &format!("(v128.store{bits}_lane offset=9 1 {address} (local.get $v))\n");
     }
     body += &fold("(i8x16.shuffle 0 17 2 19 4 21 6 23 31 30 29 28 3 3 3 3 (local.get $v) (local.get $w))".into());
+    // Whole 16-bit lanes of one operand: `I16x8Shuffle`.
+    body +=
+        &fold("(i8x16.shuffle 18 19 16 17 30 31 20 21 22 23 24 25 26 27 28 29 (local.get $v) (local.get $w))".into());
+    // Whole 32-bit lanes from both operands: the interpreter's `I32x4Shuffle`.
+    body += &fold("(i8x16.shuffle 4 5 6 7 0 1 2 3 28 29 30 31 16 17 18 19 (local.get $v) (local.get $w))".into());
     body += "(global.set $g (select (local.get $v) (global.get $g) (i32.and (local.get $i) (i32.const 1))))\n";
     body += &fold("(global.get $g)".into());
     format!(

@@ -478,7 +478,11 @@ fn shuffles_pick_the_bytes_they_name(tier: Tier) {
     if !Proposal::Simd.supported_by(tier) {
         return;
     }
-    let patterns: [[u8; 16]; 6] = [
+    // Whole 32-bit lanes of one operand or both, whole 16-bit lanes of one,
+    // and bytes (the interpreter has an instruction for each kind).
+    let patterns: [[u8; 16]; 8] = [
+        [2, 3, 0, 1, 6, 7, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15],
+        [18, 19, 16, 17, 30, 31, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
         [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
         [12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3],
         [20, 21, 22, 23, 16, 17, 18, 19, 28, 29, 30, 31, 24, 25, 26, 27],

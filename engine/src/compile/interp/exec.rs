@@ -190,9 +190,9 @@ impl Regs {
     pub(super) fn get_lanes(self, slot: Slot) -> super::simd::V128 {
         #[cfg(target_endian = "little")]
         // SAFETY: as in `get_v128`, both slots are inside the frame; the
-        // read is unaligned-safe; on a little-endian host the two words'
+        // read is unaligned-safe (`Unaligned`, see there); on a little-endian host the two words
         // bytes in memory are the v128's bytes in order.
-        return unsafe { std::ptr::read_unaligned(self.0.add(slot as usize).cast()) };
+        return unsafe { self.0.add(slot as usize).cast::<Unaligned<16>>().read() }.0;
         #[cfg(not(target_endian = "little"))]
         super::simd::v128_of(self.get_v128(slot))
     }
@@ -203,7 +203,7 @@ impl Regs {
         #[cfg(target_endian = "little")]
         // SAFETY: as in `get_lanes`.
         unsafe {
-            std::ptr::write_unaligned(self.0.add(slot as usize).cast(), value)
+            self.0.add(slot as usize).cast::<Unaligned<16>>().write(Unaligned(value))
         };
         #[cfg(not(target_endian = "little"))]
         self.set_v128(slot, u128::from_le_bytes(value));

@@ -619,6 +619,14 @@ instructions! {
     /// (dst, a, b) + two aux words with the 16 lane indices, four per
     /// `u32`, little-endian.
     I8x16Shuffle(vdest d, vslot a, vslot b),
+    /// A shuffle that moves whole 32-bit lanes: (the result's four lanes'
+    /// indices among a's then b's eight, 3 bits each from lane 0's, dst,
+    /// a, b).
+    I32x4Shuffle(imm lanes: u16, vdest d, vslot a, vslot b),
+    /// A shuffle that moves whole 16-bit lanes within one operand: (the
+    /// result's eight lanes' indices, 3 bits each from lane 0's, dst, the
+    /// operand).
+    I16x8Shuffle(imm lanes: u32, vdest d, vslot a),
     // Lane-wise operators: unary (dst, a), binary (dst, a, b), ternary
     // (a and dst, b, c), shifts (dst, a, count), tests (i32 dst, a),
     // splats (dst, scalar), lane access (lane, dst, a[, scalar]). A

@@ -7,16 +7,27 @@
 //! other tiers' (ARCHITECTURE.md, "Relaxed SIMD").
 //!
 //! A v128 is its 16 bytes ([`V128`], lane order), and every operator is a
-//! function of arrays of lanes, inlined into its applier (`unary`,
-//! `binary`, …): there the operands are loaded from the frame as vectors
-//! and LLVM compiles the lane-wise code into vector instructions (one
-//! `psubusb` for `i8x16.sub_sat_u`). As `u128` values, operands travelled
-//! in pairs of general registers and each lane was extracted with shifts
-//! (six times slower). The appliers are out of line and take only scalars:
-//! inlined into a handler, lane arrays would live in the handler's frame,
-//! and LLVM then makes the handler's dispatch a call instead of a jump (at
-//! opt-level 1 at least), which grows the host stack with every instruction
-//! (`tests/interp_dispatch.rs`).
+//! function of arrays of lanes, inlined into its applier (the handlers'
+//! `vector_unary`, `vector_binary`, …): there the operands are loaded from
+//! the frame as vectors and LLVM compiles the lane-wise code into vector
+//! instructions (one `psubusb` for `i8x16.sub_sat_u`). As `u128` values,
+//! operands travelled in pairs of general registers and each lane was
+//! extracted with shifts (six times slower). An applier is out of line and
+//! dispatches the next instruction itself: inlined into a handler, lane
+//! arrays would live in the handler's frame, and a call from the handler
+//! would make it keep the dispatch state in a frame too. Its dispatch is a
+//! jump only where the lane arrays stay in registers, which opt-level 2
+//! achieves (`engine/build.rs`) as long as the operators call nothing with
+//! their lanes' addresses: loops rather than `map` where an operator indexes
+//! lanes by value (`tests/interp_dispatch.rs` catches a dispatch that is a
+//! call).
+//!
+//! Operators whose result half depends only on the same half of the
+//! operands (bitwise ones, 64-bit lanes, 32-bit lane additions and
+//! shifts), splats,
+//! 32- and 64-bit lane access and shuffles of whole 32-bit lanes are
+//! computed on the two 64-bit words instead, inline in their handlers
+//! (`halves`, `word_lane`, `dword_shuffle`): scalar code with no call.
 
 use std::array::from_fn;
 
@@ -28,47 +39,17 @@ use super::ops;
 /// A v128: its 16 bytes, lane 0 first (wasm's little-endian lane order).
 pub(super) type V128 = [u8; 16];
 
-// The handlers' calls of the operators: each applier is a function of its
-// own per operator (`f` is the operator's function item, so every operator
-// gets its own copy, its body inlined), taking only scalars, so the
-// handler keeps no stack frame of its own and its dispatch stays a jump
-// (see the module docs); inside, the operands are loaded from the frame as
-// vectors and the result stored back.
+// The remaining out-of-line appliers (lane access of narrow lanes, widening
+// loads, byte shuffles) are called by their handlers; each is a function of
+// its own per operator (`f` is the operator's function item), taking only
+// scalars.
 
-/// `d = f(a)`.
-#[inline(never)]
-pub(super) fn unary(regs: Regs, d: Slot, a: Slot, f: impl Fn(V128) -> V128) {
-    regs.set_lanes(d, f(regs.get_lanes(a)));
-}
-
-/// `d = f(a, b)`.
-#[inline(never)]
-pub(super) fn binary(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(V128, V128) -> V128) {
-    regs.set_lanes(d, f(regs.get_lanes(a), regs.get_lanes(b)));
-}
-
-/// `a = f(a, b, c)` (the ternary operators compute in place).
-#[inline(never)]
-pub(super) fn ternary(regs: Regs, a: Slot, b: Slot, c: Slot, f: impl Fn(V128, V128, V128) -> V128) {
-    regs.set_lanes(a, f(regs.get_lanes(a), regs.get_lanes(b), regs.get_lanes(c)));
-}
-
-/// `d = f(a, count)`.
-#[inline(never)]
-pub(super) fn shift(regs: Regs, d: Slot, a: Slot, count: u32, f: impl Fn(V128, u32) -> V128) {
-    regs.set_lanes(d, f(regs.get_lanes(a), count));
-}
-
-/// The scalar slot `d` = `f(a)` (whole-vector tests and bitmasks).
-#[inline(never)]
-pub(super) fn test(regs: Regs, d: Slot, a: Slot, f: impl Fn(V128) -> u32) {
-    regs.set(d, u64::from(f(regs.get_lanes(a))));
-}
-
-/// `d = f(x)` for a scalar `x` (splats).
-#[inline(never)]
-pub(super) fn splat(regs: Regs, d: Slot, x: u64, f: impl Fn(u64) -> V128) {
-    regs.set_lanes(d, f(x));
+/// `d = f(x)` in both halves, for a scalar `x` (splats).
+#[inline(always)]
+pub(super) fn splat_halves(regs: Regs, d: Slot, x: u64, f: impl Fn(u64) -> u64) {
+    let word = f(x);
+    regs.set(d, word);
+    regs.set(d + 1, word);
 }
 
 /// `d = f(v)`, `v` the v128 whose low half is `low` (little-endian) and
@@ -90,6 +71,95 @@ pub(super) fn lane(regs: Regs, a: Slot, lane: u8, f: impl Fn(V128, u8) -> u64) -
 #[inline(never)]
 pub(super) fn replace(regs: Regs, d: Slot, a: Slot, lane: u8, x: u64, f: impl Fn(V128, u8, u64) -> V128) {
     regs.set_lanes(d, f(regs.get_lanes(a), lane, x));
+}
+
+// The operators on each 64-bit half run inline in their handlers, in
+// general registers: with no lane arrays the handler needs no frame, and
+// it skips the call of an out-of-line applier (a third of the time of
+// SIMD code made of them, such as argon2's). The halves are read and
+// written as words, as scalar code and `v128.load`/`store` access them.
+
+/// `d = f(a)` on each half.
+#[inline(always)]
+pub(super) fn halves_unary(regs: Regs, d: Slot, a: Slot, f: impl Fn(u64) -> u64) {
+    let (low, high) = (f(regs.get(a)), f(regs.get(a + 1)));
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// `d = f(a, b)` on each half.
+#[inline(always)]
+pub(super) fn halves(regs: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(u64, u64) -> u64) {
+    let (low, high) = (f(regs.get(a), regs.get(b)), f(regs.get(a + 1), regs.get(b + 1)));
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// `d = f(a, count)` on each half.
+#[inline(always)]
+pub(super) fn halves_shift(regs: Regs, d: Slot, a: Slot, count: u32, f: impl Fn(u64, u32) -> u64) {
+    let (low, high) = (f(regs.get(a), count), f(regs.get(a + 1), count));
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// Lane `lane` (validated: below the lane count) of `a`'s lanes of
+/// `BITS` (32 or 64) bits, zero-extended.
+#[inline(always)]
+pub(super) fn word_lane<const BITS: u32>(regs: Regs, a: Slot, lane: u8) -> u64 {
+    let per_half = 64 / BITS;
+    let half = regs.get(a + u32::from(lane) / per_half);
+    let shift = (u32::from(lane) % per_half) * BITS;
+    (half >> shift) & (u64::MAX >> (64 - BITS))
+}
+
+/// `d = a` with lane `lane` of `BITS` (32 or 64) bits replaced by `x`'s
+/// low bits.
+#[inline(always)]
+pub(super) fn replace_word_lane<const BITS: u32>(regs: Regs, d: Slot, a: Slot, lane: u8, x: u64) {
+    let per_half = 64 / BITS;
+    let (mut low, mut high) = (regs.get(a), regs.get(a + 1));
+    let half = if u32::from(lane) / per_half == 0 { &mut low } else { &mut high };
+    let shift = (u32::from(lane) % per_half) * BITS;
+    let mask = (u64::MAX >> (64 - BITS)) << shift;
+    *half = (*half & !mask) | ((x << shift) & mask);
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// `d` = the 32-bit lanes of `a` then `b` that `lanes` picks (3 bits per
+/// result lane, lane 0's lowest), read and written as words.
+#[inline(always)]
+pub(super) fn dword_shuffle(regs: Regs, d: Slot, a: Slot, b: Slot, lanes: u16) {
+    let (a, b) = ((regs.get(a), regs.get(a + 1)), (regs.get(b), regs.get(b + 1)));
+    // Selections, not an indexed table: a table would be in memory, and
+    // the handler's dispatch could no longer be a jump.
+    let pick = |i: u16| {
+        let index = (lanes >> (3 * i)) & 7;
+        let operand = if index & 4 == 0 { a } else { b };
+        let word = if index & 2 == 0 { operand.0 } else { operand.1 };
+        (word >> ((index & 1) * 32)) & 0xffff_ffff
+    };
+    let (low, high) = (pick(0) | pick(1) << 32, pick(2) | pick(3) << 32);
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// `d` = the 16-bit lanes of `a` that `lanes` picks (3 bits per result
+/// lane, lane 0's lowest), read and written as words.
+#[inline(always)]
+pub(super) fn word_shuffle(regs: Regs, d: Slot, a: Slot, lanes: u32) {
+    let (low, high) = (regs.get(a), regs.get(a + 1));
+    // Selections, not an indexed table (see `dword_shuffle`).
+    let pick = |i: u32| {
+        let index = (lanes >> (3 * i)) & 7;
+        let word = if index & 4 == 0 { low } else { high };
+        (word >> ((index & 3) * 16)) & 0xffff
+    };
+    let half = |first: u32| (0..4).fold(0, |word, i| word | pick(first + i) << (16 * i));
+    let (low_result, high_result) = (half(0), half(4));
+    regs.set(d, low_result);
+    regs.set(d + 1, high_result);
 }
 
 /// `d = i8x16.shuffle(a, b, mask)`, the mask's bytes in two words (low
@@ -249,16 +319,11 @@ binary! {
     i16x8_q15mulr_sat_s: i16x8, from_i16x8, |x, y| {
         ((i32::from(x) * i32::from(y) + 0x4000) >> 15).clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
     };
-    i32x4_add: i32x4, from_i32x4, |x, y| x.wrapping_add(y);
-    i32x4_sub: i32x4, from_i32x4, |x, y| x.wrapping_sub(y);
     i32x4_mul: i32x4, from_i32x4, |x, y| x.wrapping_mul(y);
     i32x4_min_s: i32x4, from_i32x4, |x, y| x.min(y);
     i32x4_min_u: u32x4, from_u32x4, |x, y| x.min(y);
     i32x4_max_s: i32x4, from_i32x4, |x, y| x.max(y);
     i32x4_max_u: u32x4, from_u32x4, |x, y| x.max(y);
-    i64x2_add: i64x2, from_i64x2, |x, y| x.wrapping_add(y);
-    i64x2_sub: i64x2, from_i64x2, |x, y| x.wrapping_sub(y);
-    i64x2_mul: i64x2, from_i64x2, |x, y| x.wrapping_mul(y);
 }
 
 // Float lane arithmetic; `min`/`max` are wasm's (NaN wins, -0 < +0) and
@@ -342,7 +407,6 @@ unary! {
     i32x4_abs: i32x4, from_i32x4, |x| x.wrapping_abs();
     i32x4_neg: i32x4, from_i32x4, |x| x.wrapping_neg();
     i64x2_abs: i64x2, from_i64x2, |x| x.wrapping_abs();
-    i64x2_neg: i64x2, from_i64x2, |x| x.wrapping_neg();
     f32x4_abs: u32x4, from_u32x4, |x| ops::f32_abs(x);
     f32x4_neg: u32x4, from_u32x4, |x| ops::f32_neg(x);
     f32x4_sqrt: f32x4, from_f32x4, |x| ops::f32_sqrt(x);
@@ -372,39 +436,87 @@ shifts! {
     i16x8_shl: i16x8, from_i16x8, |x, n| x.wrapping_shl(n);
     i16x8_shr_s: i16x8, from_i16x8, |x, n| x.wrapping_shr(n);
     i16x8_shr_u: u16x8, from_u16x8, |x, n| x.wrapping_shr(n);
-    i32x4_shl: i32x4, from_i32x4, |x, n| x.wrapping_shl(n);
-    i32x4_shr_s: i32x4, from_i32x4, |x, n| x.wrapping_shr(n);
-    i32x4_shr_u: u32x4, from_u32x4, |x, n| x.wrapping_shr(n);
-    i64x2_shl: i64x2, from_i64x2, |x, n| x.wrapping_shl(n);
-    i64x2_shr_s: i64x2, from_i64x2, |x, n| x.wrapping_shr(n);
-    i64x2_shr_u: u64x2, from_u64x2, |x, n| x.wrapping_shr(n);
 }
 
-// Bitwise operators.
+// Operators on each 64-bit half alone (bitwise, 64-bit lanes, and 32-bit
+// lane additions and shifts computed per half): see `halves`.
 #[inline(always)]
-pub(super) fn v128_not(a: V128) -> V128 {
-    from_u64x2(u64x2(a).map(|x| !x))
+pub(super) fn v128_not(x: u64) -> u64 {
+    !x
 }
 #[inline(always)]
-pub(super) fn v128_and(a: V128, b: V128) -> V128 {
-    let (a, b) = (u64x2(a), u64x2(b));
-    from_u64x2(from_fn(|i| a[i] & b[i]))
+pub(super) fn v128_and(x: u64, y: u64) -> u64 {
+    x & y
 }
 #[inline(always)]
-pub(super) fn v128_andnot(a: V128, b: V128) -> V128 {
-    let (a, b) = (u64x2(a), u64x2(b));
-    from_u64x2(from_fn(|i| a[i] & !b[i]))
+pub(super) fn v128_andnot(x: u64, y: u64) -> u64 {
+    x & !y
 }
 #[inline(always)]
-pub(super) fn v128_or(a: V128, b: V128) -> V128 {
-    let (a, b) = (u64x2(a), u64x2(b));
-    from_u64x2(from_fn(|i| a[i] | b[i]))
+pub(super) fn v128_or(x: u64, y: u64) -> u64 {
+    x | y
 }
 #[inline(always)]
-pub(super) fn v128_xor(a: V128, b: V128) -> V128 {
-    let (a, b) = (u64x2(a), u64x2(b));
-    from_u64x2(from_fn(|i| a[i] ^ b[i]))
+pub(super) fn v128_xor(x: u64, y: u64) -> u64 {
+    x ^ y
 }
+#[inline(always)]
+pub(super) fn i64x2_neg(x: u64) -> u64 {
+    x.wrapping_neg()
+}
+#[inline(always)]
+pub(super) fn i64x2_add(x: u64, y: u64) -> u64 {
+    x.wrapping_add(y)
+}
+#[inline(always)]
+pub(super) fn i64x2_sub(x: u64, y: u64) -> u64 {
+    x.wrapping_sub(y)
+}
+#[inline(always)]
+pub(super) fn i64x2_mul(x: u64, y: u64) -> u64 {
+    x.wrapping_mul(y)
+}
+/// Shift counts are taken modulo the lane width, as `wrapping_sh*` does.
+#[inline(always)]
+pub(super) fn i64x2_shl(x: u64, n: u32) -> u64 {
+    x.wrapping_shl(n)
+}
+#[inline(always)]
+pub(super) fn i64x2_shr_s(x: u64, n: u32) -> u64 {
+    (x as i64).wrapping_shr(n) as u64
+}
+#[inline(always)]
+pub(super) fn i64x2_shr_u(x: u64, n: u32) -> u64 {
+    x.wrapping_shr(n)
+}
+/// The two 32-bit lanes of a half, each by `f`.
+#[inline(always)]
+fn i32_lanes_of_half(x: u64, y: u64, f: impl Fn(u32, u32) -> u32) -> u64 {
+    let low = f(x as u32, y as u32);
+    let high = f((x >> 32) as u32, (y >> 32) as u32);
+    u64::from(low) | u64::from(high) << 32
+}
+#[inline(always)]
+pub(super) fn i32x4_shl(x: u64, n: u32) -> u64 {
+    i32_lanes_of_half(x, 0, |lane, _| lane.wrapping_shl(n))
+}
+#[inline(always)]
+pub(super) fn i32x4_shr_s(x: u64, n: u32) -> u64 {
+    i32_lanes_of_half(x, 0, |lane, _| (lane as i32).wrapping_shr(n) as u32)
+}
+#[inline(always)]
+pub(super) fn i32x4_shr_u(x: u64, n: u32) -> u64 {
+    i32_lanes_of_half(x, 0, |lane, _| lane.wrapping_shr(n))
+}
+#[inline(always)]
+pub(super) fn i32x4_add(x: u64, y: u64) -> u64 {
+    i32_lanes_of_half(x, y, u32::wrapping_add)
+}
+#[inline(always)]
+pub(super) fn i32x4_sub(x: u64, y: u64) -> u64 {
+    i32_lanes_of_half(x, y, u32::wrapping_sub)
+}
+
 /// `a`'s bits where `mask` is set, `b`'s elsewhere (also every relaxed
 /// `laneselect`: each bit of the mask selects).
 #[inline(always)]
@@ -451,22 +563,23 @@ pub(super) fn i64x2_bitmask(a: V128) -> u32 {
     i64x2(a).iter().enumerate().fold(0, |mask, (i, x)| mask | u32::from(*x < 0) << i)
 }
 
-// Splats of a scalar's raw bits.
+// Splats of a scalar's raw bits, as the word both halves hold (see
+// `splat_halves`).
 #[inline(always)]
-pub(super) fn i8x16_splat(x: u64) -> V128 {
-    from_u8x16([x as u8; 16])
+pub(super) fn i8x16_splat(x: u64) -> u64 {
+    u64::from(x as u8) * 0x0101_0101_0101_0101
 }
 #[inline(always)]
-pub(super) fn i16x8_splat(x: u64) -> V128 {
-    from_u16x8([x as u16; 8])
+pub(super) fn i16x8_splat(x: u64) -> u64 {
+    u64::from(x as u16) * 0x0001_0001_0001_0001
 }
 #[inline(always)]
-pub(super) fn i32x4_splat(x: u64) -> V128 {
-    from_u32x4([x as u32; 4])
+pub(super) fn i32x4_splat(x: u64) -> u64 {
+    u64::from(x as u32) * 0x0000_0001_0000_0001
 }
 #[inline(always)]
-pub(super) fn i64x2_splat(x: u64) -> V128 {
-    from_u64x2([x; 2])
+pub(super) fn i64x2_splat(x: u64) -> u64 {
+    x
 }
 
 /// Lane `lane` (below the lane count: validated) of `a`, as raw bits.
@@ -489,8 +602,6 @@ macro_rules! lanes_access {
 lanes_access! {
     i8x16_extract_lane_s, i8x16_replace_lane: i8x16, from_i8x16, i8 => |x| x as i32 as u32 as u64, |r| r as i8;
     i16x8_extract_lane_s, i16x8_replace_lane: i16x8, from_i16x8, i16 => |x| x as i32 as u32 as u64, |r| r as i16;
-    i32x4_extract_lane, i32x4_replace_lane: u32x4, from_u32x4, u32 => |x| u64::from(x), |r| r as u32;
-    i64x2_extract_lane, i64x2_replace_lane: u64x2, from_u64x2, u64 => |x| x, |r| r;
 }
 
 #[inline(always)]
@@ -515,7 +626,13 @@ pub(super) fn i8x16_shuffle(a: V128, b: V128, mask: V128) -> V128 {
 /// `i8x16.swizzle` (and the relaxed form): an index of 16 or more selects 0.
 #[inline(always)]
 pub(super) fn i8x16_swizzle(a: V128, indices: V128) -> V128 {
-    indices.map(|i| a.get(i as usize).copied().unwrap_or(0))
+    // A loop, not `map`: a call left out of line would take the lanes'
+    // addresses, and the applier's dispatch could no longer be a jump.
+    let mut out = [0; 16];
+    for (lane, index) in out.iter_mut().zip(indices) {
+        *lane = if index < 16 { a[usize::from(index & 15)] } else { 0 };
+    }
+    out
 }
 
 // Narrowing with saturation: two vectors' lanes, halved in width.

@@ -11,6 +11,37 @@ use crate::error::Result;
 /// address or vector, offset).
 type LaneAccess = fn(u8, Slot, Slot, u32) -> Instr;
 
+/// The lanes of an `i8x16.shuffle` that moves whole 32-bit lanes, as
+/// `Instr::I32x4Shuffle` takes them (3 bits per result lane), if it does.
+fn dword_lanes(lanes: &[u8; 16]) -> Option<u16> {
+    let mut dwords = 0;
+    for (i, group) in lanes.chunks_exact(4).enumerate() {
+        let first = group[0];
+        let whole = first % 4 == 0 && group.iter().zip(first..).all(|(lane, expected)| *lane == expected);
+        if !whole {
+            return None;
+        }
+        dwords |= u16::from(first / 4) << (3 * i);
+    }
+    Some(dwords)
+}
+
+/// The lanes of an `i8x16.shuffle` that moves whole 16-bit lanes of one
+/// operand, as `Instr::I16x8Shuffle` takes them (3 bits per result lane),
+/// and which operand (`b` when true), if it does.
+fn word_lanes_of_one(lanes: &[u8; 16]) -> Option<(bool, u32)> {
+    let from_b = lanes[0] >= 16;
+    let mut words = 0;
+    for (i, pair) in lanes.chunks_exact(2).enumerate() {
+        let whole = pair[0] % 2 == 0 && pair[1] == pair[0] + 1 && (pair[0] >= 16) == from_b;
+        if !whole {
+            return None;
+        }
+        words |= u32::from(pair[0] % 16 / 2) << (3 * i);
+    }
+    Some((from_b, words))
+}
+
 impl Translator<'_> {
     /// Marks the `words` values from `height` as in their own slots.
     fn in_own_slots(&mut self, height: u32, words: u32) {
@@ -81,7 +112,7 @@ impl Translator<'_> {
         self.in_own_slots(h - 2, 2);
     }
 
-    fn v_binary(&mut self, h: u32, make: fn(Slot, Slot, Slot) -> Instr) {
+    fn v_binary(&mut self, h: u32, make: impl FnOnce(Slot, Slot, Slot) -> Instr) {
         let (a, b) = (self.v128_operand(h - 4), self.v128_operand(h - 2));
         self.emit_v128_result(make(self.slot(h - 4), a, b));
         self.in_own_slots(h - 4, 2);
@@ -197,6 +228,12 @@ impl Translator<'_> {
             }
             O::V128Store64Lane { memarg, lane } => {
                 self.v_store(h, memarg.offset, Some((lane, Instr::V128Store64Lane)))?
+            }
+            O::I8x16Shuffle { lanes } if let Some(dwords) = dword_lanes(&lanes) => {
+                self.v_binary(h, |d, a, b| Instr::I32x4Shuffle(dwords, d, a, b));
+            }
+            O::I8x16Shuffle { lanes } if let Some((from_b, words)) = word_lanes_of_one(&lanes) => {
+                self.v_binary(h, |d, a, b| Instr::I16x8Shuffle(words, d, if from_b { b } else { a }));
             }
             O::I8x16Shuffle { lanes } => {
                 self.v_binary(h, Instr::I8x16Shuffle);
