@@ -23,8 +23,7 @@
 //! call).
 //!
 //! Operators whose result half depends only on the same half of the
-//! operands (bitwise ones, 64-bit lanes, 32-bit lane additions and
-//! shifts), splats,
+//! operands (bitwise ones, 64-bit lanes, 32-bit lane additions), splats,
 //! 32- and 64-bit lane access and shuffles of whole 32-bit lanes are
 //! computed on the two 64-bit words instead, inline in their handlers
 //! (`halves`, `word_lane`, `dword_shuffle`): scalar code with no call.
@@ -436,10 +435,13 @@ shifts! {
     i16x8_shl: i16x8, from_i16x8, |x, n| x.wrapping_shl(n);
     i16x8_shr_s: i16x8, from_i16x8, |x, n| x.wrapping_shr(n);
     i16x8_shr_u: u16x8, from_u16x8, |x, n| x.wrapping_shr(n);
+    i32x4_shl: i32x4, from_i32x4, |x, n| x.wrapping_shl(n);
+    i32x4_shr_s: i32x4, from_i32x4, |x, n| x.wrapping_shr(n);
+    i32x4_shr_u: u32x4, from_u32x4, |x, n| x.wrapping_shr(n);
 }
 
 // Operators on each 64-bit half alone (bitwise, 64-bit lanes, and 32-bit
-// lane additions and shifts computed per half): see `halves`.
+// lane additions computed per half): see `halves`.
 #[inline(always)]
 pub(super) fn v128_not(x: u64) -> u64 {
     !x
@@ -495,18 +497,6 @@ fn i32_lanes_of_half(x: u64, y: u64, f: impl Fn(u32, u32) -> u32) -> u64 {
     let low = f(x as u32, y as u32);
     let high = f((x >> 32) as u32, (y >> 32) as u32);
     u64::from(low) | u64::from(high) << 32
-}
-#[inline(always)]
-pub(super) fn i32x4_shl(x: u64, n: u32) -> u64 {
-    i32_lanes_of_half(x, 0, |lane, _| lane.wrapping_shl(n))
-}
-#[inline(always)]
-pub(super) fn i32x4_shr_s(x: u64, n: u32) -> u64 {
-    i32_lanes_of_half(x, 0, |lane, _| (lane as i32).wrapping_shr(n) as u32)
-}
-#[inline(always)]
-pub(super) fn i32x4_shr_u(x: u64, n: u32) -> u64 {
-    i32_lanes_of_half(x, 0, |lane, _| lane.wrapping_shr(n))
 }
 #[inline(always)]
 pub(super) fn i32x4_add(x: u64, y: u64) -> u64 {
