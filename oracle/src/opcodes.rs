@@ -70,9 +70,9 @@ pub fn uses_proposal(wasm: &[u8], proposals: &[&str]) -> bool {
     operator_names(wasm).any(|name| proposals.contains(&proposal_of(name)))
 }
 
-/// The names of the operators of every function body, in order (a body
-/// that does not parse ends where it stops parsing).
-fn operator_names(wasm: &[u8]) -> impl Iterator<Item = &'static str> + '_ {
+/// The operators of every function body, in order (a body that does not
+/// parse ends where it stops parsing).
+pub fn operators(wasm: &[u8]) -> impl Iterator<Item = wasmparser::Operator<'_>> + '_ {
     wasmparser::Parser::new(0)
         .parse_all(wasm)
         .flatten()
@@ -81,7 +81,11 @@ fn operator_names(wasm: &[u8]) -> impl Iterator<Item = &'static str> + '_ {
             _ => None,
         })
         .flat_map(|mut reader| std::iter::from_fn(move || if reader.eof() { None } else { reader.read().ok() }))
-        .map(|op| opcode_name(&op))
+}
+
+/// The names of [`operators`].
+fn operator_names(wasm: &[u8]) -> impl Iterator<Item = &'static str> + '_ {
+    operators(wasm).map(|op| opcode_name(&op))
 }
 
 #[cfg(test)]

@@ -519,14 +519,7 @@ fn linked_pair() -> (Vec<u8>, Vec<u8>) {
 /// Loads and stores of a memory other than memory 0 in the module's
 /// function bodies.
 fn other_memory_accesses(wasm: &[u8]) -> usize {
-    wasmparser::Parser::new(0)
-        .parse_all(wasm)
-        .flatten()
-        .filter_map(|payload| match payload {
-            wasmparser::Payload::CodeSectionEntry(body) => body.get_operators_reader().ok(),
-            _ => None,
-        })
-        .flat_map(|reader| reader.into_iter().flatten().collect::<Vec<_>>())
+    oracle::opcodes::operators(wasm)
         .filter(|op| engine::compile::memarg(op).is_some_and(|m| m.target != wasmparser::MemArgTarget::Memory(0)))
         .count()
 }
