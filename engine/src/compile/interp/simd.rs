@@ -131,34 +131,46 @@ pub(super) fn replace_word_lane<const BITS: u32>(regs: Regs, d: Slot, a: Slot, l
 #[inline(always)]
 pub(super) fn dword_shuffle(regs: Regs, d: Slot, a: Slot, b: Slot, lanes: u16) {
     let (a, b) = ((regs.get(a), regs.get(a + 1)), (regs.get(b), regs.get(b + 1)));
-    // Selections, not an indexed table: a table would be in memory, and
-    // the handler's dispatch could no longer be a jump.
-    let pick = |i: u16| {
-        let index = (lanes >> (3 * i)) & 7;
-        let operand = if index & 4 == 0 { a } else { b };
-        let word = if index & 2 == 0 { operand.0 } else { operand.1 };
-        (word >> ((index & 1) * 32)) & 0xffff_ffff
-    };
-    let (low, high) = (pick(0) | pick(1) << 32, pick(2) | pick(3) << 32);
+    let lanes = u32::from(lanes);
+    let low = dword_lane(a, b, lanes, 0) | dword_lane(a, b, lanes, 1) << 32;
+    let high = dword_lane(a, b, lanes, 2) | dword_lane(a, b, lanes, 3) << 32;
     regs.set(d, low);
     regs.set(d + 1, high);
+}
+
+/// Result lane `i` of `dword_shuffle`. Selections, not an indexed table,
+/// and no closure or iterator left to a call: the lanes would go to
+/// memory, and the handler's dispatch could no longer be a jump.
+#[inline(always)]
+fn dword_lane(a: (u64, u64), b: (u64, u64), lanes: u32, i: u32) -> u64 {
+    let index = (lanes >> (3 * i)) & 7;
+    let operand = if index & 4 == 0 { a } else { b };
+    let word = if index & 2 == 0 { operand.0 } else { operand.1 };
+    (word >> ((index & 1) * 32)) & 0xffff_ffff
 }
 
 /// `d` = the 16-bit lanes of `a` that `lanes` picks (3 bits per result
 /// lane, lane 0's lowest), read and written as words.
 #[inline(always)]
 pub(super) fn word_shuffle(regs: Regs, d: Slot, a: Slot, lanes: u32) {
-    let (low, high) = (regs.get(a), regs.get(a + 1));
-    // Selections, not an indexed table (see `dword_shuffle`).
-    let pick = |i: u32| {
-        let index = (lanes >> (3 * i)) & 7;
-        let word = if index & 4 == 0 { low } else { high };
-        (word >> ((index & 3) * 16)) & 0xffff
+    let a = (regs.get(a), regs.get(a + 1));
+    let half = |first: u32| {
+        half_word_lane(a, lanes, first)
+            | half_word_lane(a, lanes, first + 1) << 16
+            | half_word_lane(a, lanes, first + 2) << 32
+            | half_word_lane(a, lanes, first + 3) << 48
     };
-    let half = |first: u32| (0..4).fold(0, |word, i| word | pick(first + i) << (16 * i));
-    let (low_result, high_result) = (half(0), half(4));
-    regs.set(d, low_result);
-    regs.set(d + 1, high_result);
+    let (low, high) = (half(0), half(4));
+    regs.set(d, low);
+    regs.set(d + 1, high);
+}
+
+/// Result lane `i` of `word_shuffle` (as `dword_lane`).
+#[inline(always)]
+fn half_word_lane(a: (u64, u64), lanes: u32, i: u32) -> u64 {
+    let index = (lanes >> (3 * i)) & 7;
+    let word = if index & 4 == 0 { a.0 } else { a.1 };
+    (word >> ((index & 3) * 16)) & 0xffff
 }
 
 /// `d = i8x16.shuffle(a, b, mask)`, the mask's bytes in two words (low
