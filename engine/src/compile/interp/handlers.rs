@@ -306,14 +306,16 @@ fn call_and_dispatch<const THREADED: bool>(at: Ip, regs: Regs, mem: Mem, acc: u6
     dispatch::<THREADED>(ip, regs, mem, acc, ctx)
 }
 
-/// The 32-bit slot operands after the opcode of an instruction declared
-/// with three, or two (the third is then garbage): `repr(u16)` puts them
-/// at bytes 4, 8 and 12.
+/// The first `N` 32-bit slot operands after the opcode of an instruction
+/// declared with at least `N` (`repr(u16)` puts them at bytes 4, 8 and
+/// 12). Only declared operands are read: past them lie padding bytes,
+/// which are not initialized.
 #[inline(always)]
-fn three_slots(at: Ip) -> (Slot, Slot, Slot) {
+fn slots<const N: usize>(at: Ip) -> [Slot; N] {
     let words = at.cast::<u32>();
-    // SAFETY: `at` points at a whole 16-byte instruction (see `handler`).
-    unsafe { (*words.add(1), *words.add(2), *words.add(3)) }
+    // SAFETY: `at` points at a whole 16-byte instruction (see `handler`)
+    // whose first `N` operands are slots (the caller's declaration).
+    std::array::from_fn(|i| unsafe { *words.add(1 + i) })
 }
 
 /// Defines the appliers of lane-wise SIMD instructions: each executes the
@@ -337,7 +339,7 @@ macro_rules! vector_appliers {
             ctx: &mut Ctx<'_>,
             $($operator: $ty),*
         ) -> Flow {
-            let $operands = three_slots(at);
+            let $operands = slots(at);
             $body;
             // SAFETY: a SIMD instruction is never the code's last
             // (`place_and_verify`).
@@ -348,18 +350,18 @@ macro_rules! vector_appliers {
 
 vector_appliers! {
     /// `(dst, a)`: `dst = f(a)`.
-    vector_unary(f: impl Fn(simd::V128) -> simd::V128) = |regs, (d, a, _)| regs.set_lanes(d, f(regs.get_lanes(a)));
+    vector_unary(f: impl Fn(simd::V128) -> simd::V128) = |regs, [d, a]| regs.set_lanes(d, f(regs.get_lanes(a)));
     /// `(dst, a, b)`: `dst = f(a, b)`.
     vector_binary(f: impl Fn(simd::V128, simd::V128) -> simd::V128) =
-        |regs, (d, a, b)| regs.set_lanes(d, f(regs.get_lanes(a), regs.get_lanes(b)));
+        |regs, [d, a, b]| regs.set_lanes(d, f(regs.get_lanes(a), regs.get_lanes(b)));
     /// `(a, b, c)`: `a = f(a, b, c)`.
     vector_ternary(f: impl Fn(simd::V128, simd::V128, simd::V128) -> simd::V128) =
-        |regs, (a, b, c)| regs.set_lanes(a, f(regs.get_lanes(a), regs.get_lanes(b), regs.get_lanes(c)));
+        |regs, [a, b, c]| regs.set_lanes(a, f(regs.get_lanes(a), regs.get_lanes(b), regs.get_lanes(c)));
     /// `(dst, a, count)`: `dst = f(a, count)`.
     vector_shift(f: impl Fn(simd::V128, u32) -> simd::V128) =
-        |regs, (d, a, n)| regs.set_lanes(d, f(regs.get_lanes(a), regs.get(n) as u32));
+        |regs, [d, a, n]| regs.set_lanes(d, f(regs.get_lanes(a), regs.get(n) as u32));
     /// `(dst, a)`: the scalar `dst = f(a)` (whole-vector tests, bitmasks).
-    vector_test(f: impl Fn(simd::V128) -> u32) = |regs, (d, a, _)| regs.set(d, u64::from(f(regs.get_lanes(a))));
+    vector_test(f: impl Fn(simd::V128) -> u32) = |regs, [d, a]| regs.set(d, u64::from(f(regs.get_lanes(a))));
 }
 
 handlers! {
@@ -1295,10 +1297,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn three_slots_are_the_operands_in_declaration_order() {
+    fn slots_are_the_operands_in_declaration_order() {
         let instr = Instr::F32x4Add(7, 9, 11);
-        assert_eq!(three_slots(&instr), (7, 9, 11));
+        assert_eq!(slots(&instr), [7, 9, 11]);
         let instr = Instr::I8x16Swizzle(u32::MAX, 0, 0x1234_5678);
-        assert_eq!(three_slots(&instr), (u32::MAX, 0, 0x1234_5678));
+        assert_eq!(slots(&instr), [u32::MAX, 0, 0x1234_5678]);
+        let instr = Instr::I8x16Abs(5, 3);
+        assert_eq!(slots(&instr), [5, 3]);
     }
 }
